@@ -1,0 +1,121 @@
+//! Model providers: who answers a rendered prompt.
+//!
+//! A provider turns a [`CompletionRequest`] into a [`Completion`]. Transport concerns (timeouts,
+//! retries, fallbacks, pricing) live here; parsing and validating the answer is the engine's job.
+
+use async_trait::async_trait;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::Result;
+
+/// Role of a chat message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    /// Instructions.
+    System,
+    /// The request (and re-asks).
+    User,
+    /// A previous answer (sent back with a re-ask).
+    Assistant,
+}
+
+/// One chat message.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChatMessage {
+    /// Who speaks.
+    pub role: Role,
+    /// The text.
+    pub content: String,
+}
+
+impl ChatMessage {
+    /// A system message.
+    pub fn system(content: impl Into<String>) -> Self {
+        ChatMessage { role: Role::System, content: content.into() }
+    }
+    /// A user message.
+    pub fn user(content: impl Into<String>) -> Self {
+        ChatMessage { role: Role::User, content: content.into() }
+    }
+    /// An assistant message.
+    pub fn assistant(content: impl Into<String>) -> Self {
+        ChatMessage { role: Role::Assistant, content: content.into() }
+    }
+}
+
+/// The JSON schema the answer must follow (sent as `response_format` where supported).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OutputSchema {
+    /// Schema name: 1–64 characters of a-z, A-Z, 0-9, `_`, `-`.
+    pub name: String,
+    /// What the output is.
+    pub description: Option<String>,
+    /// A JSON schema that meets strict mode's rules (every object closed, every property required).
+    pub schema: Value,
+}
+
+/// A request to a provider.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CompletionRequest {
+    /// AI function being run (`generate_site_structure`, …).
+    pub function_name: String,
+    /// Prompt type of the rendered prompt.
+    pub prompt_type: String,
+    /// Conversation: system, user, then assistant/user pairs for re-asks.
+    pub messages: Vec<ChatMessage>,
+    /// Expected output shape.
+    pub output_schema: Option<OutputSchema>,
+    /// The function's prepared context (brief, chosen options, page…) as data. Network providers
+    /// ignore it (the prompt carries it as text); the offline planner works from it directly.
+    pub context: Value,
+    /// Sampling temperature.
+    pub temperature: Option<f32>,
+    /// Upper bound on answer tokens.
+    pub max_tokens: Option<u32>,
+}
+
+/// Token usage of one answer.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Usage {
+    /// Prompt tokens.
+    pub prompt_tokens: u64,
+    /// Completion tokens.
+    pub completion_tokens: u64,
+}
+
+/// A provider's answer.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Completion {
+    /// The answer text (expected to hold JSON).
+    pub content: String,
+    /// Provider label that answered (`offline`, `openai:https://…`, …).
+    pub provider: String,
+    /// Model that answered.
+    pub model: String,
+    /// Token usage.
+    pub usage: Usage,
+    /// Estimated cost in USD from the price table.
+    pub cost_usd: f64,
+    /// Transport retries made before this answer.
+    pub retries: u32,
+}
+
+/// Something that answers prompts.
+#[async_trait]
+pub trait Provider: Send + Sync + std::fmt::Debug {
+    /// Label shown in results and task logs; never contains a secret.
+    fn label(&self) -> String;
+
+    /// Whether this provider works without a network (the offline planner, replays).
+    fn is_offline(&self) -> bool {
+        false
+    }
+
+    /// Answers one request (with the provider's own retries).
+    async fn complete(&self, request: &CompletionRequest) -> Result<Completion>;
+
+    /// A cheap check that the provider is configured and answering (for `doctor`).
+    async fn health_check(&self) -> Result<String>;
+}

@@ -1,0 +1,20 @@
+//! Records and enums of the site builder, compatible with the seed's Django tables.
+//!
+//! Ids are `i64` (the seed's bigint ids). In the API the owning account is `account_id`; only the
+//! database column is named `tenant_id`, as the seed's `AccountBaseModel` named it.
+
+mod blueprint;
+mod config;
+mod enums;
+mod option;
+mod page;
+mod scope;
+mod structure;
+
+pub use blueprint::{BlueprintPatch, BlueprintQuery, NewBlueprint, Paged, SiteBlueprint};
+pub use config::SiteConfig;
+pub use enums::{BlueprintStatus, HostingType, PageStatus, PageType, ParseEnumError};
+pub use option::{NewOption, OptionKind, OptionPatch, SiteBuilderOption};
+pub use page::{Block, NewPage, PageBlueprint, PagePatch};
+pub use scope::Scope;
+pub use structure::{PageSpec, Seo, SiteInfo, SiteStructure, LAYOUTS};

@@ -1,0 +1,5 @@
+//! In-memory storage (placeholder until implemented).
+
+/// Storage in process memory.
+#[derive(Debug, Default)]
+pub struct MemoryStore {}

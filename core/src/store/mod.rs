@@ -1,0 +1,15 @@
+//! Storage: the [`Storage`] trait and its implementations.
+//!
+//! [`SqlStore`] keeps everything in PostgreSQL or SQLite through sqlx, so that many worker processes
+//! share one source of truth; [`MemoryStore`] keeps it in process memory for tests and for hosts
+//! that persist elsewhere. Both pass the same test suite.
+
+mod memory;
+mod slug;
+// mod sql; (being written)
+mod traits;
+
+pub use memory::MemoryStore;
+pub use slug::validate_slug;
+
+pub use traits::{SaveStructure, SavePageContent, SavedStructure, Storage, StorageBackend, TaskStats};

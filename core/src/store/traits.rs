@@ -1,0 +1,190 @@
+//! The storage contract every backend fulfils.
+
+use std::collections::BTreeMap;
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::credits::{Capture, CreditTransaction, HoldOutcome, TransactionType, UsageLogEntry};
+use crate::model::{
+    BlueprintPatch, BlueprintQuery, BlueprintStatus, NewBlueprint, NewOption, NewPage, OptionKind,
+    OptionPatch, PageBlueprint, PagePatch, PageStatus, Paged, Scope, Seo, SiteBlueprint,
+    SiteBuilderOption, SiteStructure,
+};
+use crate::schema::{MigrationReport, MigrationState};
+use crate::tasks::{TaskQuery, TaskRecord};
+use crate::Result;
+
+/// Which backend a store runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StorageBackend {
+    /// PostgreSQL through sqlx.
+    Postgres,
+    /// SQLite through sqlx.
+    Sqlite,
+    /// Process memory.
+    Memory,
+}
+
+/// A new structure and its pages, written in one transaction by [`Storage::save_structure`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct SaveStructure {
+    /// The validated structure, stored in `structure_json`.
+    pub structure: SiteStructure,
+    /// Pages to upsert by slug; pages of the blueprint whose slug is absent are deleted.
+    pub pages: Vec<NewPage>,
+    /// Status the blueprint gets (normally `ready`).
+    pub status: BlueprintStatus,
+    /// Credits to capture in the same transaction, if the run holds any.
+    pub capture: Option<Capture>,
+}
+
+/// New content for one page, written in one transaction by [`Storage::save_page_content`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct SavePageContent {
+    /// The page's new blocks.
+    pub blocks: Vec<crate::model::Block>,
+    /// SEO metadata, also written into the blueprint's `structure_json` entry of the page.
+    pub seo: Option<Seo>,
+    /// Status the page gets (normally `ready`).
+    pub status: PageStatus,
+    /// Credits to capture in the same transaction, if the run holds any.
+    pub capture: Option<Capture>,
+}
+
+/// The blueprint and pages as stored after [`Storage::save_structure`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SavedStructure {
+    /// The updated blueprint.
+    pub blueprint: SiteBlueprint,
+    /// Its pages in order.
+    pub pages: Vec<PageBlueprint>,
+}
+
+/// Success and failure counts of one function over a period (from the task log).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct TaskStats {
+    /// Function name.
+    pub function_name: String,
+    /// Runs that finished.
+    pub finished: u64,
+    /// Runs that succeeded.
+    pub succeeded: u64,
+    /// Runs that failed, by error code.
+    pub failed_by_code: BTreeMap<String, u64>,
+    /// Runs cancelled.
+    pub cancelled: u64,
+}
+
+/// Everything the library persists. All methods are scoped: a row of another account is
+/// [`crate::Error::NotFound`], never visible, for reads, updates and deletes alike.
+#[async_trait]
+pub trait Storage: Send + Sync + std::fmt::Debug {
+    /// Which backend this is.
+    fn backend(&self) -> StorageBackend;
+
+    /// Checks the store answers (`SELECT 1` on SQL backends).
+    async fn ping(&self) -> Result<()>;
+
+    /// Applies pending migrations (no-op for memory).
+    async fn migrate(&self) -> Result<MigrationReport>;
+
+    /// Every migration with its state.
+    async fn migration_status(&self) -> Result<Vec<MigrationState>>;
+
+    // ---- blueprints ----
+
+    /// Creates a blueprint in `scope` (status `draft`, version 1).
+    async fn create_blueprint(&self, scope: &Scope, new: NewBlueprint) -> Result<SiteBlueprint>;
+    /// Reads a blueprint.
+    async fn get_blueprint(&self, scope: &Scope, id: i64) -> Result<SiteBlueprint>;
+    /// Updates the given fields of a blueprint.
+    async fn update_blueprint(&self, scope: &Scope, id: i64, patch: BlueprintPatch) -> Result<SiteBlueprint>;
+    /// Deletes a blueprint and its pages.
+    async fn delete_blueprint(&self, scope: &Scope, id: i64) -> Result<()>;
+    /// Lists blueprints of the scope's account, ordered by id, keyset-paginated.
+    async fn list_blueprints(&self, scope: &Scope, query: BlueprintQuery) -> Result<Paged<SiteBlueprint>>;
+    /// Atomically moves a blueprint to `generating`; [`crate::Error::Conflict`] if it already is.
+    async fn begin_generation(&self, scope: &Scope, id: i64) -> Result<SiteBlueprint>;
+
+    // ---- pages ----
+
+    /// Creates a page of a blueprint (slug validated and unique in the blueprint).
+    async fn create_page(&self, scope: &Scope, blueprint_id: i64, new: NewPage) -> Result<PageBlueprint>;
+    /// Reads a page.
+    async fn get_page(&self, scope: &Scope, id: i64) -> Result<PageBlueprint>;
+    /// Updates the given fields of a page.
+    async fn update_page(&self, scope: &Scope, id: i64, patch: PagePatch) -> Result<PageBlueprint>;
+    /// Deletes a page.
+    async fn delete_page(&self, scope: &Scope, id: i64) -> Result<()>;
+    /// Pages of a blueprint ordered by `order`, then id.
+    async fn list_pages(&self, scope: &Scope, blueprint_id: i64) -> Result<Vec<PageBlueprint>>;
+    /// Sets `order` to the position of each id in `page_ids`, which must list every page once.
+    async fn reorder_pages(&self, scope: &Scope, blueprint_id: i64, page_ids: &[i64]) -> Result<Vec<PageBlueprint>>;
+
+    // ---- structure ----
+
+    /// Writes a structure, upserts pages by slug, deletes absent pages, bumps `version`, sets
+    /// status and captures credits, all in one transaction: on any failure nothing changes.
+    async fn save_structure(&self, scope: &Scope, blueprint_id: i64, save: SaveStructure) -> Result<SavedStructure>;
+    /// Writes a page's generated content (and captures credits) in one transaction.
+    async fn save_page_content(&self, scope: &Scope, page_id: i64, save: SavePageContent) -> Result<PageBlueprint>;
+
+    // ---- option catalogues ----
+
+    /// Active options of a kind, ordered by `order`, then name.
+    async fn list_options(&self, kind: OptionKind) -> Result<Vec<SiteBuilderOption>>;
+    /// Every option of a kind, inactive included (admin).
+    async fn list_all_options(&self, kind: OptionKind) -> Result<Vec<SiteBuilderOption>>;
+    /// Creates an option (admin); a duplicate name is [`crate::Error::Conflict`].
+    async fn create_option(&self, kind: OptionKind, new: NewOption) -> Result<SiteBuilderOption>;
+    /// Updates an option (admin).
+    async fn update_option(&self, kind: OptionKind, id: i64, patch: OptionPatch) -> Result<SiteBuilderOption>;
+
+    // ---- credits ----
+
+    /// Current balance (0 for an account never granted anything).
+    async fn credit_balance(&self, account_id: i64) -> Result<i64>;
+    /// Adds credits; with a `reference`, a repeated grant returns the first transaction.
+    async fn grant_credits(
+        &self,
+        account_id: i64,
+        amount: i64,
+        kind: TransactionType,
+        description: &str,
+        reference: Option<&str>,
+    ) -> Result<CreditTransaction>;
+    /// Reserves `amount` for `reference`; idempotent per reference.
+    async fn hold_credits(&self, account_id: i64, amount: i64, reference: &str, description: &str) -> Result<HoldOutcome>;
+    /// Gives a live hold back; returns whether anything was released.
+    async fn release_credits(&self, account_id: i64, reference: &str) -> Result<bool>;
+    /// Converts a live hold into a deduction with its usage row (for outputs that are not saved
+    /// through `save_structure` / `save_page_content`).
+    async fn capture_credits(&self, account_id: i64, capture: Capture) -> Result<()>;
+    /// Ledger rows of an account, oldest first.
+    async fn list_transactions(&self, account_id: i64) -> Result<Vec<CreditTransaction>>;
+    /// Usage rows of an account, oldest first.
+    async fn list_usage(&self, account_id: i64) -> Result<Vec<UsageLogEntry>>;
+
+    // ---- task log ----
+
+    /// Inserts a task row; if the task id exists, returns the existing row and `false`.
+    async fn insert_task(&self, record: TaskRecord) -> Result<(TaskRecord, bool)>;
+    /// Overwrites a task row (matched by task id).
+    async fn update_task(&self, record: &TaskRecord) -> Result<()>;
+    /// Reads a task row; `account_id` restricts it to that account.
+    async fn get_task(&self, account_id: Option<i64>, task_id: &str) -> Result<TaskRecord>;
+    /// Lists task rows, newest first.
+    async fn list_tasks(&self, query: TaskQuery) -> Result<Vec<TaskRecord>>;
+    /// Success/failure counts per function of runs created since `since`.
+    async fn task_stats(&self, since: DateTime<Utc>) -> Result<Vec<TaskStats>>;
+
+    // ---- prompt overrides ----
+
+    /// The account's active prompt for a prompt type, if any.
+    async fn prompt_override(&self, account_id: i64, prompt_type: &str) -> Result<Option<String>>;
+    /// Sets (Some) or deactivates (None) the account's prompt for a prompt type.
+    async fn set_prompt_override(&self, account_id: i64, prompt_type: &str, text: Option<&str>) -> Result<()>;
+}
