@@ -11,6 +11,7 @@ mod error;
 
 pub mod ai;
 pub mod credits;
+pub mod functions;
 pub mod model;
 pub mod schema;
 pub mod store;
