@@ -1,7 +1,8 @@
 //! Schema: versioned migrations, seed data, and adoption of the seed's Django tables.
 
 mod definitions;
-// pub(crate) mod runner;
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+pub(crate) mod runner;
 mod seed;
 mod tables;
 

@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
-use sea_query::{ColumnDef, Expr, ExprTrait, Order, Query, Table};
+use sea_query::{ColumnDef, Expr, Order, Query, Table};
 use sha2::{Digest, Sha256};
 
 use super::{ChecksumMismatch, Dialect, MIGRATIONS, MigrationDef, MigrationReport, MigrationState, Tables};

@@ -6,10 +6,13 @@
 
 mod memory;
 mod slug;
-// mod sql; (being written)
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+pub(crate) mod sql;
 mod traits;
 
 pub use memory::MemoryStore;
 pub use slug::validate_slug;
 
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+pub use sql::{SqlStore, SqlStoreOptions};
 pub use traits::{SaveStructure, SavePageContent, SavedStructure, Storage, StorageBackend, TaskStats};

@@ -1,0 +1,221 @@
+//! Blueprint rows.
+
+use sea_query::{Expr, ExprTrait, Order, Query};
+
+use super::db::{Conn, DbRow};
+use super::{SqlStore, now, scope_cond};
+use crate::model::{
+    BlueprintPatch, BlueprintQuery, BlueprintStatus, NewBlueprint, Paged, Scope, SiteBlueprint, SiteConfig,
+};
+use crate::{Error, Result};
+
+pub(super) fn blueprint_from_row(r: &DbRow) -> Result<SiteBlueprint> {
+    Ok(SiteBlueprint {
+        id: r.i64("id")?,
+        account_id: r.i64("tenant_id")?,
+        site_id: r.opt_i64("site_id")?,
+        sector_id: r.opt_i64("sector_id")?,
+        name: r.string("name")?,
+        description: r.string("description")?,
+        config: SiteConfig::from_value(r.json("config_json")?)?,
+        structure_json: match r.json("structure_json")? {
+            serde_json::Value::Null => serde_json::json!({}),
+            v => v,
+        },
+        status: r.string("status")?.parse()?,
+        hosting_type: r.string("hosting_type")?.parse()?,
+        version: r.i32("version")?,
+        deployed_version: r.opt_i32("deployed_version")?,
+        created_at: r.ts("created_at")?,
+        updated_at: r.ts("updated_at")?,
+    })
+}
+
+pub(super) fn check_name(name: &str) -> Result<()> {
+    if name.trim().is_empty() {
+        return Err(Error::invalid("blueprint name is required"));
+    }
+    if name.chars().count() > 255 {
+        return Err(Error::invalid("blueprint name must be at most 255 characters"));
+    }
+    Ok(())
+}
+
+impl SqlStore {
+    /// Reads a blueprint in scope on an open connection (optionally locking it for the transaction).
+    pub(super) async fn fetch_blueprint(&self, conn: &mut Conn<'_>, scope: &Scope, id: i64, lock: bool) -> Result<SiteBlueprint> {
+        let mut q = Query::select();
+        q.expr(Expr::cust("*"))
+            .from(self.tables.blueprints())
+            .and_where(Expr::col("id").eq(id))
+            .cond_where(scope_cond(scope));
+        if lock {
+            q.lock(sea_query::LockType::Update);
+        }
+        let row = conn
+            .fetch_optional(&q, "reading a site blueprint")
+            .await?
+            .ok_or_else(|| Error::not_found("site_blueprint", id))?;
+        blueprint_from_row(&row)
+    }
+
+    pub(super) async fn bp_create(&self, scope: &Scope, new: NewBlueprint) -> Result<SiteBlueprint> {
+        self.ensure_ready().await?;
+        check_name(&new.name)?;
+        self.check_tenancy(scope)?;
+        let q = Query::insert()
+            .into_table(self.tables.blueprints())
+            .columns([
+                "tenant_id", "site_id", "sector_id", "name", "description", "config_json", "structure_json",
+                "status", "hosting_type", "version", "deployed_version", "created_at", "updated_at",
+            ])
+            .values_panic([
+                scope.account_id.into(),
+                scope.site_id.into(),
+                scope.sector_id.into(),
+                new.name.trim().into(),
+                new.description.into(),
+                Expr::val(new.config.to_value()),
+                Expr::val(serde_json::json!({})),
+                BlueprintStatus::Draft.as_str().into(),
+                new.hosting_type.as_str().into(),
+                1i32.into(),
+                Option::<i32>::None.into(),
+                now(),
+                now(),
+            ])
+            .returning_all()
+            .take();
+        let mut held = self.pool.acquire().await?;
+        let row = held
+            .conn()
+            .fetch_optional(&q, "creating a site blueprint")
+            .await?
+            .ok_or_else(|| Error::invalid("insert returned no row"))?;
+        blueprint_from_row(&row)
+    }
+
+    pub(super) async fn bp_get(&self, scope: &Scope, id: i64) -> Result<SiteBlueprint> {
+        self.ensure_ready().await?;
+        let mut held = self.pool.acquire().await?;
+        self.fetch_blueprint(&mut held.conn(), scope, id, false).await
+    }
+
+    pub(super) async fn bp_update(&self, scope: &Scope, id: i64, patch: BlueprintPatch) -> Result<SiteBlueprint> {
+        self.ensure_ready().await?;
+        let mut q = Query::update();
+        q.table(self.tables.blueprints())
+            .value("updated_at", now())
+            .and_where(Expr::col("id").eq(id))
+            .cond_where(scope_cond(scope))
+            .returning_all();
+        if let Some(name) = patch.name {
+            check_name(&name)?;
+            q.value("name", name.trim());
+        }
+        if let Some(d) = patch.description {
+            q.value("description", d);
+        }
+        if let Some(c) = patch.config {
+            q.value("config_json", Expr::val(c.to_value()));
+        }
+        if let Some(s) = patch.status {
+            q.value("status", s.as_str());
+        }
+        if let Some(h) = patch.hosting_type {
+            q.value("hosting_type", h.as_str());
+        }
+        if let Some(v) = patch.deployed_version {
+            q.value("deployed_version", v);
+        }
+        let mut held = self.pool.acquire().await?;
+        let row = held
+            .conn()
+            .fetch_optional(&q, "updating a site blueprint")
+            .await?
+            .ok_or_else(|| Error::not_found("site_blueprint", id))?;
+        blueprint_from_row(&row)
+    }
+
+    pub(super) async fn bp_delete(&self, scope: &Scope, id: i64) -> Result<()> {
+        self.ensure_ready().await?;
+        let mut tx = self.pool.begin().await?;
+        let mut conn = tx.conn();
+        self.fetch_blueprint(&mut conn, scope, id, true).await?;
+        // Adopted Django tables cascade in Python, not in the database: delete pages explicitly.
+        let pages = Query::delete()
+            .from_table(self.tables.pages())
+            .and_where(Expr::col("site_blueprint_id").eq(id))
+            .and_where(Expr::col("tenant_id").eq(scope.account_id))
+            .take();
+        conn.execute(&pages, "deleting the blueprint's pages").await?;
+        let bp = Query::delete()
+            .from_table(self.tables.blueprints())
+            .and_where(Expr::col("id").eq(id))
+            .cond_where(scope_cond(scope))
+            .take();
+        conn.execute(&bp, "deleting a site blueprint").await?;
+        drop(conn);
+        tx.commit().await
+    }
+
+    pub(super) async fn bp_list(&self, scope: &Scope, query: BlueprintQuery) -> Result<Paged<SiteBlueprint>> {
+        self.ensure_ready().await?;
+        let limit = match query.limit {
+            0 => 50,
+            n => Ord::min(n, 500),
+        };
+        let mut q = Query::select();
+        q.expr(Expr::cust("*"))
+            .from(self.tables.blueprints())
+            .cond_where(scope_cond(scope))
+            .order_by("id", Order::Asc)
+            .limit(u64::from(limit));
+        if let Some(s) = query.status {
+            q.and_where(Expr::col("status").eq(s.as_str()));
+        }
+        if let Some(site) = query.site_id {
+            q.and_where(Expr::col("site_id").eq(site));
+        }
+        if let Some(sector) = query.sector_id {
+            q.and_where(Expr::col("sector_id").eq(sector));
+        }
+        if let Some(after) = query.after_id {
+            q.and_where(Expr::col("id").gt(after));
+        }
+        let mut held = self.pool.acquire().await?;
+        let rows = held.conn().fetch_all(&q, "listing site blueprints").await?;
+        let items = rows.iter().map(blueprint_from_row).collect::<Result<Vec<_>>>()?;
+        let next_after_id = if items.len() == limit as usize {
+            items.last().map(|b| b.id)
+        } else {
+            None
+        };
+        Ok(Paged { items, next_after_id })
+    }
+
+    pub(super) async fn bp_begin_generation(&self, scope: &Scope, id: i64) -> Result<SiteBlueprint> {
+        self.ensure_ready().await?;
+        let q = Query::update()
+            .table(self.tables.blueprints())
+            .value("status", BlueprintStatus::Generating.as_str())
+            .value("updated_at", now())
+            .and_where(Expr::col("id").eq(id))
+            .cond_where(scope_cond(scope))
+            .and_where(Expr::col("status").ne(BlueprintStatus::Generating.as_str()))
+            .returning_all()
+            .take();
+        let mut held = self.pool.acquire().await?;
+        let mut conn = held.conn();
+        match conn.fetch_optional(&q, "starting a generation").await? {
+            Some(row) => blueprint_from_row(&row),
+            None => {
+                // Either absent (not found) or already generating (conflict).
+                self.fetch_blueprint(&mut conn, scope, id, false).await?;
+                Err(Error::conflict(format!(
+                    "site blueprint {id} is already generating; wait for that run to finish, or call recover_stale() if its process died"
+                )))
+            }
+        }
+    }
+}

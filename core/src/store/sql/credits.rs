@@ -1,0 +1,378 @@
+//! The credit ledger in SQL: balances that never go negative, holds, and idempotent captures.
+//!
+//! A hold debits the balance with a conditional `UPDATE … WHERE balance >= amount`, which the
+//! database serialises per account row, so no interleaving of workers can overdraw an account.
+
+use sea_query::{Expr, ExprTrait, OnConflict, Order, Query};
+
+use super::db::{Conn, DbRow};
+use super::{SqlStore, now};
+use crate::credits::{Capture, CreditTransaction, HoldOutcome, TransactionType, UsageLogEntry, UsageRecord};
+use crate::{Error, Result};
+
+fn tx_from_row(r: &DbRow) -> Result<CreditTransaction> {
+    Ok(CreditTransaction {
+        id: r.i64("id")?,
+        account_id: r.i64("tenant_id")?,
+        transaction_type: r.string("transaction_type")?.parse()?,
+        amount: r.i64("amount")?,
+        balance_after: r.i64("balance_after")?,
+        description: r.string("description")?,
+        metadata: r.json("metadata")?,
+        reference: r.opt_string("reference")?,
+        created_at: r.ts("created_at")?,
+    })
+}
+
+struct Hold {
+    amount: i64,
+    state: String,
+}
+
+impl SqlStore {
+    async fn balance_on(&self, conn: &mut Conn<'_>, account_id: i64) -> Result<i64> {
+        let q = Query::select()
+            .column("balance")
+            .from(self.tables.credit_balances())
+            .and_where(Expr::col("tenant_id").eq(account_id))
+            .take();
+        match conn.fetch_optional(&q, "reading a credit balance").await? {
+            Some(r) => r.i64("balance"),
+            None => Ok(0),
+        }
+    }
+
+    /// Adds `delta` (may be negative) to the balance, refusing to go below zero. Returns the new
+    /// balance, or `None` when the balance does not cover a negative delta.
+    async fn add_balance(&self, conn: &mut Conn<'_>, account_id: i64, delta: i64) -> Result<Option<i64>> {
+        let table = self.tables.credit_balances();
+        if delta >= 0 {
+            let q = Query::insert()
+                .into_table(table.clone())
+                .columns(["tenant_id", "balance", "updated_at"])
+                .values_panic([account_id.into(), delta.into(), now()])
+                .on_conflict(
+                    OnConflict::column("tenant_id")
+                        .value("balance", Expr::cust(format!("\"{table}\".\"balance\" + EXCLUDED.\"balance\"")))
+                        .value("updated_at", now())
+                        .to_owned(),
+                )
+                .returning_col("balance")
+                .take();
+            let row = conn.fetch_optional(&q, "crediting a balance").await?;
+            return row.map(|r| r.i64("balance")).transpose();
+        }
+        let q = Query::update()
+            .table(table)
+            .value("balance", Expr::col("balance").add(delta))
+            .value("updated_at", now())
+            .and_where(Expr::col("tenant_id").eq(account_id))
+            .and_where(Expr::col("balance").gte(-delta))
+            .returning_col("balance")
+            .take();
+        conn.fetch_optional(&q, "debiting a balance")
+            .await?
+            .map(|r| r.i64("balance"))
+            .transpose()
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    async fn append_tx(
+        &self,
+        conn: &mut Conn<'_>,
+        account_id: i64,
+        kind: TransactionType,
+        amount: i64,
+        balance_after: i64,
+        description: &str,
+        reference: Option<&str>,
+    ) -> Result<CreditTransaction> {
+        let q = Query::insert()
+            .into_table(self.tables.credit_transactions())
+            .columns([
+                "tenant_id", "transaction_type", "amount", "balance_after", "description", "metadata", "reference",
+                "created_at",
+            ])
+            .values_panic([
+                account_id.into(),
+                kind.as_str().into(),
+                amount.into(),
+                balance_after.into(),
+                description.into(),
+                Expr::val(serde_json::json!({})),
+                reference.map(str::to_string).into(),
+                now(),
+            ])
+            .returning_all()
+            .take();
+        let row = conn
+            .fetch_optional(&q, "appending a ledger row")
+            .await?
+            .ok_or_else(|| Error::invalid("insert returned no row"))?;
+        tx_from_row(&row)
+    }
+
+    async fn find_hold(&self, conn: &mut Conn<'_>, account_id: i64, reference: &str) -> Result<Option<Hold>> {
+        let q = Query::select()
+            .columns(["amount", "state"])
+            .from(self.tables.credit_holds())
+            .and_where(Expr::col("tenant_id").eq(account_id))
+            .and_where(Expr::col("reference").eq(reference))
+            .lock(sea_query::LockType::Update)
+            .take();
+        conn.fetch_optional(&q, "reading a credit hold")
+            .await?
+            .map(|r| {
+                Ok(Hold {
+                    amount: r.i64("amount")?,
+                    state: r.string("state")?,
+                })
+            })
+            .transpose()
+    }
+
+    async fn set_hold(&self, conn: &mut Conn<'_>, account_id: i64, reference: &str, amount: i64, state: &str) -> Result<()> {
+        let q = Query::insert()
+            .into_table(self.tables.credit_holds())
+            .columns(["tenant_id", "reference", "amount", "state", "created_at", "updated_at"])
+            .values_panic([account_id.into(), reference.into(), amount.into(), state.into(), now(), now()])
+            .on_conflict(
+                OnConflict::columns(["tenant_id", "reference"])
+                    .update_columns(["amount", "state", "updated_at"])
+                    .to_owned(),
+            )
+            .take();
+        conn.execute(&q, "recording a credit hold").await.map(|_| ())
+    }
+
+    pub(super) async fn credits_balance(&self, account_id: i64) -> Result<i64> {
+        self.ensure_ready().await?;
+        let mut held = self.pool.acquire().await?;
+        self.balance_on(&mut held.conn(), account_id).await
+    }
+
+    pub(super) async fn credits_grant(
+        &self,
+        account_id: i64,
+        amount: i64,
+        kind: TransactionType,
+        description: &str,
+        reference: Option<&str>,
+    ) -> Result<CreditTransaction> {
+        self.ensure_ready().await?;
+        if amount <= 0 {
+            return Err(Error::invalid(format!("a grant must be a positive amount, got {amount}")));
+        }
+        if !kind.is_grant() {
+            return Err(Error::invalid(format!(
+                "{kind} is not a grant; use purchase, subscription, refund or adjustment"
+            )));
+        }
+        let mut tx = self.pool.begin().await?;
+        let mut conn = tx.conn();
+        if let Some(r) = reference {
+            let q = Query::select()
+                .expr(Expr::cust("*"))
+                .from(self.tables.credit_transactions())
+                .and_where(Expr::col("tenant_id").eq(account_id))
+                .and_where(Expr::col("transaction_type").eq(kind.as_str()))
+                .and_where(Expr::col("reference").eq(r))
+                .take();
+            if let Some(row) = conn.fetch_optional(&q, "looking up a grant").await? {
+                return tx_from_row(&row);
+            }
+        }
+        let balance = self
+            .add_balance(&mut conn, account_id, amount)
+            .await?
+            .ok_or_else(|| Error::invalid("crediting returned no balance"))?;
+        let t = self
+            .append_tx(&mut conn, account_id, kind, amount, balance, description, reference)
+            .await?;
+        drop(conn);
+        tx.commit().await?;
+        Ok(t)
+    }
+
+    pub(super) async fn credits_hold(&self, account_id: i64, amount: i64, reference: &str, description: &str) -> Result<HoldOutcome> {
+        self.ensure_ready().await?;
+        if amount < 0 {
+            return Err(Error::invalid(format!("a hold must not be negative, got {amount}")));
+        }
+        let mut tx = self.pool.begin().await?;
+        let mut conn = tx.conn();
+        match self.find_hold(&mut conn, account_id, reference).await? {
+            Some(h) if h.state == "held" => {
+                let balance_after = self.balance_on(&mut conn, account_id).await?;
+                return Ok(HoldOutcome::Held { amount: h.amount, balance_after });
+            }
+            Some(h) if h.state == "captured" => return Ok(HoldOutcome::AlreadyCaptured),
+            _ => {}
+        }
+        let balance_after = if amount == 0 {
+            self.balance_on(&mut conn, account_id).await?
+        } else {
+            match self.add_balance(&mut conn, account_id, -amount).await? {
+                Some(b) => b,
+                None => {
+                    let available = self.balance_on(&mut conn, account_id).await?;
+                    return Err(Error::InsufficientCredits { required: amount, available });
+                }
+            }
+        };
+        self.set_hold(&mut conn, account_id, reference, amount, "held").await?;
+        self.append_tx(&mut conn, account_id, TransactionType::Hold, -amount, balance_after, description, Some(reference))
+            .await?;
+        drop(conn);
+        tx.commit().await?;
+        Ok(HoldOutcome::Held { amount, balance_after })
+    }
+
+    pub(super) async fn credits_release(&self, account_id: i64, reference: &str) -> Result<bool> {
+        self.ensure_ready().await?;
+        let mut tx = self.pool.begin().await?;
+        let mut conn = tx.conn();
+        let hold = match self.find_hold(&mut conn, account_id, reference).await? {
+            Some(h) if h.state == "held" => h,
+            _ => return Ok(false),
+        };
+        let balance = self
+            .add_balance(&mut conn, account_id, hold.amount)
+            .await?
+            .ok_or_else(|| Error::invalid("crediting returned no balance"))?;
+        self.set_hold(&mut conn, account_id, reference, hold.amount, "released").await?;
+        self.append_tx(
+            &mut conn,
+            account_id,
+            TransactionType::Release,
+            hold.amount,
+            balance,
+            "hold released: the run did not complete",
+            Some(reference),
+        )
+        .await?;
+        drop(conn);
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    /// Converts a live hold into a deduction on an open transaction (shared with the save paths).
+    pub(super) async fn capture_on(&self, conn: &mut Conn<'_>, account_id: i64, capture: Capture) -> Result<()> {
+        let hold = match self.find_hold(conn, account_id, &capture.reference).await? {
+            Some(h) if h.state == "held" => h,
+            Some(h) if h.state == "captured" => return Ok(()),
+            _ => {
+                return Err(Error::conflict(format!(
+                    "no live credit hold for reference {:?}; hold credits before capturing",
+                    capture.reference
+                )));
+            }
+        };
+        let balance = self.balance_on(conn, account_id).await?;
+        self.append_tx(
+            conn,
+            account_id,
+            TransactionType::Release,
+            hold.amount,
+            balance + hold.amount,
+            "hold converted into a deduction",
+            Some(&capture.reference),
+        )
+        .await?;
+        self.append_tx(
+            conn,
+            account_id,
+            TransactionType::Deduction,
+            -hold.amount,
+            balance,
+            &capture.description,
+            Some(&capture.reference),
+        )
+        .await?;
+        self.set_hold(conn, account_id, &capture.reference, hold.amount, "captured").await?;
+        let u = capture.usage;
+        let metadata = match u.metadata {
+            serde_json::Value::Null => serde_json::Value::Object(serde_json::Map::new()),
+            m => m,
+        };
+        let q = Query::insert()
+            .into_table(self.tables.credit_usage())
+            .columns([
+                "tenant_id", "operation_type", "credits_used", "cost_usd", "model_used", "tokens_input",
+                "tokens_output", "related_object_type", "related_object_id", "metadata", "created_at",
+            ])
+            .values_panic([
+                account_id.into(),
+                u.operation_type.into(),
+                hold.amount.into(),
+                u.cost_usd.into(),
+                u.model_used.into(),
+                u.tokens_input.into(),
+                u.tokens_output.into(),
+                u.related_object_type.into(),
+                u.related_object_id.into(),
+                Expr::val(metadata),
+                now(),
+            ])
+            .take();
+        conn.execute(&q, "writing the usage log").await.map(|_| ())
+    }
+
+    pub(super) async fn credits_capture(&self, account_id: i64, capture: Capture) -> Result<()> {
+        self.ensure_ready().await?;
+        let mut tx = self.pool.begin().await?;
+        self.capture_on(&mut tx.conn(), account_id, capture).await?;
+        tx.commit().await
+    }
+
+    pub(super) async fn credits_transactions(&self, account_id: i64) -> Result<Vec<CreditTransaction>> {
+        self.ensure_ready().await?;
+        let q = Query::select()
+            .expr(Expr::cust("*"))
+            .from(self.tables.credit_transactions())
+            .and_where(Expr::col("tenant_id").eq(account_id))
+            .order_by("id", Order::Asc)
+            .take();
+        let mut held = self.pool.acquire().await?;
+        held.conn()
+            .fetch_all(&q, "listing ledger rows")
+            .await?
+            .iter()
+            .map(tx_from_row)
+            .collect()
+    }
+
+    pub(super) async fn credits_usage(&self, account_id: i64) -> Result<Vec<UsageLogEntry>> {
+        self.ensure_ready().await?;
+        let q = Query::select()
+            .expr(Expr::cust("*"))
+            .from(self.tables.credit_usage())
+            .and_where(Expr::col("tenant_id").eq(account_id))
+            .order_by("id", Order::Asc)
+            .take();
+        let mut held = self.pool.acquire().await?;
+        held.conn()
+            .fetch_all(&q, "listing usage rows")
+            .await?
+            .iter()
+            .map(|r| {
+                Ok(UsageLogEntry {
+                    id: r.i64("id")?,
+                    account_id: r.i64("tenant_id")?,
+                    usage: UsageRecord {
+                        operation_type: r.string("operation_type")?,
+                        credits_used: r.i64("credits_used")?,
+                        cost_usd: r.f64("cost_usd")?,
+                        model_used: r.string("model_used")?,
+                        tokens_input: r.i64("tokens_input")?,
+                        tokens_output: r.i64("tokens_output")?,
+                        related_object_type: r.opt_string("related_object_type")?,
+                        related_object_id: r.opt_i64("related_object_id")?,
+                        metadata: r.json("metadata")?,
+                    },
+                    created_at: r.ts("created_at")?,
+                })
+            })
+            .collect()
+    }
+}

@@ -1,0 +1,258 @@
+//! [`SqlStore`]: the storage on PostgreSQL or SQLite, chosen from the URL.
+
+mod blueprints;
+mod credits;
+pub(crate) mod db;
+mod options;
+mod pages;
+mod storage_impl;
+mod tasks;
+
+use std::str::FromStr;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+use sea_query::{Cond, Condition, Expr, ExprTrait};
+
+use crate::model::Scope;
+use crate::schema::{MigrationReport, MigrationState, Tables, runner};
+use crate::{Error, Result};
+use db::DbPool;
+
+/// How to open a [`SqlStore`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SqlStoreOptions {
+    /// Table name prefix (default `igny8_`, the seed's).
+    pub table_prefix: String,
+    /// Apply pending migrations on open (default true). When false, calls fail with
+    /// `migration_required` until [`crate::store::Storage::migrate`] is called.
+    pub auto_migrate: bool,
+    /// Pool size (default 10; SQLite in-memory databases always use 1).
+    pub max_connections: u32,
+}
+
+impl Default for SqlStoreOptions {
+    fn default() -> Self {
+        SqlStoreOptions {
+            table_prefix: crate::schema::DEFAULT_PREFIX.to_string(),
+            auto_migrate: true,
+            max_connections: 10,
+        }
+    }
+}
+
+/// Whether adopted tables demand site/sector ids (the seed's Django tables make them NOT NULL).
+#[derive(Debug, Clone, Copy, Default)]
+struct Tenancy {
+    site_required: bool,
+    sector_required: bool,
+}
+
+/// Storage in PostgreSQL or SQLite through sqlx.
+#[derive(Debug)]
+pub struct SqlStore {
+    pool: DbPool,
+    tables: Tables,
+    tenancy: std::sync::RwLock<Tenancy>,
+    ready: AtomicBool,
+}
+
+/// The URL with any password replaced, for messages.
+fn redact_url(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(s), Some(at)) if at > s => {
+            let creds = &url[s + 3..at];
+            match creds.find(':') {
+                Some(c) => format!("{}{}:***{}", &url[..s + 3], &creds[..c], &url[at..]),
+                None => url.to_string(),
+            }
+        }
+        _ => url.to_string(),
+    }
+}
+
+impl SqlStore {
+    /// Connects to `url` (`postgres://…`, `sqlite://path.db`, `sqlite::memory:`) and, unless
+    /// turned off, applies pending migrations.
+    pub async fn open(url: &str, options: SqlStoreOptions) -> Result<SqlStore> {
+        let tables = Tables::new(&options.table_prefix)?;
+        let pool = connect(url, Ord::max(options.max_connections, 1)).await?;
+        let store = SqlStore {
+            pool,
+            tables,
+            tenancy: std::sync::RwLock::new(Tenancy::default()),
+            ready: AtomicBool::new(false),
+        };
+        if options.auto_migrate {
+            store.run_migrations().await?;
+        } else {
+            store.check_ready().await?;
+        }
+        Ok(store)
+    }
+
+    /// The table names in use.
+    pub fn tables(&self) -> &Tables {
+        &self.tables
+    }
+
+    /// Closes the pool; later calls fail.
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+
+    pub(crate) async fn run_migrations(&self) -> Result<MigrationReport> {
+        let report = runner::migrate(&self.pool, &self.tables).await?;
+        self.load_tenancy().await?;
+        self.ready.store(true, Ordering::Release);
+        Ok(report)
+    }
+
+    pub(crate) async fn status(&self) -> Result<Vec<MigrationState>> {
+        runner::status(&self.pool, &self.tables).await
+    }
+
+    /// Re-reads the migration state; true when nothing is pending.
+    async fn check_ready(&self) -> Result<bool> {
+        let pending: Vec<String> = self
+            .status()
+            .await?
+            .into_iter()
+            .filter(|m| !m.applied)
+            .map(|m| m.label())
+            .collect();
+        if pending.is_empty() {
+            self.load_tenancy().await?;
+            self.ready.store(true, Ordering::Release);
+        }
+        Ok(pending.is_empty())
+    }
+
+    /// Fails with `migration_required` (naming the pending migrations) until the schema is current.
+    pub(crate) async fn ensure_ready(&self) -> Result<()> {
+        if self.ready.load(Ordering::Acquire) || self.check_ready().await? {
+            return Ok(());
+        }
+        let pending = self
+            .status()
+            .await?
+            .into_iter()
+            .filter(|m| !m.applied)
+            .map(|m| m.label())
+            .collect();
+        Err(Error::MigrationRequired { pending })
+    }
+
+    async fn load_tenancy(&self) -> Result<()> {
+        let mut held = self.pool.acquire().await?;
+        let mut conn = held.conn();
+        let cols = runner::table_columns(&mut conn, &self.tables.blueprints()).await?;
+        let t = Tenancy {
+            site_required: cols.get("site_id") == Some(&false),
+            sector_required: cols.get("sector_id") == Some(&false),
+        };
+        *self.tenancy.write().unwrap_or_else(|e| e.into_inner()) = t;
+        Ok(())
+    }
+
+    /// Checks that a create supplies the site/sector the tables demand.
+    fn check_tenancy(&self, scope: &Scope) -> Result<()> {
+        let t = *self.tenancy.read().unwrap_or_else(|e| e.into_inner());
+        let mut missing = Vec::new();
+        if t.site_required && scope.site_id.is_none() {
+            missing.push("site_id");
+        }
+        if t.sector_required && scope.sector_id.is_none() {
+            missing.push("sector_id");
+        }
+        if missing.is_empty() {
+            Ok(())
+        } else {
+            Err(Error::invalid(format!(
+                "table {} requires {} (NOT NULL in the adopted Django schema); pass them in the scope",
+                self.tables.blueprints(),
+                missing.join(" and ")
+            )))
+        }
+    }
+}
+
+async fn connect(url: &str, max_connections: u32) -> Result<DbPool> {
+    let shown = redact_url(url);
+    if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        #[cfg(feature = "postgres")]
+        {
+            let opts = sqlx::postgres::PgConnectOptions::from_str(url)
+                .map_err(|e| Error::config(format!("invalid PostgreSQL URL {shown}: {e}")))?;
+            let pool = sqlx::postgres::PgPoolOptions::new()
+                .max_connections(max_connections)
+                .acquire_timeout(Duration::from_secs(30))
+                .connect_with(opts)
+                .await
+                .map_err(Error::db(format!("connecting to {shown}")))?;
+            return Ok(DbPool::Pg(pool));
+        }
+        #[cfg(not(feature = "postgres"))]
+        return Err(Error::config(
+            "this build of sitebuilder has no PostgreSQL support; enable the `postgres` feature",
+        ));
+    }
+    if url.starts_with("sqlite:") {
+        #[cfg(feature = "sqlite")]
+        {
+            use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions};
+            let in_memory = url.contains(":memory:") || url.contains("mode=memory");
+            let mut opts = SqliteConnectOptions::from_str(url)
+                .map_err(|e| Error::config(format!("invalid SQLite URL {shown}: {e}")))?
+                .create_if_missing(true)
+                .foreign_keys(true)
+                .busy_timeout(Duration::from_secs(30));
+            if !in_memory {
+                opts = opts.journal_mode(SqliteJournalMode::Wal);
+            }
+            let pool = SqlitePoolOptions::new()
+                .max_connections(if in_memory { 1 } else { max_connections })
+                .acquire_timeout(Duration::from_secs(30))
+                .connect_with(opts)
+                .await
+                .map_err(Error::db(format!("opening {shown}")))?;
+            return Ok(DbPool::Sqlite(pool));
+        }
+        #[cfg(not(feature = "sqlite"))]
+        return Err(Error::config(
+            "this build of sitebuilder has no SQLite support; enable the `sqlite` feature",
+        ));
+    }
+    Err(Error::config(format!(
+        "unsupported database URL {shown}: use postgres://user@host/db or sqlite://path.db"
+    )))
+}
+
+/// `tenant_id = account` plus site/sector when the scope narrows to them.
+pub(crate) fn scope_cond(scope: &Scope) -> Condition {
+    let mut c = Cond::all().add(Expr::col("tenant_id").eq(scope.account_id));
+    if let Some(site) = scope.site_id {
+        c = c.add(Expr::col("site_id").eq(site));
+    }
+    if let Some(sector) = scope.sector_id {
+        c = c.add(Expr::col("sector_id").eq(sector));
+    }
+    c
+}
+
+/// The current time as a bindable value.
+pub(crate) fn now() -> Expr {
+    Expr::val(chrono::Utc::now())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_are_redacted() {
+        assert_eq!(redact_url("postgres://u:secret@h/db"), "postgres://u:***@h/db");
+        assert_eq!(redact_url("postgres://u@h/db"), "postgres://u@h/db");
+        assert_eq!(redact_url("sqlite://x.db"), "sqlite://x.db");
+    }
+}

@@ -1,0 +1,356 @@
+//! Page rows, and the two transactional writes of generated output.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use sea_query::{Expr, ExprTrait, Order, Query};
+use serde_json::Value;
+
+use super::db::{Conn, DbRow};
+use super::{SqlStore, now, scope_cond};
+use crate::model::{Block, NewPage, PageBlueprint, PagePatch, Scope, SiteBlueprint};
+use crate::store::validate_slug;
+use crate::store::{SavePageContent, SaveStructure, SavedStructure};
+use crate::{Error, Result};
+
+fn page_from_row(r: &DbRow) -> Result<PageBlueprint> {
+    let blocks: Vec<Block> = match r.json("blocks_json")? {
+        Value::Null => Vec::new(),
+        v => serde_json::from_value(v).map_err(Error::json("page blocks_json"))?,
+    };
+    Ok(PageBlueprint {
+        id: r.i64("id")?,
+        site_blueprint_id: r.i64("site_blueprint_id")?,
+        account_id: r.i64("tenant_id")?,
+        site_id: r.opt_i64("site_id")?,
+        sector_id: r.opt_i64("sector_id")?,
+        slug: r.string("slug")?,
+        title: r.string("title")?,
+        page_type: r.string("type")?.parse()?,
+        blocks,
+        status: r.string("status")?.parse()?,
+        order: r.i32("order")?,
+        created_at: r.ts("created_at")?,
+        updated_at: r.ts("updated_at")?,
+    })
+}
+
+fn blocks_value(blocks: &[Block]) -> Result<Value> {
+    serde_json::to_value(blocks).map_err(Error::json("page blocks"))
+}
+
+fn check_title(title: &str) -> Result<()> {
+    if title.chars().count() > 255 {
+        return Err(Error::invalid("page title must be at most 255 characters"));
+    }
+    Ok(())
+}
+
+impl SqlStore {
+    async fn fetch_pages(&self, conn: &mut Conn<'_>, account_id: i64, blueprint_id: i64) -> Result<Vec<PageBlueprint>> {
+        let q = Query::select()
+            .expr(Expr::cust("*"))
+            .from(self.tables.pages())
+            .and_where(Expr::col("site_blueprint_id").eq(blueprint_id))
+            .and_where(Expr::col("tenant_id").eq(account_id))
+            .order_by("order", Order::Asc)
+            .order_by("id", Order::Asc)
+            .take();
+        conn.fetch_all(&q, "listing pages")
+            .await?
+            .iter()
+            .map(page_from_row)
+            .collect()
+    }
+
+    async fn fetch_page(&self, conn: &mut Conn<'_>, scope: &Scope, id: i64, lock: bool) -> Result<PageBlueprint> {
+        let mut q = Query::select();
+        q.expr(Expr::cust("*"))
+            .from(self.tables.pages())
+            .and_where(Expr::col("id").eq(id))
+            .cond_where(scope_cond(scope));
+        if lock {
+            q.lock(sea_query::LockType::Update);
+        }
+        let row = conn
+            .fetch_optional(&q, "reading a page")
+            .await?
+            .ok_or_else(|| Error::not_found("page_blueprint", id))?;
+        page_from_row(&row)
+    }
+
+    async fn insert_page(&self, conn: &mut Conn<'_>, bp: &SiteBlueprint, new: &NewPage, order: i32) -> Result<()> {
+        let q = Query::insert()
+            .into_table(self.tables.pages())
+            .columns([
+                "site_blueprint_id", "tenant_id", "site_id", "sector_id", "slug", "title", "type", "blocks_json",
+                "status", "order", "created_at", "updated_at",
+            ])
+            .values_panic([
+                bp.id.into(),
+                bp.account_id.into(),
+                bp.site_id.into(),
+                bp.sector_id.into(),
+                new.slug.as_str().into(),
+                new.title.as_str().into(),
+                new.page_type.as_str().into(),
+                Expr::val(blocks_value(&new.blocks)?),
+                new.status.as_str().into(),
+                order.into(),
+                now(),
+                now(),
+            ])
+            .take();
+        conn.execute(&q, &format!("creating page {:?}", new.slug)).await.map(|_| ())
+    }
+
+    pub(super) async fn page_create(&self, scope: &Scope, blueprint_id: i64, new: NewPage) -> Result<PageBlueprint> {
+        self.ensure_ready().await?;
+        validate_slug(&new.slug)?;
+        check_title(&new.title)?;
+        let mut tx = self.pool.begin().await?;
+        let mut conn = tx.conn();
+        let bp = self.fetch_blueprint(&mut conn, scope, blueprint_id, true).await?;
+        let existing = self.fetch_pages(&mut conn, scope.account_id, blueprint_id).await?;
+        if existing.iter().any(|p| p.slug == new.slug) {
+            return Err(Error::conflict(format!(
+                "blueprint {blueprint_id} already has a page with slug {:?}; pick another slug or update that page",
+                new.slug
+            )));
+        }
+        let order = new
+            .order
+            .unwrap_or_else(|| existing.iter().map(|p| p.order + 1).max().unwrap_or(0));
+        self.insert_page(&mut conn, &bp, &new, order).await?;
+        let page = self
+            .fetch_pages(&mut conn, scope.account_id, blueprint_id)
+            .await?
+            .into_iter()
+            .find(|p| p.slug == new.slug)
+            .ok_or_else(|| Error::not_found("page_blueprint", &new.slug))?;
+        drop(conn);
+        tx.commit().await?;
+        Ok(page)
+    }
+
+    pub(super) async fn page_get(&self, scope: &Scope, id: i64) -> Result<PageBlueprint> {
+        self.ensure_ready().await?;
+        let mut held = self.pool.acquire().await?;
+        self.fetch_page(&mut held.conn(), scope, id, false).await
+    }
+
+    pub(super) async fn page_update(&self, scope: &Scope, id: i64, patch: PagePatch) -> Result<PageBlueprint> {
+        self.ensure_ready().await?;
+        let mut q = Query::update();
+        q.table(self.tables.pages())
+            .value("updated_at", now())
+            .and_where(Expr::col("id").eq(id))
+            .cond_where(scope_cond(scope))
+            .returning_all();
+        if let Some(slug) = &patch.slug {
+            validate_slug(slug)?;
+            q.value("slug", slug.as_str());
+        }
+        if let Some(t) = &patch.title {
+            check_title(t)?;
+            q.value("title", t.as_str());
+        }
+        if let Some(t) = patch.page_type {
+            q.value("type", t.as_str());
+        }
+        if let Some(b) = &patch.blocks {
+            q.value("blocks_json", Expr::val(blocks_value(b)?));
+        }
+        if let Some(s) = patch.status {
+            q.value("status", s.as_str());
+        }
+        if let Some(o) = patch.order {
+            q.value("order", o);
+        }
+        let mut held = self.pool.acquire().await?;
+        let row = held
+            .conn()
+            .fetch_optional(&q, "updating a page")
+            .await?
+            .ok_or_else(|| Error::not_found("page_blueprint", id))?;
+        page_from_row(&row)
+    }
+
+    pub(super) async fn page_delete(&self, scope: &Scope, id: i64) -> Result<()> {
+        self.ensure_ready().await?;
+        let q = Query::delete()
+            .from_table(self.tables.pages())
+            .and_where(Expr::col("id").eq(id))
+            .cond_where(scope_cond(scope))
+            .take();
+        let mut held = self.pool.acquire().await?;
+        match held.conn().execute(&q, "deleting a page").await? {
+            0 => Err(Error::not_found("page_blueprint", id)),
+            _ => Ok(()),
+        }
+    }
+
+    pub(super) async fn page_list(&self, scope: &Scope, blueprint_id: i64) -> Result<Vec<PageBlueprint>> {
+        self.ensure_ready().await?;
+        let mut held = self.pool.acquire().await?;
+        let mut conn = held.conn();
+        self.fetch_blueprint(&mut conn, scope, blueprint_id, false).await?;
+        self.fetch_pages(&mut conn, scope.account_id, blueprint_id).await
+    }
+
+    pub(super) async fn page_reorder(&self, scope: &Scope, blueprint_id: i64, ids: &[i64]) -> Result<Vec<PageBlueprint>> {
+        self.ensure_ready().await?;
+        let mut tx = self.pool.begin().await?;
+        let mut conn = tx.conn();
+        self.fetch_blueprint(&mut conn, scope, blueprint_id, true).await?;
+        let pages = self.fetch_pages(&mut conn, scope.account_id, blueprint_id).await?;
+        let have: BTreeSet<i64> = pages.iter().map(|p| p.id).collect();
+        let given: BTreeSet<i64> = ids.iter().copied().collect();
+        if have != given || given.len() != ids.len() {
+            return Err(Error::invalid(format!(
+                "reorder must list every page of blueprint {blueprint_id} exactly once: expected ids {have:?}, got {ids:?}"
+            )));
+        }
+        for (i, id) in ids.iter().enumerate() {
+            let q = Query::update()
+                .table(self.tables.pages())
+                .value("order", i as i32)
+                .value("updated_at", now())
+                .and_where(Expr::col("id").eq(*id))
+                .take();
+            conn.execute(&q, "reordering pages").await?;
+        }
+        let out = self.fetch_pages(&mut conn, scope.account_id, blueprint_id).await?;
+        drop(conn);
+        tx.commit().await?;
+        Ok(out)
+    }
+
+    pub(super) async fn save_structure_tx(&self, scope: &Scope, blueprint_id: i64, save: SaveStructure) -> Result<SavedStructure> {
+        self.ensure_ready().await?;
+        // Everything that can be checked without the database is checked before writing anything.
+        let mut seen = BTreeSet::new();
+        for p in &save.pages {
+            validate_slug(&p.slug)?;
+            check_title(&p.title)?;
+            if !seen.insert(p.slug.as_str()) {
+                return Err(Error::invalid(format!(
+                    "the structure has two pages with slug {:?}; slugs must be unique",
+                    p.slug
+                )));
+            }
+        }
+        let structure = save.structure.to_value();
+        let mut tx = self.pool.begin().await?;
+        let mut conn = tx.conn();
+        self.fetch_blueprint(&mut conn, scope, blueprint_id, true).await?;
+        let existing: BTreeMap<String, i64> = self
+            .fetch_pages(&mut conn, scope.account_id, blueprint_id)
+            .await?
+            .into_iter()
+            .map(|p| (p.slug, p.id))
+            .collect();
+        let bp_row = Query::update()
+            .table(self.tables.blueprints())
+            .value("structure_json", Expr::val(structure))
+            .value("status", save.status.as_str())
+            .value("version", Expr::col("version").add(1))
+            .value("updated_at", now())
+            .and_where(Expr::col("id").eq(blueprint_id))
+            .cond_where(scope_cond(scope))
+            .returning_all()
+            .take();
+        let bp = conn
+            .fetch_optional(&bp_row, "saving the structure")
+            .await?
+            .ok_or_else(|| Error::not_found("site_blueprint", blueprint_id))?;
+        let bp = super::blueprints::blueprint_from_row(&bp)?;
+        for (i, p) in save.pages.iter().enumerate() {
+            let order = p.order.unwrap_or(i as i32);
+            match existing.get(&p.slug) {
+                Some(id) => {
+                    let q = Query::update()
+                        .table(self.tables.pages())
+                        .value("title", p.title.as_str())
+                        .value("type", p.page_type.as_str())
+                        .value("blocks_json", Expr::val(blocks_value(&p.blocks)?))
+                        .value("status", p.status.as_str())
+                        .value("order", order)
+                        .value("updated_at", now())
+                        .and_where(Expr::col("id").eq(*id))
+                        .take();
+                    conn.execute(&q, &format!("updating page {:?}", p.slug)).await?;
+                }
+                None => self.insert_page(&mut conn, &bp, p, order).await?,
+            }
+        }
+        let gone: Vec<i64> = existing
+            .iter()
+            .filter(|(slug, _)| !seen.contains(slug.as_str()))
+            .map(|(_, id)| *id)
+            .collect();
+        if !gone.is_empty() {
+            let q = Query::delete()
+                .from_table(self.tables.pages())
+                .and_where(Expr::col("id").is_in(gone))
+                .take();
+            conn.execute(&q, "removing pages absent from the structure").await?;
+        }
+        if let Some(capture) = save.capture {
+            self.capture_on(&mut conn, scope.account_id, capture).await?;
+        }
+        let pages = self.fetch_pages(&mut conn, scope.account_id, blueprint_id).await?;
+        drop(conn);
+        tx.commit().await?;
+        Ok(SavedStructure { blueprint: bp, pages })
+    }
+
+    pub(super) async fn save_page_content_tx(&self, scope: &Scope, page_id: i64, save: SavePageContent) -> Result<PageBlueprint> {
+        self.ensure_ready().await?;
+        let mut tx = self.pool.begin().await?;
+        let mut conn = tx.conn();
+        let page = self.fetch_page(&mut conn, scope, page_id, true).await?;
+        let q = Query::update()
+            .table(self.tables.pages())
+            .value("blocks_json", Expr::val(blocks_value(&save.blocks)?))
+            .value("status", save.status.as_str())
+            .value("updated_at", now())
+            .and_where(Expr::col("id").eq(page_id))
+            .returning_all()
+            .take();
+        let row = conn
+            .fetch_optional(&q, "saving page content")
+            .await?
+            .ok_or_else(|| Error::not_found("page_blueprint", page_id))?;
+        let updated = page_from_row(&row)?;
+        if let Some(seo) = save.seo {
+            let owner = Scope::account(scope.account_id);
+            let bp = self.fetch_blueprint(&mut conn, &owner, page.site_blueprint_id, true).await?;
+            let mut structure = bp.structure_json;
+            let seo = serde_json::to_value(seo).map_err(Error::json("page seo"))?;
+            let mut changed = false;
+            if let Some(pages) = structure.get_mut("pages").and_then(Value::as_array_mut) {
+                for p in pages.iter_mut() {
+                    if p.get("slug").and_then(Value::as_str) == Some(page.slug.as_str()) {
+                        p["seo"] = seo.clone();
+                        changed = true;
+                    }
+                }
+            }
+            if changed {
+                let q = Query::update()
+                    .table(self.tables.blueprints())
+                    .value("structure_json", Expr::val(structure))
+                    .value("updated_at", now())
+                    .and_where(Expr::col("id").eq(bp.id))
+                    .take();
+                conn.execute(&q, "writing page SEO into the structure").await?;
+            }
+        }
+        if let Some(capture) = save.capture {
+            self.capture_on(&mut conn, scope.account_id, capture).await?;
+        }
+        drop(conn);
+        tx.commit().await?;
+        Ok(updated)
+    }
+}

@@ -1,0 +1,265 @@
+//! Task log rows and prompt overrides.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
+use sea_query::{Expr, ExprTrait, OnConflict, Order, Query};
+
+use super::db::DbRow;
+use super::{SqlStore, now};
+use crate::store::TaskStats;
+use crate::tasks::{TaskQuery, TaskRecord, TaskStatus};
+use crate::{Error, Result};
+
+const TASK_COLUMNS: [&str; 26] = [
+    "task_id", "tenant_id", "function_name", "status", "phase", "progress", "message", "prompt_type",
+    "prompt_hash", "provider", "model", "tokens_in", "tokens_out", "cost_usd", "credits", "error_code",
+    "error_message", "payload", "result", "phase_timings", "attempts", "created_at", "started_at",
+    "finished_at", "updated_at", "id",
+];
+
+fn task_values(t: &TaskRecord) -> Result<Vec<Expr>> {
+    let timings = serde_json::to_value(&t.phase_timings).map_err(Error::json("phase timings"))?;
+    Ok(vec![
+        t.task_id.as_str().into(),
+        t.account_id.into(),
+        t.function_name.as_str().into(),
+        t.status.as_str().into(),
+        t.phase.as_str().into(),
+        i16::from(t.progress).into(),
+        t.message.as_str().into(),
+        t.prompt_type.clone().into(),
+        t.prompt_hash.clone().into(),
+        t.provider.clone().into(),
+        t.model.clone().into(),
+        t.tokens_in.into(),
+        t.tokens_out.into(),
+        t.cost_usd.into(),
+        t.credits.into(),
+        t.error_code.clone().into(),
+        t.error_message.clone().into(),
+        Expr::val(t.payload.clone()),
+        match &t.result {
+            Some(v) => Expr::val(v.clone()),
+            None => Expr::val(Option::<serde_json::Value>::None),
+        },
+        Expr::val(timings),
+        t.attempts.into(),
+        Expr::val(t.created_at),
+        Expr::val(t.started_at),
+        Expr::val(t.finished_at),
+        Expr::val(t.updated_at),
+    ])
+}
+
+fn task_from_row(r: &DbRow) -> Result<TaskRecord> {
+    let timings: BTreeMap<String, u64> = match r.json("phase_timings")? {
+        serde_json::Value::Null => BTreeMap::new(),
+        v => serde_json::from_value(v).map_err(Error::json("phase timings"))?,
+    };
+    Ok(TaskRecord {
+        task_id: r.string("task_id")?,
+        account_id: r.i64("tenant_id")?,
+        function_name: r.string("function_name")?,
+        status: r.string("status")?.parse()?,
+        phase: r.string("phase")?.parse()?,
+        progress: u8::try_from(r.i64("progress")?.clamp(0, 100)).unwrap_or(0),
+        message: r.string("message")?,
+        prompt_type: r.opt_string("prompt_type")?,
+        prompt_hash: r.opt_string("prompt_hash")?,
+        provider: r.opt_string("provider")?,
+        model: r.opt_string("model")?,
+        tokens_in: r.i64("tokens_in")?,
+        tokens_out: r.i64("tokens_out")?,
+        cost_usd: r.f64("cost_usd")?,
+        credits: r.i64("credits")?,
+        error_code: r.opt_string("error_code")?,
+        error_message: r.opt_string("error_message")?,
+        payload: r.json("payload")?,
+        result: r.opt_json("result")?,
+        phase_timings: timings,
+        attempts: r.i32("attempts")?,
+        created_at: r.ts("created_at")?,
+        started_at: r.opt_ts("started_at")?,
+        finished_at: r.opt_ts("finished_at")?,
+        updated_at: r.ts("updated_at")?,
+    })
+}
+
+impl SqlStore {
+    pub(super) async fn task_insert(&self, record: TaskRecord) -> Result<(TaskRecord, bool)> {
+        self.ensure_ready().await?;
+        let q = Query::insert()
+            .into_table(self.tables.task_log())
+            .columns(TASK_COLUMNS[..25].iter().copied())
+            .values_panic(task_values(&record)?)
+            .on_conflict(OnConflict::column("task_id").do_nothing().to_owned())
+            .take();
+        let mut held = self.pool.acquire().await?;
+        let mut conn = held.conn();
+        let inserted = conn.execute(&q, "writing the task log").await? == 1;
+        if inserted {
+            return Ok((record, true));
+        }
+        let q = Query::select()
+            .expr(Expr::cust("*"))
+            .from(self.tables.task_log())
+            .and_where(Expr::col("task_id").eq(record.task_id.as_str()))
+            .take();
+        let row = conn
+            .fetch_optional(&q, "reading the task log")
+            .await?
+            .ok_or_else(|| Error::not_found("task", &record.task_id))?;
+        Ok((task_from_row(&row)?, false))
+    }
+
+    pub(super) async fn task_update(&self, record: &TaskRecord) -> Result<()> {
+        self.ensure_ready().await?;
+        let mut q = Query::update();
+        q.table(self.tables.task_log());
+        for (col, val) in TASK_COLUMNS[..25].iter().zip(task_values(record)?) {
+            if *col != "task_id" {
+                q.value(*col, val);
+            }
+        }
+        q.and_where(Expr::col("task_id").eq(record.task_id.as_str()));
+        let mut held = self.pool.acquire().await?;
+        match held.conn().execute(&q, "updating the task log").await? {
+            0 => Err(Error::not_found("task", &record.task_id)),
+            _ => Ok(()),
+        }
+    }
+
+    pub(super) async fn task_get(&self, account_id: Option<i64>, task_id: &str) -> Result<TaskRecord> {
+        self.ensure_ready().await?;
+        let mut q = Query::select();
+        q.expr(Expr::cust("*"))
+            .from(self.tables.task_log())
+            .and_where(Expr::col("task_id").eq(task_id));
+        if let Some(a) = account_id {
+            q.and_where(Expr::col("tenant_id").eq(a));
+        }
+        let mut held = self.pool.acquire().await?;
+        let row = held
+            .conn()
+            .fetch_optional(&q, "reading the task log")
+            .await?
+            .ok_or_else(|| Error::not_found("task", task_id))?;
+        task_from_row(&row)
+    }
+
+    pub(super) async fn task_list(&self, query: TaskQuery) -> Result<Vec<TaskRecord>> {
+        self.ensure_ready().await?;
+        let mut q = Query::select();
+        q.expr(Expr::cust("*"))
+            .from(self.tables.task_log())
+            .order_by("created_at", Order::Desc)
+            .order_by("id", Order::Desc)
+            .limit(u64::from(if query.limit == 0 { 500 } else { query.limit }));
+        if let Some(a) = query.account_id {
+            q.and_where(Expr::col("tenant_id").eq(a));
+        }
+        if let Some(f) = &query.function_name {
+            q.and_where(Expr::col("function_name").eq(f.as_str()));
+        }
+        if let Some(s) = query.status {
+            q.and_where(Expr::col("status").eq(s.as_str()));
+        }
+        if let Some(since) = query.since {
+            q.and_where(Expr::col("created_at").gte(Expr::val(since)));
+        }
+        if let Some(before) = query.updated_before {
+            q.and_where(Expr::col("updated_at").lt(Expr::val(before)));
+        }
+        let mut held = self.pool.acquire().await?;
+        held.conn()
+            .fetch_all(&q, "listing the task log")
+            .await?
+            .iter()
+            .map(task_from_row)
+            .collect()
+    }
+
+    pub(super) async fn task_stats_since(&self, since: DateTime<Utc>) -> Result<Vec<TaskStats>> {
+        self.ensure_ready().await?;
+        let q = Query::select()
+            .columns(["function_name", "status", "error_code"])
+            .expr_as(Expr::cust("COUNT(*)"), "n")
+            .from(self.tables.task_log())
+            .and_where(Expr::col("created_at").gte(Expr::val(since)))
+            .group_by_columns(["function_name", "status", "error_code"])
+            .take();
+        let mut held = self.pool.acquire().await?;
+        let rows = held.conn().fetch_all(&q, "summarising the task log").await?;
+        let mut out: BTreeMap<String, TaskStats> = BTreeMap::new();
+        for r in rows {
+            let name = r.string("function_name")?;
+            let n = u64::try_from(r.i64("n")?).unwrap_or(0);
+            let status: TaskStatus = r.string("status")?.parse()?;
+            let s = out.entry(name.clone()).or_insert_with(|| TaskStats {
+                function_name: name,
+                ..TaskStats::default()
+            });
+            match status {
+                TaskStatus::Succeeded => s.succeeded += n,
+                TaskStatus::Failed => {
+                    let code = r.opt_string("error_code")?.unwrap_or_else(|| "unknown".into());
+                    *s.failed_by_code.entry(code).or_default() += n;
+                }
+                TaskStatus::Cancelled => s.cancelled += n,
+                TaskStatus::Queued | TaskStatus::Running => continue,
+            }
+            s.finished += n;
+        }
+        Ok(out.into_values().collect())
+    }
+
+    pub(super) async fn prompt_get(&self, account_id: i64, prompt_type: &str) -> Result<Option<String>> {
+        self.ensure_ready().await?;
+        let q = Query::select()
+            .column("prompt_value")
+            .from(self.tables.prompt_overrides())
+            .and_where(Expr::col("tenant_id").eq(account_id))
+            .and_where(Expr::col("prompt_type").eq(prompt_type))
+            .and_where(Expr::col("is_active").eq(true))
+            .take();
+        let mut held = self.pool.acquire().await?;
+        held.conn()
+            .fetch_optional(&q, "reading a prompt override")
+            .await?
+            .map(|r| r.string("prompt_value"))
+            .transpose()
+    }
+
+    pub(super) async fn prompt_set(&self, account_id: i64, prompt_type: &str, text: Option<&str>) -> Result<()> {
+        self.ensure_ready().await?;
+        let mut held = self.pool.acquire().await?;
+        let mut conn = held.conn();
+        match text {
+            Some(text) => {
+                let q = Query::insert()
+                    .into_table(self.tables.prompt_overrides())
+                    .columns(["tenant_id", "prompt_type", "prompt_value", "is_active", "created_at", "updated_at"])
+                    .values_panic([account_id.into(), prompt_type.into(), text.into(), true.into(), now(), now()])
+                    .on_conflict(
+                        OnConflict::columns(["tenant_id", "prompt_type"])
+                            .update_columns(["prompt_value", "is_active", "updated_at"])
+                            .to_owned(),
+                    )
+                    .take();
+                conn.execute(&q, "saving a prompt override").await?;
+            }
+            None => {
+                let q = Query::update()
+                    .table(self.tables.prompt_overrides())
+                    .value("is_active", false)
+                    .value("updated_at", now())
+                    .and_where(Expr::col("tenant_id").eq(account_id))
+                    .and_where(Expr::col("prompt_type").eq(prompt_type))
+                    .take();
+                conn.execute(&q, "deactivating a prompt override").await?;
+            }
+        }
+        Ok(())
+    }
+}
