@@ -1,0 +1,102 @@
+"""sitebuilder: embeddable AI site generation, backed by a Rust core.
+
+    from sitebuilder import SiteBuilder, Offline
+
+    sb = SiteBuilder("sqlite://site.db", provider=Offline())
+    sb.grant(1, 100)
+    bp = sb.create_blueprint(1, "Bakery", config={"business_brief": "Family bakery in Porto"})
+    outcome = sb.generate_structure(1, bp.id)
+
+Django: ``sitebuilder.contrib.django``; Celery: ``sitebuilder.contrib.celery``.
+"""
+
+from __future__ import annotations
+
+from ._client import ProgressHandler, SiteBuilder
+from ._native import __version__
+from ._records import (
+    CreditTransaction,
+    DoctorCheck,
+    DoctorReport,
+    MigrationReport,
+    MigrationState,
+    PageBlueprint,
+    Paged,
+    Progress,
+    RunOutcome,
+    SiteBlueprint,
+    SiteBuilderOption,
+    TaskRecord,
+)
+from .errors import (
+    ERROR_CODES,
+    AIOutputError,
+    AIOutputTruncatedError,
+    AIRefusedError,
+    CancelledError,
+    ConfigurationError,
+    ConflictError,
+    DatabaseError,
+    FileStorageError,
+    InsufficientCreditsError,
+    InvalidAIOutputError,
+    InvalidInputError,
+    JSONError,
+    MigrationChecksumMismatchError,
+    MigrationRequiredError,
+    NotFoundError,
+    ProviderError,
+    ProviderRejectedError,
+    ProviderUnavailableError,
+    QuotaExceededError,
+    SchemaMismatchError,
+    SiteBuilderError,
+    error_class,
+)
+from .providers import FromEnv, Offline, OpenAICompatible, Provider, Replay
+
+__all__ = [
+    "ERROR_CODES",
+    "AIOutputError",
+    "AIOutputTruncatedError",
+    "AIRefusedError",
+    "CancelledError",
+    "ConfigurationError",
+    "ConflictError",
+    "CreditTransaction",
+    "DatabaseError",
+    "DoctorCheck",
+    "DoctorReport",
+    "FileStorageError",
+    "FromEnv",
+    "InsufficientCreditsError",
+    "InvalidAIOutputError",
+    "InvalidInputError",
+    "JSONError",
+    "MigrationChecksumMismatchError",
+    "MigrationReport",
+    "MigrationRequiredError",
+    "MigrationState",
+    "NotFoundError",
+    "Offline",
+    "OpenAICompatible",
+    "PageBlueprint",
+    "Paged",
+    "Progress",
+    "ProgressHandler",
+    "Provider",
+    "ProviderError",
+    "ProviderRejectedError",
+    "ProviderUnavailableError",
+    "QuotaExceededError",
+    "Replay",
+    "RunOutcome",
+    "SchemaMismatchError",
+    "SiteBlueprint",
+    "SiteBuilder",
+    "SiteBuilderError",
+    "SiteBuilderOption",
+    "TaskRecord",
+    "__version__",
+    "error_class",
+]

@@ -1,0 +1,193 @@
+# Stub of the native extension (bindings-python/src); checked by `python -m mypy.stubtest`.
+import asyncio
+from collections.abc import Callable
+from typing import Any, final
+
+__version__: str
+ERROR_CODES: list[str]
+
+class SiteBuilderError(Exception):
+    code: str
+    message: str
+
+class ProviderError(SiteBuilderError): ...
+class AIOutputError(SiteBuilderError): ...
+class InvalidInputError(SiteBuilderError, ValueError): ...
+
+class NotFoundError(SiteBuilderError, LookupError):
+    entity: str
+    id: str
+
+class InsufficientCreditsError(SiteBuilderError):
+    required: int
+    available: int
+
+class MigrationRequiredError(SiteBuilderError, RuntimeError):
+    pending: list[str]
+
+class MigrationChecksumMismatchError(SiteBuilderError, RuntimeError): ...
+
+class SchemaMismatchError(SiteBuilderError, RuntimeError):
+    missing: list[str]
+
+class ConflictError(SiteBuilderError, RuntimeError): ...
+
+class ProviderUnavailableError(ProviderError, ConnectionError):
+    provider: str
+
+class ProviderRejectedError(ProviderError):
+    provider: str
+    status: int
+
+class AIRefusedError(AIOutputError): ...
+class AIOutputTruncatedError(AIOutputError): ...
+
+class InvalidAIOutputError(AIOutputError, ValueError):
+    attempts: int
+    errors: list[str]
+
+class CancelledError(SiteBuilderError): ...
+class ConfigurationError(SiteBuilderError, ValueError): ...
+class DatabaseError(SiteBuilderError, RuntimeError): ...
+class JSONError(SiteBuilderError, ValueError): ...
+class QuotaExceededError(SiteBuilderError): ...
+class FileStorageError(SiteBuilderError, OSError): ...
+
+def error_for_code(code: str, message: str, **fields: Any) -> SiteBuilderError: ...
+def _runtime_pid() -> int | None: ...
+def _ensure_runtime() -> int: ...
+
+@final
+class Call:
+    """A native operation that has not started yet; run it once."""
+
+    def wait(self) -> Any: ...
+    def start(self) -> asyncio.Future[Any]: ...
+
+_Progress = Callable[[dict[str, Any]], object]
+
+@final
+class SiteBuilder:
+    def __new__(
+        cls,
+        database_url: str | None = None,
+        provider: dict[str, Any] | None = None,
+        table_prefix: str = "igny8_",
+        auto_migrate: bool = True,
+    ) -> SiteBuilder: ...
+    def open(self) -> Call: ...
+    def handle_pid(self) -> int | None: ...
+    def migrate(self) -> Call: ...
+    def migration_status(self) -> Call: ...
+    def doctor(self) -> Call: ...
+    def metadata(self) -> Call: ...
+    def function_names(self) -> Call: ...
+    def create_blueprint(
+        self, account_id: int, data: dict[str, Any], site_id: int | None = None, sector_id: int | None = None
+    ) -> Call: ...
+    def get_blueprint(
+        self, account_id: int, blueprint_id: int, site_id: int | None = None, sector_id: int | None = None
+    ) -> Call: ...
+    def list_blueprints(
+        self,
+        account_id: int,
+        query: dict[str, Any] | None = None,
+        site_id: int | None = None,
+        sector_id: int | None = None,
+    ) -> Call: ...
+    def update_blueprint(
+        self,
+        account_id: int,
+        blueprint_id: int,
+        patch: dict[str, Any],
+        site_id: int | None = None,
+        sector_id: int | None = None,
+    ) -> Call: ...
+    def delete_blueprint(
+        self, account_id: int, blueprint_id: int, site_id: int | None = None, sector_id: int | None = None
+    ) -> Call: ...
+    def create_page(
+        self,
+        account_id: int,
+        blueprint_id: int,
+        data: dict[str, Any],
+        site_id: int | None = None,
+        sector_id: int | None = None,
+    ) -> Call: ...
+    def get_page(
+        self, account_id: int, page_id: int, site_id: int | None = None, sector_id: int | None = None
+    ) -> Call: ...
+    def list_pages(
+        self, account_id: int, blueprint_id: int, site_id: int | None = None, sector_id: int | None = None
+    ) -> Call: ...
+    def update_page(
+        self,
+        account_id: int,
+        page_id: int,
+        patch: dict[str, Any],
+        site_id: int | None = None,
+        sector_id: int | None = None,
+    ) -> Call: ...
+    def delete_page(
+        self, account_id: int, page_id: int, site_id: int | None = None, sector_id: int | None = None
+    ) -> Call: ...
+    def reorder_pages(
+        self,
+        account_id: int,
+        blueprint_id: int,
+        page_ids: list[int],
+        site_id: int | None = None,
+        sector_id: int | None = None,
+    ) -> Call: ...
+    def generate_structure(
+        self,
+        account_id: int,
+        blueprint_id: int,
+        site_id: int | None = None,
+        sector_id: int | None = None,
+        task_id: str | None = None,
+        prompt_override: str | None = None,
+        on_progress: _Progress | None = None,
+    ) -> Call: ...
+    def generate_page_content(
+        self,
+        account_id: int,
+        page_id: int,
+        site_id: int | None = None,
+        sector_id: int | None = None,
+        task_id: str | None = None,
+        prompt_override: str | None = None,
+        on_progress: _Progress | None = None,
+    ) -> Call: ...
+    def generate_all_pages(
+        self,
+        account_id: int,
+        blueprint_id: int,
+        site_id: int | None = None,
+        sector_id: int | None = None,
+        task_id: str | None = None,
+        prompt_override: str | None = None,
+        on_progress: _Progress | None = None,
+    ) -> Call: ...
+    def run(
+        self,
+        function_name: str,
+        payload: dict[str, Any],
+        account_id: int,
+        task_id: str | None = None,
+        prompt_override: str | None = None,
+        on_progress: _Progress | None = None,
+    ) -> Call: ...
+    def dispatch(
+        self,
+        function_name: str,
+        payload: dict[str, Any],
+        account_id: int,
+        task_id: str | None = None,
+        prompt_override: str | None = None,
+    ) -> Call: ...
+    def task(self, task_id: str, account_id: int | None = None) -> Call: ...
+    def recover_stale(self, older_than_secs: float) -> Call: ...
+    def balance(self, account_id: int) -> Call: ...
+    def grant(self, account_id: int, amount: int, description: str) -> Call: ...
+    def register_function(self, spec: dict[str, Any]) -> Call: ...

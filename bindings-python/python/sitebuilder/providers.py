@@ -1,0 +1,84 @@
+"""AI provider settings for :class:`sitebuilder.SiteBuilder`.
+
+Small value classes, translated to the core's ``ProviderConfig``. ``FromEnv()`` (the default) reads
+``SITEBUILDER_AI_BASE_URL``, ``SITEBUILDER_AI_API_KEY`` or ``OPENAI_API_KEY`` and
+``SITEBUILDER_AI_MODEL``, and falls back to the offline planner when no key is set.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from typing import Any, Union
+
+__all__ = ["FromEnv", "Offline", "OpenAICompatible", "Provider", "Replay", "provider_spec"]
+
+
+@dataclass(frozen=True)
+class OpenAICompatible:
+    """Any OpenAI-compatible chat completions endpoint (OpenAI, Azure, OpenRouter, vLLM, Ollama...)."""
+
+    base_url: str
+    api_key: str | None = field(default=None, repr=False)
+    model: str = "gpt-4o-mini"
+    timeout_secs: float | None = None
+    max_retries: int | None = None
+
+    def to_native(self) -> dict[str, Any]:
+        """The shape the native layer takes."""
+        return {
+            "kind": "openai_compatible",
+            "base_url": self.base_url,
+            "api_key": self.api_key,
+            "model": self.model,
+            "timeout_secs": self.timeout_secs,
+            "max_retries": self.max_retries,
+        }
+
+
+@dataclass(frozen=True)
+class Offline:
+    """The deterministic offline planner: no network, results labelled ``offline``."""
+
+    def to_native(self) -> dict[str, Any]:
+        """The shape the native layer takes."""
+        return {"kind": "offline"}
+
+
+@dataclass(frozen=True)
+class Replay:
+    """Recorded answers from ``path`` (for tests and demos)."""
+
+    path: str | os.PathLike[str]
+
+    def to_native(self) -> dict[str, Any]:
+        """The shape the native layer takes."""
+        return {"kind": "replay", "path": os.fspath(self.path)}
+
+
+@dataclass(frozen=True)
+class FromEnv:
+    """Provider from the environment, else offline (the default)."""
+
+    def to_native(self) -> dict[str, Any]:
+        """The shape the native layer takes."""
+        return {"kind": "from_env"}
+
+
+Provider = Union[OpenAICompatible, Offline, Replay, FromEnv]
+
+
+def provider_spec(provider: Provider | str | dict[str, Any] | None) -> dict[str, Any]:
+    """Normalises a provider object, a name (``"offline"``, ``"env"``) or a dict for the native layer."""
+    if provider is None:
+        return FromEnv().to_native()
+    if isinstance(provider, str):
+        names: dict[str, Provider] = {"offline": Offline(), "env": FromEnv(), "from_env": FromEnv()}
+        if provider not in names:
+            from ._native import InvalidInputError
+
+            raise InvalidInputError(f"unknown provider {provider!r}; use 'offline', 'env' or a provider object")
+        return names[provider].to_native()
+    if isinstance(provider, dict):
+        return dict(provider)
+    return provider.to_native()

@@ -1,0 +1,469 @@
+//! The native `SiteBuilder`: one core handle per process, every method a [`Call`].
+//!
+//! The core handle owns a connection pool whose sockets a forked child shares with its parent, so
+//! each process opens its own handle on first use (keyed by `std::process::id()`); the inherited
+//! one is leaked, never dropped, because dropping it would talk to the parent's connections.
+//! Declarative functions registered through this object are replayed onto every new handle.
+
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use pyo3::prelude::*;
+use pyo3::types::PyDict;
+use serde::Deserialize;
+use serde::Serialize;
+use serde_json::Value;
+use sitebuilder::model::{BlueprintPatch, BlueprintQuery, NewBlueprint, NewPage, PagePatch};
+use sitebuilder::tasks::ProgressCallback;
+use sitebuilder::{DeclarativeFunction, ProviderConfig, RunOptions, Scope};
+
+use crate::call::Call;
+use crate::convert;
+
+/// Provider settings as the Python provider classes send them (`to_native()`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+enum ProviderSpec {
+    /// `SITEBUILDER_AI_*` / `OPENAI_API_KEY` from the environment, else offline.
+    FromEnv,
+    /// The deterministic offline planner.
+    Offline,
+    /// Any OpenAI-compatible chat completions endpoint.
+    OpenaiCompatible {
+        base_url: String,
+        #[serde(default)]
+        api_key: Option<String>,
+        model: String,
+        #[serde(default)]
+        timeout_secs: Option<f64>,
+        #[serde(default)]
+        max_retries: Option<u32>,
+    },
+    /// Recorded answers.
+    Replay { path: PathBuf },
+}
+
+impl ProviderSpec {
+    fn to_core(&self) -> ProviderConfig {
+        match self.clone() {
+            ProviderSpec::FromEnv => ProviderConfig::FromEnv,
+            ProviderSpec::Offline => ProviderConfig::Offline,
+            ProviderSpec::OpenaiCompatible { base_url, api_key, model, timeout_secs, max_retries } => {
+                ProviderConfig::OpenAiCompatible { base_url, api_key, model, timeout_secs, max_retries }
+            }
+            ProviderSpec::Replay { path } => ProviderConfig::Replay { path },
+        }
+    }
+}
+
+/// A declarative function as registered from Python, kept to replay on new handles.
+#[derive(Debug, Clone, Deserialize)]
+struct FunctionSpec {
+    name: String,
+    prompt_template: String,
+    output_schema: Value,
+    credit_operation: String,
+    #[serde(default)]
+    credit_cost: Option<i64>,
+}
+
+impl FunctionSpec {
+    fn to_core(&self) -> DeclarativeFunction {
+        DeclarativeFunction {
+            name: self.name.clone(),
+            prompt_template: self.prompt_template.clone(),
+            output_schema: self.output_schema.clone(),
+            credit_operation: self.credit_operation.clone(),
+            credit_cost: self.credit_cost,
+        }
+    }
+}
+
+#[derive(Debug)]
+struct Config {
+    database_url: Option<String>,
+    provider: ProviderSpec,
+    table_prefix: String,
+    auto_migrate: bool,
+}
+
+/// Shared by every call of one Python object.
+#[derive(Debug)]
+struct Inner {
+    config: Config,
+    handle: Mutex<Option<(u32, sitebuilder::SiteBuilder)>>,
+    functions: Mutex<Vec<FunctionSpec>>,
+}
+
+impl Inner {
+    /// The core handle of this process, opening it on first use and after a fork.
+    async fn core(self: Arc<Self>) -> sitebuilder::Result<sitebuilder::SiteBuilder> {
+        let pid = std::process::id();
+        if let Some((owner, sb)) = self.handle.lock().unwrap_or_else(|p| p.into_inner()).as_ref()
+            && *owner == pid
+        {
+            return Ok(sb.clone());
+        }
+        let mut builder = sitebuilder::SiteBuilder::builder()
+            .table_prefix(&self.config.table_prefix)
+            .auto_migrate(self.config.auto_migrate)
+            .provider(self.config.provider.to_core());
+        if let Some(url) = &self.config.database_url {
+            builder = builder.database_url(url);
+        }
+        let sb = builder.build().await?;
+        let functions = self.functions.lock().unwrap_or_else(|p| p.into_inner()).clone();
+        for f in functions {
+            sb.register_declarative(f.to_core())?;
+        }
+        let mut slot = self.handle.lock().unwrap_or_else(|p| p.into_inner());
+        match slot.take() {
+            Some((owner, existing)) if owner == pid => {
+                // Another call of this process opened it first; keep theirs.
+                *slot = Some((owner, existing.clone()));
+                return Ok(existing);
+            }
+            Some((_, inherited)) => std::mem::forget(inherited),
+            None => {}
+        }
+        *slot = Some((pid, sb.clone()));
+        Ok(sb)
+    }
+}
+
+fn json<T: Serialize>(value: T) -> sitebuilder::Result<Value> {
+    serde_json::to_value(value).map_err(sitebuilder::Error::json("a result for Python"))
+}
+
+fn scope(account_id: i64, site_id: Option<i64>, sector_id: Option<i64>) -> Scope {
+    Scope { account_id, site_id, sector_id }
+}
+
+fn options(task_id: Option<String>, prompt_override: Option<String>, on_progress: Option<ProgressCallback>) -> RunOptions {
+    RunOptions { task_id, on_progress, prompt_override, ..RunOptions::default() }
+}
+
+/// The native engine handle. The public, typed API is `sitebuilder.SiteBuilder`, which wraps this.
+#[pyclass(module = "sitebuilder._native", name = "SiteBuilder", frozen)]
+#[derive(Debug)]
+pub struct NativeSiteBuilder {
+    inner: Arc<Inner>,
+}
+
+impl NativeSiteBuilder {
+    /// A call that first gets this process's core handle.
+    fn call<F, Fut>(&self, f: F) -> Call
+    where
+        F: FnOnce(sitebuilder::SiteBuilder) -> Fut + Send + 'static,
+        Fut: std::future::Future<Output = sitebuilder::Result<Value>> + Send + 'static,
+    {
+        let inner = Arc::clone(&self.inner);
+        Call::plain(async move { f(inner.core().await?).await })
+    }
+
+    /// A call that reports progress to `on_progress`.
+    fn progress_call<F, Fut>(&self, on_progress: Option<Py<PyAny>>, f: F) -> Call
+    where
+        F: FnOnce(sitebuilder::SiteBuilder, Option<ProgressCallback>) -> Fut + Send + 'static,
+        Fut: std::future::Future<Output = sitebuilder::Result<Value>> + Send + 'static,
+    {
+        let inner = Arc::clone(&self.inner);
+        Call::new(
+            on_progress,
+            Box::new(move |cb| Box::pin(async move { f(inner.core().await?, cb).await })),
+        )
+    }
+}
+
+#[pymethods]
+impl NativeSiteBuilder {
+    /// Stores the configuration; nothing is opened until the first call (see `open()`).
+    #[new]
+    #[pyo3(signature = (database_url=None, provider=None, table_prefix="igny8_".to_string(), auto_migrate=true))]
+    fn new(
+        py: Python<'_>,
+        database_url: Option<String>,
+        provider: Option<&Bound<'_, PyAny>>,
+        table_prefix: String,
+        auto_migrate: bool,
+    ) -> PyResult<Self> {
+        let provider = match provider {
+            None => ProviderSpec::FromEnv,
+            Some(p) => convert::from_py(py, p, "provider")?,
+        };
+        Ok(NativeSiteBuilder {
+            inner: Arc::new(Inner {
+                config: Config { database_url, provider, table_prefix, auto_migrate },
+                handle: Mutex::new(None),
+                functions: Mutex::new(Vec::new()),
+            }),
+        })
+    }
+
+    /// Opens this process's handle (connects, migrates when `auto_migrate`); returns the provider label.
+    fn open(&self) -> Call {
+        self.call(|sb| async move { json(sb.provider_label()) })
+    }
+
+    /// Process id that owns the open handle, or None before the first call.
+    fn handle_pid(&self) -> Option<u32> {
+        self.inner.handle.lock().unwrap_or_else(|p| p.into_inner()).as_ref().map(|(pid, _)| *pid)
+    }
+
+    fn migrate(&self) -> Call {
+        self.call(|sb| async move { json(sb.migrate().await?) })
+    }
+
+    fn migration_status(&self) -> Call {
+        self.call(|sb| async move { json(sb.migration_status().await?) })
+    }
+
+    fn doctor(&self) -> Call {
+        self.call(|sb| async move { json(sb.doctor().await) })
+    }
+
+    fn metadata(&self) -> Call {
+        self.call(|sb| async move { json(sb.metadata().await?) })
+    }
+
+    fn function_names(&self) -> Call {
+        self.call(|sb| async move { json(sb.function_names()) })
+    }
+
+    #[pyo3(signature = (account_id, data, site_id=None, sector_id=None))]
+    fn create_blueprint(
+        &self,
+        py: Python<'_>,
+        account_id: i64,
+        data: &Bound<'_, PyAny>,
+        site_id: Option<i64>,
+        sector_id: Option<i64>,
+    ) -> PyResult<Call> {
+        let new: NewBlueprint = convert::from_py(py, data, "blueprint")?;
+        let s = scope(account_id, site_id, sector_id);
+        Ok(self.call(move |sb| async move { json(sb.create_blueprint(&s, new).await?) }))
+    }
+
+    #[pyo3(signature = (account_id, blueprint_id, site_id=None, sector_id=None))]
+    fn get_blueprint(&self, account_id: i64, blueprint_id: i64, site_id: Option<i64>, sector_id: Option<i64>) -> Call {
+        let s = scope(account_id, site_id, sector_id);
+        self.call(move |sb| async move { json(sb.get_blueprint(&s, blueprint_id).await?) })
+    }
+
+    #[pyo3(signature = (account_id, query=None, site_id=None, sector_id=None))]
+    fn list_blueprints(
+        &self,
+        py: Python<'_>,
+        account_id: i64,
+        query: Option<&Bound<'_, PyAny>>,
+        site_id: Option<i64>,
+        sector_id: Option<i64>,
+    ) -> PyResult<Call> {
+        let q: BlueprintQuery = match query {
+            Some(q) => convert::from_py(py, q, "query")?,
+            None => BlueprintQuery::default(),
+        };
+        let s = scope(account_id, site_id, sector_id);
+        Ok(self.call(move |sb| async move { json(sb.list_blueprints(&s, q).await?) }))
+    }
+
+    #[pyo3(signature = (account_id, blueprint_id, patch, site_id=None, sector_id=None))]
+    fn update_blueprint(
+        &self,
+        py: Python<'_>,
+        account_id: i64,
+        blueprint_id: i64,
+        patch: &Bound<'_, PyAny>,
+        site_id: Option<i64>,
+        sector_id: Option<i64>,
+    ) -> PyResult<Call> {
+        let patch: BlueprintPatch = convert::from_py(py, patch, "patch")?;
+        let s = scope(account_id, site_id, sector_id);
+        Ok(self.call(move |sb| async move { json(sb.update_blueprint(&s, blueprint_id, patch).await?) }))
+    }
+
+    #[pyo3(signature = (account_id, blueprint_id, site_id=None, sector_id=None))]
+    fn delete_blueprint(&self, account_id: i64, blueprint_id: i64, site_id: Option<i64>, sector_id: Option<i64>) -> Call {
+        let s = scope(account_id, site_id, sector_id);
+        self.call(move |sb| async move { json(sb.delete_blueprint(&s, blueprint_id).await?) })
+    }
+
+    #[pyo3(signature = (account_id, blueprint_id, data, site_id=None, sector_id=None))]
+    fn create_page(
+        &self,
+        py: Python<'_>,
+        account_id: i64,
+        blueprint_id: i64,
+        data: &Bound<'_, PyAny>,
+        site_id: Option<i64>,
+        sector_id: Option<i64>,
+    ) -> PyResult<Call> {
+        let new: NewPage = convert::from_py(py, data, "page")?;
+        let s = scope(account_id, site_id, sector_id);
+        Ok(self.call(move |sb| async move { json(sb.create_page(&s, blueprint_id, new).await?) }))
+    }
+
+    #[pyo3(signature = (account_id, page_id, site_id=None, sector_id=None))]
+    fn get_page(&self, account_id: i64, page_id: i64, site_id: Option<i64>, sector_id: Option<i64>) -> Call {
+        let s = scope(account_id, site_id, sector_id);
+        self.call(move |sb| async move { json(sb.get_page(&s, page_id).await?) })
+    }
+
+    #[pyo3(signature = (account_id, blueprint_id, site_id=None, sector_id=None))]
+    fn list_pages(&self, account_id: i64, blueprint_id: i64, site_id: Option<i64>, sector_id: Option<i64>) -> Call {
+        let s = scope(account_id, site_id, sector_id);
+        self.call(move |sb| async move { json(sb.list_pages(&s, blueprint_id).await?) })
+    }
+
+    #[pyo3(signature = (account_id, page_id, patch, site_id=None, sector_id=None))]
+    fn update_page(
+        &self,
+        py: Python<'_>,
+        account_id: i64,
+        page_id: i64,
+        patch: &Bound<'_, PyAny>,
+        site_id: Option<i64>,
+        sector_id: Option<i64>,
+    ) -> PyResult<Call> {
+        let patch: PagePatch = convert::from_py(py, patch, "patch")?;
+        let s = scope(account_id, site_id, sector_id);
+        Ok(self.call(move |sb| async move { json(sb.update_page(&s, page_id, patch).await?) }))
+    }
+
+    #[pyo3(signature = (account_id, page_id, site_id=None, sector_id=None))]
+    fn delete_page(&self, account_id: i64, page_id: i64, site_id: Option<i64>, sector_id: Option<i64>) -> Call {
+        let s = scope(account_id, site_id, sector_id);
+        self.call(move |sb| async move { json(sb.delete_page(&s, page_id).await?) })
+    }
+
+    #[pyo3(signature = (account_id, blueprint_id, page_ids, site_id=None, sector_id=None))]
+    fn reorder_pages(
+        &self,
+        account_id: i64,
+        blueprint_id: i64,
+        page_ids: Vec<i64>,
+        site_id: Option<i64>,
+        sector_id: Option<i64>,
+    ) -> Call {
+        let s = scope(account_id, site_id, sector_id);
+        self.call(move |sb| async move { json(sb.reorder_pages(&s, blueprint_id, &page_ids).await?) })
+    }
+
+    #[pyo3(signature = (account_id, blueprint_id, site_id=None, sector_id=None, task_id=None, prompt_override=None, on_progress=None))]
+    #[allow(clippy::too_many_arguments)]
+    fn generate_structure(
+        &self,
+        account_id: i64,
+        blueprint_id: i64,
+        site_id: Option<i64>,
+        sector_id: Option<i64>,
+        task_id: Option<String>,
+        prompt_override: Option<String>,
+        on_progress: Option<Py<PyAny>>,
+    ) -> Call {
+        let s = scope(account_id, site_id, sector_id);
+        self.progress_call(on_progress, move |sb, cb| async move {
+            json(sb.generate_structure(&s, blueprint_id, options(task_id, prompt_override, cb)).await?)
+        })
+    }
+
+    #[pyo3(signature = (account_id, page_id, site_id=None, sector_id=None, task_id=None, prompt_override=None, on_progress=None))]
+    #[allow(clippy::too_many_arguments)]
+    fn generate_page_content(
+        &self,
+        account_id: i64,
+        page_id: i64,
+        site_id: Option<i64>,
+        sector_id: Option<i64>,
+        task_id: Option<String>,
+        prompt_override: Option<String>,
+        on_progress: Option<Py<PyAny>>,
+    ) -> Call {
+        let s = scope(account_id, site_id, sector_id);
+        self.progress_call(on_progress, move |sb, cb| async move {
+            json(sb.generate_page_content(&s, page_id, options(task_id, prompt_override, cb)).await?)
+        })
+    }
+
+    #[pyo3(signature = (account_id, blueprint_id, site_id=None, sector_id=None, task_id=None, prompt_override=None, on_progress=None))]
+    #[allow(clippy::too_many_arguments)]
+    fn generate_all_pages(
+        &self,
+        account_id: i64,
+        blueprint_id: i64,
+        site_id: Option<i64>,
+        sector_id: Option<i64>,
+        task_id: Option<String>,
+        prompt_override: Option<String>,
+        on_progress: Option<Py<PyAny>>,
+    ) -> Call {
+        let s = scope(account_id, site_id, sector_id);
+        self.progress_call(on_progress, move |sb, cb| async move {
+            json(sb.generate_all_pages(&s, blueprint_id, options(task_id, prompt_override, cb)).await?)
+        })
+    }
+
+    #[pyo3(signature = (function_name, payload, account_id, task_id=None, prompt_override=None, on_progress=None))]
+    fn run(
+        &self,
+        py: Python<'_>,
+        function_name: String,
+        payload: &Bound<'_, PyAny>,
+        account_id: i64,
+        task_id: Option<String>,
+        prompt_override: Option<String>,
+        on_progress: Option<Py<PyAny>>,
+    ) -> PyResult<Call> {
+        let payload = convert::to_json(py, payload, "payload")?;
+        Ok(self.progress_call(on_progress, move |sb, cb| async move {
+            json(sb.run(&function_name, payload, account_id, options(task_id, prompt_override, cb)).await?)
+        }))
+    }
+
+    #[pyo3(signature = (function_name, payload, account_id, task_id=None, prompt_override=None))]
+    fn dispatch(
+        &self,
+        py: Python<'_>,
+        function_name: String,
+        payload: &Bound<'_, PyAny>,
+        account_id: i64,
+        task_id: Option<String>,
+        prompt_override: Option<String>,
+    ) -> PyResult<Call> {
+        let payload = convert::to_json(py, payload, "payload")?;
+        Ok(self.call(move |sb| async move {
+            json(sb.dispatch(&function_name, payload, account_id, options(task_id, prompt_override, None)).await?)
+        }))
+    }
+
+    #[pyo3(signature = (task_id, account_id=None))]
+    fn task(&self, task_id: String, account_id: Option<i64>) -> Call {
+        self.call(move |sb| async move { json(sb.task(account_id, &task_id).await?) })
+    }
+
+    fn recover_stale(&self, older_than_secs: f64) -> Call {
+        let age = Duration::from_secs_f64(older_than_secs.max(0.0));
+        self.call(move |sb| async move { json(sb.recover_stale(age).await?) })
+    }
+
+    fn balance(&self, account_id: i64) -> Call {
+        self.call(move |sb| async move { json(sb.balance(account_id).await?) })
+    }
+
+    fn grant(&self, account_id: i64, amount: i64, description: String) -> Call {
+        self.call(move |sb| async move { json(sb.grant(account_id, amount, &description).await?) })
+    }
+
+    /// Registers a declarative function on this process's handle and on every later one.
+    fn register_function(&self, py: Python<'_>, spec: &Bound<'_, PyDict>) -> PyResult<Call> {
+        let spec: FunctionSpec = convert::from_py(py, spec.as_any(), "function")?;
+        let inner = Arc::clone(&self.inner);
+        Ok(Call::plain(async move {
+            let sb = Arc::clone(&inner).core().await?;
+            sb.register_declarative(spec.to_core())?;
+            inner.functions.lock().unwrap_or_else(|p| p.into_inner()).push(spec);
+            Ok(Value::Null)
+        }))
+    }
+}
