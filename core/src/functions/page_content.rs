@@ -1,0 +1,182 @@
+//! `generate_page_content`: fills every block of one page with copy, plus its SEO metadata.
+
+use async_trait::async_trait;
+use serde_json::{Value, json};
+
+use super::context::{ChosenOptions, describe, option_json};
+use super::site_structure::merge_locked_blocks;
+use super::validate::validate_page_content;
+use crate::ai::function::{AiFunction, FunctionEnv, Prepared, payload_id, payload_opt_id};
+use crate::ai::provider::OutputSchema;
+use crate::credits::Capture;
+use crate::model::{PagePatch, PageStatus, Scope, SiteInfo, SiteStructure};
+use crate::prompts::SITE_PAGE_GENERATION;
+use crate::store::SavePageContent;
+use crate::{Error, Result};
+
+/// The built-in page writer (20 credits a page, prompt type `site_page_generation`).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct GeneratePageContent;
+
+fn state_scope(prepared: &Prepared) -> Result<(Scope, i64)> {
+    let scope = prepared
+        .scope
+        .ok_or_else(|| Error::invalid("prepared run has no scope"))?;
+    Ok((scope, payload_id(&prepared.state, "page_id")?))
+}
+
+#[async_trait]
+impl AiFunction for GeneratePageContent {
+    fn name(&self) -> &str {
+        "generate_page_content"
+    }
+
+    fn prompt_type(&self) -> &str {
+        SITE_PAGE_GENERATION
+    }
+
+    fn credit_operation(&self) -> &str {
+        "site_page_generation"
+    }
+
+    fn validate(&self, payload: &Value) -> Result<()> {
+        payload_id(payload, "page_id").map(|_| ())
+    }
+
+    async fn prepare(&self, env: &FunctionEnv, account_id: i64, payload: &Value) -> Result<Prepared> {
+        let scope = Scope {
+            account_id,
+            site_id: payload_opt_id(payload, "site_id"),
+            sector_id: payload_opt_id(payload, "sector_id"),
+        };
+        let page_id = payload_id(payload, "page_id")?;
+        let storage = env.storage.as_ref();
+        let page = storage.get_page(&scope, page_id).await?;
+        if page.status == PageStatus::Generating {
+            return Err(Error::conflict(format!(
+                "page {page_id} is already generating; wait for that run, or call recover_stale() if its worker died"
+            )));
+        }
+        let bp = storage.get_blueprint(&Scope::account(account_id), page.site_blueprint_id).await?;
+        let structure = SiteStructure::from_stored(&bp.structure_json)?;
+        let site = structure.as_ref().map(|s| s.site.clone()).unwrap_or_else(|| SiteInfo {
+            name: bp.name.clone(),
+            tagline: String::new(),
+            tone: String::new(),
+            layout: "default".into(),
+            primary_navigation: vec![],
+            secondary_navigation: vec![],
+            hero_message: String::new(),
+        });
+        let spec = structure.as_ref().and_then(|s| s.pages.iter().find(|p| p.slug == page.slug).cloned());
+        let objective = spec.as_ref().map(|s| s.objective.clone()).unwrap_or_default();
+        let primary_cta = spec.as_ref().map(|s| s.primary_cta.clone()).unwrap_or_default();
+        let chosen = ChosenOptions::load(storage, &bp.config).await?;
+        let blocks_json = serde_json::to_string(&page.blocks).map_err(Error::json("page blocks"))?;
+        let mut variables = std::collections::BTreeMap::new();
+        for (k, v) in [
+            ("site_name", site.name.clone()),
+            ("site_tagline", site.tagline.clone()),
+            ("tone", if site.tone.is_empty() { "clear and friendly".into() } else { site.tone.clone() }),
+            ("layout", site.layout.clone()),
+            ("business_brief", bp.config.business_brief.clone()),
+            ("audience", describe(&chosen.audience_profiles, "not specified")),
+            ("brand_personality", describe(&chosen.brand_personalities, "not specified")),
+            ("page_title", page.title.clone()),
+            ("page_slug", page.slug.clone()),
+            ("page_type", page.page_type.to_string()),
+            ("page_objective", if objective.is_empty() { "not specified".into() } else { objective.clone() }),
+            ("primary_cta", if primary_cta.is_empty() { "not specified".into() } else { primary_cta.clone() }),
+            ("page_blocks", blocks_json),
+            ("block_catalogue", env.catalogue.prompt_description()),
+        ] {
+            variables.insert(k.to_string(), v);
+        }
+        let context = json!({
+            "site": site,
+            "page": {
+                "slug": page.slug, "title": page.title, "type": page.page_type,
+                "objective": objective, "primary_cta": primary_cta, "blocks": page.blocks,
+            },
+            "brief": bp.config.business_brief,
+            "objectives": bp.config.objectives,
+            "audience_profiles": chosen.audience_profiles.iter().map(option_json).collect::<Vec<_>>(),
+            "brand_personalities": chosen.brand_personalities.iter().map(option_json).collect::<Vec<_>>(),
+            "business_type": chosen.business_type.as_ref().map(option_json),
+        });
+        storage
+            .update_page(
+                &scope,
+                page_id,
+                PagePatch {
+                    status: Some(PageStatus::Generating),
+                    ..PagePatch::default()
+                },
+            )
+            .await?;
+        Ok(Prepared {
+            scope: Some(scope),
+            variables,
+            context,
+            state: json!({"page_id": page_id, "blocks": page.blocks}),
+        })
+    }
+
+    fn output_schema(&self, env: &FunctionEnv) -> Option<OutputSchema> {
+        Some(OutputSchema {
+            name: "page_content".into(),
+            description: Some("The blocks of one page filled with copy, and its SEO metadata.".into()),
+            schema: env.catalogue.page_output_schema(),
+        })
+    }
+
+    fn parse(&self, env: &FunctionEnv, _prepared: &Prepared, answer: &Value) -> std::result::Result<Value, Vec<String>> {
+        let content = validate_page_content(answer, &env.catalogue, &env.limits)?;
+        Ok(json!({"blocks": content.blocks, "seo": content.seo}))
+    }
+
+    async fn save(&self, env: &FunctionEnv, prepared: &Prepared, output: Value, mut capture: Capture) -> Result<Value> {
+        let (scope, page_id) = state_scope(prepared)?;
+        let old_blocks: Vec<crate::model::Block> =
+            serde_json::from_value(prepared.state["blocks"].clone()).map_err(Error::json("previous blocks"))?;
+        let new_blocks = serde_json::from_value(output["blocks"].clone()).map_err(Error::json("generated blocks"))?;
+        let seo = serde_json::from_value(output["seo"].clone()).map_err(Error::json("generated seo"))?;
+        capture.usage.related_object_type = Some("page_blueprint".into());
+        capture.usage.related_object_id = Some(page_id);
+        let page = env
+            .storage
+            .save_page_content(
+                &scope,
+                page_id,
+                SavePageContent {
+                    blocks: merge_locked_blocks(&old_blocks, new_blocks),
+                    seo: Some(seo),
+                    status: PageStatus::Ready,
+                    capture: Some(capture),
+                },
+            )
+            .await?;
+        Ok(json!({
+            "page_id": page.id,
+            "slug": page.slug,
+            "status": page.status,
+            "blocks": page.blocks,
+            "seo": output["seo"],
+        }))
+    }
+
+    async fn fail(&self, env: &FunctionEnv, prepared: &Prepared) -> Result<()> {
+        let (scope, page_id) = state_scope(prepared)?;
+        env.storage
+            .update_page(
+                &scope,
+                page_id,
+                PagePatch {
+                    status: Some(PageStatus::Failed),
+                    ..PagePatch::default()
+                },
+            )
+            .await
+            .map(|_| ())
+    }
+}
