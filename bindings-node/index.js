@@ -1,0 +1,19 @@
+'use strict';
+// Public entry of the `sitebuilder` package (CommonJS). The native part (`native/index.js`, generated
+// by `napi build`) does the work; this layer only turns native errors into `SiteBuilderError`s with
+// the core's stable codes (see errors.js).
+
+const native = require('./native/index.js');
+const { SiteBuilderError, translateError, wrapClass, wrapFunction, isSiteBuilderError } = require('./errors.js');
+
+const exported = { SiteBuilderError, isSiteBuilderError, translateError };
+for (const [key, value] of Object.entries(native)) {
+  if (typeof value !== 'function') exported[key] = value;
+  else if (/^[A-Z]/.test(key)) exported[key] = wrapClass(value);
+  else exported[key] = wrapFunction(value);
+}
+
+/** The stable error codes of the core (`sitebuilder::ERROR_CODES`). */
+exported.ERROR_CODES = Object.freeze(native.errorCodes());
+
+module.exports = exported;

@@ -1,0 +1,6 @@
+// ESM entry of `sitebuilder`. The implementation is the CommonJS module, so `import` and `require`
+// share one native addon and one `SiteBuilderError` class.
+import sitebuilder from './index.js';
+
+export const { SiteBuilder, SiteBuilderError, isSiteBuilderError, translateError, ERROR_CODES, errorCodes, version } = sitebuilder;
+export default sitebuilder;

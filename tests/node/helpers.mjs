@@ -1,0 +1,137 @@
+// Shared fixtures of the Node tests: real SQLite files, fresh PostgreSQL schemas, and a real HTTP
+// server speaking the OpenAI chat-completions wire format.
+
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import http from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export const PG_BASE = process.env.SITEBUILDER_TEST_PG ?? 'postgres://postgres@127.0.0.1:5432/test';
+
+/** A fresh SQLite database file in a temp dir; `cleanup()` removes the dir. */
+export function sqliteDb() {
+  const dir = mkdtempSync(join(tmpdir(), 'sitebuilder-node-'));
+  return { url: `sqlite://${join(dir, 'test.db')}`, dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+function psql(sql) {
+  execFileSync('psql', [PG_BASE, '-v', 'ON_ERROR_STOP=1', '-q', '-c', sql], { stdio: ['ignore', 'ignore', 'pipe'] });
+}
+
+/** A fresh PostgreSQL schema; the URL selects it through `search_path`. `cleanup()` drops it. */
+export function pgSchema() {
+  const schema = `node_${randomBytes(6).toString('hex')}`;
+  psql(`CREATE SCHEMA ${schema}`);
+  const url = `${PG_BASE}?options=-c%20search_path%3D${schema}`;
+  return { url, schema, cleanup: () => psql(`DROP SCHEMA IF EXISTS ${schema} CASCADE`) };
+}
+
+/** The backends every API test runs against. */
+export const BACKENDS = [
+  ['sqlite', sqliteDb],
+  ['postgres', pgSchema],
+];
+
+/** A valid structure answer for a brief, as the model would send it. */
+export function structureAnswer(name = 'Porto Bakery') {
+  return {
+    site: {
+      name,
+      tagline: 'Fresh bread every morning',
+      tone: 'warm',
+      layout: 'default',
+      primary_navigation: ['home', 'about', 'contact'],
+      secondary_navigation: [],
+      hero_message: 'Baked before sunrise',
+    },
+    pages: [
+      page('home', 'Home', 'home', [{ type: 'hero', data: { heading: name, subheading: 'Since 1952', cta: { label: 'Order', href: '/contact' } } }]),
+      page('about', 'About us', 'about', [{ type: 'text', data: { heading: 'Our story', content: 'Three generations of bakers.' } }]),
+      page('contact', 'Contact', 'contact', [
+        { type: 'form', data: { heading: 'Write to us', fields: [{ name: 'email', label: 'Email', type: 'email', required: true }] } },
+      ]),
+    ],
+  };
+}
+
+function page(slug, title, type, blocks) {
+  return {
+    slug,
+    title,
+    type,
+    objective: `${title} page`,
+    primary_cta: 'Order now',
+    seo: { meta_title: title, meta_description: `${title} of the bakery` },
+    blocks,
+  };
+}
+
+/** A chat.completion body carrying `content` (a string or a value to JSON-encode). */
+export function completion(content, model = 'test-model', extra = {}) {
+  return {
+    id: `chatcmpl-${randomBytes(4).toString('hex')}`,
+    object: 'chat.completion',
+    created: Math.floor(Date.now() / 1000),
+    model,
+    choices: [
+      {
+        index: 0,
+        message: { role: 'assistant', content: typeof content === 'string' ? content : JSON.stringify(content), refusal: null, ...extra.message },
+        finish_reason: extra.finish_reason ?? 'stop',
+        logprobs: null,
+      },
+    ],
+    usage: { prompt_tokens: 120, completion_tokens: 340, total_tokens: 460 },
+  };
+}
+
+/**
+ * Starts an OpenAI-compatible server on 127.0.0.1:0. `respond(body, requests)` returns
+ * `{ status?, body, delayMs? }`; the default answers every request with a valid structure.
+ */
+export async function openAiServer(respond = () => ({ body: completion(structureAnswer()) })) {
+  const requests = [];
+  const server = http.createServer((req, res) => {
+    let raw = '';
+    req.on('data', (chunk) => (raw += chunk));
+    req.on('end', () => {
+      let body = null;
+      try {
+        body = JSON.parse(raw);
+      } catch {
+        body = raw;
+      }
+      requests.push({ method: req.method, url: req.url, headers: req.headers, body });
+      if (req.method !== 'POST' || !req.url.endsWith('/chat/completions')) {
+        res.writeHead(404, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ error: { message: `no route ${req.url}` } }));
+        return;
+      }
+      const answer = respond(body, requests);
+      const send = () => {
+        res.writeHead(answer.status ?? 200, { 'content-type': 'application/json', ...(answer.headers ?? {}) });
+        res.end(typeof answer.body === 'string' ? answer.body : JSON.stringify(answer.body));
+      };
+      if (answer.delayMs) setTimeout(send, answer.delayMs);
+      else send();
+    });
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address();
+  return {
+    baseUrl: `http://127.0.0.1:${port}/v1`,
+    requests,
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections?.();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/** Provider options pointing at a test server. */
+export function openAiProvider(server, extra = {}) {
+  return { kind: 'openai', baseUrl: server.baseUrl, apiKey: 'sk-test', model: 'test-model', maxRetries: 0, timeoutSecs: 10, ...extra };
+}
