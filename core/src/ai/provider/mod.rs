@@ -119,3 +119,15 @@ pub trait Provider: Send + Sync + std::fmt::Debug {
     /// A cheap check that the provider is configured and answering (for `doctor`).
     async fn health_check(&self) -> Result<String>;
 }
+
+mod fallback;
+mod openai;
+mod pricing;
+mod replay;
+
+pub use fallback::FallbackProvider;
+pub use openai::{
+    DEFAULT_BASE_URL, DEFAULT_MODEL, JsonMode, OpenAiCompatible, OpenAiCompatibleBuilder,
+};
+pub use pricing::{ModelPrice, PriceTable};
+pub use replay::{RecordedAnswer, ReplayProvider};

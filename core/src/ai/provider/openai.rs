@@ -1,0 +1,831 @@
+//! OpenAI-compatible chat completions (OpenAI, Azure, OpenRouter, vLLM, llama.cpp, Ollama).
+//!
+//! The provider owns transport: timeouts, retries with backoff and jitter that honour
+//! `Retry-After`, and quietly adapting to servers that refuse `json_schema` (it falls back to
+//! `json_object` and remembers). It never logs, prints or returns the API key, even when a server
+//! echoes it back.
+
+mod backoff;
+mod wire;
+
+use std::fmt;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+use async_trait::async_trait;
+use reqwest::header::{AUTHORIZATION, HeaderValue};
+use reqwest::{StatusCode, Url};
+use serde_json::Value;
+
+use super::{ChatMessage, Completion, CompletionRequest, PriceTable, Provider, Usage};
+use crate::{Error, Result};
+use backoff::Backoff;
+use wire::{ChatResponse, Format, Shape};
+
+/// Base URL used when only a key is configured.
+pub const DEFAULT_BASE_URL: &str = "https://api.openai.com/v1";
+/// Model used when none is configured.
+pub const DEFAULT_MODEL: &str = "gpt-4o-mini";
+
+/// How the provider asks for JSON.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum JsonMode {
+    /// `json_schema` (strict); if the server rejects it, `json_object` from then on.
+    #[default]
+    Auto,
+    /// Always `json_schema` (strict); a server that rejects it is an error.
+    JsonSchema,
+    /// Always `json_object` (older models and servers without structured outputs).
+    JsonObject,
+    /// No `response_format` at all (servers that reject the field); the prompt alone asks for JSON.
+    Off,
+}
+
+/// An API key that cannot leak through `Debug` or `Display`.
+#[derive(Clone)]
+struct ApiKey(String);
+
+impl fmt::Debug for ApiKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("[redacted]")
+    }
+}
+
+/// Builds an [`OpenAiCompatible`]; every setting has a default.
+#[derive(Clone)]
+pub struct OpenAiCompatibleBuilder {
+    base_url: String,
+    api_key: Option<ApiKey>,
+    model: String,
+    timeout: Duration,
+    connect_timeout: Duration,
+    max_retries: u32,
+    backoff_base: Duration,
+    backoff_max: Duration,
+    json_mode: JsonMode,
+    prices: PriceTable,
+    temperature: Option<f32>,
+    max_tokens: Option<u32>,
+}
+
+impl fmt::Debug for OpenAiCompatibleBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("OpenAiCompatibleBuilder")
+            .field("base_url", &self.base_url)
+            .field("api_key", &self.api_key)
+            .field("model", &self.model)
+            .field("timeout", &self.timeout)
+            .field("max_retries", &self.max_retries)
+            .field("json_mode", &self.json_mode)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Default for OpenAiCompatibleBuilder {
+    fn default() -> Self {
+        OpenAiCompatibleBuilder {
+            base_url: DEFAULT_BASE_URL.to_owned(),
+            api_key: None,
+            model: DEFAULT_MODEL.to_owned(),
+            timeout: Duration::from_secs(60),
+            connect_timeout: Duration::from_secs(10),
+            max_retries: 3,
+            backoff_base: Duration::from_millis(500),
+            backoff_max: Duration::from_secs(30),
+            json_mode: JsonMode::Auto,
+            prices: PriceTable::default(),
+            temperature: None,
+            max_tokens: None,
+        }
+    }
+}
+
+impl OpenAiCompatibleBuilder {
+    /// API root, e.g. `https://api.openai.com/v1` or `http://localhost:11434/v1` (Ollama).
+    pub fn base_url(mut self, base_url: impl Into<String>) -> Self {
+        self.base_url = base_url.into();
+        self
+    }
+
+    /// Bearer key; local servers usually need none.
+    pub fn api_key(mut self, api_key: impl Into<String>) -> Self {
+        self.api_key = Some(ApiKey(api_key.into()));
+        self
+    }
+
+    /// Model name sent with every request (default `gpt-4o-mini`).
+    pub fn model(mut self, model: impl Into<String>) -> Self {
+        self.model = model.into();
+        self
+    }
+
+    /// Limit for one whole request, answer included (default 60 s).
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// Limit for opening the connection (default 10 s).
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// Retries after a 429, 5xx, timeout or connection failure (default 3).
+    pub fn max_retries(mut self, max_retries: u32) -> Self {
+        self.max_retries = max_retries;
+        self
+    }
+
+    /// First backoff cap (doubled per retry, default 500 ms) and the largest wait, which also caps
+    /// a server's `Retry-After` (default 30 s).
+    pub fn backoff(mut self, base: Duration, max: Duration) -> Self {
+        self.backoff_base = base;
+        self.backoff_max = max.max(base);
+        self
+    }
+
+    /// How JSON output is requested (default [`JsonMode::Auto`]).
+    pub fn json_mode(mut self, json_mode: JsonMode) -> Self {
+        self.json_mode = json_mode;
+        self
+    }
+
+    /// Prices used for `cost_usd` (default: the seed's list prices).
+    pub fn prices(mut self, prices: PriceTable) -> Self {
+        self.prices = prices;
+        self
+    }
+
+    /// Temperature for requests that do not set one.
+    pub fn temperature(mut self, temperature: f32) -> Self {
+        self.temperature = Some(temperature);
+        self
+    }
+
+    /// Answer token limit for requests that do not set one.
+    pub fn max_tokens(mut self, max_tokens: u32) -> Self {
+        self.max_tokens = Some(max_tokens);
+        self
+    }
+
+    /// Checks the settings and builds the HTTP client.
+    pub fn build(self) -> Result<OpenAiCompatible> {
+        let base_url = self.base_url.trim().trim_end_matches('/').to_owned();
+        let url = Url::parse(&base_url).map_err(|e| {
+            Error::config(format!(
+                "AI base URL `{base_url}` is not a URL ({e}); set SITEBUILDER_AI_BASE_URL to e.g. {DEFAULT_BASE_URL}"
+            ))
+        })?;
+        if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
+            return Err(Error::config(format!(
+                "AI base URL `{base_url}` must be an http(s) URL with a host, e.g. {DEFAULT_BASE_URL}"
+            )));
+        }
+        let model = self.model.trim().to_owned();
+        if model.is_empty() {
+            return Err(Error::config(
+                "the AI model name is empty; set SITEBUILDER_AI_MODEL (e.g. gpt-4o-mini)",
+            ));
+        }
+        let authorization = match &self.api_key {
+            Some(ApiKey(key)) => {
+                let mut value = HeaderValue::from_str(&format!("Bearer {}", key.trim()))
+                    .map_err(|_| {
+                        Error::config("the AI API key holds characters an HTTP header cannot carry; check SITEBUILDER_AI_API_KEY for stray quotes or line breaks")
+                    })?;
+                value.set_sensitive(true);
+                Some(value)
+            }
+            None => None,
+        };
+        // reqwest is built without a default TLS crypto provider; install ring once per process.
+        // An error only means one is installed already, which is what we need.
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        let client = reqwest::Client::builder()
+            .timeout(self.timeout)
+            .connect_timeout(self.connect_timeout)
+            .user_agent(concat!("sitebuilder/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|e| Error::config(format!("cannot build the HTTP client: {e}")))?;
+        let host = match url.port() {
+            Some(port) => format!("{}:{port}", url.host_str().unwrap_or_default()),
+            None => url.host_str().unwrap_or_default().to_owned(),
+        };
+        Ok(OpenAiCompatible {
+            client,
+            label: format!("openai:{model}@{host}"),
+            base_url,
+            secret: self.api_key.map(|k| k.0.trim().to_owned()),
+            authorization,
+            model,
+            timeout: self.timeout,
+            max_retries: self.max_retries,
+            backoff: Backoff::new(self.backoff_base, self.backoff_max),
+            json_mode: self.json_mode,
+            prices: self.prices,
+            temperature: self.temperature,
+            max_tokens: self.max_tokens,
+            json_object_only: AtomicBool::new(false),
+            max_completion_tokens: AtomicBool::new(false),
+            omit_temperature: AtomicBool::new(false),
+        })
+    }
+}
+
+/// A chat completions client for any OpenAI-compatible server.
+pub struct OpenAiCompatible {
+    client: reqwest::Client,
+    label: String,
+    base_url: String,
+    secret: Option<String>,
+    authorization: Option<HeaderValue>,
+    model: String,
+    timeout: Duration,
+    max_retries: u32,
+    backoff: Backoff,
+    json_mode: JsonMode,
+    prices: PriceTable,
+    temperature: Option<f32>,
+    max_tokens: Option<u32>,
+    /// The server refused `json_schema`: ask for `json_object` from now on.
+    json_object_only: AtomicBool,
+    /// The server wants `max_completion_tokens` instead of `max_tokens`.
+    max_completion_tokens: AtomicBool,
+    /// The server refuses any temperature but its default.
+    omit_temperature: AtomicBool,
+}
+
+impl fmt::Debug for OpenAiCompatible {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("OpenAiCompatible")
+            .field("label", &self.label)
+            .field("base_url", &self.base_url)
+            .field(
+                "api_key",
+                &if self.secret.is_some() {
+                    "[redacted]"
+                } else {
+                    "none"
+                },
+            )
+            .field("model", &self.model)
+            .field("timeout", &self.timeout)
+            .field("max_retries", &self.max_retries)
+            .field("json_mode", &self.json_mode)
+            .field(
+                "json_object_only",
+                &self.json_object_only.load(Ordering::Relaxed),
+            )
+            .finish_non_exhaustive()
+    }
+}
+
+/// What one HTTP exchange came to.
+enum Outcome {
+    Answer(ChatResponse),
+    /// Worth retrying after a wait (429, 5xx, timeout, connection failure).
+    Transient {
+        cause: String,
+        retry_after: Option<Duration>,
+        source: Option<Box<dyn std::error::Error + Send + Sync>>,
+    },
+    /// A 4xx that retrying will not fix.
+    Rejected {
+        status: u16,
+        message: String,
+    },
+}
+
+impl OpenAiCompatible {
+    /// A builder with the defaults (OpenAI, `gpt-4o-mini`, 60 s timeout, 3 retries).
+    pub fn builder() -> OpenAiCompatibleBuilder {
+        OpenAiCompatibleBuilder::default()
+    }
+
+    /// Configuration from the process environment; see [`OpenAiCompatible::from_env_with`].
+    pub fn from_env() -> Result<Option<Self>> {
+        Self::from_env_with(|name| std::env::var(name).ok())
+    }
+
+    /// Configuration from `get` (an environment lookup): `SITEBUILDER_AI_BASE_URL` (default
+    /// OpenAI's when only a key is set), `SITEBUILDER_AI_API_KEY` or `OPENAI_API_KEY`,
+    /// `SITEBUILDER_AI_MODEL` (default `gpt-4o-mini`). `None` when neither a base URL nor a key is
+    /// set: the caller then uses the offline planner.
+    pub fn from_env_with(get: impl Fn(&str) -> Option<String>) -> Result<Option<Self>> {
+        let var = |name: &str| {
+            get(name)
+                .map(|v| v.trim().to_owned())
+                .filter(|v| !v.is_empty())
+        };
+        let base_url = var("SITEBUILDER_AI_BASE_URL");
+        let api_key = var("SITEBUILDER_AI_API_KEY").or_else(|| var("OPENAI_API_KEY"));
+        if base_url.is_none() && api_key.is_none() {
+            return Ok(None);
+        }
+        let mut builder = Self::builder()
+            .base_url(base_url.unwrap_or_else(|| DEFAULT_BASE_URL.to_owned()))
+            .model(var("SITEBUILDER_AI_MODEL").unwrap_or_else(|| DEFAULT_MODEL.to_owned()));
+        if let Some(key) = api_key {
+            builder = builder.api_key(key);
+        }
+        builder.build().map(Some)
+    }
+
+    /// The model sent with requests.
+    pub fn model(&self) -> &str {
+        &self.model
+    }
+
+    /// The API root requests go to (without a trailing slash).
+    pub fn base_url(&self) -> &str {
+        &self.base_url
+    }
+
+    /// The prices used for `cost_usd`.
+    pub fn prices(&self) -> &PriceTable {
+        &self.prices
+    }
+
+    /// Whether the server refused `json_schema` earlier and `json_object` is used instead.
+    pub fn uses_json_object_fallback(&self) -> bool {
+        self.json_object_only.load(Ordering::Relaxed)
+    }
+
+    fn endpoint(&self, path: &str) -> String {
+        format!("{}/{path}", self.base_url)
+    }
+
+    /// `text` with the API key (or any long fragment of it) replaced by `[redacted]`.
+    fn redact(&self, text: &str) -> String {
+        match &self.secret {
+            Some(secret) => redact_secret(text, secret),
+            None => text.to_owned(),
+        }
+    }
+
+    fn shape(&self, request: &CompletionRequest, schema_refused: bool) -> Shape {
+        let format = match (self.json_mode, &request.output_schema) {
+            (_, None) | (JsonMode::Off, _) => Format::None,
+            (JsonMode::JsonObject, _) => Format::JsonObject,
+            (JsonMode::JsonSchema, _) => Format::JsonSchema,
+            (JsonMode::Auto, _) if schema_refused || self.uses_json_object_fallback() => {
+                Format::JsonObject
+            }
+            (JsonMode::Auto, _) => Format::JsonSchema,
+        };
+        Shape {
+            format,
+            max_completion_tokens: self.max_completion_tokens.load(Ordering::Relaxed),
+            omit_temperature: self.omit_temperature.load(Ordering::Relaxed),
+        }
+    }
+
+    /// Sends one request: the body of a 2xx answer, else the failure sorted for retrying.
+    async fn exchange(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<&Value>,
+    ) -> Result<String, Outcome> {
+        let mut request = self.client.request(method, self.endpoint(path));
+        if let Some(auth) = &self.authorization {
+            request = request.header(AUTHORIZATION, auth.clone());
+        }
+        if let Some(body) = body {
+            request = request.json(body);
+        }
+        let response = request
+            .send()
+            .await
+            .map_err(|e| self.transport_failure(e))?;
+        let status = response.status();
+        let retry_after = backoff::retry_after(response.headers());
+        let text = response
+            .text()
+            .await
+            .map_err(|e| self.transport_failure(e))?;
+        if status.is_success() {
+            return Ok(text);
+        }
+        let mut message = self.redact(&wire::error_message(&text));
+        if message.is_empty() {
+            message = status.canonical_reason().unwrap_or("no message").to_owned();
+        }
+        if status == StatusCode::TOO_MANY_REQUESTS
+            || status == StatusCode::REQUEST_TIMEOUT
+            || status.is_server_error()
+        {
+            return Err(Outcome::Transient {
+                cause: format!("HTTP {}: {message}", status.as_u16()),
+                retry_after,
+                source: None,
+            });
+        }
+        Err(Outcome::Rejected {
+            status: status.as_u16(),
+            message,
+        })
+    }
+
+    fn transport_failure(&self, error: reqwest::Error) -> Outcome {
+        let cause = if error.is_timeout() {
+            format!("no answer within {:?}", self.timeout)
+        } else if error.is_connect() {
+            format!("cannot connect to {}: {}", self.base_url, causes(&error))
+        } else {
+            format!("request failed: {}", causes(&error))
+        };
+        Outcome::Transient {
+            cause: self.redact(&cause),
+            retry_after: None,
+            source: Some(Box::new(error)),
+        }
+    }
+
+    /// One chat completion exchange, with the answer body decoded.
+    async fn chat_once(&self, body: &Value) -> Outcome {
+        let text = match self
+            .exchange(reqwest::Method::POST, "chat/completions", Some(body))
+            .await
+        {
+            Ok(text) => text,
+            Err(outcome) => return outcome,
+        };
+        match serde_json::from_str::<ChatResponse>(&text) {
+            Ok(response) => Outcome::Answer(response),
+            Err(e) => Outcome::Transient {
+                cause: format!(
+                    "the server answered HTTP 200 with a body that is not a chat completion ({e}): {}",
+                    self.redact(&wire::shorten(&text, 200))
+                ),
+                retry_after: None,
+                source: None,
+            },
+        }
+    }
+
+    /// On a 400, whether the server refused a request feature we can drop; switches it off and
+    /// says which (`None`: a real rejection).
+    fn adapt(
+        &self,
+        shape: Shape,
+        message: &str,
+        schema_refused: &mut bool,
+    ) -> Option<&'static str> {
+        let lower = message.to_ascii_lowercase();
+        if shape.format == Format::JsonSchema
+            && self.json_mode == JsonMode::Auto
+            && (lower.contains("response_format") || lower.contains("json_schema"))
+        {
+            if lower.contains("invalid schema") {
+                // This schema is the problem, not the feature: fall back for this call only.
+                *schema_refused = true;
+            } else {
+                self.json_object_only.store(true, Ordering::Relaxed);
+            }
+            return Some("json_schema response format refused; using json_object");
+        }
+        if !shape.max_completion_tokens
+            && lower.contains("max_tokens")
+            && lower.contains("max_completion_tokens")
+        {
+            self.max_completion_tokens.store(true, Ordering::Relaxed);
+            return Some("max_tokens refused; using max_completion_tokens");
+        }
+        if !shape.omit_temperature && lower.contains("temperature") && lower.contains("unsupported")
+        {
+            self.omit_temperature.store(true, Ordering::Relaxed);
+            return Some("temperature refused; using the model's default");
+        }
+        None
+    }
+
+    fn completion(&self, response: ChatResponse, retries: u32) -> Result<Completion> {
+        let empty = || Error::InvalidAiOutput {
+            attempts: 1,
+            errors: vec!["the model returned an empty answer".to_owned()],
+        };
+        let Some(choice) = response.choices.into_iter().next() else {
+            return Err(empty());
+        };
+        let message = choice.message;
+        if let Some(refusal) = message
+            .as_ref()
+            .and_then(|m| m.refusal.as_deref())
+            .filter(|r| !r.trim().is_empty())
+        {
+            return Err(Error::AiRefused {
+                message: refusal.to_owned(),
+            });
+        }
+        match choice.finish_reason.as_deref() {
+            Some("length") => return Err(Error::AiOutputTruncated),
+            Some("content_filter") => {
+                return Err(Error::AiRefused {
+                    message:
+                        "the provider's content filter withheld the answer; rephrase the brief"
+                            .to_owned(),
+                });
+            }
+            _ => {}
+        }
+        let content = message.map(|m| m.text()).unwrap_or_default();
+        if content.trim().is_empty() {
+            return Err(empty());
+        }
+        let usage = response.usage.as_ref().map(Usage::from).unwrap_or_default();
+        let model = response
+            .model
+            .filter(|m| !m.is_empty())
+            .unwrap_or_else(|| self.model.clone());
+        let cost_usd = self.prices.cost(&model, usage);
+        tracing::debug!(
+            provider = %self.label,
+            model = %model,
+            prompt_tokens = usage.prompt_tokens,
+            completion_tokens = usage.completion_tokens,
+            cost_usd,
+            retries,
+            "chat completion answered"
+        );
+        Ok(Completion {
+            content,
+            provider: self.label.clone(),
+            model,
+            usage,
+            cost_usd,
+            retries,
+        })
+    }
+}
+
+#[async_trait]
+impl Provider for OpenAiCompatible {
+    fn label(&self) -> String {
+        self.label.clone()
+    }
+
+    async fn complete(&self, request: &CompletionRequest) -> Result<Completion> {
+        let temperature = request.temperature.or(self.temperature);
+        let max_tokens = request.max_tokens.or(self.max_tokens);
+        let mut schema_refused = false;
+        let mut retries = 0u32;
+        let mut failures = 0u32;
+        loop {
+            let shape = self.shape(request, schema_refused);
+            let body = wire::request_body(&self.model, request, temperature, max_tokens, shape);
+            tracing::debug!(
+                provider = %self.label,
+                function = %request.function_name,
+                attempt = retries + 1,
+                "sending chat completion"
+            );
+            match self.chat_once(&body).await {
+                Outcome::Answer(response) => return self.completion(response, retries),
+                Outcome::Rejected { status, message } => {
+                    if status == 400
+                        && let Some(change) = self.adapt(shape, &message, &mut schema_refused)
+                    {
+                        tracing::warn!(provider = %self.label, server_message = %message, "{change}");
+                        retries += 1;
+                        continue;
+                    }
+                    tracing::warn!(provider = %self.label, status, server_message = %message, "chat completion rejected");
+                    return Err(Error::ProviderRejected {
+                        provider: self.label.clone(),
+                        status,
+                        message,
+                    });
+                }
+                Outcome::Transient {
+                    cause,
+                    retry_after,
+                    source,
+                } => {
+                    if failures >= self.max_retries {
+                        tracing::warn!(provider = %self.label, attempts = failures + 1, %cause, "chat completion failed, giving up");
+                        return Err(Error::ProviderUnavailable {
+                            provider: self.label.clone(),
+                            message: format!(
+                                "{cause} (gave up after {} attempt{})",
+                                failures + 1,
+                                if failures == 0 { "" } else { "s" }
+                            ),
+                            source,
+                        });
+                    }
+                    let delay = self.backoff.delay(failures, retry_after);
+                    tracing::warn!(
+                        provider = %self.label,
+                        attempt = failures + 1,
+                        delay_ms = u64::try_from(delay.as_millis()).unwrap_or(u64::MAX),
+                        %cause,
+                        "chat completion failed, retrying"
+                    );
+                    tokio::time::sleep(delay).await;
+                    failures += 1;
+                    retries += 1;
+                }
+            }
+        }
+    }
+
+    async fn health_check(&self) -> Result<String> {
+        match self.exchange(reqwest::Method::GET, "models", None).await {
+            Ok(text) => Ok(self.describe_models(&text)),
+            Err(Outcome::Rejected {
+                status: 404 | 405, ..
+            }) => {
+                // Some compatible servers have no model list: ask for a one-token answer instead.
+                let ping = CompletionRequest {
+                    function_name: "health_check".to_owned(),
+                    prompt_type: "health_check".to_owned(),
+                    messages: vec![ChatMessage::user("Reply with OK.")],
+                    output_schema: None,
+                    context: Value::Null,
+                    temperature: None,
+                    max_tokens: Some(1),
+                };
+                let shape = self.shape(&ping, false);
+                let body = wire::request_body(&self.model, &ping, None, Some(1), shape);
+                match self.chat_once(&body).await {
+                    Outcome::Answer(_) => Ok(format!(
+                        "{} is answering (checked with a one-token chat completion; the server lists no models)",
+                        self.label
+                    )),
+                    outcome => Err(self.health_error(outcome)),
+                }
+            }
+            Err(outcome) => Err(self.health_error(outcome)),
+        }
+    }
+}
+
+impl OpenAiCompatible {
+    fn describe_models(&self, text: &str) -> String {
+        let listed: Vec<String> = serde_json::from_str::<Value>(text)
+            .ok()
+            .and_then(|v| v.get("data").and_then(Value::as_array).cloned())
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|m| m.get("id").and_then(Value::as_str).map(str::to_owned))
+            .collect();
+        if listed.contains(&self.model) {
+            format!(
+                "{} is answering; model `{}` is available",
+                self.label, self.model
+            )
+        } else if listed.is_empty() {
+            format!("{} is answering", self.label)
+        } else {
+            format!(
+                "{} is answering, but model `{}` is not among the {} models it lists; check SITEBUILDER_AI_MODEL",
+                self.label,
+                self.model,
+                listed.len()
+            )
+        }
+    }
+
+    fn health_error(&self, outcome: Outcome) -> Error {
+        match outcome {
+            Outcome::Rejected { status, message } => Error::ProviderRejected {
+                provider: self.label.clone(),
+                status,
+                message,
+            },
+            Outcome::Transient { cause, source, .. } => Error::ProviderUnavailable {
+                provider: self.label.clone(),
+                message: cause,
+                source,
+            },
+            Outcome::Answer(_) => Error::ProviderUnavailable {
+                provider: self.label.clone(),
+                message: "unexpected answer to the health check".to_owned(),
+                source: None,
+            },
+        }
+    }
+}
+
+/// A transport error with its causes (reqwest's own message is generic: "error sending request").
+fn causes(error: &reqwest::Error) -> String {
+    let mut message = error.to_string();
+    let mut source = std::error::Error::source(error);
+    while let Some(cause) = source {
+        message.push_str(": ");
+        message.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    message
+}
+
+/// Replaces `secret`, and any run of key-like characters (8 or more) that is part of it, with
+/// `[redacted]`: servers echo keys whole or partly ("Incorrect API key provided: sk-abc…").
+fn redact_secret(text: &str, secret: &str) -> String {
+    if secret.is_empty() {
+        return text.to_owned();
+    }
+    let replaced = text.replace(secret, "[redacted]");
+    let is_key_char = |c: char| c.is_ascii_alphanumeric() || c == '-' || c == '_';
+    let mut out = String::with_capacity(replaced.len());
+    let mut run_start = None;
+    for (i, c) in replaced
+        .char_indices()
+        .chain(std::iter::once((replaced.len(), ' ')))
+    {
+        match (is_key_char(c) && i < replaced.len(), run_start) {
+            (true, None) => run_start = Some(i),
+            (true, Some(_)) => {}
+            (false, start) => {
+                if let Some(start) = start {
+                    let run = &replaced[start..i];
+                    if run.len() >= 8 && secret.contains(run) {
+                        out.push_str("[redacted]");
+                    } else {
+                        out.push_str(run);
+                    }
+                    run_start = None;
+                }
+                if i < replaced.len() {
+                    out.push(c);
+                }
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn redaction_covers_whole_and_partial_echoes() {
+        let secret = "sk-test-9f8e7d6c5b4a39281706";
+        assert_eq!(
+            redact_secret(&format!("Incorrect API key provided: {secret}."), secret),
+            "Incorrect API key provided: [redacted]."
+        );
+        assert_eq!(
+            redact_secret("key sk-test-9f8e7d6c…706 is wrong", secret),
+            "key [redacted]…706 is wrong"
+        );
+        assert_eq!(
+            redact_secret("model gpt-4o-mini not found", secret),
+            "model gpt-4o-mini not found"
+        );
+        assert_eq!(redact_secret("ünïcode ok", secret), "ünïcode ok");
+    }
+
+    #[test]
+    fn env_configuration() {
+        let env = |vars: &'static [(&'static str, &'static str)]| {
+            move |name: &str| {
+                vars.iter()
+                    .find(|(k, _)| *k == name)
+                    .map(|(_, v)| (*v).to_owned())
+            }
+        };
+        assert!(
+            OpenAiCompatible::from_env_with(env(&[]))
+                .expect("ok")
+                .is_none()
+        );
+        assert!(
+            OpenAiCompatible::from_env_with(env(&[("SITEBUILDER_AI_API_KEY", "  ")]))
+                .expect("ok")
+                .is_none()
+        );
+        let p = OpenAiCompatible::from_env_with(env(&[("OPENAI_API_KEY", "sk-env-secret-123456")]))
+            .expect("ok")
+            .expect("configured");
+        assert_eq!(p.base_url(), DEFAULT_BASE_URL);
+        assert_eq!(p.label(), "openai:gpt-4o-mini@api.openai.com");
+        assert!(!format!("{p:?}").contains("sk-env-secret"));
+        let p = OpenAiCompatible::from_env_with(env(&[
+            ("SITEBUILDER_AI_BASE_URL", "http://127.0.0.1:11434/v1/"),
+            ("SITEBUILDER_AI_MODEL", "llama3.1"),
+        ]))
+        .expect("ok")
+        .expect("configured");
+        assert_eq!(p.base_url(), "http://127.0.0.1:11434/v1");
+        assert_eq!(p.label(), "openai:llama3.1@127.0.0.1:11434");
+        let err = OpenAiCompatible::from_env_with(env(&[("SITEBUILDER_AI_BASE_URL", "localhost")]))
+            .expect_err("not a URL");
+        assert_eq!(err.code(), "configuration");
+        assert!(err.to_string().contains("SITEBUILDER_AI_BASE_URL"), "{err}");
+    }
+
+    #[test]
+    fn bad_key_characters_are_reported_without_the_key() {
+        let err = OpenAiCompatible::builder()
+            .api_key("sk-line\nbreak-secret")
+            .build()
+            .expect_err("bad header");
+        assert!(!err.to_string().contains("secret"), "{err}");
+        let builder = OpenAiCompatible::builder().api_key("sk-visible-secret");
+        assert!(!format!("{builder:?}").contains("sk-visible-secret"));
+    }
+}
