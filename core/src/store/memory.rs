@@ -1,5 +1,414 @@
-//! In-memory storage (placeholder until implemented).
+//! In-memory storage: every table as a plain map behind one mutex.
+//!
+//! [`MemoryStore`] exists so that tests, examples and hosts that persist elsewhere get exactly the
+//! behaviour of the SQL store without a database. Because one mutex guards all state and no call
+//! awaits while holding it, every call is atomic: a call validates everything it needs first and
+//! only then writes, so a failing call leaves the state untouched (the SQL store gets the same
+//! guarantee from its transactions).
 
-/// Storage in process memory.
+mod catalogue;
+mod content;
+mod ledger;
+mod tasklog;
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Mutex, MutexGuard};
+
+use async_trait::async_trait;
+use chrono::{DateTime, SubsecRound, Utc};
+
+use crate::credits::{Capture, CreditTransaction, HoldOutcome, TransactionType, UsageLogEntry};
+use crate::model::{
+    BlueprintPatch, BlueprintQuery, NewBlueprint, NewOption, NewPage, OptionKind, OptionPatch,
+    PageBlueprint, PagePatch, Paged, Scope, SiteBlueprint, SiteBuilderOption,
+};
+use crate::schema::{MIGRATIONS, MigrationReport, MigrationState};
+use crate::store::traits::{
+    SavePageContent, SaveStructure, SavedStructure, Storage, StorageBackend, TaskStats,
+};
+use crate::tasks::{TaskQuery, TaskRecord};
+use crate::{Error, Result};
+
+use ledger::Ledger;
+use tasklog::TaskLog;
+
+/// Storage in process memory, with the same semantics as the SQL store.
+///
+/// Shared semantics (the storage test suite asserts each of them on every backend):
+///
+/// - **Scope.** Rows belong to `scope.account_id`. A row of another account is
+///   [`Error::NotFound`] for get, update, delete and for listing its children; when `scope.site_id`
+///   or `scope.sector_id` is set it must match too. Creates copy them into the row (pages take
+///   their blueprint's).
+/// - **Blueprints.** A name is required (non-empty after trimming, ≤ 255 characters); a new
+///   blueprint is `draft`, version 1, `structure_json` `{}`. Listing is ordered by id, keyset-paged
+///   by `after_id`, the limit clamped to 1..=500 (0 means 50); `next_after_id` is set only when the
+///   page is full. [`Storage::begin_generation`] is [`Error::Conflict`] on a blueprint already
+///   `generating`.
+/// - **Pages.** Slugs follow [`crate::store::validate_slug`] and are unique per blueprint
+///   ([`Error::Conflict`] otherwise); a page without `order` goes after the last one; pages list by
+///   order, then id; reordering needs exactly the blueprint's page ids.
+/// - **Structures.** [`Storage::save_structure`] checks every slug (and duplicates) before
+///   writing, upserts pages by slug (kept slugs keep their ids), deletes the rest, bumps the
+///   version and captures credits; any failure, including a failed capture, changes nothing.
+/// - **Credits.** The sum of an account's ledger amounts is its balance, which never goes below
+///   zero. Grants are idempotent per (kind, reference); holds, releases and captures per
+///   reference: a captured reference answers [`HoldOutcome::AlreadyCaptured`] and is never charged
+///   twice.
+/// - **Timestamps** are UTC truncated to microseconds, the precision PostgreSQL keeps, so records
+///   compare equal across backends after a round trip.
+#[derive(Debug)]
+pub struct MemoryStore {
+    state: Mutex<State>,
+}
+
+/// Everything the store holds.
+#[derive(Debug)]
+struct State {
+    /// When the store was made: the "applied_at" of every migration.
+    created_at: DateTime<Utc>,
+    /// Whether `migrate()` was called (the first call reports migrations as applied).
+    migrated: bool,
+    next_blueprint_id: i64,
+    next_page_id: i64,
+    blueprints: BTreeMap<i64, SiteBlueprint>,
+    pages: BTreeMap<i64, PageBlueprint>,
+    options: HashMap<OptionKind, Catalogue>,
+    ledger: Ledger,
+    tasks: TaskLog,
+    prompts: HashMap<(i64, String), PromptOverride>,
+}
+
+/// One option table.
 #[derive(Debug, Default)]
-pub struct MemoryStore {}
+struct Catalogue {
+    next_id: i64,
+    rows: BTreeMap<i64, SiteBuilderOption>,
+}
+
+#[derive(Debug)]
+struct PromptOverride {
+    text: String,
+    active: bool,
+}
+
+/// Now, at the precision every backend keeps.
+pub(crate) fn now() -> DateTime<Utc> {
+    Utc::now().trunc_subsecs(6)
+}
+
+/// Whether a row with these owner columns is visible to `scope`.
+fn visible(scope: &Scope, account_id: i64, site_id: Option<i64>, sector_id: Option<i64>) -> bool {
+    account_id == scope.account_id
+        && scope.site_id.is_none_or(|s| site_id == Some(s))
+        && scope.sector_id.is_none_or(|s| sector_id == Some(s))
+}
+
+/// Checks a required name: non-empty after trimming and at most `max` characters.
+fn validate_name(field: &str, value: &str, max: usize) -> Result<()> {
+    if value.trim().is_empty() {
+        return Err(Error::invalid(format!("{field} is required")));
+    }
+    let len = value.chars().count();
+    if len > max {
+        return Err(Error::invalid(format!(
+            "{field} is {len} characters long; the limit is {max}"
+        )));
+    }
+    Ok(())
+}
+
+impl Default for MemoryStore {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl MemoryStore {
+    /// An empty store with the option catalogues seeded, as a freshly migrated database has them.
+    pub fn new() -> Self {
+        let created_at = now();
+        let options = OptionKind::ALL
+            .into_iter()
+            .map(|kind| (kind, Catalogue::seeded(kind, created_at)))
+            .collect();
+        MemoryStore {
+            state: Mutex::new(State {
+                created_at,
+                migrated: false,
+                next_blueprint_id: 1,
+                next_page_id: 1,
+                blueprints: BTreeMap::new(),
+                pages: BTreeMap::new(),
+                options,
+                ledger: Ledger::default(),
+                tasks: TaskLog::default(),
+                prompts: HashMap::new(),
+            }),
+        }
+    }
+
+    /// The state; a panic in another call cannot leave it half-written (writes happen after all
+    /// checks and do not panic), so a poisoned lock is still safe to use.
+    fn lock(&self) -> MutexGuard<'_, State> {
+        self.state
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+#[async_trait]
+impl Storage for MemoryStore {
+    fn backend(&self) -> StorageBackend {
+        StorageBackend::Memory
+    }
+
+    async fn ping(&self) -> Result<()> {
+        Ok(())
+    }
+
+    async fn migrate(&self) -> Result<MigrationReport> {
+        let mut state = self.lock();
+        let labels = MIGRATIONS.iter().map(|m| m.label()).collect();
+        let first = !state.migrated;
+        state.migrated = true;
+        Ok(if first {
+            MigrationReport {
+                applied: labels,
+                ..MigrationReport::default()
+            }
+        } else {
+            MigrationReport {
+                already_applied: labels,
+                ..MigrationReport::default()
+            }
+        })
+    }
+
+    async fn migration_status(&self) -> Result<Vec<MigrationState>> {
+        let applied_at = self.lock().created_at;
+        Ok(MIGRATIONS
+            .iter()
+            .map(|m| MigrationState {
+                version: m.version,
+                name: m.name.to_string(),
+                applied: true,
+                applied_at: Some(applied_at),
+                adopted: false,
+                checksum_mismatch: None,
+            })
+            .collect())
+    }
+
+    async fn create_blueprint(&self, scope: &Scope, new: NewBlueprint) -> Result<SiteBlueprint> {
+        self.lock().create_blueprint(scope, new)
+    }
+
+    async fn get_blueprint(&self, scope: &Scope, id: i64) -> Result<SiteBlueprint> {
+        self.lock().blueprint(scope, id).cloned()
+    }
+
+    async fn update_blueprint(
+        &self,
+        scope: &Scope,
+        id: i64,
+        patch: BlueprintPatch,
+    ) -> Result<SiteBlueprint> {
+        self.lock().update_blueprint(scope, id, patch)
+    }
+
+    async fn delete_blueprint(&self, scope: &Scope, id: i64) -> Result<()> {
+        self.lock().delete_blueprint(scope, id)
+    }
+
+    async fn list_blueprints(
+        &self,
+        scope: &Scope,
+        query: BlueprintQuery,
+    ) -> Result<Paged<SiteBlueprint>> {
+        Ok(self.lock().list_blueprints(scope, &query))
+    }
+
+    async fn begin_generation(&self, scope: &Scope, id: i64) -> Result<SiteBlueprint> {
+        self.lock().begin_generation(scope, id)
+    }
+
+    async fn create_page(
+        &self,
+        scope: &Scope,
+        blueprint_id: i64,
+        new: NewPage,
+    ) -> Result<PageBlueprint> {
+        self.lock().create_page(scope, blueprint_id, new)
+    }
+
+    async fn get_page(&self, scope: &Scope, id: i64) -> Result<PageBlueprint> {
+        self.lock().page(scope, id).cloned()
+    }
+
+    async fn update_page(&self, scope: &Scope, id: i64, patch: PagePatch) -> Result<PageBlueprint> {
+        self.lock().update_page(scope, id, patch)
+    }
+
+    async fn delete_page(&self, scope: &Scope, id: i64) -> Result<()> {
+        self.lock().delete_page(scope, id)
+    }
+
+    async fn list_pages(&self, scope: &Scope, blueprint_id: i64) -> Result<Vec<PageBlueprint>> {
+        let state = self.lock();
+        state.blueprint(scope, blueprint_id)?;
+        Ok(state.pages_of(blueprint_id))
+    }
+
+    async fn reorder_pages(
+        &self,
+        scope: &Scope,
+        blueprint_id: i64,
+        page_ids: &[i64],
+    ) -> Result<Vec<PageBlueprint>> {
+        self.lock().reorder_pages(scope, blueprint_id, page_ids)
+    }
+
+    async fn save_structure(
+        &self,
+        scope: &Scope,
+        blueprint_id: i64,
+        save: SaveStructure,
+    ) -> Result<SavedStructure> {
+        self.lock().save_structure(scope, blueprint_id, save)
+    }
+
+    async fn save_page_content(
+        &self,
+        scope: &Scope,
+        page_id: i64,
+        save: SavePageContent,
+    ) -> Result<PageBlueprint> {
+        self.lock().save_page_content(scope, page_id, save)
+    }
+
+    async fn list_options(&self, kind: OptionKind) -> Result<Vec<SiteBuilderOption>> {
+        Ok(self.lock().catalogue(kind).list(true))
+    }
+
+    async fn list_all_options(&self, kind: OptionKind) -> Result<Vec<SiteBuilderOption>> {
+        Ok(self.lock().catalogue(kind).list(false))
+    }
+
+    async fn create_option(&self, kind: OptionKind, new: NewOption) -> Result<SiteBuilderOption> {
+        self.lock().catalogue_mut(kind).create(kind, new)
+    }
+
+    async fn update_option(
+        &self,
+        kind: OptionKind,
+        id: i64,
+        patch: OptionPatch,
+    ) -> Result<SiteBuilderOption> {
+        self.lock().catalogue_mut(kind).update(id, patch)
+    }
+
+    async fn credit_balance(&self, account_id: i64) -> Result<i64> {
+        Ok(self.lock().ledger.balance(account_id))
+    }
+
+    async fn grant_credits(
+        &self,
+        account_id: i64,
+        amount: i64,
+        kind: TransactionType,
+        description: &str,
+        reference: Option<&str>,
+    ) -> Result<CreditTransaction> {
+        self.lock()
+            .ledger
+            .grant(account_id, amount, kind, description, reference)
+    }
+
+    async fn hold_credits(
+        &self,
+        account_id: i64,
+        amount: i64,
+        reference: &str,
+        description: &str,
+    ) -> Result<HoldOutcome> {
+        self.lock()
+            .ledger
+            .hold(account_id, amount, reference, description)
+    }
+
+    async fn release_credits(&self, account_id: i64, reference: &str) -> Result<bool> {
+        Ok(self.lock().ledger.release(account_id, reference))
+    }
+
+    async fn capture_credits(&self, account_id: i64, capture: Capture) -> Result<()> {
+        let mut state = self.lock();
+        let step = state.ledger.check_capture(account_id, &capture.reference)?;
+        state.ledger.apply_capture(account_id, &capture, step);
+        Ok(())
+    }
+
+    async fn list_transactions(&self, account_id: i64) -> Result<Vec<CreditTransaction>> {
+        Ok(self.lock().ledger.transactions(account_id))
+    }
+
+    async fn list_usage(&self, account_id: i64) -> Result<Vec<UsageLogEntry>> {
+        Ok(self.lock().ledger.usage(account_id))
+    }
+
+    async fn insert_task(&self, record: TaskRecord) -> Result<(TaskRecord, bool)> {
+        Ok(self.lock().tasks.insert(record))
+    }
+
+    async fn update_task(&self, record: &TaskRecord) -> Result<()> {
+        self.lock().tasks.update(record)
+    }
+
+    async fn get_task(&self, account_id: Option<i64>, task_id: &str) -> Result<TaskRecord> {
+        self.lock().tasks.get(account_id, task_id)
+    }
+
+    async fn list_tasks(&self, query: TaskQuery) -> Result<Vec<TaskRecord>> {
+        Ok(self.lock().tasks.list(&query))
+    }
+
+    async fn task_stats(&self, since: DateTime<Utc>) -> Result<Vec<TaskStats>> {
+        Ok(self.lock().tasks.stats(since))
+    }
+
+    async fn prompt_override(&self, account_id: i64, prompt_type: &str) -> Result<Option<String>> {
+        Ok(self
+            .lock()
+            .prompts
+            .get(&(account_id, prompt_type.to_string()))
+            .filter(|p| p.active)
+            .map(|p| p.text.clone()))
+    }
+
+    async fn set_prompt_override(
+        &self,
+        account_id: i64,
+        prompt_type: &str,
+        text: Option<&str>,
+    ) -> Result<()> {
+        let mut state = self.lock();
+        let key = (account_id, prompt_type.to_string());
+        match text {
+            Some(text) => {
+                state.prompts.insert(
+                    key,
+                    PromptOverride {
+                        text: text.to_string(),
+                        active: true,
+                    },
+                );
+            }
+            None => {
+                if let Some(p) = state.prompts.get_mut(&key) {
+                    p.active = false;
+                }
+            }
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,131 @@
+//! Helpers shared by the integration tests: fresh databases and one store per backend.
+//!
+//! Every test gets its own database: a new SQLite file in a temporary directory, or a new
+//! PostgreSQL schema (`sbt_<random hex>`) selected through the connection URL's `search_path`, so
+//! tests run in parallel without seeing each other's rows. PostgreSQL schemas are left behind on
+//! purpose: a failing test's data can be inspected afterwards (`DROP SCHEMA sbt_… CASCADE` cleans up).
+#![allow(dead_code, unreachable_pub)]
+
+use std::sync::Arc;
+
+use sitebuilder::store::{MemoryStore, Storage};
+
+/// Every backend the storage suite runs on.
+pub const BACKENDS: [&str; 3] = ["memory", "sqlite", "postgres"];
+
+/// The database the PostgreSQL tests use (`SITEBUILDER_TEST_PG_URL` overrides it).
+pub fn pg_base_url() -> String {
+    std::env::var("SITEBUILDER_TEST_PG_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".to_string())
+}
+
+/// A short random lowercase hex string.
+pub fn random_hex() -> String {
+    uuid::Uuid::new_v4().simple().to_string()[..16].to_string()
+}
+
+/// A store under test and what keeps its database alive.
+#[derive(Debug)]
+pub struct TestStore {
+    /// The store, as the suite sees it.
+    pub store: Arc<dyn Storage>,
+    /// Its database URL (SQL backends).
+    pub url: Option<String>,
+    /// Keeps a SQLite file's directory until the test ends.
+    _dir: Option<tempfile::TempDir>,
+}
+
+/// Opens a fresh, empty store of `backend` (one of [`BACKENDS`]), migrated.
+pub async fn open_backend(backend: &str) -> TestStore {
+    match backend {
+        "memory" => TestStore {
+            store: Arc::new(MemoryStore::new()),
+            url: None,
+            _dir: None,
+        },
+        #[cfg(feature = "sqlite")]
+        "sqlite" => {
+            let dir = tempfile::tempdir().expect("creating a temporary directory");
+            let url = fresh_sqlite_url(&dir);
+            let store = open_sql(&url).await;
+            TestStore {
+                store,
+                url: Some(url),
+                _dir: Some(dir),
+            }
+        }
+        #[cfg(feature = "postgres")]
+        "postgres" => {
+            let url = fresh_pg_url().await;
+            let store = open_sql(&url).await;
+            TestStore {
+                store,
+                url: Some(url),
+                _dir: None,
+            }
+        }
+        other => {
+            panic!("backend {other:?} is unknown or not compiled in (features sqlite/postgres)")
+        }
+    }
+}
+
+/// Opens a SQL store with the default options (auto-migrate on).
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+pub async fn open_sql(url: &str) -> Arc<dyn Storage> {
+    let store =
+        sitebuilder::store::SqlStore::open(url, sitebuilder::store::SqlStoreOptions::default())
+            .await
+            .unwrap_or_else(|e| panic!("opening {url}: {e}"));
+    Arc::new(store)
+}
+
+/// A URL for a new SQLite database file inside `dir`.
+pub fn fresh_sqlite_url(dir: &tempfile::TempDir) -> String {
+    let path = dir.path().join(format!("sb-{}.db", random_hex()));
+    format!("sqlite://{}", path.display())
+}
+
+/// Creates an empty schema `sbt_<random hex>` in the test database and returns a URL whose
+/// connections use it (`options=-c search_path=…`). Checks that sqlx honours the option, so a
+/// test never writes into `public` by accident.
+#[cfg(feature = "postgres")]
+pub async fn fresh_pg_url() -> String {
+    use sqlx::Connection;
+
+    let base = pg_base_url();
+    let schema = format!("sbt_{}", random_hex());
+    let mut conn = sqlx::PgConnection::connect(&base)
+        .await
+        .unwrap_or_else(|e| panic!("connecting to {base} (is PostgreSQL running?): {e}"));
+    sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE SCHEMA \"{schema}\"")))
+        .execute(&mut conn)
+        .await
+        .expect("creating a test schema");
+    conn.close().await.expect("closing the setup connection");
+
+    let sep = if base.contains('?') { '&' } else { '?' };
+    let url = format!("{base}{sep}options=-c%20search_path%3D{schema}");
+    let mut check = sqlx::PgConnection::connect(&url)
+        .await
+        .expect("connecting with the schema URL");
+    let current: String = sqlx::query_scalar("SELECT current_schema()::text")
+        .fetch_one(&mut check)
+        .await
+        .expect("reading current_schema()");
+    assert_eq!(
+        current, schema,
+        "sqlx ignored the search_path option of {url}"
+    );
+    check.close().await.expect("closing the check connection");
+    url
+}
+
+/// A single connection to a test database, for checks that look under the store.
+#[cfg(feature = "postgres")]
+pub async fn pg_connect(url: &str) -> sqlx::PgConnection {
+    use sqlx::Connection;
+    sqlx::PgConnection::connect(url)
+        .await
+        .unwrap_or_else(|e| panic!("connecting to {url}: {e}"))
+}
