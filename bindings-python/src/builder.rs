@@ -66,6 +66,8 @@ struct FunctionSpec {
     credit_operation: String,
     #[serde(default)]
     credit_cost: Option<i64>,
+    #[serde(default)]
+    description: Option<String>,
 }
 
 impl FunctionSpec {
@@ -76,6 +78,7 @@ impl FunctionSpec {
             output_schema: self.output_schema.clone(),
             credit_operation: self.credit_operation.clone(),
             credit_cost: self.credit_cost,
+            description: self.description.clone(),
         }
     }
 }

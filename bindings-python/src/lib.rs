@@ -5,7 +5,7 @@
 //! a fork-safe runtime (`runtime`, `call`). The typed Python API lives in `python/sitebuilder`.
 #![forbid(unsafe_code)]
 
-//mod builder;
+mod builder;
 mod call;
 mod convert;
 mod error;
@@ -32,7 +32,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     m.add("ERROR_CODES", sitebuilder::ERROR_CODES.to_vec())?;
     error::register(py, m)?;
-    //m.add_class::<builder::NativeSiteBuilder>()?;
+    m.add_class::<builder::NativeSiteBuilder>()?;
     m.add_class::<call::Call>()?;
     m.add_function(wrap_pyfunction!(error::error_for_code, m)?)?;
     m.add_function(wrap_pyfunction!(_runtime_pid, m)?)?;

@@ -1,0 +1,1 @@
+"""Integrations with host frameworks: ``sitebuilder.contrib.django`` and ``sitebuilder.contrib.celery``."""

@@ -1,0 +1,54 @@
+"""Library errors as JSON responses with fitting HTTP statuses."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import JsonResponse
+
+from ...errors import SiteBuilderError
+
+__all__ = ["HTTP_STATUS", "error_response", "status_for"]
+
+HTTP_STATUS: dict[str, int] = {
+    "invalid_input": 400,
+    "json": 400,
+    "not_found": 404,
+    "insufficient_credits": 402,
+    "conflict": 409,
+    "cancelled": 409,
+    "quota_exceeded": 413,
+    "provider_unavailable": 503,
+    "migration_required": 503,
+    "provider_rejected": 502,
+    "ai_refused": 502,
+    "ai_output_truncated": 502,
+    "invalid_ai_output": 502,
+    "schema_mismatch": 500,
+    "migration_checksum_mismatch": 500,
+    "configuration": 500,
+    "database": 500,
+    "file_storage": 500,
+}
+
+_FIELDS = ("required", "available", "pending", "missing", "status", "attempts", "errors")
+
+
+def status_for(code: str) -> int:
+    """HTTP status for a library error code (500 for an unknown one)."""
+    return HTTP_STATUS.get(code, 500)
+
+
+def error_response(code: str, message: str, status: int | None = None, **extra: Any) -> JsonResponse:
+    """``{"success": false, "code": ..., "error": ...}`` with the status for the code."""
+    body: dict[str, Any] = {"success": False, "code": code, "error": message}
+    body.update(extra)
+    return JsonResponse(body, status=status if status is not None else status_for(code))
+
+
+def from_exception(err: SiteBuilderError) -> JsonResponse:
+    """The response for a library exception, with its actionable fields (``required``...)."""
+    extra = {name: getattr(err, name) for name in _FIELDS if hasattr(err, name)}
+    if "status" in extra:
+        extra["provider_status"] = extra.pop("status")
+    return error_response(err.code, getattr(err, "message", str(err)), **extra)

@@ -1,0 +1,25 @@
+"""URLs of the seed's site builder API; include under ``api/v1/site-builder/``."""
+
+from __future__ import annotations
+
+from django.urls import path
+
+from . import views
+
+app_name = "sitebuilder"
+
+urlpatterns = [
+    path("blueprints/", views.BlueprintListView.as_view(), name="blueprint-list"),
+    path("blueprints/<int:pk>/", views.BlueprintDetailView.as_view(), name="blueprint-detail"),
+    path(
+        "blueprints/<int:pk>/generate_structure/",
+        views.BlueprintGenerateStructureView.as_view(),
+        name="blueprint-generate-structure",
+    ),
+    path("pages/", views.PageListView.as_view(), name="page-list"),
+    path("pages/<int:pk>/", views.PageDetailView.as_view(), name="page-detail"),
+    path("pages/<int:pk>/generate_content/", views.PageGenerateContentView.as_view(), name="page-generate-content"),
+    path("metadata/", views.MetadataView.as_view(), name="metadata"),
+    path("tasks/<str:task_id>/", views.TaskView.as_view(), name="task"),
+    path("assets/", views.SiteAssetView.as_view(), name="assets"),
+]

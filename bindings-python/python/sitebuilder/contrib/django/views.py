@@ -1,0 +1,363 @@
+"""The seed's site builder endpoints (``/api/v1/site-builder/...``) as plain Django views.
+
+Every request acts for the account the host's resolver returns for ``request.user`` (see
+``conf``); a record of another account is a 404, exactly as if it did not exist. Bodies are JSON
+(multipart for asset uploads); errors are ``{"success": false, "code", "error"}`` with the status
+from ``errors.HTTP_STATUS`` (402 insufficient credits, 404, 400, 503 provider down...).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from collections.abc import Callable
+from functools import wraps
+from pathlib import Path
+from typing import Any, TypeVar
+
+from django.conf import settings
+from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
+from django.utils.decorators import method_decorator
+from django.utils.text import get_valid_filename
+from django.views import View
+
+from ..._records import PageBlueprint, SiteBlueprint
+from ...errors import SiteBuilderError
+from .conf import AccountScope, get_sitebuilder, options, resolve_scope
+from .errors import error_response, from_exception
+
+logger = logging.getLogger("sitebuilder.django")
+
+F = TypeVar("F", bound=Callable[..., HttpResponse])
+
+
+class BadRequest(Exception):
+    """A malformed request the view rejects with 400 before calling the engine."""
+
+
+def api(view: F) -> F:
+    """Resolves the account and turns library errors into JSON responses."""
+
+    @wraps(view)
+    def wrapper(self: View, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return error_response("not_authenticated", "log in to use the site builder", status=401)
+        scope = resolve_scope(user)
+        if scope is None:
+            return error_response("no_account", "this user has no account; ask an administrator to add you to one", status=403)
+        request.sitebuilder_scope = scope  # type: ignore[attr-defined]
+        try:
+            return view(self, request, *args, **kwargs)
+        except SiteBuilderError as err:
+            if err.code not in ("not_found", "invalid_input", "insufficient_credits"):
+                logger.warning("site builder request failed: %s", err, exc_info=err)
+            return from_exception(err)
+        except BadRequest as err:
+            return error_response("invalid_input", str(err), status=400)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _body(request: HttpRequest) -> dict[str, Any]:
+    if not request.body:
+        return {}
+    try:
+        data = json.loads(request.body)
+    except ValueError as err:
+        raise BadRequest(f"the request body is not valid JSON: {err}") from err
+    if not isinstance(data, dict):
+        raise BadRequest("the request body must be a JSON object")
+    return data
+
+
+def _int(value: Any, name: str) -> int | None:
+    if value in (None, ""):
+        return None
+    try:
+        return int(value)
+    except (TypeError, ValueError) as err:
+        raise BadRequest(f"{name} must be an integer, got {value!r}") from err
+
+
+def _scope(request: HttpRequest, body: dict[str, Any] | None = None) -> AccountScope:
+    """The resolver's scope; site and sector may come from the request when the resolver has none."""
+    base: AccountScope = request.sitebuilder_scope  # type: ignore[attr-defined]
+    body = body or {}
+    site = base.site_id if base.site_id is not None else _int(body.get("site_id", request.GET.get("site_id")), "site_id")
+    sector = (
+        base.sector_id
+        if base.sector_id is not None
+        else _int(body.get("sector_id", request.GET.get("sector_id")), "sector_id")
+    )
+    return AccountScope(base.account_id, site, sector)
+
+
+def blueprint_json(bp: SiteBlueprint) -> dict[str, Any]:
+    """A blueprint in the seed serializer's field names."""
+    data = bp.to_dict()
+    data["config_json"] = data.pop("config")
+    return data
+
+
+def page_json(page: PageBlueprint) -> dict[str, Any]:
+    """A page in the seed serializer's field names."""
+    data = page.to_dict()
+    data["blocks_json"] = data.pop("blocks")
+    data["site_blueprint"] = page.site_blueprint_id
+    return data
+
+
+def _blueprint_fields(body: dict[str, Any]) -> dict[str, Any]:
+    fields = {k: body[k] for k in ("name", "description", "status", "hosting_type", "deployed_version") if k in body}
+    if "config_json" in body or "config" in body:
+        fields["config"] = body.get("config_json", body.get("config"))
+    return fields
+
+
+def _page_fields(body: dict[str, Any]) -> dict[str, Any]:
+    fields = {k: body[k] for k in ("slug", "title", "type", "status", "order") if k in body}
+    if "blocks_json" in body or "blocks" in body:
+        fields["blocks"] = body.get("blocks_json", body.get("blocks"))
+    return fields
+
+
+def _queue_or_run(request: HttpRequest, function_name: str, payload: dict[str, Any], scope: AccountScope) -> HttpResponse:
+    """Runs a generation in the request, or queues it through Celery with ``ASYNC_GENERATION``."""
+    body = _body(request)
+    if options().get("ASYNC_GENERATION"):
+        from ..celery import dispatch
+
+        handle = dispatch(function_name, payload, scope.account_id)
+        status = 202 if handle.queued else 200
+        return JsonResponse({"success": True, "task_id": handle.task_id, "queued": handle.queued}, status=status)
+    outcome = get_sitebuilder().run(
+        function_name, payload, scope.account_id, prompt_override=body.get("prompt_override")
+    )
+    return JsonResponse({"success": True, "task_id": outcome.task_id, "queued": False, "outcome": outcome.to_dict()})
+
+
+class BlueprintListView(View):
+    """``GET`` lists the account's blueprints; ``POST`` creates one."""
+
+    @method_decorator(api)
+    def get(self, request: HttpRequest) -> HttpResponse:
+        scope = _scope(request)
+        page = get_sitebuilder().list_blueprints(
+            scope.account_id,
+            status=request.GET.get("status") or None,
+            site_id=scope.site_id,
+            sector_id=scope.sector_id,
+            after_id=_int(request.GET.get("after_id"), "after_id"),
+            limit=_int(request.GET.get("limit"), "limit") or 50,
+        )
+        results = [blueprint_json(b) for b in page.items]
+        return JsonResponse({"count": len(results), "next_after_id": page.next_after_id, "results": results})
+
+    @method_decorator(api)
+    def post(self, request: HttpRequest) -> HttpResponse:
+        body = _body(request)
+        scope = _scope(request, body)
+        fields = _blueprint_fields(body)
+        if not fields.get("name"):
+            raise BadRequest("name is required")
+        bp = get_sitebuilder().create_blueprint(
+            scope.account_id,
+            fields["name"],
+            description=fields.get("description", ""),
+            config=fields.get("config"),
+            hosting_type=fields.get("hosting_type"),
+            site_id=scope.site_id,
+            sector_id=scope.sector_id,
+        )
+        return JsonResponse(blueprint_json(bp), status=201)
+
+
+class BlueprintDetailView(View):
+    """``GET``, ``PUT``/``PATCH`` and ``DELETE`` one blueprint of the account."""
+
+    @method_decorator(api)
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        scope = _scope(request)
+        bp = get_sitebuilder().get_blueprint(scope.account_id, pk, site_id=scope.site_id, sector_id=scope.sector_id)
+        return JsonResponse(blueprint_json(bp))
+
+    @method_decorator(api)
+    def patch(self, request: HttpRequest, pk: int) -> HttpResponse:
+        body = _body(request)
+        scope = _scope(request, body)
+        bp = get_sitebuilder().update_blueprint(
+            scope.account_id, pk, site_id=scope.site_id, sector_id=scope.sector_id, **_blueprint_fields(body)
+        )
+        return JsonResponse(blueprint_json(bp))
+
+    put = patch
+
+    @method_decorator(api)
+    def delete(self, request: HttpRequest, pk: int) -> HttpResponse:
+        scope = _scope(request)
+        get_sitebuilder().delete_blueprint(scope.account_id, pk, site_id=scope.site_id, sector_id=scope.sector_id)
+        return HttpResponse(status=204)
+
+
+class BlueprintGenerateStructureView(View):
+    """``POST blueprints/<id>/generate_structure/``: the seed's action (50 credits)."""
+
+    @method_decorator(api)
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        scope = _scope(request)
+        sb = get_sitebuilder()
+        # Checked here so that a queued run of another account's blueprint is a 404 now, not later.
+        bp = sb.get_blueprint(scope.account_id, pk, site_id=scope.site_id, sector_id=scope.sector_id)
+        payload: dict[str, Any] = {"blueprint_id": bp.id}
+        if bp.site_id is not None:
+            payload["site_id"] = bp.site_id
+        if bp.sector_id is not None:
+            payload["sector_id"] = bp.sector_id
+        return _queue_or_run(request, "generate_site_structure", payload, scope)
+
+
+class PageListView(View):
+    """``GET ?site_blueprint=<id>`` lists a blueprint's pages; ``POST`` adds one."""
+
+    @method_decorator(api)
+    def get(self, request: HttpRequest) -> HttpResponse:
+        scope = _scope(request)
+        blueprint_id = _int(request.GET.get("site_blueprint") or request.GET.get("site_blueprint_id"), "site_blueprint")
+        if blueprint_id is None:
+            raise BadRequest("pass ?site_blueprint=<id> to list its pages")
+        pages = get_sitebuilder().list_pages(
+            scope.account_id, blueprint_id, site_id=scope.site_id, sector_id=scope.sector_id
+        )
+        results = [page_json(p) for p in pages]
+        return JsonResponse({"count": len(results), "results": results})
+
+    @method_decorator(api)
+    def post(self, request: HttpRequest) -> HttpResponse:
+        body = _body(request)
+        scope = _scope(request, body)
+        blueprint_id = _int(body.get("site_blueprint", body.get("site_blueprint_id")), "site_blueprint")
+        if blueprint_id is None:
+            raise BadRequest("site_blueprint is required")
+        fields = _page_fields(body)
+        for required in ("slug", "title"):
+            if not fields.get(required):
+                raise BadRequest(f"{required} is required")
+        page = get_sitebuilder().create_page(
+            scope.account_id,
+            blueprint_id,
+            fields.pop("slug"),
+            fields.pop("title"),
+            site_id=scope.site_id,
+            sector_id=scope.sector_id,
+            **fields,
+        )
+        return JsonResponse(page_json(page), status=201)
+
+
+class PageDetailView(View):
+    """``GET``, ``PUT``/``PATCH`` and ``DELETE`` one page of the account."""
+
+    @method_decorator(api)
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        scope = _scope(request)
+        page = get_sitebuilder().get_page(scope.account_id, pk, site_id=scope.site_id, sector_id=scope.sector_id)
+        return JsonResponse(page_json(page))
+
+    @method_decorator(api)
+    def patch(self, request: HttpRequest, pk: int) -> HttpResponse:
+        body = _body(request)
+        scope = _scope(request, body)
+        page = get_sitebuilder().update_page(
+            scope.account_id, pk, site_id=scope.site_id, sector_id=scope.sector_id, **_page_fields(body)
+        )
+        return JsonResponse(page_json(page))
+
+    put = patch
+
+    @method_decorator(api)
+    def delete(self, request: HttpRequest, pk: int) -> HttpResponse:
+        scope = _scope(request)
+        get_sitebuilder().delete_page(scope.account_id, pk, site_id=scope.site_id, sector_id=scope.sector_id)
+        return HttpResponse(status=204)
+
+
+class PageGenerateContentView(View):
+    """``POST pages/<id>/generate_content/``: the seed's action (20 credits)."""
+
+    @method_decorator(api)
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        scope = _scope(request)
+        page = get_sitebuilder().get_page(scope.account_id, pk, site_id=scope.site_id, sector_id=scope.sector_id)
+        return _queue_or_run(request, "generate_page_content", {"page_id": page.id}, scope)
+
+
+class MetadataView(View):
+    """``GET metadata/``: the wizard's four option lists."""
+
+    @method_decorator(api)
+    def get(self, request: HttpRequest) -> HttpResponse:
+        data = get_sitebuilder().metadata()
+        return JsonResponse({key: [o.to_dict() for o in values] for key, values in data.items()})
+
+
+class TaskView(View):
+    """``GET tasks/<task_id>/``: progress and result of a queued generation."""
+
+    @method_decorator(api)
+    def get(self, request: HttpRequest, task_id: str) -> HttpResponse:
+        scope = _scope(request)
+        return JsonResponse(get_sitebuilder().task(task_id, scope.account_id).to_dict())
+
+
+def _asset_root() -> Path:
+    root = options().get("ASSET_ROOT") or os.path.join(str(getattr(settings, "MEDIA_ROOT", "") or "media"), "site_builder")
+    return Path(root)
+
+
+class SiteAssetView(View):
+    """Site assets of a blueprint: ``POST`` (multipart ``file``) uploads, ``GET ?path=`` downloads.
+
+    ``GET`` without ``path`` lists the files. Files live under ``ASSET_ROOT/<account>/<blueprint>/``
+    and are reachable only through a blueprint the account can see.
+    """
+
+    def _dir(self, request: HttpRequest, blueprint_value: Any) -> Path:
+        scope = _scope(request)
+        blueprint_id = _int(blueprint_value, "site_blueprint")
+        if blueprint_id is None:
+            raise BadRequest("site_blueprint is required")
+        # 404 for a blueprint of another account.
+        get_sitebuilder().get_blueprint(scope.account_id, blueprint_id, site_id=scope.site_id, sector_id=scope.sector_id)
+        return _asset_root() / str(scope.account_id) / str(blueprint_id)
+
+    @method_decorator(api)
+    def get(self, request: HttpRequest) -> HttpResponse:
+        folder = self._dir(request, request.GET.get("site_blueprint"))
+        name = request.GET.get("path")
+        if not name:
+            files = sorted(p.name for p in folder.iterdir() if p.is_file()) if folder.is_dir() else []
+            return JsonResponse({"count": len(files), "results": files})
+        safe = get_valid_filename(os.path.basename(name))
+        target = folder / safe
+        if safe != name or not target.is_file():
+            return error_response("not_found", f"asset {name!r} not found for this blueprint", status=404)
+        return FileResponse(target.open("rb"), as_attachment=True, filename=safe)
+
+    @method_decorator(api)
+    def post(self, request: HttpRequest) -> HttpResponse:
+        folder = self._dir(request, request.POST.get("site_blueprint"))
+        upload = request.FILES.get("file")
+        if upload is None:
+            raise BadRequest("attach the file as multipart field 'file'")
+        limit = int(options().get("MAX_ASSET_BYTES", 10 * 1024 * 1024))
+        if upload.size is not None and upload.size > limit:
+            return error_response("quota_exceeded", f"the file has {upload.size} bytes; the limit is {limit}", status=413)
+        name = get_valid_filename(os.path.basename(upload.name or "asset"))
+        folder.mkdir(parents=True, exist_ok=True)
+        target = folder / name
+        with target.open("wb") as out:
+            for chunk in upload.chunks():
+                out.write(chunk)
+        return JsonResponse({"success": True, "path": name, "size": target.stat().st_size}, status=201)

@@ -1,0 +1,1 @@
+"""Helpers shared by the Python tests: a real OpenAI-wire server and PostgreSQL databases."""

@@ -1,0 +1,45 @@
+"""The shipped stub matches the native module, and the package type-checks as a user sees it."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import sitebuilder
+
+HERE = Path(__file__).parent
+
+
+def test_stubtest_passes() -> None:
+    run = subprocess.run(
+        [sys.executable, "-m", "mypy.stubtest", "sitebuilder", "--ignore-missing-stub"],
+        capture_output=True,
+        text=True,
+        cwd=HERE,
+    )
+    assert run.returncode == 0, run.stdout + run.stderr
+
+
+def test_py_typed_is_installed() -> None:
+    assert (Path(sitebuilder.__file__).parent / "py.typed").is_file()
+    assert (Path(sitebuilder.__file__).parent / "_native.pyi").is_file()
+
+
+def test_user_code_type_checks(tmp_path: Path) -> None:
+    code = tmp_path / "user.py"
+    code.write_text(
+        "from sitebuilder import SiteBuilder, Offline, NotFoundError, SiteBlueprint\n"
+        "def use(sb: SiteBuilder) -> int:\n"
+        "    bp: SiteBlueprint = sb.create_blueprint(1, 'x')\n"
+        "    try:\n"
+        "        sb.get_blueprint(2, bp.id)\n"
+        "    except NotFoundError as e:\n"
+        "        print(e.code)\n"
+        "    return sb.balance(1)\n"
+        "bad: str = SiteBuilder('memory:', provider=Offline()).balance(1)\n"
+    )
+    run = subprocess.run([sys.executable, "-m", "mypy", "--strict", str(code)], capture_output=True, text=True)
+    # Exactly the deliberate error on the last line.
+    assert "user.py:9: error: Incompatible types in assignment" in run.stdout, run.stdout
+    assert run.stdout.count("error:") == 1, run.stdout
