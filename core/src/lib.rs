@@ -4,17 +4,52 @@
 //! structure with its pages comes out, stored in your database and paid for exactly once.
 //!
 //! The library applies its own schema and seed data ([`SiteBuilder::migrate`], also on open), runs
-//! work in-process when no queue is there, and [`doctor`] says exactly what is wrong.
+//! work in-process when no queue is there ([`SiteBuilder::dispatch`]), and
+//! [`SiteBuilder::doctor`] says exactly what is wrong.
+//!
+//! ```no_run
+//! # async fn demo() -> sitebuilder::Result<()> {
+//! use sitebuilder::prelude::*;
+//! let sb = SiteBuilder::builder().database_url("sqlite://sitebuilder.db").provider(ProviderConfig::Offline).build().await?;
+//! let scope = Scope::account(1);
+//! sb.grant(1, 100, "welcome credits").await?;
+//! let bp = sb.create_blueprint(&scope, NewBlueprint::new("Casa Lupa", "A family trattoria in Porto")).await?;
+//! let outcome = sb.generate_structure(&scope, bp.id, RunOptions::default()).await?;
+//! println!("{}", outcome.result["structure"]);
+//! # Ok(()) }
+//! ```
 #![forbid(unsafe_code)]
 
+// TEMP(lead): gated until OfflinePlanner lands
+#[cfg(any())]
+mod builder;
+#[cfg(any())]
+mod doctor;
 mod error;
 
 pub mod ai;
 pub mod credits;
 pub mod functions;
 pub mod model;
+pub mod prompts;
 pub mod schema;
 pub mod store;
 pub mod tasks;
 
+pub use ai::cancel::CancelToken;
+pub use ai::engine::{EngineConfig, RunOptions, RunOutcome};
+#[cfg(any())]
+pub use builder::{DEFAULT_DATABASE_URL, Metadata, ProviderConfig, SiteBuilder, SiteBuilderBuilder};
+#[cfg(any())]
+pub use doctor::{DoctorCheck, DoctorReport};
 pub use error::{ERROR_CODES, Error, Result};
+pub use functions::declarative::DeclarativeFunction;
+pub use model::Scope;
+
+/// The names most programs need.
+pub mod prelude {
+    pub use crate::model::{
+        Block, BlueprintPatch, BlueprintQuery, BlueprintStatus, NewBlueprint, NewPage, PageType, SiteConfig,
+    };
+    pub use crate::{Error, Result, RunOptions, RunOutcome, Scope};
+}

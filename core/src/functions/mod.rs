@@ -3,3 +3,7 @@
 pub mod blocks;
 pub mod recipes;
 pub mod validate;
+pub(crate) mod context;
+pub mod declarative;
+pub mod page_content;
+pub mod site_structure;

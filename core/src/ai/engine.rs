@@ -1,0 +1,447 @@
+//! Runs an AI function through the seed's phases, with credits, re-asks and the task log.
+//!
+//! Order of guarantees: the task row exists before anything else (so every failure is counted);
+//! credits are held before the model is called; once held, any failure releases them; once
+//! `prepare` marked records in progress, any failure calls `fail` to put them back.
+
+use std::sync::{Arc, RwLock};
+use std::time::Instant;
+
+use chrono::Utc;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use tracing::{Instrument, info_span, warn};
+
+use super::cancel::CancelToken;
+use super::function::{AiFunction, FunctionEnv, Prepared};
+use super::lenient::parse_lenient;
+use super::provider::{ChatMessage, CompletionRequest, Provider};
+use super::registry::Registry;
+use crate::credits::{Capture, CreditPolicy, HoldOutcome, UsageRecord};
+use crate::prompts::PromptCatalogue;
+use crate::prompts::render::render;
+use crate::tasks::{Phase, Progress, ProgressCallback, TaskRecord, TaskStatus};
+use crate::{Error, Result};
+
+/// Per-run options.
+#[derive(Clone, Default)]
+pub struct RunOptions {
+    /// Task id (the idempotency key); a fresh UUID when `None`.
+    pub task_id: Option<String>,
+    /// Receives progress events.
+    pub on_progress: Option<ProgressCallback>,
+    /// Template used instead of the account's or the default one.
+    pub prompt_override: Option<String>,
+    /// Stops the run when cancelled.
+    pub cancel: Option<CancelToken>,
+    /// Position in a bulk run (`current`, `total`), copied into progress events.
+    pub item: Option<(u32, u32)>,
+}
+
+impl std::fmt::Debug for RunOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RunOptions")
+            .field("task_id", &self.task_id)
+            .field("on_progress", &self.on_progress.is_some())
+            .field("prompt_override", &self.prompt_override.is_some())
+            .field("cancel", &self.cancel)
+            .field("item", &self.item)
+            .finish()
+    }
+}
+
+/// What a finished run produced.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RunOutcome {
+    /// Task id.
+    pub task_id: String,
+    /// Function run.
+    pub function_name: String,
+    /// Final status (always `succeeded` for a returned outcome).
+    pub status: TaskStatus,
+    /// The function's result.
+    pub result: Value,
+    /// Provider label that answered (`offline` for the planner).
+    pub provider: String,
+    /// Model that answered.
+    pub model: String,
+    /// Prompt tokens over all attempts.
+    pub tokens_in: i64,
+    /// Completion tokens over all attempts.
+    pub tokens_out: i64,
+    /// Estimated provider cost in USD.
+    pub cost_usd: f64,
+    /// Credits captured by this run (0 when replayed).
+    pub credits_charged: i64,
+    /// True when the task had already succeeded and its stored result was returned unchanged.
+    pub replayed: bool,
+    /// Lenient-parser repairs applied to the accepted answer.
+    pub repairs: Vec<String>,
+}
+
+impl RunOutcome {
+    fn from_record(r: &TaskRecord, replayed: bool) -> Self {
+        RunOutcome {
+            task_id: r.task_id.clone(),
+            function_name: r.function_name.clone(),
+            status: r.status,
+            result: r.result.clone().unwrap_or(Value::Null),
+            provider: r.provider.clone().unwrap_or_default(),
+            model: r.model.clone().unwrap_or_default(),
+            tokens_in: r.tokens_in,
+            tokens_out: r.tokens_out,
+            cost_usd: r.cost_usd,
+            credits_charged: if replayed { 0 } else { r.credits },
+            replayed,
+            repairs: Vec::new(),
+        }
+    }
+}
+
+/// Engine settings.
+#[derive(Debug, Clone)]
+pub struct EngineConfig {
+    /// Re-asks after an invalid answer (default 2).
+    pub max_reasks: u32,
+    /// Sampling temperature sent to providers.
+    pub temperature: Option<f32>,
+    /// Answer token limit sent to providers.
+    pub max_tokens: Option<u32>,
+}
+
+impl Default for EngineConfig {
+    fn default() -> Self {
+        EngineConfig {
+            max_reasks: 2,
+            temperature: Some(0.4),
+            max_tokens: Some(8000),
+        }
+    }
+}
+
+/// Runs functions.
+#[derive(Debug, Clone)]
+pub struct Engine {
+    pub(crate) env: FunctionEnv,
+    pub(crate) provider: Arc<dyn Provider>,
+    pub(crate) prompts: Arc<RwLock<PromptCatalogue>>,
+    pub(crate) policy: Arc<RwLock<CreditPolicy>>,
+    pub(crate) registry: Arc<RwLock<Registry>>,
+    pub(crate) config: EngineConfig,
+}
+
+/// Keeps the task row and the progress callback in step.
+struct Tracker {
+    record: TaskRecord,
+    on_progress: Option<ProgressCallback>,
+    item: Option<(u32, u32)>,
+    phase_started: Instant,
+}
+
+impl Tracker {
+    async fn enter(&mut self, env: &FunctionEnv, phase: Phase, percent: u8, message: impl Into<String>) -> Result<()> {
+        let elapsed = self.phase_started.elapsed().as_millis() as u64;
+        *self.record.phase_timings.entry(self.record.phase.as_str().to_string()).or_default() += elapsed;
+        self.phase_started = Instant::now();
+        self.record.phase = phase;
+        self.record.progress = percent;
+        self.record.message = message.into();
+        self.record.updated_at = Utc::now();
+        env.storage.update_task(&self.record).await?;
+        self.emit();
+        Ok(())
+    }
+
+    fn emit(&self) {
+        if let Some(cb) = &self.on_progress {
+            let p = Progress {
+                task_id: self.record.task_id.clone(),
+                phase: self.record.phase,
+                percent: self.record.progress,
+                message: self.record.message.clone(),
+                current: self.item.map(|i| i.0),
+                total: self.item.map(|i| i.1),
+            };
+            // A panicking host callback must not take the run (and its credits) down with it.
+            if std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| cb(&p))).is_err() {
+                warn!(task_id = %p.task_id, "progress callback panicked; ignoring");
+            }
+        }
+    }
+}
+
+fn check_cancel(cancel: &Option<CancelToken>, at: &str) -> Result<()> {
+    match cancel {
+        Some(c) if c.is_cancelled() => Err(Error::Cancelled {
+            message: format!("stopped before {at}; nothing was charged"),
+        }),
+        _ => Ok(()),
+    }
+}
+
+fn reask_message(errors: &[String]) -> String {
+    let list: Vec<String> = errors.iter().map(|e| format!("- {e}")).collect();
+    format!(
+        "Your previous answer could not be used:\n{}\nAnswer again with the complete, corrected JSON only.",
+        list.join("\n")
+    )
+}
+
+impl Engine {
+    /// Runs `function_name` for `account_id`. See the module docs for the guarantees.
+    pub async fn run(&self, function_name: &str, payload: Value, account_id: i64, opts: RunOptions) -> Result<RunOutcome> {
+        let f = self
+            .registry
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(function_name)?;
+        let task_id = opts
+            .task_id
+            .clone()
+            .unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
+        let span = info_span!("ai_run", function = function_name, account_id, task_id = %task_id, phase = tracing::field::Empty);
+        self.run_tracked(f, task_id, payload, account_id, opts).instrument(span).await
+    }
+
+    async fn run_tracked(
+        &self,
+        f: Arc<dyn AiFunction>,
+        task_id: String,
+        payload: Value,
+        account_id: i64,
+        opts: RunOptions,
+    ) -> Result<RunOutcome> {
+        let env = &self.env;
+        let fresh = TaskRecord::new(task_id.clone(), account_id, f.name(), payload.clone());
+        let (existing, inserted) = env.storage.insert_task(fresh).await?;
+        let mut record = existing;
+        if !inserted {
+            if record.account_id != account_id {
+                return Err(Error::conflict(format!("task id {task_id} belongs to another account; use a new task id")));
+            }
+            match record.status {
+                TaskStatus::Succeeded => return Ok(RunOutcome::from_record(&record, true)),
+                TaskStatus::Running => {
+                    return Err(Error::conflict(format!(
+                        "task {task_id} is already running; wait for it, or call recover_stale() if its worker died"
+                    )));
+                }
+                TaskStatus::Queued | TaskStatus::Failed | TaskStatus::Cancelled => {}
+            }
+            record.error_code = None;
+            record.error_message = None;
+            record.result = None;
+        }
+        record.status = TaskStatus::Running;
+        record.started_at = Some(Utc::now());
+        record.finished_at = None;
+        let mut tracker = Tracker {
+            record,
+            on_progress: opts.on_progress.clone(),
+            item: opts.item,
+            phase_started: Instant::now(),
+        };
+        tracker.enter(env, Phase::Init, 0, "validating input").await?;
+        let outcome = self.hold_and_run(&f, &mut tracker, &payload, account_id, &opts).await;
+        let elapsed = tracker.phase_started.elapsed().as_millis() as u64;
+        let r = &mut tracker.record;
+        *r.phase_timings.entry(r.phase.as_str().to_string()).or_default() += elapsed;
+        r.finished_at = Some(Utc::now());
+        r.updated_at = Utc::now();
+        match outcome {
+            Ok(mut out) => {
+                r.status = TaskStatus::Succeeded;
+                r.phase = Phase::Done;
+                r.progress = 100;
+                r.message = "done".into();
+                r.result = Some(out.result.clone());
+                env.storage.update_task(r).await?;
+                out.task_id = r.task_id.clone();
+                tracker.emit();
+                Ok(out)
+            }
+            Err(e) => {
+                r.status = if matches!(e, Error::Cancelled { .. }) {
+                    TaskStatus::Cancelled
+                } else {
+                    TaskStatus::Failed
+                };
+                r.credits = 0;
+                r.error_code = Some(e.code().to_string());
+                r.error_message = Some(e.to_string());
+                r.message = format!("failed: {}", e.code());
+                if let Err(log_err) = env.storage.update_task(r).await {
+                    warn!(error = %log_err, "could not record the failure in the task log");
+                }
+                Err(e)
+            }
+        }
+    }
+
+    async fn hold_and_run(
+        &self,
+        f: &Arc<dyn AiFunction>,
+        t: &mut Tracker,
+        payload: &Value,
+        account_id: i64,
+        opts: &RunOptions,
+    ) -> Result<RunOutcome> {
+        f.validate(payload)?;
+        let credits = self
+            .policy
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .credits_for(f.credit_operation(), f.credit_quantity(payload))?;
+        check_cancel(&opts.cancel, "holding credits")?;
+        let task_id = t.record.task_id.clone();
+        let description = format!("{} ({})", f.credit_operation(), f.name());
+        match self.env.storage.hold_credits(account_id, credits, &task_id, &description).await? {
+            HoldOutcome::AlreadyCaptured => {
+                // A previous attempt saved and paid but died before updating the task log.
+                let mut out = RunOutcome::from_record(&t.record, true);
+                out.status = TaskStatus::Succeeded;
+                return Ok(out);
+            }
+            HoldOutcome::Held { .. } => {}
+        }
+        let result = self.prepare_and_run(f, t, payload, account_id, credits, opts).await;
+        if result.is_err() {
+            if let Err(e) = self.env.storage.release_credits(account_id, &task_id).await {
+                warn!(error = %e, "could not release a credit hold; recover_stale() will retry");
+            }
+        }
+        result
+    }
+
+    async fn prepare_and_run(
+        &self,
+        f: &Arc<dyn AiFunction>,
+        t: &mut Tracker,
+        payload: &Value,
+        account_id: i64,
+        credits: i64,
+        opts: &RunOptions,
+    ) -> Result<RunOutcome> {
+        t.enter(&self.env, Phase::Prep, 10, "loading context").await?;
+        let prepared = f.prepare(&self.env, account_id, payload).await?;
+        let result = self.call_and_save(f, t, &prepared, account_id, credits, opts).await;
+        if result.is_err() {
+            if let Err(e) = f.fail(&self.env, &prepared).await {
+                warn!(error = %e, "could not reset records after a failed run");
+            }
+        }
+        result
+    }
+
+    async fn call_and_save(
+        &self,
+        f: &Arc<dyn AiFunction>,
+        t: &mut Tracker,
+        prepared: &Prepared,
+        account_id: i64,
+        credits: i64,
+        opts: &RunOptions,
+    ) -> Result<RunOutcome> {
+        let env = &self.env;
+        let prompt_type = f.prompt_type().to_string();
+        let catalogue = self.prompts.read().unwrap_or_else(|e| e.into_inner()).clone();
+        let (template, _source) = catalogue
+            .resolve(env.storage.as_ref(), account_id, &prompt_type, opts.prompt_override.as_deref())
+            .await?;
+        let rendered = render(&prompt_type, &template, &prepared.variables)?;
+        t.record.prompt_type = Some(prompt_type.clone());
+        t.record.prompt_hash = Some(rendered.hash.clone());
+        let mut request = CompletionRequest {
+            function_name: f.name().to_string(),
+            prompt_type,
+            messages: vec![
+                ChatMessage::system(crate::prompts::defaults::SYSTEM_PROMPT),
+                ChatMessage::user(rendered.text),
+            ],
+            output_schema: f.output_schema(env),
+            context: prepared.context.clone(),
+            temperature: self.config.temperature,
+            max_tokens: self.config.max_tokens,
+        };
+        let max_attempts = self.config.max_reasks + 1;
+        let mut cost = 0.0;
+        let (output, repairs) = loop {
+            check_cancel(&opts.cancel, "calling the model")?;
+            let attempt = t.record.attempts as u32 + 1;
+            let msg = if attempt == 1 {
+                format!("asking {}", self.provider.label())
+            } else {
+                format!("re-asking {} (attempt {attempt} of {max_attempts})", self.provider.label())
+            };
+            let pct = Phase::AiCall.percent_at(f64::from(attempt - 1) / f64::from(max_attempts));
+            t.enter(env, Phase::AiCall, pct, msg).await?;
+            let completion = match &opts.cancel {
+                Some(c) => tokio::select! {
+                    r = self.provider.complete(&request) => r?,
+                    _ = c.cancelled() => return Err(Error::Cancelled { message: "stopped while waiting for the model; nothing was charged".into() }),
+                },
+                None => self.provider.complete(&request).await?,
+            };
+            t.record.attempts += 1;
+            t.record.tokens_in += completion.usage.prompt_tokens as i64;
+            t.record.tokens_out += completion.usage.completion_tokens as i64;
+            t.record.provider = Some(completion.provider.clone());
+            t.record.model = Some(completion.model.clone());
+            cost += completion.cost_usd;
+            t.record.cost_usd = cost;
+            t.enter(env, Phase::Parse, 80, "parsing and validating the answer").await?;
+            let errors = match parse_lenient(&completion.content) {
+                Err(e) => vec![format!("the answer is not valid JSON: {e}")],
+                Ok(parsed) => match f.parse(env, prepared, &parsed.value) {
+                    Ok(output) => {
+                        let repairs: Vec<String> = parsed.repairs.iter().map(|r| r.as_str().to_string()).collect();
+                        break (output, repairs);
+                    }
+                    Err(errors) => errors,
+                },
+            };
+            if attempt >= max_attempts {
+                return Err(Error::InvalidAiOutput { attempts: attempt, errors });
+            }
+            request.messages.push(ChatMessage::assistant(completion.content));
+            request.messages.push(ChatMessage::user(reask_message(&errors)));
+        };
+        check_cancel(&opts.cancel, "saving")?;
+        t.enter(env, Phase::Save, 90, "saving the result").await?;
+        let capture = Capture {
+            reference: t.record.task_id.clone(),
+            description: format!("{} ({})", f.credit_operation(), f.name()),
+            usage: UsageRecord {
+                operation_type: f.credit_operation().to_string(),
+                credits_used: credits,
+                cost_usd: cost,
+                model_used: t.record.model.clone().unwrap_or_default(),
+                tokens_input: t.record.tokens_in,
+                tokens_output: t.record.tokens_out,
+                related_object_type: None,
+                related_object_id: None,
+                metadata: serde_json::json!({
+                    "task_id": t.record.task_id,
+                    "function": f.name(),
+                    "provider": t.record.provider,
+                }),
+            },
+        };
+        let result = f.save(env, prepared, output, capture).await?;
+        t.record.credits = credits;
+        Ok(RunOutcome {
+            task_id: t.record.task_id.clone(),
+            function_name: f.name().to_string(),
+            status: TaskStatus::Succeeded,
+            result,
+            provider: t.record.provider.clone().unwrap_or_default(),
+            model: t.record.model.clone().unwrap_or_default(),
+            tokens_in: t.record.tokens_in,
+            tokens_out: t.record.tokens_out,
+            cost_usd: cost,
+            credits_charged: credits,
+            replayed: false,
+            repairs,
+        })
+    }
+}

@@ -1,0 +1,206 @@
+//! Running functions: inline, in bulk, in the background, and recovering abandoned runs.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::Utc;
+use serde_json::{Value, json};
+use tracing::warn;
+
+use super::SiteBuilder;
+use crate::ai::engine::{RunOptions, RunOutcome};
+use crate::model::{BlueprintPatch, BlueprintStatus, PagePatch, PageStatus, Scope};
+use crate::store::TaskStats;
+use crate::tasks::{Progress, TaskQuery, TaskRecord, TaskStatus};
+use crate::{Error, Result};
+
+/// Pages generated at once by [`SiteBuilder::generate_all_pages`].
+pub const BULK_CONCURRENCY: usize = 4;
+
+fn scoped_payload(scope: &Scope, key: &str, id: i64) -> Value {
+    let mut p = json!({ key: id });
+    if let Some(s) = scope.site_id {
+        p["site_id"] = json!(s);
+    }
+    if let Some(s) = scope.sector_id {
+        p["sector_id"] = json!(s);
+    }
+    p
+}
+
+impl SiteBuilder {
+    /// Runs any registered function now and returns its outcome.
+    pub async fn run(&self, function_name: &str, payload: Value, account_id: i64, opts: RunOptions) -> Result<RunOutcome> {
+        self.engine.run(function_name, payload, account_id, opts).await
+    }
+
+    /// Generates (or regenerates) a blueprint's structure: `generating` → `ready` with version + 1,
+    /// or → `failed` with the previous structure intact and nothing charged.
+    pub async fn generate_structure(&self, scope: &Scope, blueprint_id: i64, opts: RunOptions) -> Result<RunOutcome> {
+        let payload = scoped_payload(scope, "blueprint_id", blueprint_id);
+        self.run("generate_site_structure", payload, scope.account_id, opts).await
+    }
+
+    /// Fills one page's blocks with copy and SEO metadata (20 credits).
+    pub async fn generate_page_content(&self, scope: &Scope, page_id: i64, opts: RunOptions) -> Result<RunOutcome> {
+        let payload = scoped_payload(scope, "page_id", page_id);
+        self.run("generate_page_content", payload, scope.account_id, opts).await
+    }
+
+    /// Generates every page of a blueprint, [`BULK_CONCURRENCY`] at a time. Each page is its own
+    /// task (`<task id>:<page id>`), so retrying the bulk call never charges a finished page
+    /// twice. Returns one result per page in page order; the first error is returned after every
+    /// page was attempted.
+    pub async fn generate_all_pages(&self, scope: &Scope, blueprint_id: i64, opts: RunOptions) -> Result<Vec<RunOutcome>> {
+        let pages = self.list_pages(scope, blueprint_id).await?;
+        let base = opts.task_id.clone().unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
+        let total = pages.len() as u32;
+        let sem = Arc::new(tokio::sync::Semaphore::new(BULK_CONCURRENCY));
+        let mut set = tokio::task::JoinSet::new();
+        for (i, page) in pages.iter().enumerate() {
+            let sb = self.clone();
+            let scope = *scope;
+            let sem = sem.clone();
+            let mut o = opts.clone();
+            o.task_id = Some(format!("{base}:{}", page.id));
+            o.item = Some((i as u32 + 1, total));
+            let page_id = page.id;
+            set.spawn(async move {
+                let _permit = sem.acquire_owned().await;
+                (i, sb.generate_page_content(&scope, page_id, o).await)
+            });
+        }
+        let mut results: Vec<Option<Result<RunOutcome>>> = (0..pages.len()).map(|_| None).collect();
+        while let Some(joined) = set.join_next().await {
+            let (i, r) = joined.map_err(|e| Error::invalid(format!("a page generation task panicked: {e}")))?;
+            results[i] = Some(r);
+        }
+        let mut out = Vec::with_capacity(results.len());
+        let mut first_err = None;
+        for r in results.into_iter().flatten() {
+            match r {
+                Ok(o) => out.push(o),
+                Err(e) => {
+                    first_err.get_or_insert(e);
+                }
+            }
+        }
+        match first_err {
+            Some(e) => Err(e),
+            None => Ok(out),
+        }
+    }
+
+    /// Starts a run in the background on the current tokio runtime and returns its task id at
+    /// once; read its progress and result with [`SiteBuilder::task`].
+    pub async fn dispatch(&self, function_name: &str, payload: Value, account_id: i64, mut opts: RunOptions) -> Result<String> {
+        self.engine
+            .registry
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(function_name)?;
+        let task_id = opts.task_id.clone().unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
+        opts.task_id = Some(task_id.clone());
+        let record = TaskRecord::new(task_id.clone(), account_id, function_name, payload.clone());
+        let (existing, inserted) = self.storage().insert_task(record).await?;
+        if !inserted && existing.status == TaskStatus::Running {
+            return Err(Error::conflict(format!("task {task_id} is already running")));
+        }
+        let sb = self.clone();
+        let name = function_name.to_string();
+        tokio::spawn(async move {
+            if let Err(e) = sb.run(&name, payload, account_id, opts).await {
+                warn!(task_id = %e.code(), error = %e, "background run failed (recorded in the task log)");
+            }
+        });
+        Ok(task_id)
+    }
+
+    /// Reads a task log row (`account_id` restricts it to that account).
+    pub async fn task(&self, account_id: Option<i64>, task_id: &str) -> Result<TaskRecord> {
+        self.storage().get_task(account_id, task_id).await
+    }
+
+    /// Waits for a dispatched task to finish, polling the task log.
+    pub async fn wait_task(&self, account_id: Option<i64>, task_id: &str, timeout: Duration) -> Result<TaskRecord> {
+        let deadline = tokio::time::Instant::now() + timeout;
+        loop {
+            let t = self.task(account_id, task_id).await?;
+            if t.status.is_finished() {
+                return Ok(t);
+            }
+            if tokio::time::Instant::now() >= deadline {
+                return Err(Error::Cancelled {
+                    message: format!("task {task_id} still {} after {timeout:?}", t.status.as_str()),
+                });
+            }
+            tokio::time::sleep(Duration::from_millis(25)).await;
+        }
+    }
+
+    /// Success and failure counts per function since `since` (the seed's "metrics for AI task
+    /// success/failure rates").
+    pub async fn stats(&self, since: chrono::DateTime<Utc>) -> Result<Vec<TaskStats>> {
+        self.storage().task_stats(since).await
+    }
+
+    /// Marks runs with no progress for `older_than` as failed (their worker died), releases their
+    /// credit holds and puts their blueprint or page back from `generating`. Returns their ids.
+    ///
+    /// Pick `older_than` above the provider's timeout × retries: a healthy run writes the task
+    /// log at every phase, but one model call may legitimately take that long.
+    pub async fn recover_stale(&self, older_than: Duration) -> Result<Vec<String>> {
+        let cutoff = Utc::now()
+            - chrono::Duration::from_std(older_than).map_err(|e| Error::invalid(format!("older_than: {e}")))?;
+        let stale = self
+            .storage()
+            .list_tasks(TaskQuery {
+                status: Some(TaskStatus::Running),
+                updated_before: Some(cutoff),
+                ..TaskQuery::default()
+            })
+            .await?;
+        let mut recovered = Vec::new();
+        for mut t in stale {
+            self.storage().release_credits(t.account_id, &t.task_id).await?;
+            let scope = Scope::account(t.account_id);
+            if let Some(id) = t.payload.get("blueprint_id").and_then(Value::as_i64) {
+                if let Ok(bp) = self.get_blueprint(&scope, id).await {
+                    if bp.status == BlueprintStatus::Generating {
+                        let patch = BlueprintPatch { status: Some(BlueprintStatus::Failed), ..BlueprintPatch::default() };
+                        self.update_blueprint(&scope, id, patch).await?;
+                    }
+                }
+            }
+            if let Some(id) = t.payload.get("page_id").and_then(Value::as_i64) {
+                if let Ok(page) = self.get_page(&scope, id).await {
+                    if page.status == PageStatus::Generating {
+                        let patch = PagePatch { status: Some(PageStatus::Failed), ..PagePatch::default() };
+                        self.update_page(&scope, id, patch).await?;
+                    }
+                }
+            }
+            t.status = TaskStatus::Failed;
+            t.error_code = Some("cancelled".into());
+            t.error_message = Some(format!(
+                "abandoned: no progress since {}; the worker running it probably stopped. Credits were released; run it again with the same task id to retry.",
+                t.updated_at
+            ));
+            t.finished_at = Some(Utc::now());
+            t.updated_at = Utc::now();
+            self.storage().update_task(&t).await?;
+            recovered.push(t.task_id);
+        }
+        Ok(recovered)
+    }
+}
+
+/// A progress callback that prints nothing but keeps the last event (handy in tests and CLIs).
+pub fn progress_recorder() -> (crate::tasks::ProgressCallback, Arc<std::sync::Mutex<Vec<Progress>>>) {
+    let seen = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let sink = seen.clone();
+    let cb: crate::tasks::ProgressCallback = Arc::new(move |p: &Progress| {
+        sink.lock().unwrap_or_else(|e| e.into_inner()).push(p.clone());
+    });
+    (cb, seen)
+}

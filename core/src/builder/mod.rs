@@ -1,0 +1,346 @@
+//! [`SiteBuilder`]: the one handle hosts hold. It owns storage, provider, registry and policy.
+
+mod generate;
+mod provider_config;
+
+use std::sync::{Arc, RwLock};
+
+use serde::{Deserialize, Serialize};
+
+pub use provider_config::ProviderConfig;
+
+use crate::ai::engine::{Engine, EngineConfig};
+use crate::ai::function::{AiFunction, FunctionEnv};
+use crate::ai::provider::Provider;
+use crate::ai::registry::Registry;
+use crate::credits::{CreditPolicy, CreditTransaction, CreditUnit, TransactionType};
+use crate::functions::blocks::BlockCatalogue;
+use crate::functions::declarative::{Declared, DeclarativeFunction};
+use crate::functions::validate::Limits;
+use crate::model::{
+    BlueprintPatch, BlueprintQuery, NewBlueprint, NewPage, OptionKind, PageBlueprint, PagePatch, Paged, Scope,
+    SiteBlueprint, SiteBuilderOption,
+};
+use crate::prompts::PromptCatalogue;
+use crate::schema::{DEFAULT_PREFIX, MigrationReport, MigrationState};
+use crate::store::{MemoryStore, Storage};
+use crate::{Error, Result};
+
+/// The seed's metadata endpoint: the four option lists for the wizard's dropdowns.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Metadata {
+    /// Business types.
+    pub business_types: Vec<SiteBuilderOption>,
+    /// Audience profiles.
+    pub audience_profiles: Vec<SiteBuilderOption>,
+    /// Brand personalities.
+    pub brand_personalities: Vec<SiteBuilderOption>,
+    /// Hero imagery directions.
+    pub hero_imagery: Vec<SiteBuilderOption>,
+}
+
+/// The embeddable engine. Cheap to clone; share one per process.
+#[derive(Debug, Clone)]
+pub struct SiteBuilder {
+    pub(crate) engine: Engine,
+}
+
+/// Configures and opens a [`SiteBuilder`].
+#[derive(Debug, Clone)]
+pub struct SiteBuilderBuilder {
+    database_url: String,
+    table_prefix: String,
+    auto_migrate: bool,
+    max_connections: u32,
+    provider: ProviderConfig,
+    custom_provider: Option<Arc<dyn Provider>>,
+    custom_storage: Option<Arc<dyn Storage>>,
+    policy: CreditPolicy,
+    catalogue: BlockCatalogue,
+    limits: Limits,
+    engine: EngineConfig,
+}
+
+/// The default database: a SQLite file in the current folder.
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://sitebuilder.db";
+
+impl Default for SiteBuilderBuilder {
+    fn default() -> Self {
+        SiteBuilderBuilder {
+            database_url: DEFAULT_DATABASE_URL.to_string(),
+            table_prefix: DEFAULT_PREFIX.to_string(),
+            auto_migrate: true,
+            max_connections: 10,
+            provider: ProviderConfig::FromEnv,
+            custom_provider: None,
+            custom_storage: None,
+            policy: CreditPolicy::default(),
+            catalogue: BlockCatalogue::default(),
+            limits: Limits::default(),
+            engine: EngineConfig::default(),
+        }
+    }
+}
+
+impl SiteBuilderBuilder {
+    /// `sqlite://file.db`, `postgres://…`, or `memory:` for process memory.
+    pub fn database_url(mut self, url: impl Into<String>) -> Self {
+        self.database_url = url.into();
+        self
+    }
+    /// Table prefix (default `igny8_`).
+    pub fn table_prefix(mut self, prefix: impl Into<String>) -> Self {
+        self.table_prefix = prefix.into();
+        self
+    }
+    /// Apply pending migrations on open (default true).
+    pub fn auto_migrate(mut self, on: bool) -> Self {
+        self.auto_migrate = on;
+        self
+    }
+    /// Database pool size (default 10).
+    pub fn max_connections(mut self, n: u32) -> Self {
+        self.max_connections = n;
+        self
+    }
+    /// Provider from configuration.
+    pub fn provider(mut self, provider: ProviderConfig) -> Self {
+        self.provider = provider;
+        self
+    }
+    /// A provider the host built itself (a fallback chain, a custom client…).
+    pub fn provider_instance(mut self, provider: Arc<dyn Provider>) -> Self {
+        self.custom_provider = Some(provider);
+        self
+    }
+    /// A storage the host built itself (overrides the URL).
+    pub fn storage(mut self, storage: Arc<dyn Storage>) -> Self {
+        self.custom_storage = Some(storage);
+        self
+    }
+    /// Credit costs (default: the seed's).
+    pub fn credit_policy(mut self, policy: CreditPolicy) -> Self {
+        self.policy = policy;
+        self
+    }
+    /// Block types the model may use (default: the seed renderer's sixteen).
+    pub fn block_catalogue(mut self, catalogue: BlockCatalogue) -> Self {
+        self.catalogue = catalogue;
+        self
+    }
+    /// Validation bounds.
+    pub fn limits(mut self, limits: Limits) -> Self {
+        self.limits = limits;
+        self
+    }
+    /// Re-asks after an invalid answer (default 2).
+    pub fn max_reasks(mut self, n: u32) -> Self {
+        self.engine.max_reasks = n;
+        self
+    }
+
+    /// Opens storage (migrating unless turned off) and builds the provider.
+    pub async fn build(self) -> Result<SiteBuilder> {
+        let storage: Arc<dyn Storage> = match self.custom_storage {
+            Some(s) => s,
+            None => open_storage(&self.database_url, &self.table_prefix, self.auto_migrate, self.max_connections).await?,
+        };
+        let provider = match self.custom_provider {
+            Some(p) => p,
+            None => self.provider.build()?,
+        };
+        Ok(SiteBuilder {
+            engine: Engine {
+                env: FunctionEnv {
+                    storage,
+                    catalogue: Arc::new(self.catalogue),
+                    limits: self.limits,
+                },
+                provider,
+                prompts: Arc::new(RwLock::new(PromptCatalogue::default())),
+                policy: Arc::new(RwLock::new(self.policy)),
+                registry: Arc::new(RwLock::new(Registry::with_builtins())),
+                config: self.engine,
+            },
+        })
+    }
+}
+
+async fn open_storage(url: &str, prefix: &str, auto_migrate: bool, max_connections: u32) -> Result<Arc<dyn Storage>> {
+    if url == "memory:" || url == "memory://" {
+        return Ok(Arc::new(MemoryStore::new()));
+    }
+    #[cfg(any(feature = "sqlite", feature = "postgres"))]
+    {
+        let options = crate::store::SqlStoreOptions {
+            table_prefix: prefix.to_string(),
+            auto_migrate,
+            max_connections,
+        };
+        Ok(Arc::new(crate::store::SqlStore::open(url, options).await?))
+    }
+    #[cfg(not(any(feature = "sqlite", feature = "postgres")))]
+    {
+        let _ = (prefix, auto_migrate, max_connections);
+        Err(Error::config(format!("no SQL backend compiled in for {url}; use memory: or enable a feature")))
+    }
+}
+
+impl SiteBuilder {
+    /// A builder with the defaults: SQLite file `sitebuilder.db`, provider from the environment.
+    pub fn builder() -> SiteBuilderBuilder {
+        SiteBuilderBuilder::default()
+    }
+
+    /// Opens `database_url` with every other setting at its default.
+    pub async fn open(database_url: &str) -> Result<SiteBuilder> {
+        SiteBuilder::builder().database_url(database_url).build().await
+    }
+
+    /// The storage in use.
+    pub fn storage(&self) -> &Arc<dyn Storage> {
+        &self.engine.env.storage
+    }
+
+    /// The provider in use.
+    pub fn provider(&self) -> &Arc<dyn Provider> {
+        &self.engine.provider
+    }
+
+    /// Label of the provider (`offline`, `openai:<model>@<host>`…).
+    pub fn provider_label(&self) -> String {
+        self.engine.provider.label()
+    }
+
+    /// Applies pending migrations.
+    pub async fn migrate(&self) -> Result<MigrationReport> {
+        self.storage().migrate().await
+    }
+
+    /// Every migration with its state (`showmigrations`).
+    pub async fn migration_status(&self) -> Result<Vec<MigrationState>> {
+        self.storage().migration_status().await
+    }
+
+    /// The four option lists (active only, ordered).
+    pub async fn metadata(&self) -> Result<Metadata> {
+        let s = self.storage();
+        Ok(Metadata {
+            business_types: s.list_options(OptionKind::BusinessType).await?,
+            audience_profiles: s.list_options(OptionKind::AudienceProfile).await?,
+            brand_personalities: s.list_options(OptionKind::BrandPersonality).await?,
+            hero_imagery: s.list_options(OptionKind::HeroImagery).await?,
+        })
+    }
+
+    /// Creates a blueprint.
+    pub async fn create_blueprint(&self, scope: &Scope, new: NewBlueprint) -> Result<SiteBlueprint> {
+        self.storage().create_blueprint(scope, new).await
+    }
+    /// Reads a blueprint.
+    pub async fn get_blueprint(&self, scope: &Scope, id: i64) -> Result<SiteBlueprint> {
+        self.storage().get_blueprint(scope, id).await
+    }
+    /// Lists blueprints.
+    pub async fn list_blueprints(&self, scope: &Scope, query: BlueprintQuery) -> Result<Paged<SiteBlueprint>> {
+        self.storage().list_blueprints(scope, query).await
+    }
+    /// Updates a blueprint.
+    pub async fn update_blueprint(&self, scope: &Scope, id: i64, patch: BlueprintPatch) -> Result<SiteBlueprint> {
+        self.storage().update_blueprint(scope, id, patch).await
+    }
+    /// Deletes a blueprint and its pages.
+    pub async fn delete_blueprint(&self, scope: &Scope, id: i64) -> Result<()> {
+        self.storage().delete_blueprint(scope, id).await
+    }
+    /// Creates a page.
+    pub async fn create_page(&self, scope: &Scope, blueprint_id: i64, new: NewPage) -> Result<PageBlueprint> {
+        self.storage().create_page(scope, blueprint_id, new).await
+    }
+    /// Reads a page.
+    pub async fn get_page(&self, scope: &Scope, id: i64) -> Result<PageBlueprint> {
+        self.storage().get_page(scope, id).await
+    }
+    /// Lists a blueprint's pages in order.
+    pub async fn list_pages(&self, scope: &Scope, blueprint_id: i64) -> Result<Vec<PageBlueprint>> {
+        self.storage().list_pages(scope, blueprint_id).await
+    }
+    /// Updates a page.
+    pub async fn update_page(&self, scope: &Scope, id: i64, patch: PagePatch) -> Result<PageBlueprint> {
+        self.storage().update_page(scope, id, patch).await
+    }
+    /// Deletes a page.
+    pub async fn delete_page(&self, scope: &Scope, id: i64) -> Result<()> {
+        self.storage().delete_page(scope, id).await
+    }
+    /// Reorders a blueprint's pages.
+    pub async fn reorder_pages(&self, scope: &Scope, blueprint_id: i64, page_ids: &[i64]) -> Result<Vec<PageBlueprint>> {
+        self.storage().reorder_pages(scope, blueprint_id, page_ids).await
+    }
+
+    /// Credits an account holds.
+    pub async fn balance(&self, account_id: i64) -> Result<i64> {
+        self.storage().credit_balance(account_id).await
+    }
+
+    /// Adds purchased credits to an account.
+    pub async fn grant(&self, account_id: i64, amount: i64, description: &str) -> Result<CreditTransaction> {
+        self.storage()
+            .grant_credits(account_id, amount, TransactionType::Purchase, description, None)
+            .await
+    }
+
+    /// The credit policy in force.
+    pub fn credit_policy(&self) -> CreditPolicy {
+        self.engine.policy.read().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    /// Sets an operation's cost at run time.
+    pub fn set_credit_cost(&self, operation: &str, credits: i64, unit: CreditUnit) -> Result<()> {
+        self.engine
+            .policy
+            .write()
+            .unwrap_or_else(|e| e.into_inner())
+            .set(operation, credits, unit)
+    }
+
+    /// Registers a Rust function.
+    pub fn register_function(&self, f: Arc<dyn AiFunction>) -> Result<()> {
+        self.engine.registry.write().unwrap_or_else(|e| e.into_inner()).register(f)
+    }
+
+    /// Registers a declarative function (prompt + schema + credit operation).
+    pub fn register_declarative(&self, spec: DeclarativeFunction) -> Result<()> {
+        let declared = Declared::new(spec)?;
+        let spec = declared.spec().clone();
+        {
+            let policy = self.engine.policy.read().unwrap_or_else(|e| e.into_inner());
+            if spec.credit_cost.is_none() && policy.cost_of(&spec.credit_operation).is_err() {
+                return Err(Error::invalid(format!(
+                    "credit operation {:?} is not in the policy; pass credit_cost or add it with set_credit_cost",
+                    spec.credit_operation
+                )));
+            }
+        }
+        self.engine.registry.write().unwrap_or_else(|e| e.into_inner()).register(declared)?;
+        if let Some(cost) = spec.credit_cost {
+            self.set_credit_cost(&spec.credit_operation, cost, CreditUnit::PerRequest)?;
+        }
+        self.engine
+            .prompts
+            .write()
+            .unwrap_or_else(|e| e.into_inner())
+            .set_default(spec.name.clone(), spec.prompt_template.clone());
+        Ok(())
+    }
+
+    /// Names of every registered function.
+    pub fn function_names(&self) -> Vec<String> {
+        self.engine.registry.read().unwrap_or_else(|e| e.into_inner()).names()
+    }
+
+    /// Stores (or, with `None`, deactivates) an account's own template for a prompt type.
+    pub async fn set_prompt_override(&self, account_id: i64, prompt_type: &str, template: Option<&str>) -> Result<()> {
+        self.storage().set_prompt_override(account_id, prompt_type, template).await
+    }
+}

@@ -1,0 +1,76 @@
+//! Choosing the provider: explicit configuration, the environment, or the offline planner.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+
+use crate::Result;
+use crate::ai::provider::{OfflinePlanner, OpenAiCompatible, Provider, ReplayProvider};
+
+/// Which provider answers prompts.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum ProviderConfig {
+    /// `SITEBUILDER_AI_BASE_URL` / `SITEBUILDER_AI_API_KEY` (or `OPENAI_API_KEY`) /
+    /// `SITEBUILDER_AI_MODEL`; the offline planner when none is set.
+    #[default]
+    FromEnv,
+    /// The deterministic offline planner (no network).
+    Offline,
+    /// An OpenAI-compatible chat completions endpoint.
+    OpenAiCompatible {
+        /// Base URL up to `/v1` (e.g. `https://api.openai.com/v1`, `http://127.0.0.1:8080/v1`).
+        base_url: String,
+        /// Bearer key; `None` for local servers without auth.
+        api_key: Option<String>,
+        /// Model name.
+        model: String,
+        /// Per-request timeout in seconds (default 60).
+        timeout_secs: Option<f64>,
+        /// Transport retries (default 3).
+        max_retries: Option<u32>,
+    },
+    /// Recorded answers from a JSON file (tests).
+    Replay {
+        /// The recording.
+        path: PathBuf,
+    },
+}
+
+impl ProviderConfig {
+    /// Builds the provider.
+    pub fn build(&self) -> Result<Arc<dyn Provider>> {
+        Ok(match self {
+            ProviderConfig::FromEnv => match OpenAiCompatible::from_env()? {
+                Some(p) => Arc::new(p),
+                None => Arc::new(OfflinePlanner::default()),
+            },
+            ProviderConfig::Offline => Arc::new(OfflinePlanner::default()),
+            ProviderConfig::OpenAiCompatible {
+                base_url,
+                api_key,
+                model,
+                timeout_secs,
+                max_retries,
+            } => {
+                let mut b = OpenAiCompatible::builder().base_url(base_url.clone()).model(model.clone());
+                if let Some(k) = api_key {
+                    b = b.api_key(k.clone());
+                }
+                if let Some(t) = timeout_secs {
+                    if !(t.is_finite() && *t > 0.0) {
+                        return Err(crate::Error::invalid(format!("timeout_secs must be positive, got {t}")));
+                    }
+                    b = b.timeout(Duration::from_secs_f64(*t));
+                }
+                if let Some(r) = max_retries {
+                    b = b.max_retries(*r);
+                }
+                Arc::new(b.build()?)
+            }
+            ProviderConfig::Replay { path } => Arc::new(ReplayProvider::from_file(path)?),
+        })
+    }
+}
