@@ -131,3 +131,6 @@ pub use openai::{
 };
 pub use pricing::{ModelPrice, PriceTable};
 pub use replay::{RecordedAnswer, ReplayProvider};
+
+mod offline;
+pub use offline::OfflinePlanner;

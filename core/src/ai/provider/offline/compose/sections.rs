@@ -1,0 +1,371 @@
+//! Topic-specific copy: page introductions, text sections, feature lists and grids.
+
+use serde_json::{Value, json};
+
+use super::{Links, PageRef, offering_phrase};
+use crate::ai::provider::offline::profile::{Profile, Style};
+use crate::ai::provider::offline::text::lower_first;
+use crate::functions::recipes::Topic;
+
+/// Heading and subheading of an inner page's hero.
+pub(super) fn topic_intro(p: &Profile, page: &PageRef<'_>) -> (String, String) {
+    let name = &p.name;
+    let offers = offering_phrase(p, 3);
+    let (heading, sub) = match page.topic {
+        Topic::About => (format!("About {name}"), p.pitch()),
+        Topic::Services => (
+            p.voice.offer_heading.to_string(),
+            format!("{} for {}.", capitalize_first(&offers), p.audience),
+        ),
+        Topic::Products | Topic::Shop => (format!("Shop {name}"), format!("Browse {offers}.")),
+        Topic::Collections => (
+            "Collections".into(),
+            format!("Browse {offers}, each chosen with care."),
+        ),
+        Topic::Blog => (
+            format!("The {name} blog"),
+            format!("Ideas, guides and news for {}.", p.audience),
+        ),
+        Topic::Contact => (
+            "Get in touch".into(),
+            match &p.location {
+                Some(place) => format!(
+                    "Find us in {place}, or send a message and we'll reply as soon as we can."
+                ),
+                None => "Send us a message and we'll reply as soon as we can.".into(),
+            },
+        ),
+        Topic::Menu => (
+            "Our menu".into(),
+            format!("What we're cooking at {name}. Ask us about allergens; we're happy to help."),
+        ),
+        Topic::Reservations => (
+            "Book a table".into(),
+            "Choose a date and time, tell us how many you are, and we'll confirm your booking."
+                .into(),
+        ),
+        Topic::Features => (
+            "Features".into(),
+            format!("Everything {name} does for {}, in one place.", p.audience),
+        ),
+        Topic::Integrations => (
+            "Integrations".into(),
+            format!("{name} connects with the tools your team already uses."),
+        ),
+        Topic::Pricing => (
+            "Plans and pricing".into(),
+            "Find the plan that fits your team. Not sure? Book a demo and we'll help you choose."
+                .into(),
+        ),
+        Topic::Demo => (
+            format!("See {name} in action"),
+            "A short walkthrough around your own workflow, with your questions answered.".into(),
+        ),
+        Topic::Doctors => (
+            "Meet our doctors".into(),
+            format!("The people who will care for you at {name}."),
+        ),
+        Topic::Appointments => (
+            "Book an appointment".into(),
+            "Tell us what you need and when suits you; we'll confirm your appointment.".into(),
+        ),
+        Topic::Team => (
+            "Meet the team".into(),
+            format!("The people you'll work with at {name}."),
+        ),
+        Topic::Quote => (
+            "Request a quote".into(),
+            "Tell us about the job and we'll send you a clear price.".into(),
+        ),
+        Topic::Programs => (
+            "Programmes".into(),
+            "Find the programme that fits where you are and where you want to go.".into(),
+        ),
+        Topic::Impact => (
+            "Our impact".into(),
+            format!("What {name} achieves with the help of its supporters."),
+        ),
+        Topic::Volunteer => (
+            "Volunteer with us".into(),
+            "Give your time and skills; we'll find the role that suits you.".into(),
+        ),
+        Topic::Donate => (
+            "Support our work".into(),
+            format!("Your donation keeps {name} going."),
+        ),
+        Topic::Work => (
+            "Selected work".into(),
+            format!("A selection of projects by {name}."),
+        ),
+        Topic::Listings => (
+            "Properties".into(),
+            format!("Homes and spaces available through {name}."),
+        ),
+        Topic::Booking => (
+            format!("Book with {name}"),
+            "Choose a time that suits you and we'll confirm.".into(),
+        ),
+        Topic::Careers => (
+            "Work with us".into(),
+            format!("Join {name} and do work you're proud of."),
+        ),
+        Topic::Faq => (
+            "Questions and answers".into(),
+            format!("Quick answers to what {} ask us most.", p.voice.customers),
+        ),
+        Topic::Home | Topic::Other => (
+            page.title.to_string(),
+            if page.objective.is_empty() {
+                p.pitch()
+            } else {
+                format!("{} {}", p.pitch(), objective_line(page.objective))
+            },
+        ),
+    };
+    (heading, sub)
+}
+
+/// A page objective turned from an instruction into a sentence for visitors.
+fn objective_line(objective: &str) -> String {
+    let line = objective.trim().trim_end_matches('.');
+    format!("{}.", capitalize_first(line))
+}
+
+fn capitalize_first(text: &str) -> String {
+    crate::ai::provider::offline::text::capitalize(text)
+}
+
+/// Heading and body of a text block.
+pub(super) fn text_section(p: &Profile, page: &PageRef<'_>, rich: bool) -> (String, String) {
+    let name = &p.name;
+    let story = || -> String {
+        let take = if rich { 6 } else { 2 };
+        let mut paragraphs: Vec<String> = p.story.iter().take(take).cloned().collect();
+        if paragraphs.is_empty() {
+            paragraphs.push(p.pitch());
+        }
+        let place = p
+            .location
+            .as_ref()
+            .map(|l| format!(" in {l}"))
+            .unwrap_or_default();
+        paragraphs.push(format!(
+            "We work with {}{place}, and we'd be glad to work with you.",
+            p.audience
+        ));
+        paragraphs.join("\n\n")
+    };
+    match page.topic {
+        Topic::About => ("Our story".into(), story()),
+        Topic::Home => match p.kind {
+            crate::functions::recipes::BusinessKind::Nonprofit => ("Our mission".into(), story()),
+            crate::functions::recipes::BusinessKind::Publisher => ("What we write about".into(), story()),
+            _ => (format!("Welcome to {name}"), story()),
+        },
+        Topic::Menu => (
+            "Allergies and dietary needs".into(),
+            "Please tell us about any allergies or dietary needs when you book or order, and we'll tell you what we can prepare.\n\n[Add how often the menu changes and where ingredients come from, if you want to say.]".into(),
+        ),
+        Topic::Careers => (
+            format!("Why join {name}"),
+            format!("[Describe the team, how you work and what you offer.]\n\nWe're always glad to hear from people who care about {} as much as we do.", p.audience),
+        ),
+        Topic::Donate => (
+            "Where your money goes".into(),
+            "[Explain how donations are used and how you report on them.]\n\nEvery gift, large or small, goes to the work described on this site.".into(),
+        ),
+        Topic::Impact => ("What we do".into(), story()),
+        _ => {
+            let heading = page.title.to_string();
+            let mut body = p.pitch();
+            if !page.objective.is_empty() && !matches!(page.topic, Topic::Other) {
+                body = format!("{body}\n\n{}", objective_line(page.objective));
+            } else if !page.objective.is_empty() {
+                body = format!("{body}\n\n{}", objective_line(page.objective));
+            }
+            (heading, body)
+        }
+    }
+}
+
+/// Heading and (title, description, icon) items of a features block.
+pub(super) fn feature_items(p: &Profile, topic: Topic) -> (String, Vec<(String, String, String)>) {
+    let own = |items: &[(&str, &str, &str)]| -> Vec<(String, String, String)> {
+        items
+            .iter()
+            .map(|(t, d, i)| (t.to_string(), p.fill(d), i.to_string()))
+            .collect()
+    };
+    let values = match p.style {
+        Style::Bold => own(&[
+            (
+                "Ambition",
+                "We aim high and keep raising the bar.",
+                "target",
+            ),
+            ("Courage", "We try new things and learn fast.", "zap"),
+            (
+                "Momentum",
+                "We move quickly and finish what we start.",
+                "trending-up",
+            ),
+        ]),
+        Style::Warm => own(&[
+            (
+                "Kindness",
+                "We treat everyone the way we'd want to be treated.",
+                "heart",
+            ),
+            (
+                "Openness",
+                "We're easy to reach and happy to explain.",
+                "message-circle",
+            ),
+            (
+                "Community",
+                "We're proud to be part of the lives of the people we serve.",
+                "home",
+            ),
+        ]),
+        Style::Calm => own(&[
+            ("Integrity", "We say what we'll do, then do it.", "shield"),
+            (
+                "Clarity",
+                "We explain things plainly, without jargon.",
+                "eye",
+            ),
+            (
+                "Care",
+                "We take care of the details so you don't have to.",
+                "check-circle",
+            ),
+        ]),
+    };
+    let why = || own(&p.voice.why);
+    let offerings = || -> Vec<(String, String, String)> {
+        p.offerings
+            .iter()
+            .map(|(t, d)| (t.clone(), d.clone(), "check".to_string()))
+            .collect()
+    };
+    match topic {
+        Topic::About | Topic::Careers => ("What we stand for".into(), values),
+        Topic::Features => (p.voice.offer_heading.into(), offerings()),
+        Topic::Pricing => (
+            "Plans".into(),
+            own(&[
+                (
+                    "Starter",
+                    "For individuals and small teams getting started. [Add price and limits.]",
+                    "user",
+                ),
+                (
+                    "Team",
+                    "For teams that work together every day. [Add price and limits.]",
+                    "users",
+                ),
+                (
+                    "Enterprise",
+                    "For larger organisations with advanced needs. [Add price and what's included.]",
+                    "briefcase",
+                ),
+            ]),
+        ),
+        Topic::Volunteer => (
+            "Ways to help".into(),
+            own(&[
+                (
+                    "Give your time",
+                    "Join a project as a regular volunteer.",
+                    "clock",
+                ),
+                (
+                    "Share your skills",
+                    "Help with a skill like design, law or accounts.",
+                    "tool",
+                ),
+                (
+                    "Spread the word",
+                    "Tell friends and colleagues about {name}.",
+                    "share-2",
+                ),
+            ]),
+        ),
+        Topic::Products | Topic::Shop => (format!("Why shop with {}", p.name), why()),
+        _ => (
+            format!("Why {} choose {}", p.voice.customers, p.name),
+            why(),
+        ),
+    }
+}
+
+/// Heading and items of a grid block.
+pub(super) fn grid_items(p: &Profile, topic: Topic, links: &Links) -> (String, Vec<Value>) {
+    let offerings = |href: Option<String>| -> Vec<Value> {
+        p.offerings
+            .iter()
+            .map(|(t, d)| {
+                let mut item = json!({"title": t, "description": d});
+                if let Some(h) = &href {
+                    item["href"] = json!(h);
+                }
+                item
+            })
+            .collect()
+    };
+    let people = |who: &str, line: &str| -> Vec<Value> {
+        (0..4)
+            .map(|_| {
+                json!({
+                    "title": format!("[{who} name]"),
+                    "description": line,
+                    "image": {"alt": format!("Portrait of a member of the {} team", p.name), "prompt": "Friendly, natural-light portrait against a plain background."}
+                })
+            })
+            .collect()
+    };
+    match topic {
+        Topic::Doctors => ("Our clinicians".into(), people("Clinician", "[Speciality, and a sentence about their approach to care.]")),
+        Topic::Team => ("The team".into(), people("Team member", "[Role, and a sentence about what they do for clients.]")),
+        Topic::Integrations => (
+            "Connect your tools".into(),
+            [
+                ("Calendar", "Keep schedules in sync. [List the calendar apps you support.]"),
+                ("Email", "Turn messages into work without copy and paste. [List supported email tools.]"),
+                ("Chat", "Get updates where your team already talks. [List supported chat tools.]"),
+                ("Storage", "Attach files from the drives you use. [List supported storage services.]"),
+                ("Single sign-on", "Sign in with your company account. [List supported identity providers.]"),
+                ("API", "Build your own connections. [Link to your API documentation.]"),
+            ]
+            .iter()
+            .map(|(t, d)| json!({"title": t, "description": d}))
+            .collect(),
+        ),
+        Topic::Blog => (
+            "Latest articles".into(),
+            p.offerings
+                .iter()
+                .map(|(t, _)| {
+                    json!({
+                        "title": format!("What to know about {}", lower_first(t)),
+                        "description": format!("[Article to write: a short guide to {} for {}.]", lower_first(t), p.audience)
+                    })
+                })
+                .collect(),
+        ),
+        Topic::Home if p.kind == crate::functions::recipes::BusinessKind::Publisher => grid_items(p, Topic::Blog, links),
+        Topic::Home | Topic::Shop | Topic::Products | Topic::Collections | Topic::Programs | Topic::Work | Topic::Listings | Topic::Menu => {
+            let target = match p.kind {
+                crate::functions::recipes::BusinessKind::Restaurant => links.href(Topic::Menu),
+                crate::functions::recipes::BusinessKind::Ecommerce => links.href(Topic::Shop),
+                crate::functions::recipes::BusinessKind::Education => links.href(Topic::Programs),
+                crate::functions::recipes::BusinessKind::Portfolio => links.href(Topic::Work),
+                crate::functions::recipes::BusinessKind::RealEstate => links.href(Topic::Listings),
+                _ => None,
+            };
+            let target = target.filter(|_| topic == Topic::Home);
+            (p.voice.offer_heading.into(), offerings(target))
+        }
+        _ => (p.voice.offer_heading.into(), offerings(None)),
+    }
+}

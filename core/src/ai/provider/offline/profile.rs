@@ -1,0 +1,359 @@
+//! Who the site is for, read from a function's context: name, kind, brief, audience, voice and
+//! imagery. Reading is forgiving (missing or `null` fields are simply absent) because the planner
+//! must answer whatever a host stored.
+
+use serde_json::Value;
+
+use super::text::{self, capitalize, join_list, lower_first};
+use super::voice::{Voice, voice};
+use crate::functions::recipes::BusinessKind;
+
+/// How bold the copy is; indexes the per-style lines of a [`Voice`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Style {
+    Bold = 0,
+    Warm = 1,
+    Calm = 2,
+}
+
+/// What the hero shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Imagery {
+    Team,
+    Product,
+    Interface,
+    Illustration,
+    Place,
+    Success,
+}
+
+/// A catalogue option as the context carries it.
+#[derive(Debug, Clone, Default)]
+pub(super) struct Named {
+    pub name: String,
+    pub description: String,
+}
+
+/// Everything the copy is written from.
+pub(super) struct Profile {
+    pub name: String,
+    pub kind: BusinessKind,
+    pub voice: &'static Voice,
+    pub summary: Option<String>,
+    pub story: Vec<String>,
+    /// Offerings as (title, description): the brief's own when it lists two or more.
+    pub offerings: Vec<(String, String)>,
+    pub location: Option<String>,
+    /// Who the site speaks to, as a phrase ("patients & caregivers").
+    pub audience: String,
+    pub style: Style,
+    pub tone: String,
+    pub imagery: Imagery,
+    /// The imagery option's own description, passed on to image prompts.
+    pub imagery_note: Option<String>,
+    pub objectives: Vec<String>,
+}
+
+/// The parts of a context a profile is made from.
+pub(super) struct Inputs<'a> {
+    pub name_hint: &'a str,
+    pub brief: &'a str,
+    /// Other descriptive text (blueprint description) used to recognise the business.
+    pub extra_text: &'a str,
+    pub business_type: Option<Named>,
+    pub audiences: Vec<Named>,
+    pub personalities: Vec<Named>,
+    pub imagery: Option<Named>,
+    pub objectives: Vec<String>,
+    /// A tone already chosen (page generation reuses the structure's).
+    pub tone: Option<String>,
+}
+
+impl Profile {
+    pub(super) fn new(inputs: Inputs<'_>) -> Profile {
+        let objectives_text = inputs.objectives.join(". ");
+        let kind = inputs
+            .business_type
+            .as_ref()
+            .and_then(|b| BusinessKind::from_option(&b.name, &b.description))
+            .or_else(|| {
+                BusinessKind::detect(&format!(
+                    "{} {} {objectives_text}",
+                    inputs.brief, inputs.extra_text
+                ))
+            })
+            .or_else(|| BusinessKind::detect(inputs.name_hint))
+            .unwrap_or(BusinessKind::General);
+        let voice = voice(kind);
+        let name = text::business_name(inputs.name_hint, inputs.brief)
+            .unwrap_or_else(|| format!("The {}", capitalize(voice.noun)));
+        let fill_name = |t: &str| t.replace("{name}", &name);
+        let extracted = text::offerings(inputs.brief);
+        let offerings = if extracted.len() >= 2 {
+            extracted
+                .iter()
+                .map(|o| {
+                    let line = fill_name(voice.offering_line).replace("{offer}", o);
+                    (o.clone(), capitalize(&line))
+                })
+                .collect()
+        } else {
+            voice
+                .offerings
+                .iter()
+                .map(|(t, d)| (t.to_string(), d.to_string()))
+                .collect()
+        };
+        let audience = if inputs.audiences.is_empty() {
+            voice.customers.to_string()
+        } else {
+            let names: Vec<String> = inputs
+                .audiences
+                .iter()
+                .take(2)
+                .map(|a| lower_first(&a.name))
+                .collect();
+            join_list(&names)
+        };
+        let style = style_of(&inputs.personalities, inputs.tone.as_deref(), kind);
+        let tone = inputs
+            .tone
+            .filter(|t| !t.trim().is_empty())
+            .unwrap_or_else(|| tone_of(&inputs.personalities, style));
+        let (imagery, imagery_note) = match &inputs.imagery {
+            Some(option) => (
+                imagery_of(option).unwrap_or_else(|| default_imagery(kind)),
+                Some(option.description.trim().trim_end_matches('.').to_string())
+                    .filter(|d| !d.is_empty()),
+            ),
+            None => (default_imagery(kind), None),
+        };
+        Profile {
+            kind,
+            voice,
+            summary: text::summary(inputs.brief, 180),
+            story: text::story(inputs.brief),
+            offerings,
+            location: text::location(inputs.brief),
+            audience,
+            style,
+            tone,
+            imagery,
+            imagery_note,
+            objectives: inputs.objectives,
+            name,
+        }
+    }
+
+    /// `template` with `{name}` and `{customers}` filled in.
+    pub(super) fn fill(&self, template: &str) -> String {
+        template
+            .replace("{name}", &self.name)
+            .replace("{customers}", self.voice.customers)
+    }
+
+    /// The line of a per-style triple that fits this profile.
+    pub(super) fn styled(&self, lines: &[&'static str; 3]) -> String {
+        self.fill(lines[self.style as usize])
+    }
+
+    /// The opening description: the brief's first sentence, else the kind's pitch.
+    pub(super) fn pitch(&self) -> String {
+        self.summary.clone().unwrap_or_else(|| {
+            let pitch = self.fill(self.voice.pitch);
+            match &self.location {
+                Some(place) => format!("{} Based in {place}.", pitch),
+                None => pitch,
+            }
+        })
+    }
+
+    /// Offering titles.
+    pub(super) fn offering_titles(&self) -> Vec<String> {
+        self.offerings.iter().map(|(t, _)| t.clone()).collect()
+    }
+}
+
+/// The style of the first personality that says how bold it is; else the tone; else the kind's.
+fn style_of(personalities: &[Named], tone: Option<&str>, kind: BusinessKind) -> Style {
+    for p in personalities {
+        let known = match p.name.trim().to_lowercase().as_str() {
+            "bold visionary" | "playful creative" => Some(Style::Bold),
+            "friendly neighbour" | "caring & compassionate" => Some(Style::Warm),
+            "trusted advisor" | "premium & refined" | "analytical expert" | "minimalist modern" => {
+                Some(Style::Calm)
+            }
+            _ => None,
+        };
+        if let Some(style) = known.or_else(|| style_in(&format!("{} {}", p.name, p.description))) {
+            return style;
+        }
+    }
+    if let Some(style) = tone.and_then(style_in) {
+        return style;
+    }
+    match kind {
+        BusinessKind::Saas | BusinessKind::Portfolio => Style::Bold,
+        BusinessKind::Restaurant
+        | BusinessKind::Clinic
+        | BusinessKind::LocalTrades
+        | BusinessKind::Nonprofit
+        | BusinessKind::Education => Style::Warm,
+        _ => Style::Calm,
+    }
+}
+
+fn style_in(text: &str) -> Option<Style> {
+    let lower = text.to_lowercase();
+    let has = |words: &[&str]| words.iter().any(|w| lower.contains(w));
+    if has(&[
+        "bold",
+        "confident",
+        "ambitious",
+        "playful",
+        "witty",
+        "energetic",
+        "daring",
+    ]) {
+        Some(Style::Bold)
+    } else if has(&[
+        "warm",
+        "friendly",
+        "caring",
+        "empathetic",
+        "approachable",
+        "gentle",
+        "neighbour",
+    ]) {
+        Some(Style::Warm)
+    } else if has(&[
+        "calm", "trusted", "refined", "precise", "minimal", "rigorous", "expert", "elegant",
+    ]) {
+        Some(Style::Calm)
+    } else {
+        None
+    }
+}
+
+fn tone_of(personalities: &[Named], style: Style) -> String {
+    let Some(first) = personalities.first() else {
+        return match style {
+            Style::Bold => "Confident, energetic and direct".into(),
+            Style::Warm => "Warm, plain-spoken and welcoming".into(),
+            Style::Calm => "Clear, calm and trustworthy".into(),
+        };
+    };
+    let names: Vec<String> = personalities
+        .iter()
+        .take(3)
+        .map(|p| p.name.trim().to_string())
+        .collect();
+    let description = first.description.trim().trim_end_matches('.');
+    let tone = if description.is_empty() {
+        join_list(&names)
+    } else {
+        format!("{}: {}", join_list(&names), lower_first(description))
+    };
+    text::clip(&tone, 200)
+}
+
+fn imagery_of(option: &Named) -> Option<Imagery> {
+    let known = match option.name.trim().to_lowercase().as_str() {
+        "authentic team photography" => Some(Imagery::Team),
+        "product in use" => Some(Imagery::Product),
+        "interface showcase" => Some(Imagery::Interface),
+        "abstract illustration" => Some(Imagery::Illustration),
+        "place & atmosphere" => Some(Imagery::Place),
+        "customer success moments" => Some(Imagery::Success),
+        _ => None,
+    };
+    known.or_else(|| {
+        let lower = format!("{} {}", option.name, option.description).to_lowercase();
+        let clues: &[(&[&str], Imagery)] = &[
+            (
+                &["screenshot", "interface", "mock-up", "mockup", "dashboard"],
+                Imagery::Interface,
+            ),
+            (
+                &["illustrat", "abstract", "shapes", "graphic"],
+                Imagery::Illustration,
+            ),
+            (
+                &[
+                    "customer",
+                    "result",
+                    "before/after",
+                    "success",
+                    "testimonial",
+                ],
+                Imagery::Success,
+            ),
+            (
+                &["venue", "place", "interior", "space", "atmosphere", "room"],
+                Imagery::Place,
+            ),
+            (&["product", "in use", "hands"], Imagery::Product),
+            (&["team", "people", "staff", "portrait"], Imagery::Team),
+        ];
+        clues
+            .iter()
+            .find(|(words, _)| words.iter().any(|w| lower.contains(w)))
+            .map(|(_, i)| *i)
+    })
+}
+
+fn default_imagery(kind: BusinessKind) -> Imagery {
+    match kind {
+        BusinessKind::Saas => Imagery::Interface,
+        BusinessKind::Ecommerce | BusinessKind::Portfolio => Imagery::Product,
+        BusinessKind::Restaurant | BusinessKind::RealEstate => Imagery::Place,
+        BusinessKind::LocalTrades | BusinessKind::Education => Imagery::Success,
+        BusinessKind::Publisher => Imagery::Illustration,
+        BusinessKind::Clinic
+        | BusinessKind::ProfessionalServices
+        | BusinessKind::Nonprofit
+        | BusinessKind::General => Imagery::Team,
+    }
+}
+
+/// A string field of a context object ("" when absent or not a string).
+pub(super) fn str_at<'a>(value: &'a Value, key: &str) -> &'a str {
+    value.get(key).and_then(Value::as_str).unwrap_or("").trim()
+}
+
+/// An option object (`{"name", "description"}`), if present with a name.
+pub(super) fn named(value: Option<&Value>) -> Option<Named> {
+    let v = value?;
+    let name = match v {
+        Value::String(s) => s.trim().to_string(),
+        _ => str_at(v, "name").to_string(),
+    };
+    (!name.is_empty()).then(|| Named {
+        name,
+        description: str_at(v, "description").to_string(),
+    })
+}
+
+/// A list of option objects.
+pub(super) fn named_list(value: Option<&Value>) -> Vec<Named> {
+    value
+        .and_then(Value::as_array)
+        .map(|items| items.iter().filter_map(|i| named(Some(i))).collect())
+        .unwrap_or_default()
+}
+
+/// A list of non-empty strings.
+pub(super) fn strings(value: Option<&Value>) -> Vec<String> {
+    value
+        .and_then(Value::as_array)
+        .map(|items| {
+            items
+                .iter()
+                .filter_map(Value::as_str)
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_string)
+                .collect()
+        })
+        .unwrap_or_default()
+}
