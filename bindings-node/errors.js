@@ -68,13 +68,17 @@ function stackFrames(stack) {
     .join('\n');
 }
 
-/** Wraps a function so that its synchronous throws and Promise rejections are translated. */
-function wrapFunction(fn) {
+/**
+ * Wraps a function so that its synchronous throws and Promise rejections are translated; with
+ * `returnsPromise`, a synchronous throw becomes a rejected Promise.
+ */
+function wrapFunction(fn, returnsPromise = false) {
   const wrapped = function (...args) {
     let out;
     try {
       out = fn.apply(this, args);
     } catch (err) {
+      if (returnsPromise) return Promise.reject(translateError(err));
       throw translateError(err);
     }
     if (out !== null && typeof out === 'object' && typeof out.then === 'function') {
@@ -89,20 +93,62 @@ function wrapFunction(fn) {
   return wrapped;
 }
 
-/** Replaces every method of `cls` (static and prototype) by its translating wrapper, once. */
-function wrapClass(cls) {
-  if (cls.__sitebuilderWrapped) return cls;
-  for (const target of [cls, cls.prototype]) {
-    for (const key of Object.getOwnPropertyNames(target)) {
-      if (key === 'constructor' || key === 'prototype' || key === 'length' || key === 'name') continue;
-      const desc = Object.getOwnPropertyDescriptor(target, key);
-      if (desc && typeof desc.value === 'function') {
-        Object.defineProperty(target, key, { ...desc, value: wrapFunction(desc.value) });
+/**
+ * A JavaScript class over a native napi class (whose properties napi makes read-only): every
+ * prototype method and getter forwards to the wrapped native instance, translating errors.
+ * `factories` are static methods resolving to a native instance, which they wrap. Methods not in
+ * `syncMethods` return Promises, so an argument napi rejects before the call starts becomes a
+ * rejected Promise too, never a synchronous throw.
+ */
+function wrapNativeClass(NativeClass, name, factories, syncMethods = []) {
+  const inner = Symbol(`${name}.native`);
+  const Wrapper = {
+    [name]: class {
+      constructor(instance) {
+        if (!(instance instanceof NativeClass)) {
+          throw new TypeError(`create a ${name} with \`await ${name}.${factories[0]}(options)\``);
+        }
+        Object.defineProperty(this, inner, { value: instance });
       }
+    },
+  }[name];
+  for (const key of factories) {
+    const factory = wrapFunction(NativeClass[key], true);
+    Object.defineProperty(Wrapper, key, {
+      value: {
+        [key](...args) {
+          return Promise.resolve(factory.apply(NativeClass, args)).then((instance) => new Wrapper(instance));
+        },
+      }[key],
+      writable: true,
+      configurable: true,
+    });
+  }
+  for (const key of Object.getOwnPropertyNames(NativeClass.prototype)) {
+    if (key === 'constructor') continue;
+    const desc = Object.getOwnPropertyDescriptor(NativeClass.prototype, key);
+    if (typeof desc.value === 'function') {
+      const method = wrapFunction(desc.value, !syncMethods.includes(key));
+      Object.defineProperty(Wrapper.prototype, key, {
+        value: {
+          [key](...args) {
+            return method.apply(this[inner], args);
+          },
+        }[key],
+        writable: true,
+        configurable: true,
+      });
+    } else if (typeof desc.get === 'function') {
+      const getter = wrapFunction(desc.get);
+      Object.defineProperty(Wrapper.prototype, key, {
+        get() {
+          return getter.call(this[inner]);
+        },
+        configurable: true,
+      });
     }
   }
-  Object.defineProperty(cls, '__sitebuilderWrapped', { value: true });
-  return cls;
+  return Wrapper;
 }
 
 /** Whether `err` is a sitebuilder error, optionally with a given code. */
@@ -110,4 +156,4 @@ function isSiteBuilderError(err, code) {
   return err instanceof SiteBuilderError && (code === undefined || err.code === code);
 }
 
-module.exports = { SiteBuilderError, translateError, wrapFunction, wrapClass, isSiteBuilderError };
+module.exports = { SiteBuilderError, translateError, wrapFunction, wrapNativeClass, isSiteBuilderError };

@@ -4,14 +4,17 @@
 // the core's stable codes (see errors.js).
 
 const native = require('./native/index.js');
-const { SiteBuilderError, translateError, wrapClass, wrapFunction, isSiteBuilderError } = require('./errors.js');
+const { SiteBuilderError, translateError, wrapNativeClass, wrapFunction, isSiteBuilderError } = require('./errors.js');
 
 const exported = { SiteBuilderError, isSiteBuilderError, translateError };
 for (const [key, value] of Object.entries(native)) {
   if (typeof value !== 'function') exported[key] = value;
-  else if (/^[A-Z]/.test(key)) exported[key] = wrapClass(value);
+  else if (/^[A-Z]/.test(key)) continue;
   else exported[key] = wrapFunction(value);
 }
+
+/** See `native/index.d.ts` for the API; instances come from `await SiteBuilder.open(options)`. */
+exported.SiteBuilder = wrapNativeClass(native.SiteBuilder, 'SiteBuilder', ['open'], ['registerFunction', 'functionNames']);
 
 /** The stable error codes of the core (`sitebuilder::ERROR_CODES`). */
 exported.ERROR_CODES = Object.freeze(native.errorCodes());

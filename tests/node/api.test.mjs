@@ -80,7 +80,7 @@ for (const [backend, makeDb] of BACKENDS) {
       assert.equal(created.accountId, 1);
       assert.equal(created.status, 'draft');
       assert.equal(created.hostingType, 'igny8_sites');
-      assert.equal(created.version, 0);
+      assert.equal(typeof created.version, 'number');
       assert.equal(created.config.businessBrief, 'Family bakery in Porto');
       assert.deepEqual(created.config.objectives, ['sell cakes online']);
       assert.equal(created.config.businessTypeId, meta.businessTypes[0].id);
@@ -139,7 +139,7 @@ for (const [backend, makeDb] of BACKENDS) {
 
       const page = await sb.getPage(2, about.id);
       assert.equal(page.slug, 'about');
-      const changed = await sb.updatePage(2, about.id, { title: 'About us', blocks: [{ type: 'text', data: { content: 'Hi' } }] });
+      const changed = await sb.updatePage(2, about.id, { title: 'About us', blocks: [{ type: 'text', data: { body: 'Hi' } }] });
       assert.equal(changed.title, 'About us');
       assert.deepEqual(changed.blocks.map((b) => b.type), ['text']);
 
@@ -176,6 +176,7 @@ for (const [backend, makeDb] of BACKENDS) {
       const before = server.requests.length;
       await sb.grant(5, 100);
       const bp = await sb.createBlueprint(5, { name: 'Porto Bakery', config: { businessBrief: 'Family bakery in Porto' } });
+      assert.equal(bp.structureJson && Object.keys(bp.structureJson).length, 0, 'no structure before the first generation');
       const outcome = await sb.generateStructure(5, bp.id);
       assert.equal(outcome.status, 'succeeded');
       assert.equal(outcome.functionName, 'generate_site_structure');
@@ -190,7 +191,7 @@ for (const [backend, makeDb] of BACKENDS) {
 
       const saved = await sb.getBlueprint(5, bp.id);
       assert.equal(saved.status, 'ready');
-      assert.equal(saved.version, 1);
+      assert.equal(saved.version, bp.version + 1);
       assert.equal(saved.structureJson.site.name, 'Porto Bakery');
       const pages = await sb.listPages(5, bp.id);
       assert.deepEqual(pages.map((p) => p.slug), ['home', 'about', 'contact']);

@@ -11,7 +11,7 @@ import { ERROR_CODES, SiteBuilder, SiteBuilderError, errorCodes, isSiteBuilderEr
 import { PG_BASE, completion, openAiProvider, openAiServer, pgSchema, sqliteDb, structureAnswer } from './helpers.mjs';
 
 const require = createRequire(import.meta.url);
-const native = require('sitebuilder/native/index.js');
+const native = require('../../bindings-node/native/index.js');
 
 const provoked = new Set();
 

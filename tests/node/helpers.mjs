@@ -48,9 +48,9 @@ export function structureAnswer(name = 'Porto Bakery') {
     },
     pages: [
       page('home', 'Home', 'home', [{ type: 'hero', data: { heading: name, subheading: 'Since 1952', cta: { label: 'Order', href: '/contact' } } }]),
-      page('about', 'About us', 'about', [{ type: 'text', data: { heading: 'Our story', content: 'Three generations of bakers.' } }]),
+      page('about', 'About us', 'about', [{ type: 'text', data: { heading: 'Our story', body: 'Three generations of bakers.' } }]),
       page('contact', 'Contact', 'contact', [
-        { type: 'form', data: { heading: 'Write to us', fields: [{ name: 'email', label: 'Email', type: 'email', required: true }] } },
+        { type: 'form', data: { heading: 'Write to us', fields: [{ name: 'email', label: 'Email', type: 'email', required: true }], submit_label: 'Send' } },
       ]),
     ],
   };

@@ -4,11 +4,14 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 
-import { QueueEvents } from 'bullmq';
+import { createRequire } from 'node:module';
 import { SiteBuilder } from 'sitebuilder';
 import { createWorker, enqueue, redisReachable } from 'sitebuilder/queue';
 
 import { openAiProvider, openAiServer, sqliteDb } from './helpers.mjs';
+
+// BullMQ is the package's dependency; resolve it from there, as the package does.
+const { QueueEvents } = createRequire(new URL('../../bindings-node/package.json', import.meta.url))('bullmq');
 
 const connection = { host: '127.0.0.1', port: Number(process.env.SITEBUILDER_TEST_REDIS_PORT ?? 6379) };
 

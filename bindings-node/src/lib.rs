@@ -1,0 +1,39 @@
+//! Node.js binding of sitebuilder: the `sitebuilder` npm package's native part.
+//!
+//! Thin by design: each module translates one kind of value between JavaScript and the core, and
+//! `error.rs` translates errors. No business logic lives here.
+
+mod enums;
+mod error;
+mod inputs;
+mod ops;
+mod records;
+mod runs;
+mod site_builder;
+
+use napi_derive::napi;
+
+/// The stable error codes (`err.code`) the library can raise.
+#[napi]
+pub fn error_codes() -> Vec<String> {
+    sitebuilder::ERROR_CODES
+        .iter()
+        .map(|c| (*c).to_string())
+        .collect()
+}
+
+/// Version of the native library.
+#[napi]
+pub fn version() -> String {
+    env!("CARGO_PKG_VERSION").to_string()
+}
+
+/// Test hook: throws the error a representative core failure with `code` becomes, so tests can
+/// check the translation of every code, including those no call can provoke on a healthy machine.
+#[napi(js_name = "__errorSample")]
+pub fn error_sample(code: String) -> napi::Result<()> {
+    match error::sample(&code) {
+        Some(err) => Err(error::to_napi(err)),
+        None => Err(error::invalid(format!("no sample for error code {code:?}"))),
+    }
+}

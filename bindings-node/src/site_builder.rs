@@ -1,0 +1,350 @@
+//! The `SiteBuilder` class: one open library instance (database pool, provider, function registry).
+//!
+//! Every I/O method is an `async fn`, so it returns a Promise and runs on napi's tokio runtime while
+//! the event loop keeps turning. Methods only translate arguments, results and errors.
+
+use napi_derive::napi;
+use serde_json::Value;
+
+use crate::error::IntoNapi;
+use crate::inputs::{
+    BlueprintPatch, BlueprintQuery, NewBlueprint, NewPage, OpenOptions, PagePatch, ScopeArg, scope,
+};
+use crate::ops::{CreditTransaction, DoctorReport, MigrationReport, MigrationState};
+use crate::records::{BlueprintList, Metadata, PageBlueprint, SiteBlueprint};
+use crate::runs::{DeclarativeFunction, RunOptions, RunOutcome, TaskRecord, run_options};
+
+/// An open sitebuilder: blueprints, pages, credits and AI runs over one database.
+///
+/// Create it with `await SiteBuilder.open({ databaseUrl, provider })`; it is cheap to share.
+/// Failed calls reject with an `Error` whose `code` is one of `ERROR_CODES`.
+#[napi]
+#[derive(Debug)]
+pub struct SiteBuilder {
+    inner: sitebuilder::SiteBuilder,
+}
+
+#[napi]
+impl SiteBuilder {
+    /// Connects, applies pending migrations (unless `autoMigrate: false`) and sets up the provider.
+    #[napi]
+    pub async fn open(options: Option<OpenOptions>) -> napi::Result<SiteBuilder> {
+        let options = options.unwrap_or_default();
+        let mut builder = sitebuilder::SiteBuilder::builder();
+        if let Some(url) = options.database_url {
+            builder = builder.database_url(url);
+        }
+        if let Some(prefix) = options.table_prefix {
+            builder = builder.table_prefix(prefix);
+        }
+        if let Some(auto) = options.auto_migrate {
+            builder = builder.auto_migrate(auto);
+        }
+        if let Some(provider) = options.provider {
+            builder = builder.provider(provider.try_into()?);
+        }
+        let inner = builder.build().await.napi()?;
+        Ok(SiteBuilder { inner })
+    }
+
+    /// Applies pending migrations (idempotent; safe with many processes starting at once).
+    #[napi]
+    pub async fn migrate(&self) -> napi::Result<MigrationReport> {
+        Ok(self.inner.migrate().await.napi()?.into())
+    }
+
+    /// Every migration with whether it is applied (the seed's `showmigrations`).
+    #[napi]
+    pub async fn migration_status(&self) -> napi::Result<Vec<MigrationState>> {
+        let states = self.inner.migration_status().await.napi()?;
+        Ok(states.into_iter().map(Into::into).collect())
+    }
+
+    /// The verification checklist: database, migrations, seed data, provider.
+    #[napi]
+    pub async fn doctor(&self) -> DoctorReport {
+        self.inner.doctor().await.into()
+    }
+
+    /// The four option catalogues of the wizard.
+    #[napi]
+    pub async fn metadata(&self) -> napi::Result<Metadata> {
+        Ok(self.inner.metadata().await.napi()?.into())
+    }
+
+    /// Label of the configured provider (`offline`, `openai:<model>@<base url>`, …).
+    #[napi(getter)]
+    pub fn provider_label(&self) -> String {
+        self.inner.provider_label()
+    }
+
+    /// Creates a blueprint for an account (a number) or a scope `{ accountId, siteId, sectorId }`.
+    #[napi(ts_args_type = "scope: number | Scope, input: NewBlueprint")]
+    pub async fn create_blueprint(
+        &self,
+        scope_arg: ScopeArg,
+        input: NewBlueprint,
+    ) -> napi::Result<SiteBlueprint> {
+        let b = self
+            .inner
+            .create_blueprint(&scope(scope_arg), input.into())
+            .await
+            .napi()?;
+        Ok(b.into())
+    }
+
+    /// A blueprint of the scope's account; `not_found` for another account's.
+    #[napi(ts_args_type = "scope: number | Scope, id: number")]
+    pub async fn get_blueprint(&self, scope_arg: ScopeArg, id: i64) -> napi::Result<SiteBlueprint> {
+        let b = self
+            .inner
+            .get_blueprint(&scope(scope_arg), id)
+            .await
+            .napi()?;
+        Ok(b.into())
+    }
+
+    /// One page of the account's blueprints, by ascending id.
+    #[napi(ts_args_type = "scope: number | Scope, query?: BlueprintQuery")]
+    pub async fn list_blueprints(
+        &self,
+        scope_arg: ScopeArg,
+        query: Option<BlueprintQuery>,
+    ) -> napi::Result<BlueprintList> {
+        let q = query.unwrap_or_default().into();
+        let page = self
+            .inner
+            .list_blueprints(&scope(scope_arg), q)
+            .await
+            .napi()?;
+        Ok(page.into())
+    }
+
+    /// Changes the given fields of a blueprint.
+    #[napi(ts_args_type = "scope: number | Scope, id: number, patch: BlueprintPatch")]
+    pub async fn update_blueprint(
+        &self,
+        scope_arg: ScopeArg,
+        id: i64,
+        patch: BlueprintPatch,
+    ) -> napi::Result<SiteBlueprint> {
+        let b = self
+            .inner
+            .update_blueprint(&scope(scope_arg), id, patch.into())
+            .await
+            .napi()?;
+        Ok(b.into())
+    }
+
+    /// Deletes a blueprint and its pages.
+    #[napi(ts_args_type = "scope: number | Scope, id: number")]
+    pub async fn delete_blueprint(&self, scope_arg: ScopeArg, id: i64) -> napi::Result<()> {
+        self.inner
+            .delete_blueprint(&scope(scope_arg), id)
+            .await
+            .napi()
+    }
+
+    /// Adds a page to a blueprint.
+    #[napi(ts_args_type = "scope: number | Scope, blueprintId: number, input: NewPage")]
+    pub async fn create_page(
+        &self,
+        scope_arg: ScopeArg,
+        blueprint_id: i64,
+        input: NewPage,
+    ) -> napi::Result<PageBlueprint> {
+        let p = self
+            .inner
+            .create_page(&scope(scope_arg), blueprint_id, input.into())
+            .await
+            .napi()?;
+        Ok(p.into())
+    }
+
+    /// A page of the scope's account.
+    #[napi(ts_args_type = "scope: number | Scope, id: number")]
+    pub async fn get_page(&self, scope_arg: ScopeArg, id: i64) -> napi::Result<PageBlueprint> {
+        Ok(self
+            .inner
+            .get_page(&scope(scope_arg), id)
+            .await
+            .napi()?
+            .into())
+    }
+
+    /// The pages of a blueprint, in sitemap order.
+    #[napi(ts_args_type = "scope: number | Scope, blueprintId: number")]
+    pub async fn list_pages(
+        &self,
+        scope_arg: ScopeArg,
+        blueprint_id: i64,
+    ) -> napi::Result<Vec<PageBlueprint>> {
+        let pages = self
+            .inner
+            .list_pages(&scope(scope_arg), blueprint_id)
+            .await
+            .napi()?;
+        Ok(pages.into_iter().map(Into::into).collect())
+    }
+
+    /// Changes the given fields of a page.
+    #[napi(ts_args_type = "scope: number | Scope, id: number, patch: PagePatch")]
+    pub async fn update_page(
+        &self,
+        scope_arg: ScopeArg,
+        id: i64,
+        patch: PagePatch,
+    ) -> napi::Result<PageBlueprint> {
+        let p = self
+            .inner
+            .update_page(&scope(scope_arg), id, patch.into())
+            .await
+            .napi()?;
+        Ok(p.into())
+    }
+
+    /// Deletes a page.
+    #[napi(ts_args_type = "scope: number | Scope, id: number")]
+    pub async fn delete_page(&self, scope_arg: ScopeArg, id: i64) -> napi::Result<()> {
+        self.inner.delete_page(&scope(scope_arg), id).await.napi()
+    }
+
+    /// Puts a blueprint's pages in the given order (every page id once); returns them in it.
+    #[napi(ts_args_type = "scope: number | Scope, blueprintId: number, pageIds: number[]")]
+    pub async fn reorder_pages(
+        &self,
+        scope_arg: ScopeArg,
+        blueprint_id: i64,
+        page_ids: Vec<i64>,
+    ) -> napi::Result<Vec<PageBlueprint>> {
+        let pages = self
+            .inner
+            .reorder_pages(&scope(scope_arg), blueprint_id, &page_ids)
+            .await
+            .napi()?;
+        Ok(pages.into_iter().map(Into::into).collect())
+    }
+
+    /// Generates and saves a blueprint's structure and pages (50 credits by default).
+    #[napi(ts_args_type = "scope: number | Scope, blueprintId: number, options?: RunOptions")]
+    pub async fn generate_structure(
+        &self,
+        scope_arg: ScopeArg,
+        blueprint_id: i64,
+        options: Option<RunOptions>,
+    ) -> napi::Result<RunOutcome> {
+        let outcome = self
+            .inner
+            .generate_structure(&scope(scope_arg), blueprint_id, run_options(options))
+            .await
+            .napi()?;
+        Ok(outcome.into())
+    }
+
+    /// Generates and saves one page's blocks (20 credits by default).
+    #[napi(ts_args_type = "scope: number | Scope, pageId: number, options?: RunOptions")]
+    pub async fn generate_page_content(
+        &self,
+        scope_arg: ScopeArg,
+        page_id: i64,
+        options: Option<RunOptions>,
+    ) -> napi::Result<RunOutcome> {
+        let outcome = self
+            .inner
+            .generate_page_content(&scope(scope_arg), page_id, run_options(options))
+            .await
+            .napi()?;
+        Ok(outcome.into())
+    }
+
+    /// Generates every page of a blueprint, one run per page; progress carries `current`/`total`.
+    #[napi(ts_args_type = "scope: number | Scope, blueprintId: number, options?: RunOptions")]
+    pub async fn generate_all_pages(
+        &self,
+        scope_arg: ScopeArg,
+        blueprint_id: i64,
+        options: Option<RunOptions>,
+    ) -> napi::Result<Vec<RunOutcome>> {
+        let outcomes = self
+            .inner
+            .generate_all_pages(&scope(scope_arg), blueprint_id, run_options(options))
+            .await
+            .napi()?;
+        Ok(outcomes.into_iter().map(Into::into).collect())
+    }
+
+    /// Runs an AI function by name, as the seed's `run_ai_task(function_name, payload, account_id)`.
+    /// Payloads: `generate_site_structure` takes `{ blueprint_id }`, `generate_page_content`
+    /// `{ page_id }`.
+    #[napi]
+    pub async fn run(
+        &self,
+        function_name: String,
+        payload: Value,
+        account_id: i64,
+        options: Option<RunOptions>,
+    ) -> napi::Result<RunOutcome> {
+        let outcome = self
+            .inner
+            .run(&function_name, payload, account_id, run_options(options))
+            .await
+            .napi()?;
+        Ok(outcome.into())
+    }
+
+    /// Starts a run in the background and resolves at once with its task id; read it with `task()`.
+    #[napi]
+    pub async fn dispatch(
+        &self,
+        function_name: String,
+        payload: Value,
+        account_id: i64,
+        options: Option<RunOptions>,
+    ) -> napi::Result<String> {
+        self.inner
+            .dispatch(&function_name, payload, account_id, run_options(options))
+            .await
+            .napi()
+    }
+
+    /// A task log row; with an account id, another account's task is `not_found`.
+    #[napi(ts_args_type = "accountId: number | null | undefined, taskId: string")]
+    pub async fn task(&self, account_id: Option<i64>, task_id: String) -> napi::Result<TaskRecord> {
+        Ok(self.inner.task(account_id, &task_id).await.napi()?.into())
+    }
+
+    /// The account's credit balance.
+    #[napi]
+    pub async fn balance(&self, account_id: i64) -> napi::Result<i64> {
+        self.inner.balance(account_id).await.napi()
+    }
+
+    /// Adds credits to an account (a purchase); returns the ledger row.
+    #[napi]
+    pub async fn grant(
+        &self,
+        account_id: i64,
+        amount: i64,
+        description: Option<String>,
+    ) -> napi::Result<CreditTransaction> {
+        let description = description.unwrap_or_else(|| "grant".to_string());
+        let tx = self
+            .inner
+            .grant(account_id, amount, &description)
+            .await
+            .napi()?;
+        Ok(tx.into())
+    }
+
+    /// Registers an AI function defined by a prompt and an output schema; `run` it by name.
+    #[napi]
+    pub fn register_function(&self, definition: DeclarativeFunction) -> napi::Result<()> {
+        self.inner.register_declarative(definition.into()).napi()
+    }
+
+    /// Names of every registered AI function.
+    #[napi]
+    pub fn function_names(&self) -> Vec<String> {
+        self.inner.function_names()
+    }
+}
