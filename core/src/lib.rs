@@ -20,10 +20,7 @@
 //! ```
 #![forbid(unsafe_code)]
 
-// TEMP(lead): gated until OfflinePlanner lands
-#[cfg(any())]
 mod builder;
-#[cfg(any())]
 mod doctor;
 mod error;
 
@@ -38,9 +35,7 @@ pub mod tasks;
 
 pub use ai::cancel::CancelToken;
 pub use ai::engine::{EngineConfig, RunOptions, RunOutcome};
-#[cfg(any())]
 pub use builder::{DEFAULT_DATABASE_URL, Metadata, ProviderConfig, SiteBuilder, SiteBuilderBuilder};
-#[cfg(any())]
 pub use doctor::{DoctorCheck, DoctorReport};
 pub use error::{ERROR_CODES, Error, Result};
 pub use functions::declarative::DeclarativeFunction;
@@ -51,5 +46,5 @@ pub mod prelude {
     pub use crate::model::{
         Block, BlueprintPatch, BlueprintQuery, BlueprintStatus, NewBlueprint, NewPage, PageType, SiteConfig,
     };
-    pub use crate::{Error, Result, RunOptions, RunOutcome, Scope};
+    pub use crate::{Error, ProviderConfig, Result, RunOptions, RunOutcome, Scope, SiteBuilder};
 }

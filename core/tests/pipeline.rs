@@ -445,11 +445,12 @@ async fn concurrent_generation_of_one_blueprint_is_a_conflict_not_a_double_charg
     server.push(Step::delay(Duration::from_millis(500), Step::answer(valid_answer().await)));
     let e = env_with(openai(&server, 5.0)).await;
     let bp = blueprint(&e.sb, 16, "A bakery").await;
+    let scope = Scope::account(16);
     let (a, b) = tokio::join!(
-        e.sb.generate_structure(&Scope::account(16), bp.id, RunOptions::default()),
+        e.sb.generate_structure(&scope, bp.id, RunOptions::default()),
         async {
             tokio::time::sleep(Duration::from_millis(100)).await;
-            e.sb.generate_structure(&Scope::account(16), bp.id, RunOptions::default()).await
+            e.sb.generate_structure(&scope, bp.id, RunOptions::default()).await
         }
     );
     assert!(a.is_ok());

@@ -11,11 +11,11 @@ use super::SiteBuilder;
 use crate::ai::engine::{RunOptions, RunOutcome};
 use crate::model::{BlueprintPatch, BlueprintStatus, PagePatch, PageStatus, Scope};
 use crate::store::TaskStats;
-use crate::tasks::{Progress, TaskQuery, TaskRecord, TaskStatus};
+use crate::tasks::{TaskQuery, TaskRecord, TaskStatus};
 use crate::{Error, Result};
 
 /// Pages generated at once by [`SiteBuilder::generate_all_pages`].
-pub const BULK_CONCURRENCY: usize = 4;
+pub(crate) const BULK_CONCURRENCY: usize = 4;
 
 fn scoped_payload(scope: &Scope, key: &str, id: i64) -> Value {
     let mut p = json!({ key: id });
@@ -193,14 +193,4 @@ impl SiteBuilder {
         }
         Ok(recovered)
     }
-}
-
-/// A progress callback that prints nothing but keeps the last event (handy in tests and CLIs).
-pub fn progress_recorder() -> (crate::tasks::ProgressCallback, Arc<std::sync::Mutex<Vec<Progress>>>) {
-    let seen = Arc::new(std::sync::Mutex::new(Vec::new()));
-    let sink = seen.clone();
-    let cb: crate::tasks::ProgressCallback = Arc::new(move |p: &Progress| {
-        sink.lock().unwrap_or_else(|e| e.into_inner()).push(p.clone());
-    });
-    (cb, seen)
 }
