@@ -32,9 +32,32 @@ fn bar(p: &Progress) {
     println!("[{}{}] {:>3}% {:<8} {}", "#".repeat(filled), ".".repeat(20 - filled), p.percent, p.phase.as_str(), p.message);
 }
 
+/// A site name from the brief: its opening noun phrase, title-cased ("A family bakery in
+/// Porto…" → "Family Bakery"). `--name` overrides it.
 fn default_name(brief: &str) -> String {
-    let words: Vec<&str> = brief.split_whitespace().take(4).collect();
-    if words.is_empty() { "My site".into() } else { words.join(" ") }
+    const STOP: [&str; 12] = ["in", "for", "selling", "with", "that", "who", "which", "offering", "near", "at", "on", "from"];
+    let words: Vec<String> = brief
+        .split(|c: char| c.is_whitespace() || c == ',' || c == '.' || c == ';')
+        .filter(|w| !w.is_empty())
+        .skip_while(|w| ["a", "an", "the", "our", "my"].contains(&w.to_lowercase().as_str()))
+        .take_while(|w| !STOP.contains(&w.to_lowercase().as_str()))
+        .take(4)
+        .map(|w| {
+            let mut c = w.chars();
+            c.next().map(|f| f.to_uppercase().collect::<String>() + c.as_str()).unwrap_or_default()
+        })
+        .collect();
+    if words.is_empty() { "My Site".into() } else { words.join(" ") }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn names_come_from_the_opening_phrase() {
+        assert_eq!(super::default_name("A family bakery in Porto selling tarts"), "Family Bakery");
+        assert_eq!(super::default_name("dental clinic, Braga"), "Dental Clinic");
+        assert_eq!(super::default_name("   "), "My Site");
+    }
 }
 
 pub(crate) async fn run(sb: SiteBuilder, a: &Args) -> Result<ExitCode> {
