@@ -36,9 +36,9 @@ fn bar(p: &Progress) {
 /// Porto…" → "Family Bakery"). `--name` overrides it.
 fn default_name(brief: &str) -> String {
     const STOP: [&str; 12] = ["in", "for", "selling", "with", "that", "who", "which", "offering", "near", "at", "on", "from"];
-    let words: Vec<String> = brief
-        .split(|c: char| c.is_whitespace() || c == ',' || c == '.' || c == ';')
-        .filter(|w| !w.is_empty())
+    let clause = brief.split([',', '.', ';', ':']).next().unwrap_or_default();
+    let words: Vec<String> = clause
+        .split_whitespace()
         .skip_while(|w| ["a", "an", "the", "our", "my"].contains(&w.to_lowercase().as_str()))
         .take_while(|w| !STOP.contains(&w.to_lowercase().as_str()))
         .take(4)
