@@ -49,9 +49,19 @@ impl ProviderSpec {
         match self.clone() {
             ProviderSpec::FromEnv => ProviderConfig::FromEnv,
             ProviderSpec::Offline => ProviderConfig::Offline,
-            ProviderSpec::OpenaiCompatible { base_url, api_key, model, timeout_secs, max_retries } => {
-                ProviderConfig::OpenAiCompatible { base_url, api_key, model, timeout_secs, max_retries }
-            }
+            ProviderSpec::OpenaiCompatible {
+                base_url,
+                api_key,
+                model,
+                timeout_secs,
+                max_retries,
+            } => ProviderConfig::OpenAiCompatible {
+                base_url,
+                api_key,
+                model,
+                timeout_secs,
+                max_retries,
+            },
             ProviderSpec::Replay { path } => ProviderConfig::Replay { path },
         }
     }
@@ -103,7 +113,11 @@ impl Inner {
     /// The core handle of this process, opening it on first use and after a fork.
     async fn core(self: Arc<Self>) -> sitebuilder::Result<sitebuilder::SiteBuilder> {
         let pid = std::process::id();
-        if let Some((owner, sb)) = self.handle.lock().unwrap_or_else(|p| p.into_inner()).as_ref()
+        if let Some((owner, sb)) = self
+            .handle
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .as_ref()
             && *owner == pid
         {
             return Ok(sb.clone());
@@ -116,7 +130,11 @@ impl Inner {
             builder = builder.database_url(url);
         }
         let sb = builder.build().await?;
-        let functions = self.functions.lock().unwrap_or_else(|p| p.into_inner()).clone();
+        let functions = self
+            .functions
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone();
         for f in functions {
             sb.register_declarative(f.to_core())?;
         }
@@ -140,11 +158,24 @@ fn json<T: Serialize>(value: T) -> sitebuilder::Result<Value> {
 }
 
 fn scope(account_id: i64, site_id: Option<i64>, sector_id: Option<i64>) -> Scope {
-    Scope { account_id, site_id, sector_id }
+    Scope {
+        account_id,
+        site_id,
+        sector_id,
+    }
 }
 
-fn options(task_id: Option<String>, prompt_override: Option<String>, on_progress: Option<ProgressCallback>) -> RunOptions {
-    RunOptions { task_id, on_progress, prompt_override, ..RunOptions::default() }
+fn options(
+    task_id: Option<String>,
+    prompt_override: Option<String>,
+    on_progress: Option<ProgressCallback>,
+) -> RunOptions {
+    RunOptions {
+        task_id,
+        on_progress,
+        prompt_override,
+        ..RunOptions::default()
+    }
 }
 
 /// The native engine handle. The public, typed API is `sitebuilder.SiteBuilder`, which wraps this.
@@ -183,12 +214,12 @@ impl NativeSiteBuilder {
 impl NativeSiteBuilder {
     /// Stores the configuration; nothing is opened until the first call (see `open()`).
     #[new]
-    #[pyo3(signature = (database_url=None, provider=None, table_prefix="igny8_".to_string(), auto_migrate=true))]
+    #[pyo3(signature = (database_url=None, provider=None, table_prefix="igny8_", auto_migrate=true))]
     fn new(
         py: Python<'_>,
         database_url: Option<String>,
         provider: Option<&Bound<'_, PyAny>>,
-        table_prefix: String,
+        table_prefix: &str,
         auto_migrate: bool,
     ) -> PyResult<Self> {
         let provider = match provider {
@@ -197,7 +228,12 @@ impl NativeSiteBuilder {
         };
         Ok(NativeSiteBuilder {
             inner: Arc::new(Inner {
-                config: Config { database_url, provider, table_prefix, auto_migrate },
+                config: Config {
+                    database_url,
+                    provider,
+                    table_prefix: table_prefix.to_string(),
+                    auto_migrate,
+                },
                 handle: Mutex::new(None),
                 functions: Mutex::new(Vec::new()),
             }),
@@ -211,7 +247,12 @@ impl NativeSiteBuilder {
 
     /// Process id that owns the open handle, or None before the first call.
     fn handle_pid(&self) -> Option<u32> {
-        self.inner.handle.lock().unwrap_or_else(|p| p.into_inner()).as_ref().map(|(pid, _)| *pid)
+        self.inner
+            .handle
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .as_ref()
+            .map(|(pid, _)| *pid)
     }
 
     fn migrate(&self) -> Call {
@@ -249,7 +290,13 @@ impl NativeSiteBuilder {
     }
 
     #[pyo3(signature = (account_id, blueprint_id, site_id=None, sector_id=None))]
-    fn get_blueprint(&self, account_id: i64, blueprint_id: i64, site_id: Option<i64>, sector_id: Option<i64>) -> Call {
+    fn get_blueprint(
+        &self,
+        account_id: i64,
+        blueprint_id: i64,
+        site_id: Option<i64>,
+        sector_id: Option<i64>,
+    ) -> Call {
         let s = scope(account_id, site_id, sector_id);
         self.call(move |sb| async move { json(sb.get_blueprint(&s, blueprint_id).await?) })
     }
@@ -283,11 +330,19 @@ impl NativeSiteBuilder {
     ) -> PyResult<Call> {
         let patch: BlueprintPatch = convert::from_py(py, patch, "patch")?;
         let s = scope(account_id, site_id, sector_id);
-        Ok(self.call(move |sb| async move { json(sb.update_blueprint(&s, blueprint_id, patch).await?) }))
+        Ok(self.call(
+            move |sb| async move { json(sb.update_blueprint(&s, blueprint_id, patch).await?) },
+        ))
     }
 
     #[pyo3(signature = (account_id, blueprint_id, site_id=None, sector_id=None))]
-    fn delete_blueprint(&self, account_id: i64, blueprint_id: i64, site_id: Option<i64>, sector_id: Option<i64>) -> Call {
+    fn delete_blueprint(
+        &self,
+        account_id: i64,
+        blueprint_id: i64,
+        site_id: Option<i64>,
+        sector_id: Option<i64>,
+    ) -> Call {
         let s = scope(account_id, site_id, sector_id);
         self.call(move |sb| async move { json(sb.delete_blueprint(&s, blueprint_id).await?) })
     }
@@ -308,13 +363,25 @@ impl NativeSiteBuilder {
     }
 
     #[pyo3(signature = (account_id, page_id, site_id=None, sector_id=None))]
-    fn get_page(&self, account_id: i64, page_id: i64, site_id: Option<i64>, sector_id: Option<i64>) -> Call {
+    fn get_page(
+        &self,
+        account_id: i64,
+        page_id: i64,
+        site_id: Option<i64>,
+        sector_id: Option<i64>,
+    ) -> Call {
         let s = scope(account_id, site_id, sector_id);
         self.call(move |sb| async move { json(sb.get_page(&s, page_id).await?) })
     }
 
     #[pyo3(signature = (account_id, blueprint_id, site_id=None, sector_id=None))]
-    fn list_pages(&self, account_id: i64, blueprint_id: i64, site_id: Option<i64>, sector_id: Option<i64>) -> Call {
+    fn list_pages(
+        &self,
+        account_id: i64,
+        blueprint_id: i64,
+        site_id: Option<i64>,
+        sector_id: Option<i64>,
+    ) -> Call {
         let s = scope(account_id, site_id, sector_id);
         self.call(move |sb| async move { json(sb.list_pages(&s, blueprint_id).await?) })
     }
@@ -335,7 +402,13 @@ impl NativeSiteBuilder {
     }
 
     #[pyo3(signature = (account_id, page_id, site_id=None, sector_id=None))]
-    fn delete_page(&self, account_id: i64, page_id: i64, site_id: Option<i64>, sector_id: Option<i64>) -> Call {
+    fn delete_page(
+        &self,
+        account_id: i64,
+        page_id: i64,
+        site_id: Option<i64>,
+        sector_id: Option<i64>,
+    ) -> Call {
         let s = scope(account_id, site_id, sector_id);
         self.call(move |sb| async move { json(sb.delete_page(&s, page_id).await?) })
     }
@@ -350,7 +423,9 @@ impl NativeSiteBuilder {
         sector_id: Option<i64>,
     ) -> Call {
         let s = scope(account_id, site_id, sector_id);
-        self.call(move |sb| async move { json(sb.reorder_pages(&s, blueprint_id, &page_ids).await?) })
+        self.call(
+            move |sb| async move { json(sb.reorder_pages(&s, blueprint_id, &page_ids).await?) },
+        )
     }
 
     #[pyo3(signature = (account_id, blueprint_id, site_id=None, sector_id=None, task_id=None, prompt_override=None, on_progress=None))]
@@ -367,7 +442,10 @@ impl NativeSiteBuilder {
     ) -> Call {
         let s = scope(account_id, site_id, sector_id);
         self.progress_call(on_progress, move |sb, cb| async move {
-            json(sb.generate_structure(&s, blueprint_id, options(task_id, prompt_override, cb)).await?)
+            json(
+                sb.generate_structure(&s, blueprint_id, options(task_id, prompt_override, cb))
+                    .await?,
+            )
         })
     }
 
@@ -385,7 +463,10 @@ impl NativeSiteBuilder {
     ) -> Call {
         let s = scope(account_id, site_id, sector_id);
         self.progress_call(on_progress, move |sb, cb| async move {
-            json(sb.generate_page_content(&s, page_id, options(task_id, prompt_override, cb)).await?)
+            json(
+                sb.generate_page_content(&s, page_id, options(task_id, prompt_override, cb))
+                    .await?,
+            )
         })
     }
 
@@ -403,7 +484,10 @@ impl NativeSiteBuilder {
     ) -> Call {
         let s = scope(account_id, site_id, sector_id);
         self.progress_call(on_progress, move |sb, cb| async move {
-            json(sb.generate_all_pages(&s, blueprint_id, options(task_id, prompt_override, cb)).await?)
+            json(
+                sb.generate_all_pages(&s, blueprint_id, options(task_id, prompt_override, cb))
+                    .await?,
+            )
         })
     }
 
@@ -420,7 +504,15 @@ impl NativeSiteBuilder {
     ) -> PyResult<Call> {
         let payload = convert::to_json(py, payload, "payload")?;
         Ok(self.progress_call(on_progress, move |sb, cb| async move {
-            json(sb.run(&function_name, payload, account_id, options(task_id, prompt_override, cb)).await?)
+            json(
+                sb.run(
+                    &function_name,
+                    payload,
+                    account_id,
+                    options(task_id, prompt_override, cb),
+                )
+                .await?,
+            )
         }))
     }
 
@@ -436,7 +528,15 @@ impl NativeSiteBuilder {
     ) -> PyResult<Call> {
         let payload = convert::to_json(py, payload, "payload")?;
         Ok(self.call(move |sb| async move {
-            json(sb.dispatch(&function_name, payload, account_id, options(task_id, prompt_override, None)).await?)
+            json(
+                sb.dispatch(
+                    &function_name,
+                    payload,
+                    account_id,
+                    options(task_id, prompt_override, None),
+                )
+                .await?,
+            )
         }))
     }
 
@@ -465,7 +565,11 @@ impl NativeSiteBuilder {
         Ok(Call::plain(async move {
             let sb = Arc::clone(&inner).core().await?;
             sb.register_declarative(spec.to_core())?;
-            inner.functions.lock().unwrap_or_else(|p| p.into_inner()).push(spec);
+            inner
+                .functions
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .push(spec);
             Ok(Value::Null)
         }))
     }

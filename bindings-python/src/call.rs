@@ -23,7 +23,8 @@ use sitebuilder::tasks::{Progress, ProgressCallback};
 use crate::{convert, error, runtime};
 
 /// The operation's future, boxed so every method can share one `Call` type.
-pub(crate) type BoxFuture = Pin<Box<dyn Future<Output = sitebuilder::Result<Value>> + Send + 'static>>;
+pub(crate) type BoxFuture =
+    Pin<Box<dyn Future<Output = sitebuilder::Result<Value>> + Send + 'static>>;
 
 /// Builds the operation's future, given the progress callback to report to (if any).
 pub(crate) type Job = Box<dyn FnOnce(Option<ProgressCallback>) -> BoxFuture + Send + 'static>;
@@ -44,7 +45,10 @@ impl std::fmt::Debug for Call {
 impl Call {
     /// A call of `job`, reporting progress to `on_progress` when given.
     pub(crate) fn new(on_progress: Option<Py<PyAny>>, job: Job) -> Self {
-        Call { job: Mutex::new(Some(job)), on_progress }
+        Call {
+            job: Mutex::new(Some(job)),
+            on_progress,
+        }
     }
 
     /// A call whose future ignores progress.
@@ -60,7 +64,9 @@ impl Call {
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .take()
-            .ok_or_else(|| PyRuntimeError::new_err("this call was already run; each Call runs once"))
+            .ok_or_else(|| {
+                PyRuntimeError::new_err("this call was already run; each Call runs once")
+            })
     }
 }
 
@@ -79,10 +85,16 @@ fn deliver(py: Python<'_>, callback: &Bound<'_, PyAny>, payload: Bound<'_, PyAny
 
 fn log_callback_error(py: Python<'_>, err: PyErr) {
     let logged = (|| -> PyResult<()> {
-        let logger = py.import("logging")?.call_method1("getLogger", ("sitebuilder",))?;
+        let logger = py
+            .import("logging")?
+            .call_method1("getLogger", ("sitebuilder",))?;
         let kwargs = pyo3::types::PyDict::new(py);
         kwargs.set_item("exc_info", err.into_value(py))?;
-        logger.call_method("warning", ("on_progress callback raised; progress reporting continues",), Some(&kwargs))?;
+        logger.call_method(
+            "warning",
+            ("on_progress callback raised; progress reporting continues",),
+            Some(&kwargs),
+        )?;
         Ok(())
     })();
     if let Err(e) = logged {
@@ -120,13 +132,17 @@ static PROGRESS: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
 
 fn complete_fn(py: Python<'_>) -> PyResult<Py<PyAny>> {
     COMPLETE
-        .get_or_try_init(py, || Ok::<_, PyErr>(wrap_pyfunction!(_complete, py)?.into_any().unbind()))
+        .get_or_try_init(py, || {
+            Ok::<_, PyErr>(wrap_pyfunction!(_complete, py)?.into_any().unbind())
+        })
         .map(|f| f.clone_ref(py))
 }
 
 fn progress_fn(py: Python<'_>) -> PyResult<Py<PyAny>> {
     PROGRESS
-        .get_or_try_init(py, || Ok::<_, PyErr>(wrap_pyfunction!(_progress, py)?.into_any().unbind()))
+        .get_or_try_init(py, || {
+            Ok::<_, PyErr>(wrap_pyfunction!(_progress, py)?.into_any().unbind())
+        })
         .map(|f| f.clone_ref(py))
 }
 
@@ -161,7 +177,10 @@ impl Call {
         let callback: Option<ProgressCallback> = self.on_progress.as_ref().map(|_| {
             let tx = Mutex::new(tx.clone());
             Arc::new(move |p: &Progress| {
-                let _ = tx.lock().unwrap_or_else(|e| e.into_inner()).send(Message::Progress(p.clone()));
+                let _ = tx
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .send(Message::Progress(p.clone()));
             }) as ProgressCallback
         });
         let fut = job(callback);
@@ -172,7 +191,8 @@ impl Call {
         let mut rx = rx;
         loop {
             // The receiver is moved through `detach` and back because it is `Send` but not `Sync`.
-            let (message, back) = py.detach(move || (rx.recv_timeout(Duration::from_millis(100)), rx));
+            let (message, back) =
+                py.detach(move || (rx.recv_timeout(Duration::from_millis(100)), rx));
             rx = back;
             match message {
                 Ok(Message::Progress(p)) => {
@@ -220,7 +240,10 @@ impl Call {
                     let sent = progress_payload(py, p).and_then(|payload| {
                         event_loop
                             .bind(py)
-                            .call_method1("call_soon_threadsafe", (progress_fn.bind(py), cb.bind(py), payload))
+                            .call_method1(
+                                "call_soon_threadsafe",
+                                (progress_fn.bind(py), cb.bind(py), payload),
+                            )
                             .map(|_| ())
                     });
                     // A closed loop means nobody is listening any more; drop the event.
@@ -238,9 +261,10 @@ impl Call {
                     Ok(v) => (true, v),
                     Err(e) => (false, e.into_value(py).into_any()),
                 };
-                let sent = event_loop
-                    .bind(py)
-                    .call_method1("call_soon_threadsafe", (complete.bind(py), fut_ref.bind(py), ok, value));
+                let sent = event_loop.bind(py).call_method1(
+                    "call_soon_threadsafe",
+                    (complete.bind(py), fut_ref.bind(py), ok, value),
+                );
                 drop(sent);
             });
         });

@@ -28,30 +28,151 @@ const BASE: &str = "SiteBuilderError";
 
 /// Parents come before children.
 const SPECS: &[Spec] = &[
-    Spec { name: "ProviderError", code: None, parent: BASE, builtins: &[], doc: "The AI provider failed or refused the request." },
-    Spec { name: "AIOutputError", code: None, parent: BASE, builtins: &[], doc: "The model answered, but not with something usable." },
-    Spec { name: "InvalidInputError", code: Some("invalid_input"), parent: BASE, builtins: &["ValueError"], doc: "A value passed to the library cannot be accepted; the message names the field." },
-    Spec { name: "NotFoundError", code: Some("not_found"), parent: BASE, builtins: &["LookupError"], doc: "The record does not exist for this account (other accounts' rows are never visible)." },
-    Spec { name: "InsufficientCreditsError", code: Some("insufficient_credits"), parent: BASE, builtins: &[], doc: "The account's balance does not cover the operation; nothing was charged. See .required and .available." },
-    Spec { name: "MigrationRequiredError", code: Some("migration_required"), parent: BASE, builtins: &["RuntimeError"], doc: "The database schema is behind the library; call migrate(). See .pending." },
-    Spec { name: "MigrationChecksumMismatchError", code: Some("migration_checksum_mismatch"), parent: BASE, builtins: &["RuntimeError"], doc: "An applied migration differs from the one this library ships." },
-    Spec { name: "SchemaMismatchError", code: Some("schema_mismatch"), parent: BASE, builtins: &["RuntimeError"], doc: "Existing tables lack columns the library needs. See .missing." },
-    Spec { name: "ConflictError", code: Some("conflict"), parent: BASE, builtins: &["RuntimeError"], doc: "The operation conflicts with the record's current state." },
-    Spec { name: "ProviderUnavailableError", code: Some("provider_unavailable"), parent: "ProviderError", builtins: &["ConnectionError"], doc: "The AI provider could not be reached or kept failing after retries." },
-    Spec { name: "ProviderRejectedError", code: Some("provider_rejected"), parent: "ProviderError", builtins: &[], doc: "The AI provider rejected the request (bad key, unknown model, bad request). See .status." },
-    Spec { name: "AIRefusedError", code: Some("ai_refused"), parent: "AIOutputError", builtins: &[], doc: "The model refused to answer." },
-    Spec { name: "AIOutputTruncatedError", code: Some("ai_output_truncated"), parent: "AIOutputError", builtins: &[], doc: "The model's answer was cut off at its token limit." },
-    Spec { name: "InvalidAIOutputError", code: Some("invalid_ai_output"), parent: "AIOutputError", builtins: &["ValueError"], doc: "The model's answer could not be parsed or validated, even after re-asking. See .errors." },
-    Spec { name: "CancelledError", code: Some("cancelled"), parent: BASE, builtins: &[], doc: "The run was cancelled before it finished; nothing was charged." },
-    Spec { name: "ConfigurationError", code: Some("configuration"), parent: BASE, builtins: &["ValueError"], doc: "The library is configured inconsistently (bad URL, missing feature...)." },
-    Spec { name: "DatabaseError", code: Some("database"), parent: BASE, builtins: &["RuntimeError"], doc: "The database failed; the operation was rolled back." },
-    Spec { name: "JSONError", code: Some("json"), parent: BASE, builtins: &["ValueError"], doc: "A JSON value could not be encoded or decoded." },
-    Spec { name: "QuotaExceededError", code: Some("quota_exceeded"), parent: BASE, builtins: &[], doc: "A size or storage limit would be exceeded; nothing was written." },
-    Spec { name: "FileStorageError", code: Some("file_storage"), parent: BASE, builtins: &["OSError"], doc: "A file or object store operation failed." },
+    Spec {
+        name: "ProviderError",
+        code: None,
+        parent: BASE,
+        builtins: &[],
+        doc: "The AI provider failed or refused the request.",
+    },
+    Spec {
+        name: "AIOutputError",
+        code: None,
+        parent: BASE,
+        builtins: &[],
+        doc: "The model answered, but not with something usable.",
+    },
+    Spec {
+        name: "InvalidInputError",
+        code: Some("invalid_input"),
+        parent: BASE,
+        builtins: &["ValueError"],
+        doc: "A value passed to the library cannot be accepted; the message names the field.",
+    },
+    Spec {
+        name: "NotFoundError",
+        code: Some("not_found"),
+        parent: BASE,
+        builtins: &["LookupError"],
+        doc: "The record does not exist for this account (other accounts' rows are never visible).",
+    },
+    Spec {
+        name: "InsufficientCreditsError",
+        code: Some("insufficient_credits"),
+        parent: BASE,
+        builtins: &[],
+        doc: "The account's balance does not cover the operation; nothing was charged. See .required and .available.",
+    },
+    Spec {
+        name: "MigrationRequiredError",
+        code: Some("migration_required"),
+        parent: BASE,
+        builtins: &["RuntimeError"],
+        doc: "The database schema is behind the library; call migrate(). See .pending.",
+    },
+    Spec {
+        name: "MigrationChecksumMismatchError",
+        code: Some("migration_checksum_mismatch"),
+        parent: BASE,
+        builtins: &["RuntimeError"],
+        doc: "An applied migration differs from the one this library ships.",
+    },
+    Spec {
+        name: "SchemaMismatchError",
+        code: Some("schema_mismatch"),
+        parent: BASE,
+        builtins: &["RuntimeError"],
+        doc: "Existing tables lack columns the library needs. See .missing.",
+    },
+    Spec {
+        name: "ConflictError",
+        code: Some("conflict"),
+        parent: BASE,
+        builtins: &["RuntimeError"],
+        doc: "The operation conflicts with the record's current state.",
+    },
+    Spec {
+        name: "ProviderUnavailableError",
+        code: Some("provider_unavailable"),
+        parent: "ProviderError",
+        builtins: &["ConnectionError"],
+        doc: "The AI provider could not be reached or kept failing after retries.",
+    },
+    Spec {
+        name: "ProviderRejectedError",
+        code: Some("provider_rejected"),
+        parent: "ProviderError",
+        builtins: &[],
+        doc: "The AI provider rejected the request (bad key, unknown model, bad request). See .status.",
+    },
+    Spec {
+        name: "AIRefusedError",
+        code: Some("ai_refused"),
+        parent: "AIOutputError",
+        builtins: &[],
+        doc: "The model refused to answer.",
+    },
+    Spec {
+        name: "AIOutputTruncatedError",
+        code: Some("ai_output_truncated"),
+        parent: "AIOutputError",
+        builtins: &[],
+        doc: "The model's answer was cut off at its token limit.",
+    },
+    Spec {
+        name: "InvalidAIOutputError",
+        code: Some("invalid_ai_output"),
+        parent: "AIOutputError",
+        builtins: &["ValueError"],
+        doc: "The model's answer could not be parsed or validated, even after re-asking. See .errors.",
+    },
+    Spec {
+        name: "CancelledError",
+        code: Some("cancelled"),
+        parent: BASE,
+        builtins: &[],
+        doc: "The run was cancelled before it finished; nothing was charged.",
+    },
+    Spec {
+        name: "ConfigurationError",
+        code: Some("configuration"),
+        parent: BASE,
+        builtins: &["ValueError"],
+        doc: "The library is configured inconsistently (bad URL, missing feature...).",
+    },
+    Spec {
+        name: "DatabaseError",
+        code: Some("database"),
+        parent: BASE,
+        builtins: &["RuntimeError"],
+        doc: "The database failed; the operation was rolled back.",
+    },
+    Spec {
+        name: "JSONError",
+        code: Some("json"),
+        parent: BASE,
+        builtins: &["ValueError"],
+        doc: "A JSON value could not be encoded or decoded.",
+    },
+    Spec {
+        name: "QuotaExceededError",
+        code: Some("quota_exceeded"),
+        parent: BASE,
+        builtins: &[],
+        doc: "A size or storage limit would be exceeded; nothing was written.",
+    },
+    Spec {
+        name: "FileStorageError",
+        code: Some("file_storage"),
+        parent: BASE,
+        builtins: &["OSError"],
+        doc: "A file or object store operation failed.",
+    },
 ];
 
 /// Classes by name, built once at import.
-static CLASSES: PyOnceLock<Vec<(&'static str, Option<&'static str>, Py<PyType>)>> = PyOnceLock::new();
+static CLASSES: PyOnceLock<Vec<(&'static str, Option<&'static str>, Py<PyType>)>> =
+    PyOnceLock::new();
 
 fn make_class<'py>(
     py: Python<'py>,
@@ -65,7 +186,10 @@ fn make_class<'py>(
     ns.set_item("__doc__", doc)?;
     ns.set_item("code", code)?;
     let bases = PyTuple::new(py, bases)?;
-    let class = py.import("builtins")?.getattr("type")?.call1((name, bases, ns))?;
+    let class = py
+        .import("builtins")?
+        .getattr("type")?
+        .call1((name, bases, ns))?;
     Ok(class.cast_into::<PyType>()?)
 }
 
@@ -117,7 +241,12 @@ fn class_for<'py>(py: Python<'py>, code: &str) -> PyResult<Bound<'py, PyType>> {
 }
 
 /// Builds the exception for `code` with `message`; attribute errors become the raised error.
-fn build(py: Python<'_>, code: &str, message: &str, fields: &[(&str, Py<PyAny>)]) -> PyResult<PyErr> {
+fn build(
+    py: Python<'_>,
+    code: &str,
+    message: &str,
+    fields: &[(&str, Py<PyAny>)],
+) -> PyResult<PyErr> {
     let class = class_for(py, code)?;
     let exc = class.call1((message,))?;
     exc.setattr("code", code)?;
@@ -169,18 +298,29 @@ fn fields(py: Python<'_>, err: &sitebuilder::Error) -> PyResult<Vec<(&'static st
     use sitebuilder::Error as E;
     let v = |x: Bound<'_, PyAny>| x.unbind();
     Ok(match err {
-        E::InsufficientCredits { required, available } => vec![
+        E::InsufficientCredits {
+            required,
+            available,
+        } => vec![
             ("required", v(required.into_pyobject(py)?.into_any())),
             ("available", v(available.into_pyobject(py)?.into_any())),
         ],
-        E::MigrationRequired { pending } => vec![("pending", v(pending.clone().into_pyobject(py)?.into_any()))],
-        E::SchemaMismatch { missing } => vec![("missing", v(missing.clone().into_pyobject(py)?.into_any()))],
+        E::MigrationRequired { pending } => {
+            vec![("pending", v(pending.clone().into_pyobject(py)?.into_any()))]
+        }
+        E::SchemaMismatch { missing } => {
+            vec![("missing", v(missing.clone().into_pyobject(py)?.into_any()))]
+        }
         E::NotFound { entity, id } => vec![
             ("entity", v(entity.into_pyobject(py)?.into_any())),
             ("id", v(id.into_pyobject(py)?.into_any())),
         ],
-        E::ProviderUnavailable { provider, .. } => vec![("provider", v(provider.into_pyobject(py)?.into_any()))],
-        E::ProviderRejected { provider, status, .. } => vec![
+        E::ProviderUnavailable { provider, .. } => {
+            vec![("provider", v(provider.into_pyobject(py)?.into_any()))]
+        }
+        E::ProviderRejected {
+            provider, status, ..
+        } => vec![
             ("provider", v(provider.into_pyobject(py)?.into_any())),
             ("status", v(status.into_pyobject(py)?.into_any())),
         ],
@@ -208,7 +348,10 @@ pub(crate) fn error_for_code(
             extra.push((k.extract()?, val.unbind()));
         }
     }
-    let borrowed: Vec<(&str, Py<PyAny>)> = extra.iter().map(|(k, val)| (k.as_str(), val.clone_ref(py))).collect();
+    let borrowed: Vec<(&str, Py<PyAny>)> = extra
+        .iter()
+        .map(|(k, val)| (k.as_str(), val.clone_ref(py)))
+        .collect();
     let err = build(py, code, message, &borrowed)?;
     Ok(err.into_value(py).into_any())
 }

@@ -18,7 +18,9 @@ static RUNTIME: Mutex<Option<(u32, &'static Runtime)>> = Mutex::new(None);
 /// The runtime for the current process, building it on first use (and again after a fork).
 pub(crate) fn runtime() -> PyResult<&'static Runtime> {
     let pid = std::process::id();
-    let mut slot = RUNTIME.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    let mut slot = RUNTIME
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
     if let Some((owner, rt)) = *slot
         && owner == pid
     {
@@ -28,7 +30,9 @@ pub(crate) fn runtime() -> PyResult<&'static Runtime> {
         .enable_all()
         .thread_name("sitebuilder-rt")
         .build()
-        .map_err(|e| PyRuntimeError::new_err(format!("cannot start the sitebuilder runtime: {e}")))?;
+        .map_err(|e| {
+            PyRuntimeError::new_err(format!("cannot start the sitebuilder runtime: {e}"))
+        })?;
     // Leaked so that neither this runtime nor one inherited through fork is ever dropped.
     let rt: &'static Runtime = Box::leak(Box::new(rt));
     *slot = Some((pid, rt));

@@ -116,10 +116,16 @@ def test_worker_runs_generate_site_structure(pg_url: str, queue: str, tmp_path: 
             assert sb.balance(account) == 70
             assert model.requests[0]["auth"] == "Bearer sk-celery"
 
-            # A redelivered message (same task id) replays instead of charging again.
-            again = task.apply_async(args=("generate_site_structure", {"blueprint_id": bp.id}, account), task_id=task_id, queue=queue)
-            replay = again.get(timeout=60)
-            assert replay["replayed"] is True
+            # A redelivered message (same task id) replays instead of charging again. The worker's
+            # log shows the second execution (the result backend keeps the first result per id).
+            task.apply_async(args=("generate_site_structure", {"blueprint_id": bp.id}, account), task_id=task_id, queue=queue)
+            done_line = f"run_ai_task DONE: generate_site_structure task_id={task_id}"
+            deadline = time.monotonic() + 60
+            while log.read_text(errors="replace").count(done_line) < 2:
+                assert time.monotonic() < deadline, log.read_text(errors="replace")
+                time.sleep(0.1)
+            runs = [line for line in log.read_text(errors="replace").splitlines() if done_line in line]
+            assert "credits=50 replayed=False" in runs[0] and "credits=0 replayed=True" in runs[1], runs
             assert sb.balance(account) == 70
             record = sb.task(task_id, account)
             assert record.status == "succeeded" and record.credits == 50

@@ -34,7 +34,7 @@ def test_engine_survives_fork(pg_url: str) -> None:
     assert sb._native.handle_pid() == os.getpid()
 
     def child() -> dict:
-        bp = sb.create_blueprint(1, "Child")
+        bp = sb.create_blueprint(1, "Child", config={"business_brief": "Bakery in Porto"})
         sb.grant(1, 50)
         outcome = sb.generate_structure(1, bp.id)
         return {

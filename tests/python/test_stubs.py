@@ -13,10 +13,21 @@ HERE = Path(__file__).parent
 
 def test_stubtest_passes() -> None:
     run = subprocess.run(
-        [sys.executable, "-m", "mypy.stubtest", "sitebuilder", "--ignore-missing-stub"],
+        [sys.executable, "-m", "mypy.stubtest", "sitebuilder._native", "--mypy-config-file", str(HERE / "mypy.ini")],
         capture_output=True,
         text=True,
         cwd=HERE,
+    )
+    assert run.returncode == 0, run.stdout + run.stderr
+
+
+def test_package_is_strictly_typed() -> None:
+    package = Path(sitebuilder.__file__).parent
+    run = subprocess.run(
+        [sys.executable, "-m", "mypy", "--config-file", str(HERE / "mypy.ini"), "-p", "sitebuilder"],
+        capture_output=True,
+        text=True,
+        cwd=package.parent,
     )
     assert run.returncode == 0, run.stdout + run.stderr
 

@@ -3,6 +3,37 @@ import asyncio
 from collections.abc import Callable
 from typing import Any, final
 
+__all__ = [
+    "AIOutputError",
+    "AIOutputTruncatedError",
+    "AIRefusedError",
+    "Call",
+    "CancelledError",
+    "ConfigurationError",
+    "ConflictError",
+    "DatabaseError",
+    "ERROR_CODES",
+    "FileStorageError",
+    "InsufficientCreditsError",
+    "InvalidAIOutputError",
+    "InvalidInputError",
+    "JSONError",
+    "MigrationChecksumMismatchError",
+    "MigrationRequiredError",
+    "NotFoundError",
+    "ProviderError",
+    "ProviderRejectedError",
+    "ProviderUnavailableError",
+    "QuotaExceededError",
+    "SchemaMismatchError",
+    "SiteBuilder",
+    "SiteBuilderError",
+    "__version__",
+    "_ensure_runtime",
+    "_runtime_pid",
+    "error_for_code",
+]
+
 __version__: str
 ERROR_CODES: list[str]
 

@@ -31,6 +31,8 @@ __all__ = [
     "parse_datetime",
 ]
 
+T = TypeVar("T")
+
 _FRACTION = re.compile(r"\.(\d+)")
 
 
@@ -59,12 +61,18 @@ def _plain(value: Any) -> Any:
     return value
 
 
+_R = TypeVar("_R", bound="_Record")
+
+
 @dataclass
 class _Record:
     """Shared conversion: unknown keys from a newer core are kept in ``extra``, not lost."""
 
     _datetimes: ClassVar[tuple[str, ...]] = ()
     _renames: ClassVar[dict[str, str]] = {}
+
+    extra: dict[str, Any] = field(default_factory=dict, repr=False, kw_only=True)
+    """Keys a newer core sent that this version does not know; kept for ``to_dict()``."""
 
     @classmethod
     def _field_names(cls) -> set[str]:
@@ -75,7 +83,7 @@ class _Record:
         return data
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> Any:
+    def from_dict(cls: type[_R], data: dict[str, Any]) -> _R:
         """Builds the record from the JSON shape the core serialises."""
         data = cls._convert(dict(data))
         names = cls._field_names()
@@ -120,7 +128,6 @@ class SiteBuilderOption(_Record):
     order: int
     created_at: datetime | None
     updated_at: datetime | None
-    extra: dict[str, Any] = field(default_factory=dict, repr=False)
 
 
 @dataclass
@@ -143,7 +150,6 @@ class SiteBlueprint(_Record):
     deployed_version: int | None
     created_at: datetime | None
     updated_at: datetime | None
-    extra: dict[str, Any] = field(default_factory=dict, repr=False)
 
     @property
     def config_json(self) -> dict[str, Any]:
@@ -170,7 +176,6 @@ class PageBlueprint(_Record):
     order: int
     created_at: datetime | None
     updated_at: datetime | None
-    extra: dict[str, Any] = field(default_factory=dict, repr=False)
 
     @property
     def blocks_json(self) -> list[dict[str, Any]]:
@@ -178,7 +183,6 @@ class PageBlueprint(_Record):
         return self.blocks
 
 
-T = TypeVar("T")
 
 
 @dataclass
@@ -203,7 +207,6 @@ class Progress(_Record):
     message: str
     current: int | None = None
     total: int | None = None
-    extra: dict[str, Any] = field(default_factory=dict, repr=False)
 
 
 @dataclass
@@ -221,7 +224,6 @@ class RunOutcome(_Record):
     cost_usd: float
     credits_charged: int
     replayed: bool
-    extra: dict[str, Any] = field(default_factory=dict, repr=False)
 
 
 @dataclass
@@ -255,7 +257,6 @@ class TaskRecord(_Record):
     started_at: datetime | None
     finished_at: datetime | None
     updated_at: datetime | None
-    extra: dict[str, Any] = field(default_factory=dict, repr=False)
 
 
 @dataclass
@@ -273,7 +274,6 @@ class CreditTransaction(_Record):
     metadata: Any
     reference: str | None
     created_at: datetime | None
-    extra: dict[str, Any] = field(default_factory=dict, repr=False)
 
 
 @dataclass
@@ -283,7 +283,6 @@ class MigrationReport(_Record):
     applied: list[str]
     adopted: list[str]
     already_applied: list[str]
-    extra: dict[str, Any] = field(default_factory=dict, repr=False)
 
 
 @dataclass
@@ -298,7 +297,6 @@ class MigrationState(_Record):
     applied_at: datetime | None
     adopted: bool
     checksum_mismatch: dict[str, str] | None
-    extra: dict[str, Any] = field(default_factory=dict, repr=False)
 
     @property
     def label(self) -> str:
@@ -314,7 +312,6 @@ class DoctorCheck(_Record):
     ok: bool
     detail: str
     fix: str | None = None
-    extra: dict[str, Any] = field(default_factory=dict, repr=False)
 
 
 @dataclass
@@ -323,7 +320,6 @@ class DoctorReport(_Record):
 
     ok: bool
     checks: list[DoctorCheck]
-    extra: dict[str, Any] = field(default_factory=dict, repr=False)
 
     @classmethod
     def _convert(cls, data: dict[str, Any]) -> dict[str, Any]:

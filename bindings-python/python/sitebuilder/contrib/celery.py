@@ -90,7 +90,7 @@ def _progress_meta(progress: Progress, function_name: str) -> dict[str, Any]:
 def run_ai_task(self: Any, function_name: str, payload: dict[str, Any], account_id: int | None = None) -> dict[str, Any]:
     """Runs an AI function for an account; the result is the run outcome as a dict."""
     if account_id is None:
-        from ...errors import InvalidInputError
+        from ..errors import InvalidInputError
 
         raise InvalidInputError("run_ai_task needs account_id: every run is charged to an account")
     task_id = self.request.id or str(uuid.uuid4())
@@ -117,7 +117,7 @@ class Dispatched:
 
     task_id: str
     queued: bool
-    async_result: AsyncResult | None = None  # type: ignore[type-arg]
+    async_result: AsyncResult | None = None
     outcome: RunOutcome | None = None
 
 

@@ -10,7 +10,7 @@ from django.http import HttpRequest
 from . import models
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class ReadOnlyAdmin(admin.ModelAdmin):
     """Lists and shows rows; adding, changing and deleting belong to the engine's API."""
 
     def has_add_permission(self, request: HttpRequest) -> bool:

@@ -128,7 +128,8 @@ def _resolver() -> Callable[[Any], Any]:
         resolver: Callable[[Any], Any] = import_string(configured)
         return resolver
     if callable(configured):
-        return configured
+        resolver_fn: Callable[[Any], Any] = configured
+        return resolver_fn
     raise ImproperlyConfigured("SITEBUILDER['ACCOUNT_RESOLVER'] must be a callable or a dotted path")
 
 

@@ -18,7 +18,6 @@ from typing import Any, TypeVar
 
 from django.conf import settings
 from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
-from django.utils.decorators import method_decorator
 from django.utils.text import get_valid_filename
 from django.views import View
 
@@ -47,7 +46,7 @@ def api(view: F) -> F:
         scope = resolve_scope(user)
         if scope is None:
             return error_response("no_account", "this user has no account; ask an administrator to add you to one", status=403)
-        request.sitebuilder_scope = scope  # type: ignore[attr-defined]
+        request.sitebuilder_scope = scope
         try:
             return view(self, request, *args, **kwargs)
         except SiteBuilderError as err:
@@ -83,7 +82,7 @@ def _int(value: Any, name: str) -> int | None:
 
 def _scope(request: HttpRequest, body: dict[str, Any] | None = None) -> AccountScope:
     """The resolver's scope; site and sector may come from the request when the resolver has none."""
-    base: AccountScope = request.sitebuilder_scope  # type: ignore[attr-defined]
+    base: AccountScope = request.sitebuilder_scope
     body = body or {}
     site = base.site_id if base.site_id is not None else _int(body.get("site_id", request.GET.get("site_id")), "site_id")
     sector = (
@@ -141,7 +140,7 @@ def _queue_or_run(request: HttpRequest, function_name: str, payload: dict[str, A
 class BlueprintListView(View):
     """``GET`` lists the account's blueprints; ``POST`` creates one."""
 
-    @method_decorator(api)
+    @api
     def get(self, request: HttpRequest) -> HttpResponse:
         scope = _scope(request)
         page = get_sitebuilder().list_blueprints(
@@ -155,7 +154,7 @@ class BlueprintListView(View):
         results = [blueprint_json(b) for b in page.items]
         return JsonResponse({"count": len(results), "next_after_id": page.next_after_id, "results": results})
 
-    @method_decorator(api)
+    @api
     def post(self, request: HttpRequest) -> HttpResponse:
         body = _body(request)
         scope = _scope(request, body)
@@ -177,13 +176,13 @@ class BlueprintListView(View):
 class BlueprintDetailView(View):
     """``GET``, ``PUT``/``PATCH`` and ``DELETE`` one blueprint of the account."""
 
-    @method_decorator(api)
+    @api
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         scope = _scope(request)
         bp = get_sitebuilder().get_blueprint(scope.account_id, pk, site_id=scope.site_id, sector_id=scope.sector_id)
         return JsonResponse(blueprint_json(bp))
 
-    @method_decorator(api)
+    @api
     def patch(self, request: HttpRequest, pk: int) -> HttpResponse:
         body = _body(request)
         scope = _scope(request, body)
@@ -194,7 +193,7 @@ class BlueprintDetailView(View):
 
     put = patch
 
-    @method_decorator(api)
+    @api
     def delete(self, request: HttpRequest, pk: int) -> HttpResponse:
         scope = _scope(request)
         get_sitebuilder().delete_blueprint(scope.account_id, pk, site_id=scope.site_id, sector_id=scope.sector_id)
@@ -204,7 +203,7 @@ class BlueprintDetailView(View):
 class BlueprintGenerateStructureView(View):
     """``POST blueprints/<id>/generate_structure/``: the seed's action (50 credits)."""
 
-    @method_decorator(api)
+    @api
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         scope = _scope(request)
         sb = get_sitebuilder()
@@ -221,7 +220,7 @@ class BlueprintGenerateStructureView(View):
 class PageListView(View):
     """``GET ?site_blueprint=<id>`` lists a blueprint's pages; ``POST`` adds one."""
 
-    @method_decorator(api)
+    @api
     def get(self, request: HttpRequest) -> HttpResponse:
         scope = _scope(request)
         blueprint_id = _int(request.GET.get("site_blueprint") or request.GET.get("site_blueprint_id"), "site_blueprint")
@@ -233,7 +232,7 @@ class PageListView(View):
         results = [page_json(p) for p in pages]
         return JsonResponse({"count": len(results), "results": results})
 
-    @method_decorator(api)
+    @api
     def post(self, request: HttpRequest) -> HttpResponse:
         body = _body(request)
         scope = _scope(request, body)
@@ -259,13 +258,13 @@ class PageListView(View):
 class PageDetailView(View):
     """``GET``, ``PUT``/``PATCH`` and ``DELETE`` one page of the account."""
 
-    @method_decorator(api)
+    @api
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         scope = _scope(request)
         page = get_sitebuilder().get_page(scope.account_id, pk, site_id=scope.site_id, sector_id=scope.sector_id)
         return JsonResponse(page_json(page))
 
-    @method_decorator(api)
+    @api
     def patch(self, request: HttpRequest, pk: int) -> HttpResponse:
         body = _body(request)
         scope = _scope(request, body)
@@ -276,7 +275,7 @@ class PageDetailView(View):
 
     put = patch
 
-    @method_decorator(api)
+    @api
     def delete(self, request: HttpRequest, pk: int) -> HttpResponse:
         scope = _scope(request)
         get_sitebuilder().delete_page(scope.account_id, pk, site_id=scope.site_id, sector_id=scope.sector_id)
@@ -286,7 +285,7 @@ class PageDetailView(View):
 class PageGenerateContentView(View):
     """``POST pages/<id>/generate_content/``: the seed's action (20 credits)."""
 
-    @method_decorator(api)
+    @api
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         scope = _scope(request)
         page = get_sitebuilder().get_page(scope.account_id, pk, site_id=scope.site_id, sector_id=scope.sector_id)
@@ -296,7 +295,7 @@ class PageGenerateContentView(View):
 class MetadataView(View):
     """``GET metadata/``: the wizard's four option lists."""
 
-    @method_decorator(api)
+    @api
     def get(self, request: HttpRequest) -> HttpResponse:
         data = get_sitebuilder().metadata()
         return JsonResponse({key: [o.to_dict() for o in values] for key, values in data.items()})
@@ -305,7 +304,7 @@ class MetadataView(View):
 class TaskView(View):
     """``GET tasks/<task_id>/``: progress and result of a queued generation."""
 
-    @method_decorator(api)
+    @api
     def get(self, request: HttpRequest, task_id: str) -> HttpResponse:
         scope = _scope(request)
         return JsonResponse(get_sitebuilder().task(task_id, scope.account_id).to_dict())
@@ -332,7 +331,7 @@ class SiteAssetView(View):
         get_sitebuilder().get_blueprint(scope.account_id, blueprint_id, site_id=scope.site_id, sector_id=scope.sector_id)
         return _asset_root() / str(scope.account_id) / str(blueprint_id)
 
-    @method_decorator(api)
+    @api
     def get(self, request: HttpRequest) -> HttpResponse:
         folder = self._dir(request, request.GET.get("site_blueprint"))
         name = request.GET.get("path")
@@ -345,7 +344,7 @@ class SiteAssetView(View):
             return error_response("not_found", f"asset {name!r} not found for this blueprint", status=404)
         return FileResponse(target.open("rb"), as_attachment=True, filename=safe)
 
-    @method_decorator(api)
+    @api
     def post(self, request: HttpRequest) -> HttpResponse:
         folder = self._dir(request, request.POST.get("site_blueprint"))
         upload = request.FILES.get("file")

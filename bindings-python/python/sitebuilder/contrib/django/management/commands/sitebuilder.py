@@ -6,8 +6,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from ....errors import SiteBuilderError
-from ...django.conf import get_sitebuilder
+from sitebuilder.contrib.django.conf import get_sitebuilder
+from sitebuilder.errors import SiteBuilderError
 
 
 class Command(BaseCommand):
