@@ -1,0 +1,593 @@
+//! A real HTTP server speaking the OpenAI chat completions wire format, scripted per test.
+//!
+//! Each test pushes the steps the server plays, one per chat request (an answer with usage, a raw
+//! status with headers, a delay, a refusal, a truncated answer, a rejected `json_schema`), and
+//! reads back every request it received. The spec helpers validate requests and answers against
+//! the OpenAPI description in `shared/specs/openai-openapi.yaml`.
+//!
+//! Use from any test file: `#[path = "support/openai_server.rs"] mod openai_server;`.
+#![allow(dead_code)]
+
+use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+use serde_json::{Value, json};
+
+/// What the server does with one chat request.
+#[derive(Debug, Clone)]
+pub(crate) enum Step {
+    /// A chat completion whose message content is `content`.
+    Answer {
+        content: String,
+        prompt_tokens: u64,
+        completion_tokens: u64,
+        finish_reason: &'static str,
+        model: Option<String>,
+    },
+    /// A chat completion whose message is a refusal (content null).
+    Refusal(String),
+    /// Any status, body and headers.
+    Raw {
+        status: u16,
+        body: String,
+        headers: Vec<(String, String)>,
+    },
+    /// Waits, then plays the inner step (longer than the client's timeout = a timeout).
+    Delay(Duration, Box<Step>),
+}
+
+impl Step {
+    /// A normal answer (`finish_reason: stop`), 100 prompt and 50 completion tokens.
+    pub(crate) fn answer(content: impl Into<String>) -> Step {
+        Step::answer_with_usage(content, 100, 50)
+    }
+
+    /// A normal answer with the given token usage.
+    pub(crate) fn answer_with_usage(
+        content: impl Into<String>,
+        prompt_tokens: u64,
+        completion_tokens: u64,
+    ) -> Step {
+        Step::Answer {
+            content: content.into(),
+            prompt_tokens,
+            completion_tokens,
+            finish_reason: "stop",
+            model: None,
+        }
+    }
+
+    /// An answer cut at the token limit (`finish_reason: length`).
+    pub(crate) fn truncated(content: impl Into<String>) -> Step {
+        match Step::answer(content) {
+            Step::Answer {
+                content,
+                prompt_tokens,
+                completion_tokens,
+                model,
+                ..
+            } => Step::Answer {
+                content,
+                prompt_tokens,
+                completion_tokens,
+                finish_reason: "length",
+                model,
+            },
+            other => other,
+        }
+    }
+
+    /// A refusal (`message.refusal` set, content null).
+    pub(crate) fn refusal(text: impl Into<String>) -> Step {
+        Step::Refusal(text.into())
+    }
+
+    /// An error status with OpenAI's error body `{"error": {"message", "type", "param", "code"}}`.
+    pub(crate) fn status(status: u16, message: impl Into<String>) -> Step {
+        let body = json!({"error": {
+            "message": message.into(),
+            "type": if status == 429 { "rate_limit_error" } else { "invalid_request_error" },
+            "param": null,
+            "code": null,
+        }});
+        Step::raw(status, body.to_string())
+    }
+
+    /// Any status with a raw body.
+    pub(crate) fn raw(status: u16, body: impl Into<String>) -> Step {
+        Step::Raw {
+            status,
+            body: body.into(),
+            headers: Vec::new(),
+        }
+    }
+
+    /// The 400 OpenAI sends to a model without structured outputs.
+    pub(crate) fn reject_json_schema() -> Step {
+        Step::status(
+            400,
+            "Invalid parameter: 'response_format' of type 'json_schema' is not supported with this model.",
+        )
+    }
+
+    /// Waits `delay`, then plays `step`.
+    pub(crate) fn delay(delay: Duration, step: Step) -> Step {
+        Step::Delay(delay, Box::new(step))
+    }
+
+    /// Adds a response header (raw steps only; e.g. `Retry-After`).
+    pub(crate) fn header(self, name: &str, value: &str) -> Step {
+        match self {
+            Step::Raw {
+                status,
+                body,
+                mut headers,
+            } => {
+                headers.push((name.to_owned(), value.to_owned()));
+                Step::Raw {
+                    status,
+                    body,
+                    headers,
+                }
+            }
+            Step::Delay(d, inner) => Step::Delay(d, Box::new(inner.header(name, value))),
+            other => panic!("headers can only be added to raw steps, not {other:?}"),
+        }
+    }
+
+    /// Sets the model named in the answer (default: the requested model).
+    pub(crate) fn model(self, name: &str) -> Step {
+        match self {
+            Step::Answer {
+                content,
+                prompt_tokens,
+                completion_tokens,
+                finish_reason,
+                ..
+            } => Step::Answer {
+                content,
+                prompt_tokens,
+                completion_tokens,
+                finish_reason,
+                model: Some(name.to_owned()),
+            },
+            other => other,
+        }
+    }
+}
+
+/// A request as the server received it.
+#[derive(Debug, Clone)]
+pub(crate) struct RecordedRequest {
+    pub(crate) method: String,
+    pub(crate) path: String,
+    /// Header names lowercased.
+    pub(crate) headers: BTreeMap<String, String>,
+    /// The JSON body (`Null` when empty or not JSON; see `raw_body`).
+    pub(crate) body: Value,
+    pub(crate) raw_body: String,
+}
+
+/// A response the server sent (after any delay).
+#[derive(Debug, Clone)]
+pub(crate) struct RecordedResponse {
+    pub(crate) path: String,
+    pub(crate) status: u16,
+    pub(crate) body: String,
+}
+
+#[derive(Debug, Default)]
+struct Script {
+    steps: VecDeque<Step>,
+    /// Played when the queue is empty.
+    default: Option<Step>,
+    models: Vec<String>,
+    models_status: Option<u16>,
+    requests: Vec<RecordedRequest>,
+    responses: Vec<RecordedResponse>,
+    counter: u64,
+}
+
+type Shared = Arc<Mutex<Script>>;
+
+/// The server; it runs until the test's runtime stops.
+#[derive(Debug, Clone)]
+pub(crate) struct OpenAiServer {
+    addr: SocketAddr,
+    script: Shared,
+}
+
+impl OpenAiServer {
+    /// Starts a server on 127.0.0.1 on a free port.
+    pub(crate) async fn start() -> OpenAiServer {
+        let script: Shared = Arc::new(Mutex::new(Script {
+            models: vec!["gpt-4o-mini".into(), "gpt-4o".into()],
+            ..Script::default()
+        }));
+        let app = Router::new().fallback(handle).with_state(script.clone());
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind 127.0.0.1:0");
+        let addr = listener.local_addr().expect("local address");
+        tokio::spawn(async move {
+            axum::serve(listener, app).await.expect("test server");
+        });
+        OpenAiServer { addr, script }
+    }
+
+    /// The API root to configure the provider with (`http://127.0.0.1:PORT/v1`).
+    pub(crate) fn base_url(&self) -> String {
+        format!("http://{}/v1", self.addr)
+    }
+
+    /// Queues a step for the next chat request.
+    pub(crate) fn push(&self, step: Step) -> &Self {
+        self.lock().steps.push_back(step);
+        self
+    }
+
+    /// Queues `step` `times` times.
+    pub(crate) fn push_times(&self, times: usize, step: Step) -> &Self {
+        for _ in 0..times {
+            self.push(step.clone());
+        }
+        self
+    }
+
+    /// The step played when the queue is empty (default: a 500 saying the script ran out).
+    pub(crate) fn set_default(&self, step: Step) -> &Self {
+        self.lock().default = Some(step);
+        self
+    }
+
+    /// Models listed by `GET /v1/models`.
+    pub(crate) fn set_models(&self, models: &[&str]) -> &Self {
+        self.lock().models = models.iter().map(|m| (*m).to_owned()).collect();
+        self
+    }
+
+    /// Makes `GET /v1/models` answer this status instead of the list (e.g. 404).
+    pub(crate) fn set_models_status(&self, status: u16) -> &Self {
+        self.lock().models_status = Some(status);
+        self
+    }
+
+    /// Every request received, in order.
+    pub(crate) fn requests(&self) -> Vec<RecordedRequest> {
+        self.lock().requests.clone()
+    }
+
+    /// The chat completion requests received, in order.
+    pub(crate) fn chat_requests(&self) -> Vec<RecordedRequest> {
+        self.requests()
+            .into_iter()
+            .filter(|r| r.path.ends_with("/chat/completions"))
+            .collect()
+    }
+
+    /// Every response sent, in order (delayed responses whose client left are not sent).
+    pub(crate) fn responses(&self) -> Vec<RecordedResponse> {
+        self.lock().responses.clone()
+    }
+
+    /// Steps not yet played.
+    pub(crate) fn pending(&self) -> usize {
+        self.lock().steps.len()
+    }
+
+    /// Panics unless every chat request validates against `CreateChatCompletionRequest` and every
+    /// successful chat answer against `CreateChatCompletionResponse`.
+    pub(crate) fn assert_wire_valid(&self) {
+        for request in self.chat_requests() {
+            if let Err(errors) = validate("CreateChatCompletionRequest", &request.body) {
+                panic!(
+                    "request does not match CreateChatCompletionRequest: {errors:#?}\n{}",
+                    request.raw_body
+                );
+            }
+        }
+        for response in self.responses() {
+            if response.path.ends_with("/chat/completions") && response.status == 200 {
+                let body: Value = serde_json::from_str(&response.body).expect("answer is JSON");
+                if let Err(errors) = validate("CreateChatCompletionResponse", &body) {
+                    panic!(
+                        "answer does not match CreateChatCompletionResponse: {errors:#?}\n{}",
+                        response.body
+                    );
+                }
+            }
+        }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Script> {
+        self.script.lock().expect("script lock")
+    }
+}
+
+async fn handle(
+    State(script): State<Shared>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let raw_body = String::from_utf8_lossy(&body).into_owned();
+    let path = uri.path().to_owned();
+    let recorded = RecordedRequest {
+        method: method.to_string(),
+        path: path.clone(),
+        headers: headers
+            .iter()
+            .map(|(k, v)| {
+                (
+                    k.as_str().to_ascii_lowercase(),
+                    String::from_utf8_lossy(v.as_bytes()).into_owned(),
+                )
+            })
+            .collect(),
+        body: serde_json::from_str(&raw_body).unwrap_or(Value::Null),
+        raw_body,
+    };
+    let requested_model = recorded
+        .body
+        .get("model")
+        .and_then(Value::as_str)
+        .unwrap_or("gpt-4o-mini")
+        .to_owned();
+    let (step, counter) = {
+        let mut s = script.lock().expect("script lock");
+        s.requests.push(recorded);
+        s.counter += 1;
+        let step = match (method.as_str(), path.as_str()) {
+            ("GET", "/v1/models") => match s.models_status {
+                Some(status) => Step::status(status, "no model list here"),
+                None => Step::raw(
+                    200,
+                    json!({"object": "list", "data": s.models.iter().map(|id| json!({
+                        "id": id, "object": "model", "created": 1_700_000_000, "owned_by": "test"
+                    })).collect::<Vec<_>>()})
+                    .to_string(),
+                ),
+            },
+            ("POST", "/v1/chat/completions") => s
+                .steps
+                .pop_front()
+                .or_else(|| s.default.clone())
+                .unwrap_or_else(|| Step::status(500, "test server: no scripted step left")),
+            _ => Step::status(404, format!("test server: no route {method} {path}")),
+        };
+        (step, s.counter)
+    };
+    let (status, body, extra) = play(step, &requested_model, counter).await;
+    script
+        .lock()
+        .expect("script lock")
+        .responses
+        .push(RecordedResponse {
+            path,
+            status,
+            body: body.clone(),
+        });
+    let mut response = (
+        StatusCode::from_u16(status).expect("valid status"),
+        [("content-type", "application/json")],
+        body,
+    )
+        .into_response();
+    for (name, value) in extra {
+        response.headers_mut().insert(
+            HeaderName::from_bytes(name.as_bytes()).expect("header name"),
+            HeaderValue::from_str(&value).expect("header value"),
+        );
+    }
+    response
+}
+
+/// Plays a step: status, body and extra headers.
+async fn play(
+    step: Step,
+    requested_model: &str,
+    counter: u64,
+) -> (u16, String, Vec<(String, String)>) {
+    let mut step = step;
+    while let Step::Delay(delay, inner) = step {
+        tokio::time::sleep(delay).await;
+        step = *inner;
+    }
+    match step {
+        Step::Answer {
+            content,
+            prompt_tokens,
+            completion_tokens,
+            finish_reason,
+            model,
+        } => {
+            let model = model.unwrap_or_else(|| requested_model.to_owned());
+            let message = json!({"role": "assistant", "content": content, "refusal": null, "annotations": []});
+            let body = completion_body(
+                counter,
+                &model,
+                message,
+                finish_reason,
+                prompt_tokens,
+                completion_tokens,
+            );
+            (200, body.to_string(), Vec::new())
+        }
+        Step::Refusal(text) => {
+            let message = json!({"role": "assistant", "content": null, "refusal": text});
+            let body = completion_body(counter, requested_model, message, "stop", 40, 12);
+            (200, body.to_string(), Vec::new())
+        }
+        Step::Raw {
+            status,
+            body,
+            headers,
+        } => (status, body, headers),
+        Step::Delay(..) => unreachable!("delays are unwrapped above"),
+    }
+}
+
+fn completion_body(
+    counter: u64,
+    model: &str,
+    message: Value,
+    finish_reason: &str,
+    prompt_tokens: u64,
+    completion_tokens: u64,
+) -> Value {
+    let created = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    json!({
+        "id": format!("chatcmpl-test{counter}"),
+        "object": "chat.completion",
+        "created": created,
+        "model": model,
+        "choices": [{"index": 0, "message": message, "logprobs": null, "finish_reason": finish_reason}],
+        "usage": {
+            "prompt_tokens": prompt_tokens,
+            "completion_tokens": completion_tokens,
+            "total_tokens": prompt_tokens + completion_tokens,
+            "prompt_tokens_details": {"cached_tokens": 0, "audio_tokens": 0},
+            "completion_tokens_details": {"reasoning_tokens": 0, "audio_tokens": 0, "accepted_prediction_tokens": 0, "rejected_prediction_tokens": 0}
+        },
+        "service_tier": "default",
+        "system_fingerprint": "fp_sitebuilder_test"
+    })
+}
+
+// ---- the OpenAPI description ------------------------------------------------------------------
+
+const SPEC_URI: &str = "https://spec.sitebuilder.test/openai-openapi.json";
+
+/// Path of the OpenAPI description: `SITEBUILDER_OPENAI_SPEC`, else `shared/specs/` beside the
+/// workspace.
+pub(crate) fn spec_path() -> std::path::PathBuf {
+    std::env::var_os("SITEBUILDER_OPENAI_SPEC").map_or_else(
+        || {
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("../../shared/specs/openai-openapi.yaml")
+        },
+        Into::into,
+    )
+}
+
+fn registry() -> &'static jsonschema::Registry<'static> {
+    static REGISTRY: OnceLock<jsonschema::Registry<'static>> = OnceLock::new();
+    REGISTRY.get_or_init(|| {
+        let path = spec_path();
+        let text = std::fs::read_to_string(&path).unwrap_or_else(|e| {
+            panic!(
+                "cannot read the OpenAI spec at {} ({e}); set SITEBUILDER_OPENAI_SPEC",
+                path.display()
+            )
+        });
+        // The spec holds integers beyond i64 (the bounds of `seed`) that neither YAML's nor
+        // JSON's value type takes as integers: read them as floats.
+        let text = widen_huge_integers(&text);
+        let yaml: serde_norway::Value = serde_norway::from_str(&text).expect("the spec is YAML");
+        let spec = yaml_to_json(yaml);
+        jsonschema::Registry::new()
+            .draft(jsonschema::Draft::Draft202012)
+            .add(SPEC_URI, spec)
+            .expect("register the spec")
+            .prepare()
+            .expect("prepare the registry")
+    })
+}
+
+/// `key: 12345678901234567890` (19+ digits) → `key: 12345678901234567890.0`.
+fn widen_huge_integers(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 64);
+    for line in text.split_inclusive('\n') {
+        let body = line.trim_end();
+        let number = body
+            .rsplit_once(": ")
+            .map(|(_, v)| v.trim_start_matches('-'));
+        if number.is_some_and(|n| n.len() >= 19 && n.bytes().all(|b| b.is_ascii_digit())) {
+            out.push_str(body);
+            out.push_str(".0");
+            out.push_str(&line[body.len()..]);
+        } else {
+            out.push_str(line);
+        }
+    }
+    out
+}
+
+fn yaml_to_json(yaml: serde_norway::Value) -> Value {
+    use serde_norway::Value as Yaml;
+    match yaml {
+        Yaml::Null => Value::Null,
+        Yaml::Bool(b) => Value::Bool(b),
+        Yaml::Number(n) => n
+            .as_i64()
+            .map(Value::from)
+            .or_else(|| n.as_u64().map(Value::from))
+            .or_else(|| {
+                n.as_f64()
+                    .and_then(serde_json::Number::from_f64)
+                    .map(Value::Number)
+            })
+            .unwrap_or(Value::Null),
+        Yaml::String(s) => Value::String(s),
+        Yaml::Sequence(items) => Value::Array(items.into_iter().map(yaml_to_json).collect()),
+        Yaml::Mapping(map) => Value::Object(
+            map.into_iter()
+                .map(|(k, v)| {
+                    let key = match k {
+                        Yaml::String(s) => s,
+                        other => serde_norway::to_string(&other)
+                            .map(|s| s.trim().to_owned())
+                            .unwrap_or_default(),
+                    };
+                    (key, yaml_to_json(v))
+                })
+                .collect(),
+        ),
+        Yaml::Tagged(tagged) => yaml_to_json(tagged.value),
+    }
+}
+
+/// Validates `value` against `#/components/schemas/<schema>` of the spec; the error list says
+/// where and why.
+pub(crate) fn validate(schema: &str, value: &Value) -> Result<(), Vec<String>> {
+    static VALIDATORS: OnceLock<Mutex<HashMap<String, Arc<jsonschema::Validator>>>> =
+        OnceLock::new();
+    let validators = VALIDATORS.get_or_init(Mutex::default);
+    let validator = {
+        let mut cache = validators
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        cache
+            .entry(schema.to_owned())
+            .or_insert_with(|| {
+                let root = json!({"$ref": format!("{SPEC_URI}#/components/schemas/{schema}")});
+                Arc::new(
+                    jsonschema::options()
+                        .with_draft(jsonschema::Draft::Draft202012)
+                        .with_registry(registry())
+                        .build(&root)
+                        .unwrap_or_else(|e| panic!("build a validator for {schema}: {e}")),
+                )
+            })
+            .clone()
+    };
+    let errors: Vec<String> = validator
+        .iter_errors(value)
+        .map(|e| format!("{} at {}", e, e.instance_path()))
+        .collect();
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(errors)
+    }
+}
