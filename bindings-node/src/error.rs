@@ -83,38 +83,6 @@ pub(crate) fn invalid(message: impl std::fmt::Display) -> napi::Error {
     to_napi(Error::invalid(message))
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn tag_of(reason: &str) -> Value {
-        let start = reason.rfind(TAG).expect("tag present");
-        let json = &reason[start + TAG.len()..reason.len() - 1];
-        serde_json::from_str(json).expect("tag is JSON")
-    }
-
-    #[test]
-    fn insufficient_credits_carries_both_amounts() {
-        let r = reason(&Error::InsufficientCredits {
-            required: 50,
-            available: 7,
-        });
-        assert!(r.starts_with("insufficient credits: 50 required, 7 available"));
-        let tag = tag_of(&r);
-        assert_eq!(tag["code"], "insufficient_credits");
-        assert_eq!(tag["required"], 50);
-        assert_eq!(tag["available"], 7);
-    }
-
-    #[test]
-    fn causes_are_chained_into_the_message() {
-        let source = serde_json::from_str::<Value>("{").expect_err("invalid JSON");
-        let r = reason(&Error::json("payload")(source));
-        assert!(r.contains("JSON error in payload"), "{r}");
-        assert_eq!(tag_of(&r)["code"], "json");
-    }
-}
-
 /// A representative core error for `code`, so the JavaScript tests can check the translation of
 /// every code, including those no API call can provoke on a healthy machine.
 pub(crate) fn sample(code: &str) -> Option<Error> {
@@ -171,4 +139,36 @@ pub(crate) fn sample(code: &str) -> Option<Error> {
         },
         _ => return None,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tag_of(reason: &str) -> Value {
+        let start = reason.rfind(TAG).expect("tag present");
+        let json = &reason[start + TAG.len()..reason.len() - 1];
+        serde_json::from_str(json).expect("tag is JSON")
+    }
+
+    #[test]
+    fn insufficient_credits_carries_both_amounts() {
+        let r = reason(&Error::InsufficientCredits {
+            required: 50,
+            available: 7,
+        });
+        assert!(r.starts_with("insufficient credits: 50 required, 7 available"));
+        let tag = tag_of(&r);
+        assert_eq!(tag["code"], "insufficient_credits");
+        assert_eq!(tag["required"], 50);
+        assert_eq!(tag["available"], 7);
+    }
+
+    #[test]
+    fn causes_are_chained_into_the_message() {
+        let source = serde_json::from_str::<Value>("{").expect_err("invalid JSON");
+        let r = reason(&Error::json("payload")(source));
+        assert!(r.contains("JSON error in payload"), "{r}");
+        assert_eq!(tag_of(&r)["code"], "json");
+    }
 }
