@@ -321,12 +321,12 @@ pub fn validate_page_content(
 /// The answer object; a single wrapper key (`{"structure": {...}}`) around it is looked through.
 fn unwrap_root<'a>(value: &'a Value, marker: &str) -> Option<&'a Map<String, Value>> {
     let obj = value.as_object()?;
-    if !obj.contains_key(marker) && obj.len() == 1 {
-        if let Some(inner) = obj.values().next().and_then(Value::as_object) {
-            if inner.contains_key(marker) {
-                return Some(inner);
-            }
-        }
+    if !obj.contains_key(marker)
+        && obj.len() == 1
+        && let Some(inner) = obj.values().next().and_then(Value::as_object)
+        && inner.contains_key(marker)
+    {
+        return Some(inner);
     }
     Some(obj)
 }

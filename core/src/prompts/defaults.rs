@@ -1,7 +1,218 @@
-//! PLACEHOLDER written by the lead so the crate compiles; the prompts engineer replaces this file.
-/// System prompt.
-pub const SYSTEM_PROMPT: &str = "Answer with JSON only.";
-/// Structure template.
-pub const SITE_STRUCTURE_GENERATION: &str = "{{business_brief}}";
-/// Page template.
-pub const SITE_PAGE_GENERATION: &str = "{{page_title}}";
+//! The default prompt templates of the two built-in site functions.
+//!
+//! They brief the model the way a senior information architect and copywriter would brief a
+//! colleague: who the business is, who it serves, what the site must achieve, in which voice, what
+//! the building blocks are, and the exact answer shape. Placeholders are `{{name}}`; every template
+//! uses each of its placeholders and no others (tested below), so an account override can be
+//! checked against the same list.
+
+/// The system message of every site function: JSON only.
+pub const SYSTEM_PROMPT: &str = "You are the planning and copywriting engine of a website builder. \
+Follow the brief exactly. Answer with a single valid JSON object and nothing else: no prose, no \
+markdown code fences, no comments.";
+
+/// Placeholders of [`SITE_STRUCTURE_GENERATION`].
+pub const SITE_STRUCTURE_PLACEHOLDERS: &[&str] = &[
+    "blueprint_name",
+    "business_brief",
+    "objectives",
+    "business_type",
+    "audience",
+    "brand_personality",
+    "hero_imagery",
+    "hosting_type",
+    "layouts",
+    "page_types",
+    "block_catalogue",
+    "locked_pages",
+    "existing_structure",
+];
+
+/// Placeholders of [`SITE_PAGE_GENERATION`].
+pub const SITE_PAGE_PLACEHOLDERS: &[&str] = &[
+    "site_name",
+    "site_tagline",
+    "tone",
+    "layout",
+    "business_brief",
+    "audience",
+    "brand_personality",
+    "page_title",
+    "page_slug",
+    "page_type",
+    "page_objective",
+    "primary_cta",
+    "page_blocks",
+    "block_catalogue",
+];
+
+/// Default template of `site_structure_generation`: plan the site map with a first draft of
+/// every page's blocks.
+pub const SITE_STRUCTURE_GENERATION: &str = r#"You are a senior information architect and conversion copywriter. You plan websites for small and growing businesses that a visitor understands in five seconds and that lead every visitor to one clear next step.
+
+Plan the website "{{blueprint_name}}".
+
+## The business
+{{business_brief}}
+
+Business type: {{business_type}}
+Hosting: {{hosting_type}}
+
+## Who the site is for
+{{audience}}
+Write for these people: their questions, their words, what makes them act.
+
+## What the site must achieve
+{{objectives}}
+
+## Voice
+Brand personality: {{brand_personality}}
+Every line carries this voice: tagline, headings, buttons, page objectives. Describe the voice in one line in site.tone.
+
+## Hero imagery
+{{hero_imagery}}
+The home hero follows this direction: its heading and subheading suit the picture, its data.image describes what the picture shows (alt, and prompt for the photographer or image model), and the hero block's "variant" names the treatment in a word or two (for example photo-team, product-in-use, screenshot, illustration, full-bleed-photo, customer-story).
+
+## What to produce
+1. The pages this business needs, usually 4 to 8. Choose them from how its customers decide: a restaurant needs its menu and reservations; a clinic its services, doctors and appointments; a SaaS product its features, integrations and pricing; a shop its products and collections; a trade its services and a quote request. Every objective that needs a page gets one (booking gets a page with a booking form, hiring gets careers).
+2. Each page: slug, title, type (one of: {{page_types}}), objective (one sentence: what the page must achieve for the business), primary_cta (the label of its main button), seo (meta_title at most 60 characters, meta_description at most 155) and blocks.
+3. Blocks: 3 to 7 per page in reading order, each with finished copy written from the brief. The home page starts with a hero; contact and booking pages include a form; a services page lists the services with a services block. Never lorem ipsum, never "Heading goes here".
+4. Site settings: name (the business's name), tagline, tone, layout (one of: {{layouts}}, matching the business), primary_navigation (slugs of the 4 to 7 main pages, "home" first), secondary_navigation (slugs for the footer) and hero_message (the home hero's heading).
+
+## Block catalogue
+Use only these block types, with exactly these data fields:
+{{block_catalogue}}
+
+## Rules
+- Exactly one page has type "home", and its slug is "home".
+- Slugs are lowercase words joined by "-", unique across the site.
+- Navigation lists slugs of pages in this answer; never URLs or labels.
+- Links between pages (cta.href, items' href) are "/" followed by a slug of this site.
+- Use only facts the brief gives. Never invent prices, addresses, phone numbers, opening hours, figures, awards, client names or testimonials. Where a block needs one the brief does not give, write a short bracketed note for the owner, such as "[Add your opening hours]".
+- Locked pages: {{locked_pages}}. Return each locked page exactly as it is in the existing structure (same slug, title, type and blocks) and keep it in the navigation.
+- Existing structure (improve on it and keep what works; "none" means this is the first plan):
+{{existing_structure}}
+
+## Answer
+One JSON object in exactly this shape, and nothing else:
+{ "site": { "name": "...", "tagline": "...", "tone": "...", "layout": "default", "primary_navigation": ["home", "..."], "secondary_navigation": ["..."], "hero_message": "..." },
+  "pages": [ { "slug": "home", "title": "Home", "type": "home", "objective": "...", "primary_cta": "...",
+      "seo": { "meta_title": "...", "meta_description": "..." },
+      "blocks": [ { "type": "hero", "variant": "...", "data": { "heading": "...", "subheading": "...", "cta": { "label": "...", "href": "/contact" } } } ] } ] }
+"#;
+
+/// Default template of `site_page_generation`: write the final copy of one page.
+pub const SITE_PAGE_GENERATION: &str = r#"You are a senior conversion copywriter. Write the final copy of one page of {{site_name}} ({{site_tagline}}).
+
+## The business
+{{business_brief}}
+
+Audience: {{audience}}
+Brand personality: {{brand_personality}}
+Tone of voice: {{tone}}
+Site layout: {{layout}}
+
+## The page
+Title: {{page_title}}
+Slug: {{page_slug}}
+Type: {{page_type}}
+Objective: {{page_objective}}
+Primary call to action: {{primary_cta}}
+
+Current blocks (JSON):
+{{page_blocks}}
+
+## What to produce
+- Rewrite every block with finished copy that serves the objective and moves the reader toward the primary call to action. Keep the order and the types of the blocks, and keep each block's "id" and "variant".
+- A block with "locked": true is returned exactly as it is, unchanged.
+- If the page has no blocks yet, choose 3 to 7 from the catalogue in reading order; a home page starts with a hero, a contact or booking page has a form.
+- Headings are short and specific (under 10 words). Body text is plain, concrete sentences in the tone of voice; no filler, no lorem ipsum. Buttons start with a verb.
+- seo.meta_title is at most 60 characters and names the business; seo.meta_description is at most 155 characters and tells a searcher why to click.
+
+## Block catalogue
+{{block_catalogue}}
+
+## Rules
+- Use only facts the brief gives. Never invent prices, addresses, phone numbers, opening hours, figures, awards, client names or testimonials. Where a block needs one, write a short bracketed note for the owner, such as "[Add a customer quote]".
+- Links to other pages of the site are "/" followed by the page's slug.
+
+## Answer
+One JSON object in exactly this shape, and nothing else:
+{ "blocks": [ { "type": "...", "data": { "heading": "..." } } ],
+  "seo": { "meta_title": "...", "meta_description": "..." } }
+"#;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every `{{name}}` of `template`, with repeats, and whether any brace pair is not one.
+    fn scan(template: &str) -> (Vec<String>, usize) {
+        let mut names = Vec::new();
+        let mut rest = template;
+        while let Some(start) = rest.find("{{") {
+            let after = &rest[start + 2..];
+            let end = after.find("}}").expect("every {{ is closed");
+            names.push(after[..end].to_string());
+            rest = &after[end + 2..];
+        }
+        (names, template.matches("}}").count())
+    }
+
+    fn check(template: &str, expected: &[&str]) {
+        let (names, closers) = scan(template);
+        assert_eq!(closers, names.len(), "a stray }} outside a placeholder");
+        for name in &names {
+            assert!(
+                expected.contains(&name.as_str()),
+                "unexpected placeholder {{{{{name}}}}}"
+            );
+        }
+        for name in expected {
+            assert!(
+                names.iter().any(|n| n == name),
+                "placeholder {{{{{name}}}}} is never used"
+            );
+        }
+    }
+
+    #[test]
+    fn structure_template_uses_exactly_its_placeholders() {
+        check(SITE_STRUCTURE_GENERATION, SITE_STRUCTURE_PLACEHOLDERS);
+        assert_eq!(SITE_STRUCTURE_PLACEHOLDERS.len(), 13);
+    }
+
+    #[test]
+    fn page_template_uses_exactly_its_placeholders() {
+        check(SITE_PAGE_GENERATION, SITE_PAGE_PLACEHOLDERS);
+        assert_eq!(SITE_PAGE_PLACEHOLDERS.len(), 14);
+    }
+
+    #[test]
+    fn the_checker_catches_extra_missing_and_stray_braces() {
+        let caught = |t: &str, e: &[&str]| std::panic::catch_unwind(|| check(t, e)).is_err();
+        assert!(caught("{{a}} {{b}}", &["a"]));
+        assert!(caught("{{a}}", &["a", "b"]));
+        assert!(caught("{{a}} {\"x\": {\"y\": 1}}", &["a"]));
+        assert!(!caught("{{a}} { \"x\": { \"y\": 1 } }", &["a"]));
+    }
+
+    #[test]
+    fn system_prompt_asks_for_json_only() {
+        assert!(SYSTEM_PROMPT.contains("JSON"));
+        assert!(SYSTEM_PROMPT.len() < 400);
+    }
+
+    #[test]
+    fn templates_state_the_rules_that_validation_enforces() {
+        for rule in [
+            "Exactly one page has type \"home\"",
+            "Navigation lists slugs",
+            "Never invent prices",
+            "Locked pages",
+        ] {
+            assert!(SITE_STRUCTURE_GENERATION.contains(rule), "{rule}");
+        }
+        assert!(SITE_PAGE_GENERATION.contains("\"locked\": true"));
+    }
+}

@@ -180,10 +180,10 @@ fn nullable(mut schema: Value) -> Value {
                 types.push(json!("null"));
             }
             schema["type"] = Value::Array(types);
-            if let Some(Value::Array(values)) = schema.get_mut("enum") {
-                if !values.contains(&Value::Null) {
-                    values.push(Value::Null);
-                }
+            if let Some(Value::Array(values)) = schema.get_mut("enum")
+                && !values.contains(&Value::Null)
+            {
+                values.push(Value::Null);
             }
             schema
         }

@@ -383,10 +383,10 @@ impl Checker<'_> {
                 for (k, v) in map.iter_mut() {
                     let sub = format!("{path}.{k}");
                     if k == "href" {
-                        if let Value::String(href) = v {
-                            if let Some(fixed) = self.link(href, &sub, slugs, resolve) {
-                                *href = fixed;
-                            }
+                        if let Value::String(href) = v
+                            && let Some(fixed) = self.link(href, &sub, slugs, resolve)
+                        {
+                            *href = fixed;
                         }
                     } else {
                         self.links(v, &sub, slugs, resolve);

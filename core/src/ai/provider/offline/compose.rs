@@ -113,10 +113,14 @@ impl Composer<'_> {
         };
         let mut data =
             json!({"heading": clip(&heading, 120), "subheading": clip(&subheading, 300)});
-        if let Some(cta) = self.primary(page) {
-            if !has_form(page.topic) {
-                data["cta"] = cta;
-            }
+        // The page the main button leads to needs no button to itself.
+        let is_target =
+            self.links.href(p.voice.cta.1).as_deref() == Some(&format!("/{}", page.slug));
+        if let Some(cta) = self
+            .primary(page)
+            .filter(|_| !has_form(page.topic) && !is_target)
+        {
+            data["cta"] = cta;
         }
         if page.topic == Topic::Home {
             if let Some(second) = self.secondary_link(page) {
@@ -243,7 +247,11 @@ impl Composer<'_> {
             .take(if self.rich { 6 } else { 3 })
             .map(|(title, description, icon)| json!({"title": title, "description": description, "icon": icon}))
             .collect();
-        json!({"heading": heading, "subheading": clip(&p.pitch(), 200), "items": items})
+        let subheading = match page.topic {
+            Topic::About | Topic::Careers => "The principles behind everything we do.".to_string(),
+            _ => format!("What {} can expect from {}.", p.audience, p.name),
+        };
+        json!({"heading": heading, "subheading": subheading, "items": items})
     }
 
     fn services(&self, page: &PageRef<'_>) -> Value {

@@ -244,10 +244,10 @@ pub(super) fn block_types(recipe: &[&'static str], allowed: &[&'static str]) -> 
         let pick = std::iter::once(wanted)
             .chain(fallbacks(wanted))
             .find(|t| allowed.contains(t));
-        if let Some(t) = pick {
-            if out.last() != Some(t) {
-                out.push(t);
-            }
+        if let Some(t) = pick
+            && out.last() != Some(t)
+        {
+            out.push(t);
         }
     }
     if out.is_empty() {
@@ -348,7 +348,7 @@ pub(super) fn seo(p: &Profile, topic: Topic, title: &str, composer: &Composer<'_
         objective: "",
     };
     let description = if topic == Topic::Home {
-        p.pitch()
+        format!("{} {}", p.pitch(), p.fill(p.voice.closing_body))
     } else {
         let hero = composer
             .block("hero", &page)
@@ -384,7 +384,10 @@ fn layout(p: &Profile, context: &Value) -> &'static str {
         return known;
     }
     let brief = str_at(context, "brief").to_lowercase();
-    if p.kind == BusinessKind::Publisher && (brief.contains("magazine") || brief.contains("news")) {
+    let news = brief
+        .split(|c: char| !c.is_alphanumeric())
+        .any(|w| w == "news" || w == "magazine");
+    if p.kind == BusinessKind::Publisher && news {
         return "magazine";
     }
     let minimalist = named_list(context.get("brand_personalities"))

@@ -4,7 +4,7 @@
 
 use serde_json::Value;
 
-use super::text::{self, capitalize, join_list, lower_first};
+use super::text::{self, capitalize, join_list, lower_first, phrase};
 use super::voice::{Voice, voice};
 use crate::functions::recipes::BusinessKind;
 
@@ -90,10 +90,25 @@ impl Profile {
         let fill_name = |t: &str| t.replace("{name}", &name);
         let extracted = text::offerings(inputs.brief);
         let offerings = if extracted.len() >= 2 {
+            // Varied lines so a list of offerings does not read as one sentence repeated; a
+            // kind whose line is a note for the owner keeps it for every item.
+            const LINES: [&str; 3] = [
+                "{offer}, with every step explained before we begin.",
+                "Ask us about {offer_lower}: we'll tell you what's involved and whether it suits you.",
+                "{offer} from {name}, shaped around what you need.",
+            ];
             extracted
                 .iter()
-                .map(|o| {
-                    let line = fill_name(voice.offering_line).replace("{offer}", o);
+                .enumerate()
+                .map(|(i, o)| {
+                    let template = match i {
+                        0 => voice.offering_line,
+                        _ if voice.offering_line.contains('[') => voice.offering_line,
+                        _ => LINES[(i - 1) % LINES.len()],
+                    };
+                    let line = fill_name(template)
+                        .replace("{offer_lower}", &lower_first(o))
+                        .replace("{offer}", o);
                     (o.clone(), capitalize(&line))
                 })
                 .collect()
@@ -111,7 +126,7 @@ impl Profile {
                 .audiences
                 .iter()
                 .take(2)
-                .map(|a| lower_first(&a.name))
+                .map(|a| phrase(&a.name))
                 .collect();
             join_list(&names)
         };

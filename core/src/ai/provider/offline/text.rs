@@ -400,6 +400,22 @@ pub(super) fn lower_first(text: &str) -> String {
     }
 }
 
+/// A catalogue name as running text: words lower-cased, acronyms kept
+/// ("IT & Engineering Teams" → "IT & engineering teams").
+pub(super) fn phrase(name: &str) -> String {
+    name.split_whitespace()
+        .map(|w| {
+            let letters: Vec<char> = w.chars().filter(|c| c.is_alphabetic()).collect();
+            if letters.len() >= 2 && letters.iter().all(|c| c.is_uppercase()) {
+                w.to_string()
+            } else {
+                w.to_lowercase()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 /// "a, b and c".
 pub(super) fn join_list(items: &[String]) -> String {
     match items {
@@ -494,5 +510,7 @@ mod tests {
         );
         assert_eq!(lower_first("Teeth whitening"), "teeth whitening");
         assert_eq!(lower_first("SEO audits"), "SEO audits");
+        assert_eq!(phrase("IT & Engineering Teams"), "IT & engineering teams");
+        assert_eq!(phrase("Patients & Caregivers"), "patients & caregivers");
     }
 }

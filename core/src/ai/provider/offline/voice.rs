@@ -775,12 +775,21 @@ static REAL_ESTATE: Voice = Voice {
     ],
     pitch: "{name} helps buyers, renters and owners make the right move with honest advice.",
     cta: ("View properties", T::Listings),
-    offer_heading: "Properties",
+    offer_heading: "How we can help",
     offerings: [
-        ("Homes for sale", "[Add your current listings.]"),
-        ("Homes to rent", "[Add your current listings.]"),
-        ("New developments", "[Add your current listings.]"),
-        ("Commercial property", "[Add your current listings.]"),
+        (
+            "Sales",
+            "We market your home, host viewings and negotiate offers for you.",
+        ),
+        ("Lettings", "Find reliable tenants and let with confidence."),
+        (
+            "Valuations",
+            "A realistic price for your property, explained.",
+        ),
+        (
+            "Property management",
+            "[Say whether you manage properties for landlords, and what it includes.]",
+        ),
     ],
     offering_line: "{offer} with {name}, advised honestly from first viewing to keys.",
     why: [

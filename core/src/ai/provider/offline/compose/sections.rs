@@ -12,7 +12,10 @@ pub(super) fn topic_intro(p: &Profile, page: &PageRef<'_>) -> (String, String) {
     let name = &p.name;
     let offers = offering_phrase(p, 3);
     let (heading, sub) = match page.topic {
-        Topic::About => (format!("About {name}"), p.pitch()),
+        Topic::About => (
+            format!("About {name}"),
+            format!("{}.", p.styled(&p.voice.tagline)),
+        ),
         Topic::Services => (
             p.voice.offer_heading.to_string(),
             format!("{} for {}.", capitalize_first(&offers), p.audience),
@@ -150,7 +153,7 @@ pub(super) fn text_section(p: &Profile, page: &PageRef<'_>, rich: bool) -> (Stri
             .map(|l| format!(" in {l}"))
             .unwrap_or_default();
         paragraphs.push(format!(
-            "We work with {}{place}, and we'd be glad to work with you.",
+            "We're here for {}{place}, and we'd love to hear from you.",
             p.audience
         ));
         paragraphs.join("\n\n")
@@ -176,14 +179,11 @@ pub(super) fn text_section(p: &Profile, page: &PageRef<'_>, rich: bool) -> (Stri
         ),
         Topic::Impact => ("What we do".into(), story()),
         _ => {
-            let heading = page.title.to_string();
             let mut body = p.pitch();
-            if !page.objective.is_empty() && !matches!(page.topic, Topic::Other) {
-                body = format!("{body}\n\n{}", objective_line(page.objective));
-            } else if !page.objective.is_empty() {
+            if !page.objective.is_empty() {
                 body = format!("{body}\n\n{}", objective_line(page.objective));
             }
-            (heading, body)
+            (page.title.to_string(), body)
         }
     }
 }
@@ -354,13 +354,20 @@ pub(super) fn grid_items(p: &Profile, topic: Topic, links: &Links) -> (String, V
                 .collect(),
         ),
         Topic::Home if p.kind == crate::functions::recipes::BusinessKind::Publisher => grid_items(p, Topic::Blog, links),
-        Topic::Home | Topic::Shop | Topic::Products | Topic::Collections | Topic::Programs | Topic::Work | Topic::Listings | Topic::Menu => {
+        Topic::Features => (
+            format!("Why {} choose {}", p.voice.customers, p.name),
+            p.voice.why.iter().map(|(t, d, i)| json!({"title": t, "description": p.fill(d), "icon": i})).collect(),
+        ),
+        Topic::Listings => ("Available now".into(), listings(p, None)),
+        Topic::Home if p.kind == crate::functions::recipes::BusinessKind::RealEstate => {
+            ("Featured properties".into(), listings(p, links.href(Topic::Listings)))
+        }
+        Topic::Home | Topic::Shop | Topic::Products | Topic::Collections | Topic::Programs | Topic::Work | Topic::Menu => {
             let target = match p.kind {
                 crate::functions::recipes::BusinessKind::Restaurant => links.href(Topic::Menu),
                 crate::functions::recipes::BusinessKind::Ecommerce => links.href(Topic::Shop),
                 crate::functions::recipes::BusinessKind::Education => links.href(Topic::Programs),
                 crate::functions::recipes::BusinessKind::Portfolio => links.href(Topic::Work),
-                crate::functions::recipes::BusinessKind::RealEstate => links.href(Topic::Listings),
                 _ => None,
             };
             let target = target.filter(|_| topic == Topic::Home);
@@ -368,4 +375,21 @@ pub(super) fn grid_items(p: &Profile, topic: Topic, links: &Links) -> (String, V
         }
         _ => (p.voice.offer_heading.into(), offerings(None)),
     }
+}
+
+/// Property cards for the owner to fill in: listings change too often to plan.
+fn listings(p: &Profile, href: Option<String>) -> Vec<Value> {
+    (0..3)
+        .map(|_| {
+            let mut item = json!({
+                "title": "[Property title]",
+                "description": "[Location, price, bedrooms and one line about the home.]",
+                "image": {"alt": format!("A property listed by {}", p.name), "prompt": "Bright exterior or living-room photo of the property."}
+            });
+            if let Some(h) = &href {
+                item["href"] = json!(h);
+            }
+            item
+        })
+        .collect()
 }
