@@ -26,18 +26,21 @@ mod error;
 
 pub mod ai;
 pub mod credits;
+pub mod files;
 pub mod functions;
 pub mod model;
 pub mod prompts;
 pub mod schema;
 pub mod store;
 pub mod tasks;
+pub mod telemetry;
 
 pub use ai::cancel::CancelToken;
 pub use ai::engine::{EngineConfig, RunOptions, RunOutcome};
 pub use builder::{DEFAULT_DATABASE_URL, Metadata, ProviderConfig, SiteBuilder, SiteBuilderBuilder};
 pub use doctor::{DoctorCheck, DoctorReport};
 pub use error::{ERROR_CODES, Error, Result};
+pub use files::{AssetConfig, Assets, SiteAsset};
 pub use functions::declarative::DeclarativeFunction;
 pub use model::Scope;
 

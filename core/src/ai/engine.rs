@@ -21,6 +21,7 @@ use crate::credits::{Capture, CreditPolicy, HoldOutcome, UsageRecord};
 use crate::prompts::PromptCatalogue;
 use crate::prompts::render::render;
 use crate::tasks::{Phase, Progress, ProgressCallback, TaskRecord, TaskStatus};
+use crate::telemetry;
 use crate::{Error, Result};
 
 /// Per-run options.
@@ -140,9 +141,8 @@ struct Tracker {
 
 impl Tracker {
     async fn enter(&mut self, env: &FunctionEnv, phase: Phase, percent: u8, message: impl Into<String>) -> Result<()> {
-        let elapsed = self.phase_started.elapsed().as_millis() as u64;
-        *self.record.phase_timings.entry(self.record.phase.as_str().to_string()).or_default() += elapsed;
-        self.phase_started = Instant::now();
+        self.close_phase();
+        tracing::Span::current().record("phase", phase.as_str());
         self.record.phase = phase;
         self.record.progress = percent;
         self.record.message = message.into();
@@ -150,6 +150,14 @@ impl Tracker {
         env.storage.update_task(&self.record).await?;
         self.emit();
         Ok(())
+    }
+
+    /// Adds the time spent in the current phase to the task log and the phase histogram.
+    fn close_phase(&mut self) {
+        let spent = self.phase_started.elapsed();
+        *self.record.phase_timings.entry(self.record.phase.as_str().to_string()).or_default() += spent.as_millis() as u64;
+        telemetry::phase_time(&self.record.function_name, self.record.phase.as_str(), spent);
+        self.phase_started = Instant::now();
     }
 
     fn emit(&self) {
@@ -243,9 +251,8 @@ impl Engine {
         };
         tracker.enter(env, Phase::Init, 0, "validating input").await?;
         let outcome = self.hold_and_run(&f, &mut tracker, &payload, account_id, &opts).await;
-        let elapsed = tracker.phase_started.elapsed().as_millis() as u64;
+        tracker.close_phase();
         let r = &mut tracker.record;
-        *r.phase_timings.entry(r.phase.as_str().to_string()).or_default() += elapsed;
         r.finished_at = Some(Utc::now());
         r.updated_at = Utc::now();
         match outcome {
@@ -256,6 +263,10 @@ impl Engine {
                 r.message = "done".into();
                 r.result = Some(out.result.clone());
                 env.storage.update_task(r).await?;
+                telemetry::run_finished(&r.function_name, "success", "ok");
+                if !out.replayed {
+                    telemetry::credits_charged(&r.function_name, out.credits_charged);
+                }
                 out.task_id = r.task_id.clone();
                 tracker.emit();
                 Ok(out)
@@ -270,6 +281,8 @@ impl Engine {
                 r.error_code = Some(e.code().to_string());
                 r.error_message = Some(e.to_string());
                 r.message = format!("failed: {}", e.code());
+                let outcome = if r.status == TaskStatus::Cancelled { "cancelled" } else { "failure" };
+                telemetry::run_finished(&r.function_name, outcome, e.code());
                 if let Err(log_err) = env.storage.update_task(r).await {
                     warn!(error = %log_err, "could not record the failure in the task log");
                 }
@@ -306,8 +319,10 @@ impl Engine {
         }
         let result = self.prepare_and_run(f, t, payload, account_id, credits, opts).await;
         if result.is_err() {
-            if let Err(e) = self.env.storage.release_credits(account_id, &task_id).await {
-                warn!(error = %e, "could not release a credit hold; recover_stale() will retry");
+            match self.env.storage.release_credits(account_id, &task_id).await {
+                Ok(true) => telemetry::credits_released(f.name(), credits),
+                Ok(false) => {}
+                Err(e) => warn!(error = %e, "could not release a credit hold; recover_stale() will retry"),
             }
         }
         result
@@ -388,6 +403,7 @@ impl Engine {
             t.record.provider = Some(completion.provider.clone());
             t.record.model = Some(completion.model.clone());
             cost += completion.cost_usd;
+            telemetry::tokens(f.name(), completion.usage.prompt_tokens, completion.usage.completion_tokens);
             t.record.cost_usd = cost;
             t.enter(env, Phase::Parse, 80, "parsing and validating the answer").await?;
             let errors = match parse_lenient(&completion.content) {

@@ -623,6 +623,7 @@ impl Provider for OpenAiCompatible {
                         %cause,
                         "chat completion failed, retrying"
                     );
+                    crate::telemetry::provider_retry(&self.label);
                     tokio::time::sleep(delay).await;
                     failures += 1;
                     retries += 1;
