@@ -1,11 +1,27 @@
 // The API against SQLite and PostgreSQL: open, migrations, doctor, metadata, blueprint and page CRUD,
 // account isolation, credits, and a generation through a real OpenAI-compatible HTTP server.
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { after, before, describe, test } from 'node:test';
 
 import { SiteBuilder, SiteBuilderError } from 'sitebuilder';
 
-import { BACKENDS, openAiProvider, openAiServer } from './helpers.mjs';
+import { BACKENDS, PG_BASE, openAiProvider, openAiServer, pgSchema } from './helpers.mjs';
+
+test('tablePrefix names every table (PostgreSQL)', async () => {
+  const db = pgSchema();
+  try {
+    const sb = await SiteBuilder.open({ databaseUrl: db.url, tablePrefix: 'nodepfx_', provider: { kind: 'offline' } });
+    await sb.createBlueprint(1, { name: 'Prefixed' });
+    const tables = execFileSync('psql', [PG_BASE, '-At', '-c', `SELECT table_name FROM information_schema.tables WHERE table_schema = '${db.schema}' ORDER BY 1`], { encoding: 'utf8' })
+      .trim()
+      .split('\n');
+    assert.ok(tables.includes('nodepfx_site_blueprints'), tables.join(','));
+    assert.ok(tables.every((t) => t.startsWith('nodepfx_')), tables.join(','));
+  } finally {
+    db.cleanup();
+  }
+});
 
 for (const [backend, makeDb] of BACKENDS) {
   describe(`SiteBuilder on ${backend}`, () => {
@@ -44,6 +60,9 @@ for (const [backend, makeDb] of BACKENDS) {
       const failing = report.checks.filter((c) => !c.ok && /database|migration/i.test(c.name));
       assert.deepEqual(failing, []);
       for (const c of report.checks) assert.equal(typeof c.detail, 'string');
+      const provider = report.checks.find((c) => /provider/.test(c.name));
+      assert.ok(provider, 'the provider is checked');
+      assert.match(sb.providerLabel, /^openai:test-model/);
     });
 
     test('metadata lists the four seeded catalogues with camelCase fields', async () => {
@@ -121,6 +140,18 @@ for (const [backend, makeDb] of BACKENDS) {
       assert.equal((await sb.getBlueprint(10, mine.id)).name, 'Mine');
     });
 
+    test('a scope with a site narrows reads and is written on create', async () => {
+      const onSite = await sb.createBlueprint({ accountId: 6, siteId: 77, sectorId: 5 }, { name: 'On site 77' });
+      const elsewhere = await sb.createBlueprint({ accountId: 6, siteId: 78 }, { name: 'On site 78' });
+      assert.equal(onSite.siteId, 77);
+      assert.equal(onSite.sectorId, 5);
+      const site77 = await sb.listBlueprints({ accountId: 6, siteId: 77 });
+      assert.deepEqual(site77.items.map((b) => b.id), [onSite.id]);
+      const all = await sb.listBlueprints(6);
+      assert.deepEqual(all.items.map((b) => b.id).sort(), [onSite.id, elsewhere.id].sort());
+      await assert.rejects(sb.getBlueprint({ accountId: 6, siteId: 77 }, elsewhere.id), { code: 'not_found' });
+    });
+
     test('page CRUD and reorder', async () => {
       const bp = await sb.createBlueprint(2, { name: 'Pages' });
       const home = await sb.createPage(2, bp.id, {
@@ -143,7 +174,8 @@ for (const [backend, makeDb] of BACKENDS) {
       assert.equal(changed.title, 'About us');
       assert.deepEqual(changed.blocks.map((b) => b.type), ['text']);
 
-      await sb.reorderPages(2, bp.id, [about.id, home.id]);
+      const reordered = await sb.reorderPages(2, bp.id, [about.id, home.id]);
+      assert.deepEqual(reordered.map((p) => p.slug), ['about', 'home']);
       assert.deepEqual((await sb.listPages(2, bp.id)).map((p) => p.slug), ['about', 'home']);
 
       await sb.deletePage(2, about.id);

@@ -95,6 +95,33 @@ describe('generation through the binding', () => {
     }
   });
 
+  test('generateAllPages runs one page after another with current/total in progress', async () => {
+    const bp = await sb.createBlueprint(1, { name: 'All pages', config: { businessBrief: 'A bakery' } });
+    await sb.generateStructure(1, bp.id);
+    const pages = await sb.listPages(1, bp.id);
+    answer = (body) => {
+      const prompt = JSON.stringify(body.messages);
+      const type = ['contact', 'about', 'home'].find((t) => prompt.includes(`"${t}"`) || prompt.includes(`type: ${t}`)) ?? 'custom';
+      const block = type === 'contact'
+        ? { type: 'form', data: { heading: 'Write to us', fields: [{ name: 'email', label: 'Email', type: 'email', required: true }], submit_label: 'Send' } }
+        : { type: 'hero', data: { heading: 'Fresh bread' } };
+      return completion({ blocks: [block, { type: 'text', data: { body: 'Baked daily.' } }], seo: { meta_title: 'Bakery', meta_description: 'Fresh bread in Porto' } });
+    };
+    const events = [];
+    try {
+      const outcomes = await sb.generateAllPages(1, bp.id, { onProgress: (e) => events.push(e) });
+      await new Promise((resolve) => setImmediate(resolve));
+      assert.equal(outcomes.length, pages.length);
+      for (const o of outcomes) assert.equal(o.status, 'succeeded');
+      const totals = new Set(events.filter((e) => e.total !== undefined && e.total !== null).map((e) => e.total));
+      assert.deepEqual([...totals], [pages.length], JSON.stringify(events.slice(0, 3)));
+      const currents = new Set(events.map((e) => e.current).filter((c) => c !== undefined && c !== null));
+      assert.equal(currents.size, pages.length);
+    } finally {
+      answer = () => completion(structureAnswer());
+    }
+  });
+
   test('run(functionName, payload, accountId) with a task id charges once per task id', async () => {
     const bp = await sb.createBlueprint(1, { name: 'ByName', config: { businessBrief: 'A bakery' } });
     const balance = await sb.balance(1);
