@@ -474,6 +474,7 @@ async fn adopts_django_tables_and_reads_rows_unchanged() {
     .await
     .expect("count");
     assert_eq!(left, 0);
+    common::drop_pg_schema(&url).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -523,4 +524,5 @@ async fn django_table_missing_a_column_is_a_schema_mismatch() {
             "0001 recorded although adoption failed: {recorded:?}"
         );
     }
+    common::drop_pg_schema(&url).await;
 }

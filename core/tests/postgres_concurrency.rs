@@ -150,6 +150,7 @@ async fn eight_processes_migrate_at_once() {
             .all(|m| m.applied && m.checksum_mismatch.is_none()),
         "{status:?}"
     );
+    common::drop_pg_schema(&url).await;
 }
 
 fn capture(reference: &str) -> Capture {
@@ -253,6 +254,10 @@ async fn two_hundred_concurrent_charges_never_overdraw() {
     for t in &txs {
         running += t.amount;
         assert!(running >= 0, "running ledger sum negative at {t:?}");
+        assert_eq!(
+            t.balance_after, running,
+            "balance_after is not the running sum at {t:?}"
+        );
     }
     let deductions = txs
         .iter()
@@ -303,4 +308,5 @@ async fn two_hundred_concurrent_charges_never_overdraw() {
         repeated.is_empty(),
         "references charged twice: {repeated:?}"
     );
+    common::drop_pg_schema(&url).await;
 }

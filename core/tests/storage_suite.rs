@@ -51,6 +51,7 @@ macro_rules! backend_suite {
             async fn $case() {
                 let backend = crate::common::open_backend(stringify!($backend)).await;
                 crate::suite::$case(backend.store.clone()).await;
+                backend.finish().await;
             }
         )*
     };

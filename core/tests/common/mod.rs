@@ -2,8 +2,9 @@
 //!
 //! Every test gets its own database: a new SQLite file in a temporary directory, or a new
 //! PostgreSQL schema (`sbt_<random hex>`) selected through the connection URL's `search_path`, so
-//! tests run in parallel without seeing each other's rows. PostgreSQL schemas are left behind on
-//! purpose: a failing test's data can be inspected afterwards (`DROP SCHEMA sbt_… CASCADE` cleans up).
+//! tests run in parallel without seeing each other's rows. A test that passes drops its schema
+//! ([`TestStore::finish`], [`drop_pg_schema`]); a failing one leaves it behind so its data can be
+//! inspected (`DROP SCHEMA sbt_… CASCADE` cleans up).
 #![allow(dead_code, unreachable_pub)]
 
 use std::sync::Arc;
@@ -33,6 +34,17 @@ pub struct TestStore {
     pub url: Option<String>,
     /// Keeps a SQLite file's directory until the test ends.
     _dir: Option<tempfile::TempDir>,
+}
+
+impl TestStore {
+    /// Drops the test's PostgreSQL schema; call it only when the test passed.
+    pub async fn finish(self) {
+        #[cfg(feature = "postgres")]
+        if let Some(url) = self.url.as_deref().filter(|u| u.starts_with("postgres")) {
+            drop(self.store);
+            drop_pg_schema(url).await;
+        }
+    }
 }
 
 /// Opens a fresh, empty store of `backend` (one of [`BACKENDS`]), migrated.
@@ -128,4 +140,21 @@ pub async fn pg_connect(url: &str) -> sqlx::PgConnection {
     sqlx::PgConnection::connect(url)
         .await
         .unwrap_or_else(|e| panic!("connecting to {url}: {e}"))
+}
+
+/// Drops the schema a [`fresh_pg_url`] URL points at, with everything in it.
+#[cfg(feature = "postgres")]
+pub async fn drop_pg_schema(url: &str) {
+    let schema = url
+        .rsplit_once("search_path%3D")
+        .map(|(_, s)| s.split('&').next().unwrap_or(s).to_string())
+        .filter(|s| s.starts_with("sbt_"))
+        .unwrap_or_else(|| panic!("{url} is not a test schema URL"));
+    let mut conn = pg_connect(&pg_base_url()).await;
+    sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
+        "DROP SCHEMA IF EXISTS \"{schema}\" CASCADE"
+    )))
+    .execute(&mut conn)
+    .await
+    .unwrap_or_else(|e| panic!("dropping schema {schema}: {e}"));
 }

@@ -279,6 +279,35 @@ pub async fn credits_hold_release_capture(store: Store) {
         .expect("capture zero");
     assert_eq!(assert_ledger_consistent(&store, A).await, 70);
     assert_eq!(store.list_usage(A).await.expect("usage").len(), 2);
+
+    // The usage row records what the hold charged, and metadata is always an object.
+    store
+        .hold_credits(A, 10, "t-usage", "x")
+        .await
+        .expect("hold");
+    let mut odd = capture("t-usage", 999);
+    odd.usage.metadata = serde_json::Value::Null;
+    store
+        .capture_credits(A, odd.clone())
+        .await
+        .expect("capture");
+    let usage = store.list_usage(A).await.expect("usage");
+    let last = &usage.last().expect("a usage row").usage;
+    assert_eq!(last.credits_used, 10, "credits_used is the captured hold");
+    assert_eq!(last.metadata, serde_json::json!({}));
+    assert_eq!(
+        (
+            last.operation_type.as_str(),
+            last.tokens_input,
+            last.related_object_id
+        ),
+        (
+            odd.usage.operation_type.as_str(),
+            odd.usage.tokens_input,
+            odd.usage.related_object_id
+        )
+    );
+    assert_eq!(assert_ledger_consistent(&store, A).await, 60);
 }
 
 pub async fn credits_insufficient(store: Store) {

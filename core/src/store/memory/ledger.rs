@@ -2,10 +2,12 @@
 
 use std::collections::HashMap;
 
-use serde_json::json;
+use serde_json::{Value, json};
 
 use super::now;
-use crate::credits::{Capture, CreditTransaction, HoldOutcome, TransactionType, UsageLogEntry};
+use crate::credits::{
+    Capture, CreditTransaction, HoldOutcome, TransactionType, UsageLogEntry, UsageRecord,
+};
 use crate::{Error, Result};
 
 /// State of a reservation, one per (account, reference).
@@ -214,7 +216,16 @@ impl Ledger {
         self.usage.push(UsageLogEntry {
             id: i64::try_from(self.usage.len()).unwrap_or(i64::MAX) + 1,
             account_id,
-            usage: capture.usage.clone(),
+            usage: UsageRecord {
+                // What was charged is the hold, whatever the caller computed.
+                credits_used: amount,
+                // Stored metadata is always an object, as the SQL store keeps it.
+                metadata: match &capture.usage.metadata {
+                    Value::Null => json!({}),
+                    m => m.clone(),
+                },
+                ..capture.usage.clone()
+            },
             created_at: now(),
         });
     }
