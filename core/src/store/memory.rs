@@ -54,7 +54,8 @@ use tasklog::TaskLog;
 /// - **Credits.** The sum of an account's ledger amounts is its balance, which never goes below
 ///   zero. Grants are idempotent per (kind, reference); holds, releases and captures per
 ///   reference: a captured reference answers [`HoldOutcome::AlreadyCaptured`] and is never charged
-///   twice.
+///   twice. A capture's usage row records the held amount as `credits_used`, and `{}` for null
+///   metadata.
 /// - **Timestamps** are UTC truncated to microseconds, the precision PostgreSQL keeps, so records
 ///   compare equal across backends after a round trip.
 #[derive(Debug)]
