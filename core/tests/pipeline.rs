@@ -457,3 +457,68 @@ async fn concurrent_generation_of_one_blueprint_is_a_conflict_not_a_double_charg
     assert_eq!(b.expect_err("second concurrent run").code(), "conflict");
     assert_eq!(e.sb.balance(16).await.expect("balance"), 950);
 }
+
+#[tokio::test]
+async fn account_prompt_override_wins_over_the_default_and_call_override_wins_over_both() {
+    let server = OpenAiServer::start().await;
+    server.push(Step::answer(valid_answer().await));
+    server.push(Step::answer(valid_answer().await));
+    let e = env_with(openai(&server, 5.0)).await;
+    let bp = blueprint(&e.sb, 17, "A bakery").await;
+    e.sb.set_prompt_override(17, "site_structure_generation", Some("ACCOUNT TEMPLATE for {{blueprint_name}}"))
+        .await
+        .expect("override");
+    e.sb.generate_structure(&Scope::account(17), bp.id, RunOptions::default()).await.expect("first");
+    e.sb.generate_structure(
+        &Scope::account(17),
+        bp.id,
+        RunOptions { prompt_override: Some("CALL TEMPLATE {{business_brief}}".into()), ..RunOptions::default() },
+    )
+    .await
+    .expect("second");
+    let user_text = |i: usize| -> String {
+        let body = &server.chat_requests()[i].body;
+        body["messages"].as_array().expect("messages").iter().find(|m| m["role"] == "user").expect("user")["content"]
+            .as_str()
+            .expect("text")
+            .to_string()
+    };
+    assert_eq!(user_text(0), "ACCOUNT TEMPLATE for Forno Azul");
+    assert_eq!(user_text(1), "CALL TEMPLATE A bakery");
+    // A template with a placeholder the function does not provide is an error naming it, and
+    // nothing is charged.
+    let err = e
+        .sb
+        .generate_structure(
+            &Scope::account(17),
+            bp.id,
+            RunOptions { prompt_override: Some("{{no_such_value}}".into()), ..RunOptions::default() },
+        )
+        .await
+        .expect_err("missing placeholder");
+    assert!(err.to_string().contains("{{no_such_value}}"), "{err}");
+    assert_eq!(e.sb.balance(17).await.expect("balance"), 900);
+}
+
+#[tokio::test]
+async fn doctor_reports_an_unreachable_provider_with_its_fix() {
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = closed.local_addr().expect("addr").port();
+    drop(closed);
+    let e = env_with(ProviderConfig::OpenAiCompatible {
+        base_url: format!("http://127.0.0.1:{port}/v1"),
+        api_key: Some(KEY.into()),
+        model: "gpt-4o-mini".into(),
+        timeout_secs: Some(1.0),
+        max_retries: Some(0),
+    })
+    .await;
+    let report = e.sb.doctor().await;
+    assert!(!report.ok);
+    let provider = report.checks.iter().find(|c| c.name == "provider").expect("provider check");
+    assert!(!provider.ok && provider.fix.is_some(), "{provider:?}");
+    assert!(!format!("{report:?}").contains(KEY));
+    for name in ["database", "migrations", "options:business_types", "options:hero_imagery"] {
+        assert!(report.checks.iter().any(|c| c.name == name && c.ok), "{name} missing or failing: {report:?}");
+    }
+}
