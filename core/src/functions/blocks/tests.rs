@@ -377,3 +377,65 @@ fn subset_keeps_only_named_types() {
     assert_eq!(c.names(), ["hero", "cta"]);
     assert_eq!(BlockCatalogue::empty().names().len(), 0);
 }
+
+/// (object properties, deepest object nesting, characters of property names and enum values).
+fn strict_size(schema: &Value, depth: usize) -> (usize, usize, usize) {
+    let mut props = 0;
+    let mut deepest = 0;
+    let mut chars = 0;
+    let is_object = schema.get("properties").is_some();
+    let here = depth + usize::from(is_object);
+    deepest = deepest.max(here);
+    if let Some(p) = schema.get("properties").and_then(Value::as_object) {
+        for (name, sub) in p {
+            props += 1;
+            chars += name.len();
+            let (a, b, c) = strict_size(sub, here);
+            props += a;
+            deepest = deepest.max(b);
+            chars += c;
+        }
+    }
+    if let Some(values) = schema.get("enum").and_then(Value::as_array) {
+        chars += values
+            .iter()
+            .filter_map(Value::as_str)
+            .map(str::len)
+            .sum::<usize>();
+    }
+    for key in ["items"] {
+        if let Some(sub) = schema.get(key) {
+            let (a, b, c) = strict_size(sub, here);
+            props += a;
+            deepest = deepest.max(b);
+            chars += c;
+        }
+    }
+    if let Some(variants) = schema.get("anyOf").and_then(Value::as_array) {
+        for v in variants {
+            let (a, b, c) = strict_size(v, here);
+            props += a;
+            deepest = deepest.max(b);
+            chars += c;
+        }
+    }
+    (props, deepest, chars)
+}
+
+#[test]
+fn output_schemas_stay_within_openai_strict_limits() {
+    // Documented limits of structured outputs: 5000 object properties, 10 levels of nesting,
+    // 15000 characters of property names and enum values.
+    let c = BlockCatalogue::default();
+    for schema in [c.structure_output_schema(), c.page_output_schema()] {
+        let (props, depth, chars) = strict_size(&schema, 0);
+        assert!(props <= 5000, "{props} properties");
+        assert!(depth <= 10, "{depth} levels");
+        assert!(chars <= 15000, "{chars} characters");
+    }
+    let (props, depth, _) = strict_size(&c.structure_output_schema(), 0);
+    assert!(
+        props > 100 && depth >= 5,
+        "the measure sees the whole schema: {props} properties, {depth} levels"
+    );
+}
