@@ -1,5 +1,6 @@
 //! [`SiteBuilder`]: the one handle hosts hold. It owns storage, provider, registry and policy.
 
+mod assets;
 mod generate;
 mod provider_config;
 
@@ -43,6 +44,7 @@ pub struct Metadata {
 #[derive(Debug, Clone)]
 pub struct SiteBuilder {
     pub(crate) engine: Engine,
+    pub(crate) assets: crate::files::Assets,
 }
 
 /// Configures and opens a [`SiteBuilder`].
@@ -59,6 +61,7 @@ pub struct SiteBuilderBuilder {
     catalogue: BlockCatalogue,
     limits: Limits,
     engine: EngineConfig,
+    assets: crate::files::AssetConfig,
 }
 
 /// The default database: a SQLite file in the current folder.
@@ -78,6 +81,7 @@ impl Default for SiteBuilderBuilder {
             catalogue: BlockCatalogue::default(),
             limits: Limits::default(),
             engine: EngineConfig::default(),
+            assets: crate::files::AssetConfig::default(),
         }
     }
 }
@@ -139,6 +143,13 @@ impl SiteBuilderBuilder {
         self
     }
 
+    /// Where site assets are stored and their limits (default: `./sitebuilder-assets`, 10 MiB per
+    /// file, 200 MiB per account).
+    pub fn asset_config(mut self, config: crate::files::AssetConfig) -> Self {
+        self.assets = config;
+        self
+    }
+
     /// Opens storage (migrating unless turned off) and builds the provider.
     pub async fn build(self) -> Result<SiteBuilder> {
         let storage: Arc<dyn Storage> = match self.custom_storage {
@@ -149,7 +160,9 @@ impl SiteBuilderBuilder {
             Some(p) => p,
             None => self.provider.build()?,
         };
+        let assets = crate::files::Assets::new(Arc::clone(&storage), self.assets)?;
         Ok(SiteBuilder {
+            assets,
             engine: Engine {
                 env: FunctionEnv {
                     storage,

@@ -3,6 +3,7 @@
 //! Ids are `i64` (the seed's bigint ids). In the API the owning account is `account_id`; only the
 //! database column is named `tenant_id`, as the seed's `AccountBaseModel` named it.
 
+mod asset;
 mod blueprint;
 mod config;
 mod enums;
@@ -11,6 +12,8 @@ mod page;
 mod scope;
 mod structure;
 
+pub use asset::{NewAssetRow, SiteAsset};
+pub(crate) use asset::quota_error;
 pub use blueprint::{BlueprintPatch, BlueprintQuery, NewBlueprint, Paged, SiteBlueprint};
 pub use config::SiteConfig;
 pub use enums::{BlueprintStatus, HostingType, PageStatus, PageType, ParseEnumError};

@@ -65,6 +65,7 @@ pub const MIGRATIONS: &[MigrationDef] = &[
     MigrationDef { version: 2, name: "sitebuilder_metadata", build: m0002_metadata },
     MigrationDef { version: 3, name: "credits", build: m0003_credits },
     MigrationDef { version: 4, name: "ai_tasks", build: m0004_ai_tasks },
+    MigrationDef { version: 5, name: "site_assets", build: m0005_site_assets },
 ];
 
 fn render_table(t: &TableCreateStatement, d: Dialect) -> String {
@@ -382,6 +383,45 @@ fn m0004_ai_tasks(tables: &Tables, d: Dialect) -> Vec<String> {
                 .table(tables.prompt_overrides())
                 .col("tenant_id")
                 .col("prompt_type")
+                .take(),
+            d,
+        ),
+    ]
+}
+
+/// Site assets: metadata rows and the per-account byte counter the quota is checked against.
+/// No foreign key to the blueprint: deleting a blueprint must not silently drop rows whose
+/// objects and quota bytes would then leak; the rows stay deletable through the asset API.
+fn m0005_site_assets(tables: &Tables, d: Dialect) -> Vec<String> {
+    let assets = tables.site_assets();
+    let mut rows = Table::create();
+    rows.table(assets.clone()).if_not_exists().col(id_col());
+    tenant_cols(&mut rows);
+    rows.col(ColumnDef::new("site_blueprint_id").big_integer().not_null())
+        .col(ColumnDef::new("key").string_len(512).not_null().unique_key())
+        .col(ColumnDef::new("file_name").string_len(255).not_null())
+        .col(ColumnDef::new("content_type").string_len(100).not_null())
+        .col(ColumnDef::new("size_bytes").big_integer().not_null().check(Expr::col("size_bytes").gte(0)))
+        .col(ColumnDef::new("checksum_sha256").string_len(64).not_null())
+        .col(ColumnDef::new("uploaded_by").string_len(255).null())
+        .col(ts("created_at"));
+    let usage = Table::create()
+        .table(tables.asset_usage())
+        .if_not_exists()
+        .col(ColumnDef::new("tenant_id").big_integer().not_null().primary_key())
+        .col(ColumnDef::new("used_bytes").big_integer().not_null().check(Expr::col("used_bytes").gte(0)))
+        .col(ts("updated_at"))
+        .take();
+    vec![
+        render_table(&rows, d),
+        render_table(&usage, d),
+        render(
+            &Index::create()
+                .if_not_exists()
+                .name(format!("{assets}_tenant_blueprint_idx"))
+                .table(assets.clone())
+                .col("tenant_id")
+                .col("site_blueprint_id")
                 .take(),
             d,
         ),

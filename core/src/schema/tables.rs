@@ -90,4 +90,12 @@ impl Tables {
     pub fn prompt_overrides(&self) -> String {
         self.name("sb_prompt_overrides")
     }
+    /// Library-owned: metadata of site assets (files of a blueprint).
+    pub fn site_assets(&self) -> String {
+        self.name("sb_site_assets")
+    }
+    /// Library-owned: bytes of assets stored per account, checked against the quota.
+    pub fn asset_usage(&self) -> String {
+        self.name("sb_asset_usage")
+    }
 }

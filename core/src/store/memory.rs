@@ -6,6 +6,7 @@
 //! only then writes, so a failing call leaves the state untouched (the SQL store gets the same
 //! guarantee from its transactions).
 
+mod assets;
 mod catalogue;
 mod content;
 mod ledger;
@@ -22,6 +23,7 @@ use crate::model::{
     BlueprintPatch, BlueprintQuery, NewBlueprint, NewOption, NewPage, OptionKind, OptionPatch,
     PageBlueprint, PagePatch, Paged, Scope, SiteBlueprint, SiteBuilderOption,
 };
+use crate::model::{NewAssetRow, SiteAsset};
 use crate::schema::{MIGRATIONS, MigrationReport, MigrationState};
 use crate::store::traits::{
     SavePageContent, SaveStructure, SavedStructure, Storage, StorageBackend, TaskStats,
@@ -29,6 +31,7 @@ use crate::store::traits::{
 use crate::tasks::{TaskQuery, TaskRecord};
 use crate::{Error, Result};
 
+use assets::AssetTable;
 use ledger::Ledger;
 use tasklog::TaskLog;
 
@@ -78,6 +81,7 @@ struct State {
     ledger: Ledger,
     tasks: TaskLog,
     prompts: HashMap<(i64, String), PromptOverride>,
+    assets: AssetTable,
 }
 
 /// One option table.
@@ -145,6 +149,7 @@ impl MemoryStore {
                 ledger: Ledger::default(),
                 tasks: TaskLog::default(),
                 prompts: HashMap::new(),
+                assets: AssetTable::default(),
             }),
         }
     }
@@ -411,5 +416,34 @@ impl Storage for MemoryStore {
             }
         }
         Ok(())
+    }
+
+    async fn reserve_asset_bytes(&self, account_id: i64, bytes: i64, quota: i64) -> Result<i64> {
+        self.lock().assets.reserve(account_id, bytes, quota)
+    }
+
+    async fn release_asset_bytes(&self, account_id: i64, bytes: i64) -> Result<()> {
+        self.lock().assets.release(account_id, bytes);
+        Ok(())
+    }
+
+    async fn insert_asset(&self, row: NewAssetRow) -> Result<SiteAsset> {
+        self.lock().assets.insert(row)
+    }
+
+    async fn get_asset(&self, scope: &Scope, id: i64) -> Result<SiteAsset> {
+        self.lock().assets.get(scope, id).cloned()
+    }
+
+    async fn list_assets(&self, scope: &Scope, blueprint_id: i64) -> Result<Vec<SiteAsset>> {
+        Ok(self.lock().assets.list(scope, blueprint_id))
+    }
+
+    async fn delete_asset(&self, scope: &Scope, id: i64) -> Result<SiteAsset> {
+        self.lock().assets.delete(scope, id)
+    }
+
+    async fn asset_bytes_used(&self, account_id: i64) -> Result<i64> {
+        Ok(self.lock().assets.used(account_id))
     }
 }

@@ -7,6 +7,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::credits::{Capture, CreditTransaction, HoldOutcome, TransactionType, UsageLogEntry};
+use crate::model::{NewAssetRow, SiteAsset};
 use crate::model::{
     BlueprintPatch, BlueprintQuery, BlueprintStatus, NewBlueprint, NewOption, NewPage, OptionKind,
     OptionPatch, PageBlueprint, PagePatch, PageStatus, Paged, Scope, Seo, SiteBlueprint,
@@ -187,4 +188,23 @@ pub trait Storage: Send + Sync + std::fmt::Debug {
     async fn prompt_override(&self, account_id: i64, prompt_type: &str) -> Result<Option<String>>;
     /// Sets (Some) or deactivates (None) the account's prompt for a prompt type.
     async fn set_prompt_override(&self, account_id: i64, prompt_type: &str, text: Option<&str>) -> Result<()>;
+
+    // ---- site assets ----
+
+    /// Adds `bytes` to the account's stored bytes only if the total stays within `quota`, in one
+    /// atomic step (concurrent uploads can never together pass the quota). Returns the total
+    /// after; [`crate::Error::QuotaExceeded`] with the numbers when it would not fit.
+    async fn reserve_asset_bytes(&self, account_id: i64, bytes: i64, quota: i64) -> Result<i64>;
+    /// Gives `bytes` back (a failed upload, a deleted asset); the total never goes below zero.
+    async fn release_asset_bytes(&self, account_id: i64, bytes: i64) -> Result<()>;
+    /// Records an uploaded asset; a duplicate key is [`crate::Error::Conflict`].
+    async fn insert_asset(&self, row: NewAssetRow) -> Result<SiteAsset>;
+    /// Reads an asset's metadata.
+    async fn get_asset(&self, scope: &Scope, id: i64) -> Result<SiteAsset>;
+    /// Assets of a blueprint, oldest first.
+    async fn list_assets(&self, scope: &Scope, blueprint_id: i64) -> Result<Vec<SiteAsset>>;
+    /// Removes an asset's row and returns it (the caller then removes the object).
+    async fn delete_asset(&self, scope: &Scope, id: i64) -> Result<SiteAsset>;
+    /// Bytes the account's assets take (0 for an account that never uploaded).
+    async fn asset_bytes_used(&self, account_id: i64) -> Result<i64>;
 }

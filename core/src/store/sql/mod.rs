@@ -1,5 +1,6 @@
 //! [`SqlStore`]: the storage on PostgreSQL or SQLite, chosen from the URL.
 
+mod assets;
 mod blueprints;
 mod credits;
 pub(crate) mod db;

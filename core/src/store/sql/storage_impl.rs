@@ -7,6 +7,7 @@ use super::SqlStore;
 use super::db::DbPool;
 use crate::Result;
 use crate::credits::{Capture, CreditTransaction, HoldOutcome, TransactionType, UsageLogEntry};
+use crate::model::{NewAssetRow, SiteAsset};
 use crate::model::{
     BlueprintPatch, BlueprintQuery, NewBlueprint, NewOption, NewPage, OptionKind, OptionPatch, PageBlueprint,
     PagePatch, Paged, Scope, SiteBlueprint, SiteBuilderOption,
@@ -147,5 +148,27 @@ impl Storage for SqlStore {
     }
     async fn set_prompt_override(&self, account_id: i64, prompt_type: &str, text: Option<&str>) -> Result<()> {
         self.prompt_set(account_id, prompt_type, text).await
+    }
+
+    async fn reserve_asset_bytes(&self, account_id: i64, bytes: i64, quota: i64) -> Result<i64> {
+        self.assets_reserve(account_id, bytes, quota).await
+    }
+    async fn release_asset_bytes(&self, account_id: i64, bytes: i64) -> Result<()> {
+        self.assets_release(account_id, bytes).await
+    }
+    async fn insert_asset(&self, row: NewAssetRow) -> Result<SiteAsset> {
+        self.assets_insert(row).await
+    }
+    async fn get_asset(&self, scope: &Scope, id: i64) -> Result<SiteAsset> {
+        self.assets_get(scope, id).await
+    }
+    async fn list_assets(&self, scope: &Scope, blueprint_id: i64) -> Result<Vec<SiteAsset>> {
+        self.assets_list(scope, blueprint_id).await
+    }
+    async fn delete_asset(&self, scope: &Scope, id: i64) -> Result<SiteAsset> {
+        self.assets_delete(scope, id).await
+    }
+    async fn asset_bytes_used(&self, account_id: i64) -> Result<i64> {
+        self.assets_used(account_id).await
     }
 }
