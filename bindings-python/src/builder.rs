@@ -492,6 +492,7 @@ impl NativeSiteBuilder {
     }
 
     #[pyo3(signature = (function_name, payload, account_id, task_id=None, prompt_override=None, on_progress=None))]
+    #[allow(clippy::too_many_arguments)]
     fn run(
         &self,
         py: Python<'_>,

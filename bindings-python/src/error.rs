@@ -170,9 +170,11 @@ const SPECS: &[Spec] = &[
     },
 ];
 
+/// A built class: its name, the code it stands for, the class object.
+type Class = (&'static str, Option<&'static str>, Py<PyType>);
+
 /// Classes by name, built once at import.
-static CLASSES: PyOnceLock<Vec<(&'static str, Option<&'static str>, Py<PyType>)>> =
-    PyOnceLock::new();
+static CLASSES: PyOnceLock<Vec<Class>> = PyOnceLock::new();
 
 fn make_class<'py>(
     py: Python<'py>,
@@ -204,7 +206,7 @@ pub(crate) fn register(py: Python<'_>, module: &Bound<'_, PyModule>) -> PyResult
             "error",
             "Base of every sitebuilder error. `.code` is the stable machine code; `.message` says what to do.",
         )?;
-        let mut out: Vec<(&'static str, Option<&'static str>, Py<PyType>)> = vec![(BASE, None, base.unbind())];
+        let mut out: Vec<Class> = vec![(BASE, None, base.unbind())];
         for spec in SPECS {
             let parent = out
                 .iter()
