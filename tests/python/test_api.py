@@ -272,3 +272,20 @@ def test_register_declarative_function(sqlite_url: str, fake_model: FakeModel) -
     assert outcome.function_name == "write_blocks"
     assert outcome.result["blocks"][0]["type"] == "hero"
     assert sb.balance(2) == 20
+
+
+def test_dispatch_runs_in_the_background(sqlite_url: str) -> None:
+    sb = SiteBuilder(sqlite_url, provider=Offline())
+    sb.grant(6, 50)
+    bp = sb.create_blueprint(6, "Background", config={"business_brief": "Florist in Lisbon"})
+    task_id = sb.dispatch("generate_site_structure", {"blueprint_id": bp.id}, 6)
+    deadline = time.monotonic() + 30
+    record = sb.task(task_id, 6)
+    while record.status not in ("succeeded", "failed"):
+        assert time.monotonic() < deadline, record
+        time.sleep(0.05)
+        record = sb.task(task_id, 6)
+    assert record.status == "succeeded", record.error_message
+    assert record.credits == 50 and sb.get_blueprint(6, bp.id).status == "ready"
+    with pytest.raises(NotFoundError):
+        sb.task(task_id, 7)

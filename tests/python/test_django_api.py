@@ -217,3 +217,26 @@ def test_management_command(capsys: pytest.CaptureFixture[str]) -> None:
     assert "No migrations to apply" in capsys.readouterr().out
     call_command("sitebuilder", "doctor")
     assert "[ok]" in capsys.readouterr().out
+
+
+def test_async_generation_falls_back_inline_without_broker(settings: Any) -> None:
+    from celery import Celery, current_app
+
+    settings.SITEBUILDER = {**settings.SITEBUILDER, "ASYNC_GENERATION": True}
+    previous = current_app._get_current_object()
+    dead = Celery("dead-broker", broker="redis://127.0.0.1:1/0", backend="redis://127.0.0.1:1/0")
+    dead.conf.update(broker_connection_timeout=1, broker_connection_retry=False)
+    dead.set_current()
+    try:
+        account = _account()
+        client = _client(account)
+        bp = _post(client, f"{API}/blueprints/", {"name": "Queued", "config_json": {"business_brief": "Cafe"}}).json()
+        get_sitebuilder().grant(account, 50)
+        response = _post(client, f"{API}/blueprints/{bp['id']}/generate_structure/")
+    finally:
+        previous.set_current()
+    assert response.status_code == 200, response.content
+    assert response.json()["queued"] is False
+    assert client.get(f"{API}/blueprints/{bp['id']}/").json()["status"] == "ready"
+    task = client.get(f"{API}/tasks/{response.json()['task_id']}/").json()
+    assert task["status"] == "succeeded" and task["credits"] == 50
