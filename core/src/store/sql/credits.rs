@@ -42,6 +42,13 @@ impl SqlStore {
         }
     }
 
+    /// Locks the account's balance row for this transaction (creating it at 0) and returns the
+    /// balance. Every path that appends ledger rows takes this lock first, so `balance_after`
+    /// follows the order in which rows are appended, even with many workers at once.
+    async fn lock_balance(&self, conn: &mut Conn<'_>, account_id: i64) -> Result<i64> {
+        Ok(self.add_balance(conn, account_id, 0).await?.unwrap_or(0))
+    }
+
     /// Adds `delta` (may be negative) to the balance, refusing to go below zero. Returns the new
     /// balance, or `None` when the balance does not cover a negative delta.
     async fn add_balance(&self, conn: &mut Conn<'_>, account_id: i64, delta: i64) -> Result<Option<i64>> {
@@ -170,6 +177,8 @@ impl SqlStore {
         }
         let mut tx = self.pool.begin().await?;
         let mut conn = tx.conn();
+        // Taken before the look-up, so two identical grants racing see each other.
+        self.lock_balance(&mut conn, account_id).await?;
         if let Some(r) = reference {
             let q = Query::select()
                 .expr(Expr::cust("*"))
@@ -210,7 +219,7 @@ impl SqlStore {
             _ => {}
         }
         let balance_after = if amount == 0 {
-            self.balance_on(&mut conn, account_id).await?
+            self.lock_balance(&mut conn, account_id).await?
         } else {
             match self.add_balance(&mut conn, account_id, -amount).await? {
                 Some(b) => b,
@@ -268,7 +277,7 @@ impl SqlStore {
                 )));
             }
         };
-        let balance = self.balance_on(conn, account_id).await?;
+        let balance = self.lock_balance(conn, account_id).await?;
         self.append_tx(
             conn,
             account_id,
