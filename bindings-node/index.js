@@ -14,7 +14,7 @@ for (const [key, value] of Object.entries(native)) {
 }
 
 /** See `native/index.d.ts` for the API; instances come from `await SiteBuilder.open(options)`. */
-exported.SiteBuilder = wrapNativeClass(native.SiteBuilder, 'SiteBuilder', ['open'], ['registerFunction', 'functionNames']);
+exported.SiteBuilder = wrapNativeClass(native.SiteBuilder, 'SiteBuilder', ['open'], ['registerFunction', 'functionNames', 'setCreditCost']);
 
 /** The stable error codes of the core (`sitebuilder::ERROR_CODES`). */
 exported.ERROR_CODES = Object.freeze(native.errorCodes());

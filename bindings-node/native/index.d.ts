@@ -66,6 +66,21 @@ export declare class SiteBuilder {
   dispatch(functionName: string, payload: any, accountId: number, options?: RunOptions | undefined | null): Promise<string>
   /** A task log row; with an account id, another account's task is `not_found`. */
   task(accountId: number | null | undefined, taskId: string): Promise<TaskRecord>
+  /** Waits until a task finishes (polling the task log); `cancelled` when `timeoutMs` passes first. */
+  waitTask(accountId: number | null | undefined, taskId: string, timeoutMs?: number): Promise<TaskRecord>
+  /**
+   * Marks runs without progress for `olderThanMs` as failed (their worker died), releases their
+   * credit holds and resets their blueprint or page; returns their task ids. Pick a value above
+   * the provider's timeout × retries.
+   */
+  recoverStale(olderThanMs: number): Promise<Array<string>>
+  /**
+   * Stores an account's own prompt template for a prompt type (`site_structure_generation`,
+   * `site_page_generation`, …); `null` deactivates it.
+   */
+  setPromptOverride(accountId: number, promptType: string, template?: string | undefined | null): Promise<void>
+  /** Sets what an operation costs from now on, in this process (default unit `per_request`). */
+  setCreditCost(operation: string, credits: number, unit?: CreditUnit | undefined | null): void
   /** The account's credit balance. */
   balance(accountId: number): Promise<number>
   /** Adds credits to an account (a purchase); returns the ledger row. */
@@ -166,6 +181,9 @@ export interface CreditTransaction {
   /** When. */
   createdAt: Date
 }
+
+/** How an operation's credit cost scales. */
+export type CreditUnit = 'per_request' | 'per_100_words' | 'per_200_words' | 'per_item' | 'per_image'
 
 /**
  * An AI function defined without Rust: a prompt, the JSON schema its answer must match, and the

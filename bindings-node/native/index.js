@@ -838,6 +838,7 @@ module.exports = nativeBinding
 module.exports.SiteBuilder = nativeBinding.SiteBuilder
 module.exports.__errorSample = nativeBinding.__errorSample
 module.exports.BlueprintStatus = nativeBinding.BlueprintStatus
+module.exports.CreditUnit = nativeBinding.CreditUnit
 module.exports.errorCodes = nativeBinding.errorCodes
 module.exports.HostingType = nativeBinding.HostingType
 module.exports.OptionKind = nativeBinding.OptionKind

@@ -218,3 +218,26 @@ pub enum TransactionType {
 }
 
 convert!(TransactionType <=> sitebuilder::credits::TransactionType { Purchase, Subscription, Refund, Deduction, Adjustment, Hold, Release });
+
+/// How an operation's credit cost scales.
+#[napi(string_enum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CreditUnit {
+    /// A flat cost per call.
+    #[napi(value = "per_request")]
+    PerRequest,
+    /// Per started 100 words of output.
+    #[napi(value = "per_100_words")]
+    Per100Words,
+    /// Per started 200 words of output.
+    #[napi(value = "per_200_words")]
+    Per200Words,
+    /// Per item produced (pages, ideas, …).
+    #[napi(value = "per_item")]
+    PerItem,
+    /// Per image produced.
+    #[napi(value = "per_image")]
+    PerImage,
+}
+
+convert!(CreditUnit <=> sitebuilder::credits::CreditUnit { PerRequest, Per100Words, Per200Words, PerItem, PerImage });

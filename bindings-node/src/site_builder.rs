@@ -3,9 +3,12 @@
 //! Every I/O method is an `async fn`, so it returns a Promise and runs on napi's tokio runtime while
 //! the event loop keeps turning. Methods only translate arguments, results and errors.
 
+use std::time::Duration;
+
 use napi_derive::napi;
 use serde_json::Value;
 
+use crate::enums::CreditUnit;
 use crate::error::IntoNapi;
 use crate::inputs::{
     BlueprintPatch, BlueprintQuery, NewBlueprint, NewPage, OpenOptions, PagePatch, ScopeArg, scope,
@@ -311,6 +314,61 @@ impl SiteBuilder {
     #[napi(ts_args_type = "accountId: number | null | undefined, taskId: string")]
     pub async fn task(&self, account_id: Option<i64>, task_id: String) -> napi::Result<TaskRecord> {
         Ok(self.inner.task(account_id, &task_id).await.napi()?.into())
+    }
+
+    /// Waits until a task finishes (polling the task log); `cancelled` when `timeoutMs` passes first.
+    #[napi(
+        ts_args_type = "accountId: number | null | undefined, taskId: string, timeoutMs?: number"
+    )]
+    pub async fn wait_task(
+        &self,
+        account_id: Option<i64>,
+        task_id: String,
+        timeout_ms: Option<u32>,
+    ) -> napi::Result<TaskRecord> {
+        let timeout = Duration::from_millis(u64::from(timeout_ms.unwrap_or(60_000)));
+        let task = self
+            .inner
+            .wait_task(account_id, &task_id, timeout)
+            .await
+            .napi()?;
+        Ok(task.into())
+    }
+
+    /// Marks runs without progress for `olderThanMs` as failed (their worker died), releases their
+    /// credit holds and resets their blueprint or page; returns their task ids. Pick a value above
+    /// the provider's timeout × retries.
+    #[napi]
+    pub async fn recover_stale(&self, older_than_ms: u32) -> napi::Result<Vec<String>> {
+        let older_than = Duration::from_millis(u64::from(older_than_ms));
+        self.inner.recover_stale(older_than).await.napi()
+    }
+
+    /// Stores an account's own prompt template for a prompt type (`site_structure_generation`,
+    /// `site_page_generation`, …); `null` deactivates it.
+    #[napi]
+    pub async fn set_prompt_override(
+        &self,
+        account_id: i64,
+        prompt_type: String,
+        template: Option<String>,
+    ) -> napi::Result<()> {
+        self.inner
+            .set_prompt_override(account_id, &prompt_type, template.as_deref())
+            .await
+            .napi()
+    }
+
+    /// Sets what an operation costs from now on, in this process (default unit `per_request`).
+    #[napi]
+    pub fn set_credit_cost(
+        &self,
+        operation: String,
+        credits: i64,
+        unit: Option<CreditUnit>,
+    ) -> napi::Result<()> {
+        let unit = unit.unwrap_or(CreditUnit::PerRequest).into();
+        self.inner.set_credit_cost(&operation, credits, unit).napi()
     }
 
     /// The account's credit balance.

@@ -161,6 +161,30 @@ describe('generation through the binding', () => {
     }
   });
 
+  test("an account's prompt override and a changed credit cost apply to its next run", async () => {
+    await sb.grant(3, 500);
+    const bp = await sb.createBlueprint(3, { name: 'Override', config: { businessBrief: 'A bakery' } });
+    await sb.setPromptOverride(3, 'site_structure_generation', 'NODE-OVERRIDE {{business_brief}} — answer as JSON.');
+    sb.setCreditCost('site_structure_generation', 70);
+    try {
+      const outcome = await sb.generateStructure(3, bp.id);
+      assert.match(JSON.stringify(server.requests.at(-1).body.messages), /NODE-OVERRIDE/);
+      assert.equal(outcome.creditsCharged, 70);
+      assert.equal(await sb.balance(3), 430);
+    } finally {
+      sb.setCreditCost('site_structure_generation', 50, 'per_request');
+      await sb.setPromptOverride(3, 'site_structure_generation', null);
+    }
+    await sb.generateStructure(3, bp.id);
+    assert.doesNotMatch(JSON.stringify(server.requests.at(-1).body.messages), /NODE-OVERRIDE/);
+    assert.throws(() => sb.setCreditCost('site_structure_generation', -1), { code: 'invalid_input' });
+    assert.throws(() => sb.setCreditCost('site_structure_generation', 1, 'per_fortnight'), { code: 'invalid_input' });
+  });
+
+  test('recoverStale leaves healthy runs alone', async () => {
+    assert.deepEqual(await sb.recoverStale(60_000), []);
+  });
+
   test('dispatch returns a task id at once; task() shows the run finishing', async () => {
     const bp = await sb.createBlueprint(1, { name: 'Dispatched', config: { businessBrief: 'A bakery' } });
     const taskId = await sb.dispatch('generate_site_structure', { blueprint_id: bp.id }, 1);
