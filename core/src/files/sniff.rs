@@ -260,14 +260,14 @@ fn normalise(lower: &str) -> String {
     let mut out = String::with_capacity(lower.len());
     let mut rest = lower;
     while let Some(c) = rest.chars().next() {
-        if c == '&' {
-            if let Some((decoded, used)) = char_ref(rest) {
-                if !decoded.is_whitespace() && !decoded.is_control() {
-                    out.extend(decoded.to_lowercase());
-                }
-                rest = &rest[used..];
-                continue;
+        if c == '&'
+            && let Some((decoded, used)) = char_ref(rest)
+        {
+            if !decoded.is_whitespace() && !decoded.is_control() {
+                out.extend(decoded.to_lowercase());
             }
+            rest = &rest[used..];
+            continue;
         }
         if !c.is_whitespace() && !c.is_control() {
             out.push(c);
