@@ -65,7 +65,7 @@ async fn valid_answer() -> String {
         temperature: None,
         max_tokens: None,
     };
-    OfflinePlanner::default().complete(&req).await.expect("offline answer").content
+    OfflinePlanner.complete(&req).await.expect("offline answer").content
 }
 
 async fn blueprint(sb: &SiteBuilder, account: i64, brief: &str) -> SiteBlueprint {
@@ -267,7 +267,7 @@ async fn server_error_then_success_is_retried() {
 #[tokio::test]
 async fn rejected_key_is_never_logged() {
     let server = OpenAiServer::start().await;
-    server.push(Step::status(401, &format!("Incorrect API key provided: {KEY}")));
+    server.push(Step::status(401, format!("Incorrect API key provided: {KEY}")));
     let e = env_with(openai(&server, 5.0)).await;
     let bp = blueprint(&e.sb, 8, "A bakery").await;
     let err = e
@@ -375,7 +375,7 @@ async fn page_content_for_every_page_costs_twenty_each_and_writes_seo() {
     let saved = e.sb.get_blueprint(&scope, bp.id).await.expect("get");
     let structure = SiteStructure::from_stored(&saved.structure_json).expect("typed").expect("present");
     assert!(structure.pages.iter().all(|p| !p.seo.meta_title.is_empty()));
-    let events = seen.lock().expect("lock");
+    let events = seen.lock().expect("lock").clone();
     assert!(events.iter().all(|p| p.total == Some(pages.len() as u32)));
     // Retrying the bulk run with the same id charges nothing more.
     let base = outs[0].task_id.split(':').next().expect("base").to_string();

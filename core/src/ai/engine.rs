@@ -340,10 +340,10 @@ impl Engine {
         t.enter(&self.env, Phase::Prep, 10, "loading context").await?;
         let prepared = f.prepare(&self.env, account_id, payload).await?;
         let result = self.call_and_save(f, t, &prepared, account_id, credits, opts).await;
-        if result.is_err() {
-            if let Err(e) = f.fail(&self.env, &prepared).await {
-                warn!(error = %e, "could not reset records after a failed run");
-            }
+        if result.is_err()
+            && let Err(e) = f.fail(&self.env, &prepared).await
+        {
+            warn!(error = %e, "could not reset records after a failed run");
         }
         result
     }

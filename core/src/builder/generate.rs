@@ -164,21 +164,19 @@ impl SiteBuilder {
         for mut t in stale {
             self.storage().release_credits(t.account_id, &t.task_id).await?;
             let scope = Scope::account(t.account_id);
-            if let Some(id) = t.payload.get("blueprint_id").and_then(Value::as_i64) {
-                if let Ok(bp) = self.get_blueprint(&scope, id).await {
-                    if bp.status == BlueprintStatus::Generating {
-                        let patch = BlueprintPatch { status: Some(BlueprintStatus::Failed), ..BlueprintPatch::default() };
-                        self.update_blueprint(&scope, id, patch).await?;
-                    }
-                }
+            if let Some(id) = t.payload.get("blueprint_id").and_then(Value::as_i64)
+                && let Ok(bp) = self.get_blueprint(&scope, id).await
+                && bp.status == BlueprintStatus::Generating
+            {
+                let patch = BlueprintPatch { status: Some(BlueprintStatus::Failed), ..BlueprintPatch::default() };
+                self.update_blueprint(&scope, id, patch).await?;
             }
-            if let Some(id) = t.payload.get("page_id").and_then(Value::as_i64) {
-                if let Ok(page) = self.get_page(&scope, id).await {
-                    if page.status == PageStatus::Generating {
-                        let patch = PagePatch { status: Some(PageStatus::Failed), ..PagePatch::default() };
-                        self.update_page(&scope, id, patch).await?;
-                    }
-                }
+            if let Some(id) = t.payload.get("page_id").and_then(Value::as_i64)
+                && let Ok(page) = self.get_page(&scope, id).await
+                && page.status == PageStatus::Generating
+            {
+                let patch = PagePatch { status: Some(PageStatus::Failed), ..PagePatch::default() };
+                self.update_page(&scope, id, patch).await?;
             }
             t.status = TaskStatus::Failed;
             t.error_code = Some("cancelled".into());

@@ -45,9 +45,9 @@ impl ProviderConfig {
         Ok(match self {
             ProviderConfig::FromEnv => match OpenAiCompatible::from_env()? {
                 Some(p) => Arc::new(p),
-                None => Arc::new(OfflinePlanner::default()),
+                None => Arc::new(OfflinePlanner),
             },
-            ProviderConfig::Offline => Arc::new(OfflinePlanner::default()),
+            ProviderConfig::Offline => Arc::new(OfflinePlanner),
             ProviderConfig::OpenAiCompatible {
                 base_url,
                 api_key,

@@ -13,8 +13,10 @@ pub enum CreditUnit {
     /// A flat cost per call.
     PerRequest,
     /// Per started 100 words of output.
+    #[serde(rename = "per_100_words")]
     Per100Words,
     /// Per started 200 words of output.
+    #[serde(rename = "per_200_words")]
     Per200Words,
     /// Per item produced (pages, ideas, …).
     PerItem,

@@ -161,10 +161,11 @@ impl AiFunction for GenerateSiteStructure {
 
         // Locked pages keep their content; if the model dropped one, it is put back.
         for slug in &locked {
-            if find_old(slug).is_some() && !structure.pages.iter().any(|p| p.slug == *slug) {
-                if let Some(spec) = old_structure.as_ref().and_then(|s| s.pages.iter().find(|p| p.slug == *slug)) {
-                    structure.pages.push(spec.clone());
-                }
+            if find_old(slug).is_some()
+                && !structure.pages.iter().any(|p| p.slug == *slug)
+                && let Some(spec) = old_structure.as_ref().and_then(|s| s.pages.iter().find(|p| p.slug == *slug))
+            {
+                structure.pages.push(spec.clone());
             }
         }
         let mut pages: Vec<NewPage> = Vec::with_capacity(structure.pages.len());

@@ -27,7 +27,7 @@ impl From<ParseEnumError> for crate::Error {
 macro_rules! string_enum {
     ($(#[$meta:meta])* $name:ident, $kind:literal, { $($(#[$vmeta:meta])* $variant:ident => $value:literal),+ $(,)? }) => {
         $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
         pub enum $name {
             $($(#[$vmeta])* #[serde(rename = $value)] $variant),+
         }
@@ -68,6 +68,7 @@ string_enum!(
     /// Lifecycle of a site blueprint.
     BlueprintStatus, "blueprint status", {
         /// Created, no structure yet.
+        #[default]
         Draft => "draft",
         /// A structure generation is running.
         Generating => "generating",
@@ -84,6 +85,7 @@ string_enum!(
     /// Where the site is hosted.
     HostingType, "hosting type", {
         /// The platform's own hosting.
+        #[default]
         Igny8Sites => "igny8_sites",
         /// WordPress.
         Wordpress => "wordpress",
@@ -98,6 +100,7 @@ string_enum!(
     /// Lifecycle of a page blueprint.
     PageStatus, "page status", {
         /// Created, no content yet.
+        #[default]
         Draft => "draft",
         /// Content generation is running.
         Generating => "generating",
@@ -126,33 +129,10 @@ string_enum!(
         /// Contact details and form.
         Contact => "contact",
         /// Anything else.
+        #[default]
         Custom => "custom",
     }
 );
-
-impl Default for BlueprintStatus {
-    fn default() -> Self {
-        BlueprintStatus::Draft
-    }
-}
-
-impl Default for HostingType {
-    fn default() -> Self {
-        HostingType::Igny8Sites
-    }
-}
-
-impl Default for PageStatus {
-    fn default() -> Self {
-        PageStatus::Draft
-    }
-}
-
-impl Default for PageType {
-    fn default() -> Self {
-        PageType::Custom
-    }
-}
 
 #[cfg(test)]
 mod tests {

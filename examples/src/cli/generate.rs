@@ -50,16 +50,6 @@ fn default_name(brief: &str) -> String {
     if words.is_empty() { "My Site".into() } else { words.join(" ") }
 }
 
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn names_come_from_the_opening_phrase() {
-        assert_eq!(super::default_name("A family bakery in Porto selling tarts"), "Family Bakery");
-        assert_eq!(super::default_name("dental clinic, Braga"), "Dental Clinic");
-        assert_eq!(super::default_name("   "), "My Site");
-    }
-}
-
 pub(crate) async fn run(sb: SiteBuilder, a: &Args) -> Result<ExitCode> {
     let brief = a
         .positional
@@ -131,4 +121,14 @@ pub(crate) async fn run(sb: SiteBuilder, a: &Args) -> Result<ExitCode> {
     );
     println!("wrote {} and {}", json_path.display(), html_path.display());
     Ok(ExitCode::SUCCESS)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn names_come_from_the_opening_phrase() {
+        assert_eq!(super::default_name("A family bakery in Porto selling tarts"), "Family Bakery");
+        assert_eq!(super::default_name("dental clinic, Braga"), "Dental Clinic");
+        assert_eq!(super::default_name("   "), "My Site");
+    }
 }

@@ -155,7 +155,6 @@ impl SqlStore {
             .cond_where(scope_cond(scope))
             .take();
         conn.execute(&bp, "deleting a site blueprint").await?;
-        drop(conn);
         tx.commit().await
     }
 

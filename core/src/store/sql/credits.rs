@@ -198,7 +198,6 @@ impl SqlStore {
         let t = self
             .append_tx(&mut conn, account_id, kind, amount, balance, description, reference)
             .await?;
-        drop(conn);
         tx.commit().await?;
         Ok(t)
     }
@@ -232,7 +231,6 @@ impl SqlStore {
         self.set_hold(&mut conn, account_id, reference, amount, "held").await?;
         self.append_tx(&mut conn, account_id, TransactionType::Hold, -amount, balance_after, description, Some(reference))
             .await?;
-        drop(conn);
         tx.commit().await?;
         Ok(HoldOutcome::Held { amount, balance_after })
     }
@@ -260,7 +258,6 @@ impl SqlStore {
             Some(reference),
         )
         .await?;
-        drop(conn);
         tx.commit().await?;
         Ok(true)
     }

@@ -127,7 +127,6 @@ impl SqlStore {
             .into_iter()
             .find(|p| p.slug == new.slug)
             .ok_or_else(|| Error::not_found("page_blueprint", &new.slug))?;
-        drop(conn);
         tx.commit().await?;
         Ok(page)
     }
@@ -220,7 +219,6 @@ impl SqlStore {
             conn.execute(&q, "reordering pages").await?;
         }
         let out = self.fetch_pages(&mut conn, scope.account_id, blueprint_id).await?;
-        drop(conn);
         tx.commit().await?;
         Ok(out)
     }
@@ -299,7 +297,6 @@ impl SqlStore {
             self.capture_on(&mut conn, scope.account_id, capture).await?;
         }
         let pages = self.fetch_pages(&mut conn, scope.account_id, blueprint_id).await?;
-        drop(conn);
         tx.commit().await?;
         Ok(SavedStructure { blueprint: bp, pages })
     }
@@ -349,7 +346,6 @@ impl SqlStore {
         if let Some(capture) = save.capture {
             self.capture_on(&mut conn, scope.account_id, capture).await?;
         }
-        drop(conn);
         tx.commit().await?;
         Ok(updated)
     }
