@@ -46,7 +46,7 @@ pub async fn canned_structure_answer() -> String {
         temperature: None,
         max_tokens: None,
     };
-    OfflinePlanner::default().complete(&req).await.expect("offline answer").content
+    OfflinePlanner.complete(&req).await.expect("offline answer").content
 }
 
 /// Answers every request at once with the same text: isolates the library's own overhead.

@@ -49,7 +49,7 @@ fn get(m: &BTreeMap<(String, BTreeMap<String, String>), f64>, name: &str, labels
 #[tokio::test]
 async fn counters_and_stats_match_the_runs() {
     telemetry::install_prometheus().expect("install recorder");
-    let answer = OfflinePlanner::default()
+    let answer = OfflinePlanner
         .complete(&CompletionRequest {
             function_name: "generate_site_structure".into(),
             prompt_type: "site_structure_generation".into(),
