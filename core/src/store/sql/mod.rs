@@ -209,7 +209,12 @@ async fn connect(url: &str, max_connections: u32) -> Result<DbPool> {
                 .foreign_keys(true)
                 .busy_timeout(Duration::from_secs(30));
             if !in_memory {
-                opts = opts.journal_mode(SqliteJournalMode::Wal);
+                // WAL with synchronous=NORMAL: a commit survives a process crash and only the
+                // last commits may be lost on power loss, for one fsync per checkpoint instead
+                // of one per transaction (the pipeline writes the task log at every phase).
+                opts = opts
+                    .journal_mode(SqliteJournalMode::Wal)
+                    .synchronous(sqlx::sqlite::SqliteSynchronous::Normal);
             }
             let pool = SqlitePoolOptions::new()
                 .max_connections(if in_memory { 1 } else { max_connections })
