@@ -573,3 +573,29 @@ async fn facade_and_url_configuration() {
     );
     assert_eq!(bad.expect_err("bad url").code(), "configuration");
 }
+
+#[tokio::test]
+async fn deleting_a_blueprint_deletes_its_files_and_gives_the_quota_back() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path().join("assets");
+    let sb = sitebuilder::SiteBuilder::builder()
+        .database_url(format!("sqlite://{}/db.sqlite", dir.path().display()))
+        .provider(sitebuilder::ProviderConfig::Offline)
+        .asset_config(AssetConfig::local(&root))
+        .build()
+        .await
+        .expect("open");
+    let scope = Scope::account(5);
+    let bp = sb
+        .create_blueprint(&scope, sitebuilder::model::NewBlueprint::new("Forno", "A bakery"))
+        .await
+        .expect("blueprint");
+    for i in 0..3 {
+        sb.assets().upload(&scope, bp.id, &format!("logo-{i}.png"), png(2048, i), None).await.expect("upload");
+    }
+    assert_eq!(files_under(&root).len(), 3);
+    assert_eq!(sb.assets().usage(5).await.expect("usage").0, 3 * 2048);
+    sb.delete_blueprint(&scope, bp.id).await.expect("delete");
+    assert!(files_under(&root).is_empty(), "files left behind: {:?}", files_under(&root));
+    assert_eq!(sb.assets().usage(5).await.expect("usage").0, 0);
+}

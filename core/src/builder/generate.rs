@@ -30,8 +30,20 @@ fn scoped_payload(scope: &Scope, key: &str, id: i64) -> Value {
 
 impl SiteBuilder {
     /// Runs any registered function now and returns its outcome.
+    ///
+    /// The run itself is a task of its own on the current tokio runtime: if the caller stops
+    /// waiting (a dropped future, a cancelled Python awaitable, a closed HTTP request), the run still
+    /// finishes or fails cleanly — credits captured or released, nothing left `generating`. To stop
+    /// a run, use [`RunOptions::cancel`].
     pub async fn run(&self, function_name: &str, payload: Value, account_id: i64, opts: RunOptions) -> Result<RunOutcome> {
-        self.engine.run(function_name, payload, account_id, opts).await
+        let engine = self.engine.clone();
+        let name = function_name.to_string();
+        match tokio::spawn(async move { engine.run(&name, payload, account_id, opts).await }).await {
+            Ok(result) => result,
+            Err(e) => Err(Error::Cancelled {
+                message: format!("the run stopped unexpectedly ({e}); see the task log, and recover_stale() releases anything it held"),
+            }),
+        }
     }
 
     /// Generates (or regenerates) a blueprint's structure: `generating` → `ready` with version + 1,

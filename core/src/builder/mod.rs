@@ -262,8 +262,11 @@ impl SiteBuilder {
     pub async fn update_blueprint(&self, scope: &Scope, id: i64, patch: BlueprintPatch) -> Result<SiteBlueprint> {
         self.storage().update_blueprint(scope, id, patch).await
     }
-    /// Deletes a blueprint and its pages.
+    /// Deletes a blueprint, its pages and its site assets (files and their quota bytes).
     pub async fn delete_blueprint(&self, scope: &Scope, id: i64) -> Result<()> {
+        for asset in self.assets().list(scope, id).await? {
+            self.assets().delete(scope, asset.id).await?;
+        }
         self.storage().delete_blueprint(scope, id).await
     }
     /// Creates a page.
