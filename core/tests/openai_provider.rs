@@ -7,7 +7,7 @@
 mod openai_server;
 
 use std::io::Write;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 use openai_server::{OpenAiServer, Step};
@@ -473,15 +473,26 @@ impl Write for Captured {
     }
 }
 
+/// Every log line of this test binary from the first call on, at TRACE level (reqwest's and
+/// hyper's too). A global subscriber, because a thread-scoped one misses events when other tests
+/// touch the same callsites concurrently.
+fn captured_logs() -> &'static Captured {
+    static LOGS: OnceLock<Captured> = OnceLock::new();
+    LOGS.get_or_init(|| {
+        let logs = Captured::default();
+        let writer = logs.clone();
+        let subscriber = tracing_subscriber::fmt()
+            .with_max_level(tracing::Level::TRACE)
+            .with_writer(move || writer.clone())
+            .finish();
+        tracing::subscriber::set_global_default(subscriber).expect("first global subscriber");
+        logs
+    })
+}
+
 #[tokio::test]
 async fn the_api_key_never_leaks() {
-    let logs = Captured::default();
-    let writer = logs.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_writer(move || writer.clone())
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let logs = captured_logs();
 
     let server = OpenAiServer::start().await;
     // Servers that echo the key back, whole and in part.
