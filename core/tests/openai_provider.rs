@@ -229,6 +229,7 @@ async fn exhausted_server_errors_end_unavailable_with_the_last_cause() {
         "{err}"
     );
     assert_eq!(server.chat_requests().len(), 2);
+    server.assert_wire_valid();
 }
 
 #[tokio::test]
