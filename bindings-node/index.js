@@ -1,10 +1,12 @@
 'use strict';
 // Public entry of the `sitebuilder` package (CommonJS). The native part (`native/index.js`, generated
 // by `napi build`) does the work; this layer only turns native errors into `SiteBuilderError`s with
-// the core's stable codes (see errors.js).
+// the core's stable codes (see errors.js) and an `AbortSignal` into a native cancel handle
+// (see cancel.js).
 
 const native = require('./native/index.js');
 const { SiteBuilderError, translateError, wrapNativeClass, wrapFunction, isSiteBuilderError } = require('./errors.js');
+const { addSignals } = require('./cancel.js');
 
 const exported = { SiteBuilderError, isSiteBuilderError, translateError };
 for (const [key, value] of Object.entries(native)) {
@@ -14,7 +16,13 @@ for (const [key, value] of Object.entries(native)) {
 }
 
 /** See `native/index.d.ts` for the API; instances come from `await SiteBuilder.open(options)`. */
-exported.SiteBuilder = wrapNativeClass(native.SiteBuilder, 'SiteBuilder', ['open'], ['registerFunction', 'functionNames', 'setCreditCost']);
+exported.SiteBuilder = addSignals(
+  wrapNativeClass(native.SiteBuilder, 'SiteBuilder', ['open'], ['registerFunction', 'functionNames', 'setCreditCost']),
+  native.CancelHandle,
+);
+
+/** Stops the runs given it as `{ cancel }` (what `{ signal }` becomes); its methods never throw. */
+exported.CancelHandle = native.CancelHandle;
 
 /** The stable error codes of the core (`sitebuilder::ERROR_CODES`). */
 exported.ERROR_CODES = Object.freeze(native.errorCodes());

@@ -10,12 +10,46 @@
 export declare const __napiBindingTarget: 'native' | 'wasm32-wasi' | 'wasm32-wasip1'
 
 /**
+ * Stops the runs it was passed to (`{ cancel: handle }` in run options) when `cancel()` is
+ * called: they reject with `code: "cancelled"`, nothing charged, nothing left `generating`.
+ *
+ * Usually created for you from `{ signal: AbortSignal }`; use it directly where no
+ * `AbortController` fits. One handle may be shared by several runs; cancelling is final.
+ */
+export declare class CancelHandle {
+  /** A handle that is not cancelled yet. */
+  constructor()
+  /** Requests cancellation of every run holding this handle; calling it again does nothing. */
+  cancel(): void
+  /** Whether `cancel()` was called. */
+  get cancelled(): boolean
+}
+
+/**
  * An open sitebuilder: blueprints, pages, credits and AI runs over one database.
  *
  * Create it with `await SiteBuilder.open({ databaseUrl, provider })`; it is cheap to share.
  * Failed calls reject with an `Error` whose `code` is one of `ERROR_CODES`.
  */
 export declare class SiteBuilder {
+  /**
+   * Stores a file of a blueprint: a PNG, JPEG, WebP, GIF, script-free SVG or PDF whose name
+   * matches its content. Refused with nothing written: a bad name or a content mismatch
+   * (`invalid_input`), a file or account over its limit (`quota_exceeded`), another account's
+   * blueprint (`not_found`).
+   */
+  uploadAsset(scope: number | Scope, blueprintId: number, fileName: string, data: Buffer | Uint8Array, options?: UploadOptions): Promise<SiteAsset>
+  /**
+   * An asset's record and bytes; another account's asset is `not_found`, bytes changed in the
+   * store behind the library's back are `file_storage`.
+   */
+  downloadAsset(scope: number | Scope, assetId: number): Promise<AssetDownload>
+  /** The assets of a blueprint, oldest first. */
+  listAssets(scope: number | Scope, blueprintId: number): Promise<Array<SiteAsset>>
+  /** Deletes an asset's record and file; its bytes count against the quota no more. */
+  deleteAsset(scope: number | Scope, assetId: number): Promise<void>
+  /** Bytes the account's assets use, and its quota. */
+  assetUsage(accountId: number): Promise<AssetUsage>
   /** Connects, applies pending migrations (unless `autoMigrate: false`) and sets up the provider. */
   static open(options?: OpenOptions | undefined | null): Promise<SiteBuilder>
   /** Applies pending migrations (idempotent; safe with many processes starting at once). */
@@ -81,6 +115,11 @@ export declare class SiteBuilder {
   setPromptOverride(accountId: number, promptType: string, template?: string | undefined | null): Promise<void>
   /** Sets what an operation costs from now on, in this process (default unit `per_request`). */
   setCreditCost(operation: string, credits: number, unit?: CreditUnit | undefined | null): void
+  /**
+   * Per AI function, the runs that finished since `since`: succeeded, failed by error code,
+   * cancelled (from the task log; for dashboards and alerts).
+   */
+  stats(since: Date): Promise<Array<TaskStats>>
   /** The account's credit balance. */
   balance(accountId: number): Promise<number>
   /** Adds credits to an account (a purchase); returns the ledger row. */
@@ -96,6 +135,39 @@ export declare class SiteBuilder {
  * check the translation of every code, including those no call can provoke on a healthy machine.
  */
 export declare function __errorSample(code: string): void
+
+/** A downloaded asset: its record and its bytes. */
+export interface AssetDownload {
+  /** The asset's record. */
+  asset: SiteAsset
+  /** The file's content, verified against `asset.checksumSha256`. */
+  data: Buffer
+}
+
+/** Where uploaded files go and how much may be stored; every field is optional. */
+export interface AssetOptions {
+  /** Local folder for the files (default `./sitebuilder-assets`, created on the first upload). */
+  root?: string
+  /** An object store URL (`file:///srv/assets`, `memory:///`, …); wins over `root`. */
+  url?: string
+  /** Backend options for `url` (region, endpoint, credentials…), as `object_store` names them. */
+  urlOptions?: Record<string, string>
+  /** Largest file accepted, in bytes (default 10 MiB); larger uploads fail with `quota_exceeded`. */
+  maxFileBytes?: number
+  /**
+   * Bytes one account may store over all its files (default 200 MiB); an upload that does not
+   * fit fails with `quota_exceeded`.
+   */
+  accountQuotaBytes?: number
+}
+
+/** How much of its asset quota an account uses. */
+export interface AssetUsage {
+  /** Bytes the account's files take. */
+  usedBytes: number
+  /** Bytes the account may store (`assets.accountQuotaBytes`). */
+  quotaBytes: number
+}
 
 /** One block of a page, as the seed's renderer reads it: `{type, data}`. */
 export interface Block {
@@ -315,6 +387,11 @@ export interface OpenOptions {
    * fail with `migration_required` until `migrate()` is called.
    */
   autoMigrate?: boolean
+  /**
+   * Where uploaded site assets are stored and the size limits (default: `./sitebuilder-assets`,
+   * 10 MiB per file, 200 MiB per account).
+   */
+  assets?: AssetOptions
 }
 
 /** Which wizard catalogue an option belongs to. */
@@ -427,6 +504,18 @@ export interface RunOptions {
   promptOverride?: string
   /** Receives progress events (phase, percent, message) while the run goes on. Keep it cheap. */
   onProgress?: (event: ProgressEvent) => void
+  /**
+   * Aborting it stops the run: the call rejects with `code: "cancelled"`, nothing is charged and
+   * nothing is left `generating`; an already-aborted signal rejects at once without running.
+   * Dropping the Promise alone does not stop a run. Taken by `generateStructure`,
+   * `generatePageContent`, `generateAllPages` and `run` (not `dispatch`, which returns at once).
+   */
+  signal?: AbortSignal
+  /**
+   * The native handle a `signal` becomes (the package does this for you); `cancel()` on it stops
+   * the run like aborting the signal. Napi keeps it alive while the run goes on.
+   */
+  cancel?: CancelHandle
 }
 
 /** What a finished run produced and cost. */
@@ -465,6 +554,37 @@ export interface Scope {
   siteId?: number
   /** The host's sector id, when the host has sectors. */
   sectorId?: number
+}
+
+/**
+ * A file uploaded for a blueprint (table `igny8_site_assets`). The bytes live in the asset
+ * store under `key`; `downloadAsset` returns them checked against `checksumSha256`.
+ */
+export interface SiteAsset {
+  /** Primary key. */
+  id: number
+  /** Owning account (column `tenant_id`). */
+  accountId: number
+  /** The host's site, copied from the blueprint. */
+  siteId?: number
+  /** The host's sector, copied from the blueprint. */
+  sectorId?: number
+  /** The blueprint the file belongs to. */
+  siteBlueprintId: number
+  /** Object store key, `{accountId}/{blueprintId}/{uuid}-{sanitised name}`; unique. */
+  key: string
+  /** The name the uploader gave, as validated. */
+  fileName: string
+  /** MIME type detected from the content (`image/png`, `application/pdf`, …), never from the name. */
+  contentType: string
+  /** Size in bytes. */
+  sizeBytes: number
+  /** SHA-256 of the content, lowercase hex, to verify or deduplicate downloads. */
+  checksumSha256: string
+  /** Who uploaded it, as the host names its users. */
+  uploadedBy?: string
+  /** When the upload completed. */
+  createdAt: Date
 }
 
 /** A site blueprint (table `igny8_site_blueprints`): what the wizard creates and generation fills. */
@@ -613,11 +733,31 @@ export interface TaskRecord {
   updatedAt: Date
 }
 
+/** How one AI function fared since a point in time, from the task log. */
+export interface TaskStats {
+  /** AI function name. */
+  functionName: string
+  /** Runs that finished (succeeded, failed or cancelled). */
+  finished: number
+  /** Runs that succeeded. */
+  succeeded: number
+  /** Failed runs by stable error code (`provider_unavailable`, `invalid_ai_output`, …). */
+  failedByCode: Record<string, number>
+  /** Runs that were cancelled. */
+  cancelled: number
+}
+
 /** State of an AI run. */
 export type TaskStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled'
 
 /** Kind of a credit ledger transaction. */
 export type TransactionType = 'purchase' | 'subscription' | 'refund' | 'deduction' | 'adjustment' | 'hold' | 'release'
+
+/** Optional details of an upload. */
+export interface UploadOptions {
+  /** Who uploaded the file, as the host names its users (≤ 255 bytes). */
+  uploadedBy?: string
+}
 
 /** Version of the native library. */
 export declare function version(): string

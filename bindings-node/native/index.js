@@ -835,6 +835,7 @@ function __napiStampBindingTarget(exportsObject, target) {
 // linked import resolves to `undefined`.
 module.exports.__napiBindingTarget = __napiStampBindingTarget(nativeBinding, __napiLoadedBindingTarget)
 module.exports = nativeBinding
+module.exports.CancelHandle = nativeBinding.CancelHandle
 module.exports.SiteBuilder = nativeBinding.SiteBuilder
 module.exports.__errorSample = nativeBinding.__errorSample
 module.exports.BlueprintStatus = nativeBinding.BlueprintStatus

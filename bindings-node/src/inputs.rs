@@ -7,6 +7,7 @@ use napi_derive::napi;
 use serde_json::{Map, Value};
 use sitebuilder::model;
 
+use crate::assets::AssetOptions;
 use crate::enums::{BlueprintStatus, HostingType, PageStatus, PageType};
 use crate::error::invalid;
 use crate::records::Block;
@@ -26,6 +27,9 @@ pub struct OpenOptions {
     /// Apply pending migrations on open (default `true`). With `false`, calls on an outdated schema
     /// fail with `migration_required` until `migrate()` is called.
     pub auto_migrate: Option<bool>,
+    /// Where uploaded site assets are stored and the size limits (default: `./sitebuilder-assets`,
+    /// 10 MiB per file, 200 MiB per account).
+    pub assets: Option<AssetOptions>,
 }
 
 /// An AI provider as a plain object, chosen by `kind`:

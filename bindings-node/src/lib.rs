@@ -3,6 +3,8 @@
 //! Thin by design: each module translates one kind of value between JavaScript and the core, and
 //! `error.rs` translates errors. No business logic lives here.
 
+mod assets;
+mod cancel;
 mod enums;
 mod error;
 mod inputs;

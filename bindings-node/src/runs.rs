@@ -1,6 +1,7 @@
-//! AI runs: options with a progress callback, outcomes, progress events, the task log, and
-//! declarative functions registered from JavaScript.
+//! AI runs: options with a progress callback and a cancel handle, outcomes, progress events, the
+//! task log and its statistics, and declarative functions registered from JavaScript.
 
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
@@ -10,7 +11,9 @@ use napi::threadsafe_function::{ThreadsafeFunction, ThreadsafeFunctionCallMode};
 use napi_derive::napi;
 use serde_json::Value;
 
+use crate::cancel::CancelHandle;
 use crate::enums::{Phase, TaskStatus};
+use crate::error::invalid;
 
 /// The JavaScript progress callback: called from any thread, never waits for JavaScript (calls
 /// are queued to the event loop), and does not keep the process alive on its own.
@@ -28,6 +31,15 @@ pub struct RunOptions {
     /// Receives progress events (phase, percent, message) while the run goes on. Keep it cheap.
     #[napi(ts_type = "(event: ProgressEvent) => void")]
     pub on_progress: Option<ProgressFn>,
+    /// Aborting it stops the run: the call rejects with `code: "cancelled"`, nothing is charged and
+    /// nothing is left `generating`; an already-aborted signal rejects at once without running.
+    /// Dropping the Promise alone does not stop a run. Taken by `generateStructure`,
+    /// `generatePageContent`, `generateAllPages` and `run` (not `dispatch`, which returns at once).
+    #[napi(ts_type = "AbortSignal")]
+    pub signal: Option<Value>,
+    /// The native handle a `signal` becomes (the package does this for you); `cancel()` on it stops
+    /// the run like aborting the signal. Napi keeps it alive while the run goes on.
+    pub cancel: Option<&'static CancelHandle>,
 }
 
 impl std::fmt::Debug for RunOptions {
@@ -36,15 +48,22 @@ impl std::fmt::Debug for RunOptions {
             .field("task_id", &self.task_id)
             .field("prompt_override", &self.prompt_override.is_some())
             .field("on_progress", &self.on_progress.is_some())
+            .field("cancel", &self.cancel)
             .finish()
     }
 }
 
-/// The core's run options for JavaScript ones.
-pub(crate) fn run_options(options: Option<RunOptions>) -> sitebuilder::RunOptions {
+/// The core's run options for JavaScript ones. A `signal` never reaches here through the package
+/// entry (it becomes `cancel`); one that does would be silently ignored, so it is refused.
+pub(crate) fn run_options(options: Option<RunOptions>) -> napi::Result<sitebuilder::RunOptions> {
     let Some(options) = options else {
-        return sitebuilder::RunOptions::default();
+        return Ok(sitebuilder::RunOptions::default());
     };
+    if options.signal.is_some() {
+        return Err(invalid(
+            "options.signal is handled by the `sitebuilder` package entry, not the raw native addon; import \"sitebuilder\", or pass `cancel: new CancelHandle()` and call its cancel()",
+        ));
+    }
     let on_progress = options.on_progress.map(|tsfn| {
         let tsfn = Arc::new(tsfn);
         let callback: sitebuilder::tasks::ProgressCallback =
@@ -58,12 +77,13 @@ pub(crate) fn run_options(options: Option<RunOptions>) -> sitebuilder::RunOption
             });
         callback
     });
-    sitebuilder::RunOptions {
+    Ok(sitebuilder::RunOptions {
         task_id: options.task_id,
         on_progress,
         prompt_override: options.prompt_override,
+        cancel: options.cancel.map(CancelHandle::token),
         ..sitebuilder::RunOptions::default()
-    }
+    })
 }
 
 /// One progress event of a run.
@@ -224,6 +244,42 @@ impl From<sitebuilder::tasks::TaskRecord> for TaskRecord {
             started_at: t.started_at,
             finished_at: t.finished_at,
             updated_at: t.updated_at,
+        }
+    }
+}
+
+/// How one AI function fared since a point in time, from the task log.
+#[napi(object)]
+#[derive(Debug, Clone)]
+pub struct TaskStats {
+    /// AI function name.
+    pub function_name: String,
+    /// Runs that finished (succeeded, failed or cancelled).
+    pub finished: i64,
+    /// Runs that succeeded.
+    pub succeeded: i64,
+    /// Failed runs by stable error code (`provider_unavailable`, `invalid_ai_output`, …).
+    pub failed_by_code: BTreeMap<String, i64>,
+    /// Runs that were cancelled.
+    pub cancelled: i64,
+}
+
+fn count(n: u64) -> i64 {
+    i64::try_from(n).unwrap_or(i64::MAX)
+}
+
+impl From<sitebuilder::store::TaskStats> for TaskStats {
+    fn from(s: sitebuilder::store::TaskStats) -> Self {
+        TaskStats {
+            function_name: s.function_name,
+            finished: count(s.finished),
+            succeeded: count(s.succeeded),
+            failed_by_code: s
+                .failed_by_code
+                .into_iter()
+                .map(|(code, n)| (code, count(n)))
+                .collect(),
+            cancelled: count(s.cancelled),
         }
     }
 }

@@ -5,6 +5,7 @@
 
 use std::time::Duration;
 
+use chrono::{DateTime, Utc};
 use napi_derive::napi;
 use serde_json::Value;
 
@@ -15,7 +16,9 @@ use crate::inputs::{
 };
 use crate::ops::{CreditTransaction, DoctorReport, MigrationReport, MigrationState};
 use crate::records::{BlueprintList, Metadata, PageBlueprint, SiteBlueprint};
-use crate::runs::{DeclarativeFunction, RunOptions, RunOutcome, TaskRecord, run_options};
+use crate::runs::{
+    DeclarativeFunction, RunOptions, RunOutcome, TaskRecord, TaskStats, run_options,
+};
 
 /// An open sitebuilder: blueprints, pages, credits and AI runs over one database.
 ///
@@ -25,6 +28,13 @@ use crate::runs::{DeclarativeFunction, RunOptions, RunOutcome, TaskRecord, run_o
 #[derive(Debug)]
 pub struct SiteBuilder {
     inner: sitebuilder::SiteBuilder,
+}
+
+impl SiteBuilder {
+    /// The core instance, for the `#[napi] impl SiteBuilder` blocks of other modules (assets).
+    pub(crate) fn core(&self) -> &sitebuilder::SiteBuilder {
+        &self.inner
+    }
 }
 
 #[napi]
@@ -45,6 +55,9 @@ impl SiteBuilder {
         }
         if let Some(provider) = options.provider {
             builder = builder.provider(provider.try_into()?);
+        }
+        if let Some(assets) = options.assets {
+            builder = builder.asset_config(assets.try_into()?);
         }
         let inner = builder.build().await.napi()?;
         Ok(SiteBuilder { inner })
@@ -238,7 +251,7 @@ impl SiteBuilder {
     ) -> napi::Result<RunOutcome> {
         let outcome = self
             .inner
-            .generate_structure(&scope(scope_arg), blueprint_id, run_options(options))
+            .generate_structure(&scope(scope_arg), blueprint_id, run_options(options)?)
             .await
             .napi()?;
         Ok(outcome.into())
@@ -254,7 +267,7 @@ impl SiteBuilder {
     ) -> napi::Result<RunOutcome> {
         let outcome = self
             .inner
-            .generate_page_content(&scope(scope_arg), page_id, run_options(options))
+            .generate_page_content(&scope(scope_arg), page_id, run_options(options)?)
             .await
             .napi()?;
         Ok(outcome.into())
@@ -270,7 +283,7 @@ impl SiteBuilder {
     ) -> napi::Result<Vec<RunOutcome>> {
         let outcomes = self
             .inner
-            .generate_all_pages(&scope(scope_arg), blueprint_id, run_options(options))
+            .generate_all_pages(&scope(scope_arg), blueprint_id, run_options(options)?)
             .await
             .napi()?;
         Ok(outcomes.into_iter().map(Into::into).collect())
@@ -289,7 +302,7 @@ impl SiteBuilder {
     ) -> napi::Result<RunOutcome> {
         let outcome = self
             .inner
-            .run(&function_name, payload, account_id, run_options(options))
+            .run(&function_name, payload, account_id, run_options(options)?)
             .await
             .napi()?;
         Ok(outcome.into())
@@ -305,7 +318,7 @@ impl SiteBuilder {
         options: Option<RunOptions>,
     ) -> napi::Result<String> {
         self.inner
-            .dispatch(&function_name, payload, account_id, run_options(options))
+            .dispatch(&function_name, payload, account_id, run_options(options)?)
             .await
             .napi()
     }
@@ -369,6 +382,14 @@ impl SiteBuilder {
     ) -> napi::Result<()> {
         let unit = unit.unwrap_or(CreditUnit::PerRequest).into();
         self.inner.set_credit_cost(&operation, credits, unit).napi()
+    }
+
+    /// Per AI function, the runs that finished since `since`: succeeded, failed by error code,
+    /// cancelled (from the task log; for dashboards and alerts).
+    #[napi]
+    pub async fn stats(&self, since: DateTime<Utc>) -> napi::Result<Vec<TaskStats>> {
+        let stats = self.inner.stats(since).await.napi()?;
+        Ok(stats.into_iter().map(Into::into).collect())
     }
 
     /// The account's credit balance.
