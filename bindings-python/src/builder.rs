@@ -16,9 +16,12 @@ use serde::Serialize;
 use serde_json::Value;
 use sitebuilder::model::{BlueprintPatch, BlueprintQuery, NewBlueprint, NewPage, PagePatch};
 use sitebuilder::tasks::ProgressCallback;
-use sitebuilder::{DeclarativeFunction, ProviderConfig, RunOptions, Scope};
+use sitebuilder::{
+    AssetConfig, CancelToken, DeclarativeFunction, ProviderConfig, RunOptions, Scope,
+};
 
-use crate::call::Call;
+use crate::call::{Call, Output};
+use crate::cancel::{PyCancelToken, token_for};
 use crate::convert;
 
 /// Provider settings as the Python provider classes send them (`to_native()`).
@@ -94,24 +97,25 @@ impl FunctionSpec {
 }
 
 #[derive(Debug)]
-struct Config {
+pub(crate) struct Config {
     database_url: Option<String>,
     provider: ProviderSpec,
     table_prefix: String,
     auto_migrate: bool,
+    pub(crate) assets: AssetConfig,
 }
 
 /// Shared by every call of one Python object.
 #[derive(Debug)]
-struct Inner {
-    config: Config,
+pub(crate) struct Inner {
+    pub(crate) config: Config,
     handle: Mutex<Option<(u32, sitebuilder::SiteBuilder)>>,
     functions: Mutex<Vec<FunctionSpec>>,
 }
 
 impl Inner {
     /// The core handle of this process, opening it on first use and after a fork.
-    async fn core(self: Arc<Self>) -> sitebuilder::Result<sitebuilder::SiteBuilder> {
+    pub(crate) async fn core(self: Arc<Self>) -> sitebuilder::Result<sitebuilder::SiteBuilder> {
         let pid = std::process::id();
         if let Some((owner, sb)) = self
             .handle
@@ -125,6 +129,7 @@ impl Inner {
         let mut builder = sitebuilder::SiteBuilder::builder()
             .table_prefix(&self.config.table_prefix)
             .auto_migrate(self.config.auto_migrate)
+            .asset_config(self.config.assets.clone())
             .provider(self.config.provider.to_core());
         if let Some(url) = &self.config.database_url {
             builder = builder.database_url(url);
@@ -153,11 +158,11 @@ impl Inner {
     }
 }
 
-fn json<T: Serialize>(value: T) -> sitebuilder::Result<Value> {
+pub(crate) fn json<T: Serialize>(value: T) -> sitebuilder::Result<Value> {
     serde_json::to_value(value).map_err(sitebuilder::Error::json("a result for Python"))
 }
 
-fn scope(account_id: i64, site_id: Option<i64>, sector_id: Option<i64>) -> Scope {
+pub(crate) fn scope(account_id: i64, site_id: Option<i64>, sector_id: Option<i64>) -> Scope {
     Scope {
         account_id,
         site_id,
@@ -169,44 +174,89 @@ fn options(
     task_id: Option<String>,
     prompt_override: Option<String>,
     on_progress: Option<ProgressCallback>,
+    cancel: CancelToken,
 ) -> RunOptions {
     RunOptions {
         task_id,
         on_progress,
         prompt_override,
+        cancel: Some(cancel),
         ..RunOptions::default()
+    }
+}
+
+/// The asset settings: the core's defaults with what the host set.
+fn asset_config(
+    root: Option<PathBuf>,
+    url: Option<String>,
+    max_file_bytes: Option<u64>,
+    account_quota_bytes: Option<u64>,
+) -> AssetConfig {
+    let defaults = AssetConfig::default();
+    AssetConfig {
+        root,
+        url,
+        max_file_bytes: max_file_bytes.unwrap_or(defaults.max_file_bytes),
+        account_quota_bytes: account_quota_bytes.unwrap_or(defaults.account_quota_bytes),
+        ..defaults
     }
 }
 
 /// The native engine handle. The public, typed API is `sitebuilder.SiteBuilder`, which wraps this.
 #[pyclass(module = "sitebuilder._native", name = "SiteBuilder", frozen)]
 #[derive(Debug)]
-pub struct NativeSiteBuilder {
-    inner: Arc<Inner>,
+pub(crate) struct NativeSiteBuilder {
+    pub(crate) inner: Arc<Inner>,
 }
 
 impl NativeSiteBuilder {
     /// A call that first gets this process's core handle.
-    fn call<F, Fut>(&self, f: F) -> Call
+    pub(crate) fn call<F, Fut>(&self, f: F) -> Call
     where
         F: FnOnce(sitebuilder::SiteBuilder) -> Fut + Send + 'static,
         Fut: std::future::Future<Output = sitebuilder::Result<Value>> + Send + 'static,
+    {
+        self.output_call(move |sb| async move { f(sb).await.map(Output::Json) })
+    }
+
+    /// A call whose result is not (only) JSON.
+    pub(crate) fn output_call<F, Fut>(&self, f: F) -> Call
+    where
+        F: FnOnce(sitebuilder::SiteBuilder) -> Fut + Send + 'static,
+        Fut: std::future::Future<Output = sitebuilder::Result<Output>> + Send + 'static,
     {
         let inner = Arc::clone(&self.inner);
         Call::plain(async move { f(inner.core().await?).await })
     }
 
-    /// A call that reports progress to `on_progress`.
-    fn progress_call<F, Fut>(&self, on_progress: Option<Py<PyAny>>, f: F) -> Call
+    /// An AI run: reports progress to `on_progress` and stops when `cancel` is cancelled (also
+    /// by asyncio cancellation and Ctrl-C, see `call`).
+    fn run_call<F, Fut>(
+        &self,
+        on_progress: Option<Py<PyAny>>,
+        cancel: Option<&Bound<'_, PyCancelToken>>,
+        f: F,
+    ) -> Call
     where
-        F: FnOnce(sitebuilder::SiteBuilder, Option<ProgressCallback>) -> Fut + Send + 'static,
+        F: FnOnce(sitebuilder::SiteBuilder, Option<ProgressCallback>, CancelToken) -> Fut
+            + Send
+            + 'static,
         Fut: std::future::Future<Output = sitebuilder::Result<Value>> + Send + 'static,
     {
         let inner = Arc::clone(&self.inner);
+        let token = token_for(cancel);
+        let run_token = token.clone();
         Call::new(
             on_progress,
-            Box::new(move |cb| Box::pin(async move { f(inner.core().await?, cb).await })),
+            Box::new(move |cb| {
+                Box::pin(async move {
+                    f(inner.core().await?, cb, run_token)
+                        .await
+                        .map(Output::Json)
+                })
+            }),
         )
+        .cancellable(token)
     }
 }
 
@@ -214,13 +264,18 @@ impl NativeSiteBuilder {
 impl NativeSiteBuilder {
     /// Stores the configuration; nothing is opened until the first call (see `open()`).
     #[new]
-    #[pyo3(signature = (database_url=None, provider=None, table_prefix="igny8_", auto_migrate=true))]
+    #[pyo3(signature = (database_url=None, provider=None, table_prefix="igny8_", auto_migrate=true, asset_root=None, asset_url=None, max_file_bytes=None, account_quota_bytes=None))]
+    #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
         database_url: Option<String>,
         provider: Option<&Bound<'_, PyAny>>,
         table_prefix: &str,
         auto_migrate: bool,
+        asset_root: Option<PathBuf>,
+        asset_url: Option<String>,
+        max_file_bytes: Option<u64>,
+        account_quota_bytes: Option<u64>,
     ) -> PyResult<Self> {
         let provider = match provider {
             None => ProviderSpec::FromEnv,
@@ -233,6 +288,12 @@ impl NativeSiteBuilder {
                     provider,
                     table_prefix: table_prefix.to_string(),
                     auto_migrate,
+                    assets: asset_config(
+                        asset_root,
+                        asset_url,
+                        max_file_bytes,
+                        account_quota_bytes,
+                    ),
                 },
                 handle: Mutex::new(None),
                 functions: Mutex::new(Vec::new()),
@@ -428,7 +489,7 @@ impl NativeSiteBuilder {
         )
     }
 
-    #[pyo3(signature = (account_id, blueprint_id, site_id=None, sector_id=None, task_id=None, prompt_override=None, on_progress=None))]
+    #[pyo3(signature = (account_id, blueprint_id, site_id=None, sector_id=None, task_id=None, prompt_override=None, on_progress=None, cancel=None))]
     #[allow(clippy::too_many_arguments)]
     fn generate_structure(
         &self,
@@ -439,17 +500,22 @@ impl NativeSiteBuilder {
         task_id: Option<String>,
         prompt_override: Option<String>,
         on_progress: Option<Py<PyAny>>,
+        cancel: Option<&Bound<'_, PyCancelToken>>,
     ) -> Call {
         let s = scope(account_id, site_id, sector_id);
-        self.progress_call(on_progress, move |sb, cb| async move {
+        self.run_call(on_progress, cancel, move |sb, cb, token| async move {
             json(
-                sb.generate_structure(&s, blueprint_id, options(task_id, prompt_override, cb))
-                    .await?,
+                sb.generate_structure(
+                    &s,
+                    blueprint_id,
+                    options(task_id, prompt_override, cb, token),
+                )
+                .await?,
             )
         })
     }
 
-    #[pyo3(signature = (account_id, page_id, site_id=None, sector_id=None, task_id=None, prompt_override=None, on_progress=None))]
+    #[pyo3(signature = (account_id, page_id, site_id=None, sector_id=None, task_id=None, prompt_override=None, on_progress=None, cancel=None))]
     #[allow(clippy::too_many_arguments)]
     fn generate_page_content(
         &self,
@@ -460,17 +526,18 @@ impl NativeSiteBuilder {
         task_id: Option<String>,
         prompt_override: Option<String>,
         on_progress: Option<Py<PyAny>>,
+        cancel: Option<&Bound<'_, PyCancelToken>>,
     ) -> Call {
         let s = scope(account_id, site_id, sector_id);
-        self.progress_call(on_progress, move |sb, cb| async move {
+        self.run_call(on_progress, cancel, move |sb, cb, token| async move {
             json(
-                sb.generate_page_content(&s, page_id, options(task_id, prompt_override, cb))
+                sb.generate_page_content(&s, page_id, options(task_id, prompt_override, cb, token))
                     .await?,
             )
         })
     }
 
-    #[pyo3(signature = (account_id, blueprint_id, site_id=None, sector_id=None, task_id=None, prompt_override=None, on_progress=None))]
+    #[pyo3(signature = (account_id, blueprint_id, site_id=None, sector_id=None, task_id=None, prompt_override=None, on_progress=None, cancel=None))]
     #[allow(clippy::too_many_arguments)]
     fn generate_all_pages(
         &self,
@@ -481,17 +548,22 @@ impl NativeSiteBuilder {
         task_id: Option<String>,
         prompt_override: Option<String>,
         on_progress: Option<Py<PyAny>>,
+        cancel: Option<&Bound<'_, PyCancelToken>>,
     ) -> Call {
         let s = scope(account_id, site_id, sector_id);
-        self.progress_call(on_progress, move |sb, cb| async move {
+        self.run_call(on_progress, cancel, move |sb, cb, token| async move {
             json(
-                sb.generate_all_pages(&s, blueprint_id, options(task_id, prompt_override, cb))
-                    .await?,
+                sb.generate_all_pages(
+                    &s,
+                    blueprint_id,
+                    options(task_id, prompt_override, cb, token),
+                )
+                .await?,
             )
         })
     }
 
-    #[pyo3(signature = (function_name, payload, account_id, task_id=None, prompt_override=None, on_progress=None))]
+    #[pyo3(signature = (function_name, payload, account_id, task_id=None, prompt_override=None, on_progress=None, cancel=None))]
     #[allow(clippy::too_many_arguments)]
     fn run(
         &self,
@@ -502,19 +574,22 @@ impl NativeSiteBuilder {
         task_id: Option<String>,
         prompt_override: Option<String>,
         on_progress: Option<Py<PyAny>>,
+        cancel: Option<&Bound<'_, PyCancelToken>>,
     ) -> PyResult<Call> {
         let payload = convert::to_json(py, payload, "payload")?;
-        Ok(self.progress_call(on_progress, move |sb, cb| async move {
-            json(
-                sb.run(
-                    &function_name,
-                    payload,
-                    account_id,
-                    options(task_id, prompt_override, cb),
+        Ok(
+            self.run_call(on_progress, cancel, move |sb, cb, token| async move {
+                json(
+                    sb.run(
+                        &function_name,
+                        payload,
+                        account_id,
+                        options(task_id, prompt_override, cb, token),
+                    )
+                    .await?,
                 )
-                .await?,
-            )
-        }))
+            }),
+        )
     }
 
     #[pyo3(signature = (function_name, payload, account_id, task_id=None, prompt_override=None))]
@@ -534,7 +609,11 @@ impl NativeSiteBuilder {
                     &function_name,
                     payload,
                     account_id,
-                    options(task_id, prompt_override, None),
+                    RunOptions {
+                        task_id,
+                        prompt_override,
+                        ..RunOptions::default()
+                    },
                 )
                 .await?,
             )
@@ -571,7 +650,7 @@ impl NativeSiteBuilder {
                 .lock()
                 .unwrap_or_else(|p| p.into_inner())
                 .push(spec);
-            Ok(Value::Null)
+            Ok(Output::Json(Value::Null))
         }))
     }
 }

@@ -4,9 +4,15 @@
 //! it on the module runtime while the calling thread waits without the GIL, delivering progress
 //! events to the Python callback on the calling thread (so a Celery task's `update_state` sees its
 //! own request context). `start()` runs it in the background and returns an `asyncio.Future` of the
-//! running loop, completed through `loop.call_soon_threadsafe`; cancelling that future aborts the
-//! Rust task. `pyo3-async-runtimes` is not used because its tokio runtime is a process-global that
-//! cannot be rebuilt after `fork`.
+//! running loop, completed through `loop.call_soon_threadsafe`.
+//!
+//! Nothing is ever aborted midway: an aborted task could stop between two steps that the core
+//! means to do together (an object written, its row not yet). Cancelling the asyncio future (or
+//! Ctrl-C during `wait()`) instead cancels the call's [`CancelToken`] when it has one, so an AI run
+//! stops at its next check with nothing charged and nothing left `generating`; a call without one
+//! (a short database operation) finishes in the background and its result is dropped.
+//! `pyo3-async-runtimes` is not used because its tokio runtime is a process-global that cannot be
+//! rebuilt after `fork`.
 
 use std::future::Future;
 use std::pin::Pin;
@@ -17,23 +23,35 @@ use std::time::Duration;
 use pyo3::exceptions::PyRuntimeError;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
+use pyo3::types::PyBytes;
 use serde_json::Value;
+use sitebuilder::CancelToken;
 use sitebuilder::tasks::{Progress, ProgressCallback};
 
 use crate::{convert, error, runtime};
 
+/// What an operation hands back: a JSON value, or a JSON value with raw bytes (a download).
+#[derive(Debug)]
+pub(crate) enum Output {
+    /// Becomes the equivalent Python object.
+    Json(Value),
+    /// Becomes a `(dict, bytes)` tuple.
+    JsonAndBytes(Value, Vec<u8>),
+}
+
 /// The operation's future, boxed so every method can share one `Call` type.
 pub(crate) type BoxFuture =
-    Pin<Box<dyn Future<Output = sitebuilder::Result<Value>> + Send + 'static>>;
+    Pin<Box<dyn Future<Output = sitebuilder::Result<Output>> + Send + 'static>>;
 
 /// Builds the operation's future, given the progress callback to report to (if any).
 pub(crate) type Job = Box<dyn FnOnce(Option<ProgressCallback>) -> BoxFuture + Send + 'static>;
 
 /// A native operation that has not started yet; run it once with `wait()` or `start()`.
 #[pyclass(module = "sitebuilder._native", frozen)]
-pub struct Call {
+pub(crate) struct Call {
     job: Mutex<Option<Job>>,
     on_progress: Option<Py<PyAny>>,
+    cancel: Option<CancelToken>,
 }
 
 impl std::fmt::Debug for Call {
@@ -48,13 +66,20 @@ impl Call {
         Call {
             job: Mutex::new(Some(job)),
             on_progress,
+            cancel: None,
         }
+    }
+
+    /// The same call, cancelled through `token` when its caller gives up (see the module doc).
+    pub(crate) fn cancellable(mut self, token: CancelToken) -> Self {
+        self.cancel = Some(token);
+        self
     }
 
     /// A call whose future ignores progress.
     pub(crate) fn plain<F>(fut: F) -> Self
     where
-        F: Future<Output = sitebuilder::Result<Value>> + Send + 'static,
+        F: Future<Output = sitebuilder::Result<Output>> + Send + 'static,
     {
         Call::new(None, Box::new(move |_| Box::pin(fut)))
     }
@@ -73,7 +98,7 @@ impl Call {
 /// What the running task sends back to a waiting thread.
 enum Message {
     Progress(Progress),
-    Done(sitebuilder::Result<Value>),
+    Done(sitebuilder::Result<Output>),
 }
 
 /// Calls the host's progress callback; an exception in it is logged, never raised.
@@ -146,23 +171,28 @@ fn progress_fn(py: Python<'_>) -> PyResult<Py<PyAny>> {
         .map(|f| f.clone_ref(py))
 }
 
-/// Aborts the Rust task when its asyncio future is cancelled.
+/// Cancels the run's token when its asyncio future is cancelled; the run then ends on its own.
 #[pyclass(module = "sitebuilder._native", frozen)]
-struct AbortOnCancel(tokio::task::AbortHandle);
+struct CancelOnCancel(CancelToken);
 
 #[pymethods]
-impl AbortOnCancel {
+impl CancelOnCancel {
     fn __call__(&self, future: &Bound<'_, PyAny>) -> PyResult<()> {
         if future.call_method0("cancelled")?.is_truthy()? {
-            self.0.abort();
+            self.0.cancel();
         }
         Ok(())
     }
 }
 
-fn result_to_py(py: Python<'_>, result: sitebuilder::Result<Value>) -> PyResult<Py<PyAny>> {
+fn result_to_py(py: Python<'_>, result: sitebuilder::Result<Output>) -> PyResult<Py<PyAny>> {
     match result {
-        Ok(value) => convert::to_py(py, &value),
+        Ok(Output::Json(value)) => convert::to_py(py, &value),
+        Ok(Output::JsonAndBytes(value, bytes)) => {
+            let record = convert::to_py(py, &value)?;
+            let data = PyBytes::new(py, &bytes).into_any().unbind();
+            Ok((record, data).into_pyobject(py)?.into_any().unbind())
+        }
         Err(err) => Err(error::to_pyerr(py, &err)),
     }
 }
@@ -184,7 +214,7 @@ impl Call {
             }) as ProgressCallback
         });
         let fut = job(callback);
-        let handle = rt.spawn(async move {
+        rt.spawn(async move {
             let result = fut.await;
             let _ = tx.send(Message::Done(result));
         });
@@ -205,10 +235,12 @@ impl Call {
                 }
                 Ok(Message::Done(result)) => return result_to_py(py, result),
                 Err(RecvTimeoutError::Timeout) => {
-                    // Lets Ctrl-C interrupt a long call; the Rust task is dropped, which rolls
-                    // back whatever transaction it had open.
+                    // Lets Ctrl-C interrupt a long call: a run is cancelled through its token
+                    // (it stops cleanly on its own); anything else finishes unobserved.
                     if let Err(interrupt) = py.check_signals() {
-                        handle.abort();
+                        if let Some(token) = &self.cancel {
+                            token.cancel();
+                        }
                         return Err(interrupt);
                     }
                 }
@@ -254,7 +286,7 @@ impl Call {
         let fut = job(callback);
         let fut_ref = future.clone().unbind();
         let event_loop = Arc::clone(&loop_ref);
-        let handle = rt.spawn(async move {
+        rt.spawn(async move {
             let result = fut.await;
             Python::attach(|py| {
                 let (ok, value) = match result_to_py(py, result) {
@@ -268,7 +300,9 @@ impl Call {
                 drop(sent);
             });
         });
-        future.call_method1("add_done_callback", (AbortOnCancel(handle.abort_handle()),))?;
+        if let Some(token) = &self.cancel {
+            future.call_method1("add_done_callback", (CancelOnCancel(token.clone()),))?;
+        }
         Ok(future.unbind())
     }
 }

@@ -5,8 +5,10 @@
 //! a fork-safe runtime (`runtime`, `call`). The typed Python API lives in `python/sitebuilder`.
 #![forbid(unsafe_code)]
 
+mod assets;
 mod builder;
 mod call;
+mod cancel;
 mod convert;
 mod error;
 mod runtime;
@@ -34,6 +36,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     error::register(py, m)?;
     m.add_class::<builder::NativeSiteBuilder>()?;
     m.add_class::<call::Call>()?;
+    m.add_class::<cancel::PyCancelToken>()?;
     m.add_function(wrap_pyfunction!(error::error_for_code, m)?)?;
     m.add_function(wrap_pyfunction!(_runtime_pid, m)?)?;
     m.add_function(wrap_pyfunction!(_ensure_runtime, m)?)?;

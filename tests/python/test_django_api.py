@@ -181,22 +181,107 @@ def test_provider_down_is_503(settings: Any) -> None:
     assert get_sitebuilder().balance(account) == 50
 
 
-def test_site_assets_upload_and_download(tmp_path: Any, settings: Any) -> None:
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + bytes(range(64))
+
+
+def _upload(client: Client, blueprint_id: int, name: str, content: bytes) -> Any:
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    settings.SITEBUILDER = {**settings.SITEBUILDER, "ASSET_ROOT": str(tmp_path)}
+    # The client's claimed content type is deliberately wrong: the engine sniffs the bytes.
+    upload = SimpleUploadedFile(name, content, content_type="application/octet-stream")
+    return client.post(f"{API}/assets/", {"site_blueprint": blueprint_id, "file": upload})
+
+
+def _asset_settings(settings: Any, tmp_path: Any, **extra: Any) -> None:
+    settings.SITEBUILDER = {**settings.SITEBUILDER, "ASSET_ROOT": str(tmp_path), **extra}
+    reset_sitebuilder()
+
+
+def test_site_assets_round_trip_through_the_engine(tmp_path: Any, settings: Any) -> None:
+    _asset_settings(settings, tmp_path)
+    account = _account()
+    client = _client(account)
+    bp = _post(client, f"{API}/blueprints/", {"name": "Assets"}).json()
+
+    response = _upload(client, bp["id"], "logo.png", PNG)
+    assert response.status_code == 201, response.content
+    asset = response.json()
+    assert asset["content_type"] == "image/png" and asset["size_bytes"] == len(PNG)
+    assert asset["file_name"] == "logo.png" and asset["site_blueprint_id"] == bp["id"]
+    assert asset["account_id"] == account and asset["uploaded_by"]
+    assert asset["download_url"] == f"{API}/assets/{asset['id']}/"
+
+    listing = client.get(f"{API}/assets/?site_blueprint={bp['id']}").json()
+    assert [a["id"] for a in listing["results"]] == [asset["id"]]
+
+    download = client.get(asset["download_url"])
+    assert download.status_code == 200
+    assert download.content == PNG
+    assert download["Content-Type"] == "image/png"
+    assert "attachment" in download["Content-Disposition"] and "logo.png" in download["Content-Disposition"]
+    assert download["X-Checksum-SHA256"] == asset["checksum_sha256"]
+
+    # Stored by the engine under its own key layout, inside ASSET_ROOT.
+    stored = [p for p in tmp_path.rglob("*") if p.is_file()]
+    assert len(stored) == 1 and stored[0].read_bytes() == PNG
+    assert client.get(f"{API}/assets/usage/").json()["used_bytes"] == len(PNG)
+
+    assert client.delete(asset["download_url"]).status_code == 204
+    assert client.get(asset["download_url"]).status_code == 404
+    assert client.get(f"{API}/assets/?site_blueprint={bp['id']}").json()["results"] == []
+    assert client.get(f"{API}/assets/usage/").json()["used_bytes"] == 0
+    assert not [p for p in tmp_path.rglob("*") if p.is_file()]
+
+
+def test_site_asset_content_must_match_its_name(tmp_path: Any, settings: Any) -> None:
+    _asset_settings(settings, tmp_path)
     client = _client(_account())
     bp = _post(client, f"{API}/blueprints/", {"name": "Assets"}).json()
-    upload = SimpleUploadedFile("logo.svg", b"<svg>logo</svg>", content_type="image/svg+xml")
-    response = client.post(f"{API}/assets/", {"site_blueprint": bp["id"], "file": upload})
-    assert response.status_code == 201, response.content
-    assert client.get(f"{API}/assets/?site_blueprint={bp['id']}").json()["results"] == ["logo.svg"]
-    download = client.get(f"{API}/assets/?site_blueprint={bp['id']}&path=logo.svg")
-    assert download.status_code == 200
-    assert b"".join(download.streaming_content) == b"<svg>logo</svg>"
-    assert client.get(f"{API}/assets/?site_blueprint={bp['id']}&path=../../etc/passwd").status_code == 404
-    big = SimpleUploadedFile("big.bin", b"x" * (2 * 1024 * 1024))
-    assert client.post(f"{API}/assets/", {"site_blueprint": bp["id"], "file": big}).status_code == 413
+    response = _upload(client, bp["id"], "innocent.png", b"<html><script>alert(1)</script></html>")
+    assert response.status_code == 400, response.content
+    body = response.json()
+    assert body["code"] == "invalid_input" and body["success"] is False
+    assert "png" in body["error"].lower()
+    # Refused before anything was written or counted.
+    assert not [p for p in tmp_path.rglob("*") if p.is_file()]
+    assert client.get(f"{API}/assets/usage/").json()["used_bytes"] == 0
+    assert client.get(f"{API}/assets/?site_blueprint={bp['id']}").json()["results"] == []
+
+
+def test_site_asset_limits_are_413(tmp_path: Any, settings: Any) -> None:
+    _asset_settings(settings, tmp_path, MAX_ASSET_BYTES=1024, ASSET_QUOTA_BYTES=2 * len(PNG) + 10)
+    account = _account()
+    client = _client(account)
+    bp = _post(client, f"{API}/blueprints/", {"name": "Assets"}).json()
+    too_big = PNG + b"\x00" * 2048
+    response = _upload(client, bp["id"], "big.png", too_big)
+    assert response.status_code == 413, response.content
+    assert response.json()["code"] == "quota_exceeded"
+
+    assert _upload(client, bp["id"], "one.png", PNG).status_code == 201
+    assert _upload(client, bp["id"], "two.png", PNG).status_code == 201
+    response = _upload(client, bp["id"], "three.png", PNG)
+    assert response.status_code == 413, response.content
+    assert response.json()["code"] == "quota_exceeded"
+    usage = client.get(f"{API}/assets/usage/").json()
+    assert usage == {"used_bytes": 2 * len(PNG), "quota_bytes": 2 * len(PNG) + 10}
+    assert len(client.get(f"{API}/assets/?site_blueprint={bp['id']}").json()["results"]) == 2
+
+
+def test_site_assets_of_another_account_are_404(tmp_path: Any, settings: Any) -> None:
+    _asset_settings(settings, tmp_path)
+    owner, other = _client(_account()), _client(_account())
+    bp = _post(owner, f"{API}/blueprints/", {"name": "Mine"}).json()
+    asset = _upload(owner, bp["id"], "logo.png", PNG).json()
+    for response in (
+        other.get(f"{API}/assets/{asset['id']}/"),
+        other.delete(f"{API}/assets/{asset['id']}/"),
+        other.get(f"{API}/assets/?site_blueprint={bp['id']}"),
+        _upload(other, bp["id"], "mine-now.png", PNG),
+    ):
+        assert response.status_code == 404, response.content
+        assert response.json()["code"] == "not_found"
+    assert owner.get(f"{API}/assets/{asset['id']}/").content == PNG
 
 
 def test_admin_lists_engine_rows() -> None:

@@ -13,7 +13,7 @@ Django: ``sitebuilder.contrib.django``; Celery: ``sitebuilder.contrib.celery``.
 from __future__ import annotations
 
 from ._client import ProgressHandler, SiteBuilder
-from ._native import __version__
+from ._native import CancelToken, __version__
 from ._records import (
     CreditTransaction,
     DoctorCheck,
@@ -24,9 +24,11 @@ from ._records import (
     Paged,
     Progress,
     RunOutcome,
+    SiteAsset,
     SiteBlueprint,
     SiteBuilderOption,
     TaskRecord,
+    TaskStats,
 )
 from .errors import (
     ERROR_CODES,
@@ -60,6 +62,7 @@ __all__ = [
     "AIOutputError",
     "AIOutputTruncatedError",
     "AIRefusedError",
+    "CancelToken",
     "CancelledError",
     "ConfigurationError",
     "ConflictError",
@@ -92,11 +95,13 @@ __all__ = [
     "Replay",
     "RunOutcome",
     "SchemaMismatchError",
+    "SiteAsset",
     "SiteBlueprint",
     "SiteBuilder",
     "SiteBuilderError",
     "SiteBuilderOption",
     "TaskRecord",
+    "TaskStats",
     "__version__",
     "error_class",
 ]

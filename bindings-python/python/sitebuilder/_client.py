@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Sequence
+from datetime import datetime, timezone
 from typing import Any, TypeVar
 
 from . import _native
+from ._assets import AssetMethods
+from ._native import CancelToken
 from ._records import (
     CreditTransaction,
     DoctorReport,
@@ -19,6 +22,7 @@ from ._records import (
     SiteBlueprint,
     SiteBuilderOption,
     TaskRecord,
+    TaskStats,
 )
 from .providers import Provider, provider_spec
 
@@ -56,11 +60,15 @@ def _states(data: list[dict[str, Any]]) -> list[MigrationState]:
     return [MigrationState.from_dict(s) for s in data]
 
 
+def _stats(data: list[dict[str, Any]]) -> list[TaskStats]:
+    return [TaskStats.from_dict(s) for s in data]
+
+
 def _given(**fields: Any) -> dict[str, Any]:
     return {k: v for k, v in fields.items() if v is not None}
 
 
-class SiteBuilder:
+class SiteBuilder(AssetMethods):
     """The engine: blueprints, pages, AI generation and credits over one database.
 
     Every method blocks with the GIL released while the Rust core works; its ``a``-prefixed twin
@@ -72,6 +80,14 @@ class SiteBuilder:
     ``SITEBUILDER_DATABASE_URL`` is used. ``provider`` is an :mod:`sitebuilder.providers` object
     (default :class:`~sitebuilder.providers.FromEnv`). ``on_progress`` receives progress events of
     every run that does not pass its own. With ``lazy=True`` nothing is opened until the first call.
+
+    Site assets (:meth:`upload_asset`...) are stored under ``asset_root`` (default
+    ``./sitebuilder-assets``) or in the object store at ``asset_url`` (``file:///...``,
+    ``memory:///``); ``max_file_bytes`` (10 MiB) and ``account_quota_bytes`` (200 MiB) bound them.
+
+    AI runs stop cleanly when cancelled: pass ``cancel=CancelToken()`` and call its ``cancel()``
+    from anywhere, or cancel the asyncio task of an ``a``-twin. The run then ends as
+    ``cancelled`` with nothing charged and the blueprint not left ``generating``.
     """
 
     def __init__(
@@ -83,12 +99,25 @@ class SiteBuilder:
         auto_migrate: bool = True,
         on_progress: ProgressHandler | None = None,
         lazy: bool = False,
+        asset_root: str | os.PathLike[str] | None = None,
+        asset_url: str | None = None,
+        max_file_bytes: int | None = None,
+        account_quota_bytes: int | None = None,
     ) -> None:
         url = database_url if database_url is not None else os.environ.get("SITEBUILDER_DATABASE_URL")
         self.database_url = url
         self.table_prefix = table_prefix
         self.on_progress = on_progress
-        self._native = _native.SiteBuilder(url, provider_spec(provider), table_prefix, auto_migrate)
+        self._native = _native.SiteBuilder(
+            url,
+            provider_spec(provider),
+            table_prefix,
+            auto_migrate,
+            os.fspath(asset_root) if asset_root is not None else None,
+            asset_url,
+            max_file_bytes,
+            account_quota_bytes,
+        )
         if not lazy:
             self._native.open().wait()
 
@@ -362,9 +391,21 @@ class SiteBuilder:
         """Async twin of :meth:`delete_page`."""
         await self._await(self._native.delete_page(account_id, page_id, site_id, sector_id), _none)
 
-    def reorder_pages(self, account_id: int, blueprint_id: int, page_ids: Sequence[int]) -> None:
+    def reorder_pages(
+        self, account_id: int, blueprint_id: int, page_ids: Sequence[int], *,
+        site_id: int | None = None, sector_id: int | None = None,
+    ) -> None:
         """Sets the sitemap order to ``page_ids``."""
-        self._wait(self._native.reorder_pages(account_id, blueprint_id, list(page_ids)), _none)
+        call = self._native.reorder_pages(account_id, blueprint_id, list(page_ids), site_id, sector_id)
+        self._wait(call, _none)
+
+    async def areorder_pages(
+        self, account_id: int, blueprint_id: int, page_ids: Sequence[int], *,
+        site_id: int | None = None, sector_id: int | None = None,
+    ) -> None:
+        """Async twin of :meth:`reorder_pages`."""
+        call = self._native.reorder_pages(account_id, blueprint_id, list(page_ids), site_id, sector_id)
+        await self._await(call, _none)
 
     # -- AI generation ------------------------------------------------------------------------
 
@@ -378,10 +419,15 @@ class SiteBuilder:
         task_id: str | None = None,
         prompt_override: str | None = None,
         on_progress: ProgressHandler | None = None,
+        cancel: CancelToken | None = None,
     ) -> RunOutcome:
-        """Generates and saves the blueprint's structure and pages (50 credits, charged once per task id)."""
+        """Generates and saves the blueprint's structure and pages (50 credits, charged once per task id).
+
+        ``cancel``: a :class:`CancelToken` whose ``cancel()`` stops the run (``CancelledError``);
+        every run method takes one.
+        """
         call = self._native.generate_structure(
-            account_id, blueprint_id, site_id, sector_id, task_id, prompt_override, self._progress(on_progress)
+            account_id, blueprint_id, site_id, sector_id, task_id, prompt_override, self._progress(on_progress), cancel
         )
         return self._wait(call, RunOutcome.from_dict)
 
@@ -395,10 +441,15 @@ class SiteBuilder:
         task_id: str | None = None,
         prompt_override: str | None = None,
         on_progress: ProgressHandler | None = None,
+        cancel: CancelToken | None = None,
     ) -> RunOutcome:
-        """Async twin of :meth:`generate_structure`; progress arrives on the event loop."""
+        """Async twin of :meth:`generate_structure`; progress arrives on the event loop.
+
+        Cancelling the awaiting task cancels the run itself (through a token of its own), so it
+        ends as ``cancelled`` with nothing charged; it is never cut off between two steps.
+        """
         call = self._native.generate_structure(
-            account_id, blueprint_id, site_id, sector_id, task_id, prompt_override, self._progress(on_progress)
+            account_id, blueprint_id, site_id, sector_id, task_id, prompt_override, self._progress(on_progress), cancel
         )
         return await self._await(call, RunOutcome.from_dict)
 
@@ -412,10 +463,11 @@ class SiteBuilder:
         task_id: str | None = None,
         prompt_override: str | None = None,
         on_progress: ProgressHandler | None = None,
+        cancel: CancelToken | None = None,
     ) -> RunOutcome:
         """Generates one page's blocks (20 credits)."""
         call = self._native.generate_page_content(
-            account_id, page_id, site_id, sector_id, task_id, prompt_override, self._progress(on_progress)
+            account_id, page_id, site_id, sector_id, task_id, prompt_override, self._progress(on_progress), cancel
         )
         return self._wait(call, RunOutcome.from_dict)
 
@@ -429,10 +481,11 @@ class SiteBuilder:
         task_id: str | None = None,
         prompt_override: str | None = None,
         on_progress: ProgressHandler | None = None,
+        cancel: CancelToken | None = None,
     ) -> RunOutcome:
         """Async twin of :meth:`generate_page_content`."""
         call = self._native.generate_page_content(
-            account_id, page_id, site_id, sector_id, task_id, prompt_override, self._progress(on_progress)
+            account_id, page_id, site_id, sector_id, task_id, prompt_override, self._progress(on_progress), cancel
         )
         return await self._await(call, RunOutcome.from_dict)
 
@@ -445,10 +498,11 @@ class SiteBuilder:
         sector_id: int | None = None,
         task_id: str | None = None,
         on_progress: ProgressHandler | None = None,
+        cancel: CancelToken | None = None,
     ) -> list[RunOutcome]:
         """Generates the content of every page of a blueprint, reporting ``current``/``total``."""
         call = self._native.generate_all_pages(
-            account_id, blueprint_id, site_id, sector_id, task_id, None, self._progress(on_progress)
+            account_id, blueprint_id, site_id, sector_id, task_id, None, self._progress(on_progress), cancel
         )
         return self._wait(call, _outcomes)
 
@@ -461,10 +515,11 @@ class SiteBuilder:
         sector_id: int | None = None,
         task_id: str | None = None,
         on_progress: ProgressHandler | None = None,
+        cancel: CancelToken | None = None,
     ) -> list[RunOutcome]:
         """Async twin of :meth:`generate_all_pages`."""
         call = self._native.generate_all_pages(
-            account_id, blueprint_id, site_id, sector_id, task_id, None, self._progress(on_progress)
+            account_id, blueprint_id, site_id, sector_id, task_id, None, self._progress(on_progress), cancel
         )
         return await self._await(call, _outcomes)
 
@@ -477,9 +532,10 @@ class SiteBuilder:
         task_id: str | None = None,
         prompt_override: str | None = None,
         on_progress: ProgressHandler | None = None,
+        cancel: CancelToken | None = None,
     ) -> RunOutcome:
         """Runs any registered AI function by name (the seed's ``run_ai_task`` body)."""
-        call = self._native.run(function_name, payload, account_id, task_id, prompt_override, self._progress(on_progress))
+        call = self._native.run(function_name, payload, account_id, task_id, prompt_override, self._progress(on_progress), cancel)
         return self._wait(call, RunOutcome.from_dict)
 
     async def arun(
@@ -491,9 +547,10 @@ class SiteBuilder:
         task_id: str | None = None,
         prompt_override: str | None = None,
         on_progress: ProgressHandler | None = None,
+        cancel: CancelToken | None = None,
     ) -> RunOutcome:
         """Async twin of :meth:`run`."""
-        call = self._native.run(function_name, payload, account_id, task_id, prompt_override, self._progress(on_progress))
+        call = self._native.run(function_name, payload, account_id, task_id, prompt_override, self._progress(on_progress), cancel)
         return await self._await(call, RunOutcome.from_dict)
 
     def dispatch(
@@ -501,6 +558,12 @@ class SiteBuilder:
     ) -> str:
         """Starts a run in the background of this process and returns its task id (see :meth:`task`)."""
         return self._wait(self._native.dispatch(function_name, payload, account_id, task_id), str)
+
+    async def adispatch(
+        self, function_name: str, payload: dict[str, Any], account_id: int, *, task_id: str | None = None
+    ) -> str:
+        """Async twin of :meth:`dispatch`."""
+        return await self._await(self._native.dispatch(function_name, payload, account_id, task_id), str)
 
     def task(self, task_id: str, account_id: int | None = None) -> TaskRecord:
         """The task log row of a run (progress while it runs, result or error after)."""
@@ -513,6 +576,18 @@ class SiteBuilder:
     def recover_stale(self, older_than_secs: float) -> list[str]:
         """Marks runs without a heartbeat for ``older_than_secs`` as failed, releasing their credits."""
         return self._wait(self._native.recover_stale(older_than_secs), list)
+
+    async def arecover_stale(self, older_than_secs: float) -> list[str]:
+        """Async twin of :meth:`recover_stale`."""
+        return await self._await(self._native.recover_stale(older_than_secs), list)
+
+    def stats(self, since: datetime) -> list[TaskStats]:
+        """Per function: runs finished since ``since`` (a naive datetime is taken as UTC)."""
+        return self._wait(self._native.stats(_rfc3339(since)), _stats)
+
+    async def astats(self, since: datetime) -> list[TaskStats]:
+        """Async twin of :meth:`stats`."""
+        return await self._await(self._native.stats(_rfc3339(since)), _stats)
 
     def register_function(
         self,
@@ -549,6 +624,15 @@ class SiteBuilder:
     async def agrant(self, account_id: int, amount: int, description: str = "grant") -> CreditTransaction:
         """Async twin of :meth:`grant`."""
         return await self._await(self._native.grant(account_id, amount, description), CreditTransaction.from_dict)
+
+
+def _rfc3339(when: datetime) -> str:
+    """``when`` as RFC 3339; the core's timestamps are UTC, so a naive value is read as UTC."""
+    if not isinstance(when, datetime):
+        raise TypeError(f"since must be a datetime, not {type(when).__name__}")
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=timezone.utc)
+    return when.isoformat()
 
 
 def _redact(url: str | None) -> str | None:

@@ -8,6 +8,7 @@ __all__ = [
     "AIOutputTruncatedError",
     "AIRefusedError",
     "Call",
+    "CancelToken",
     "CancelledError",
     "ConfigurationError",
     "ConflictError",
@@ -98,6 +99,15 @@ class Call:
 _Progress = Callable[[dict[str, Any]], object]
 
 @final
+class CancelToken:
+    """Stops a run cooperatively; cancelling is permanent."""
+
+    def __new__(cls) -> CancelToken: ...
+    def cancel(self) -> None: ...
+    @property
+    def cancelled(self) -> bool: ...
+
+@final
 class SiteBuilder:
     def __new__(
         cls,
@@ -105,6 +115,10 @@ class SiteBuilder:
         provider: dict[str, Any] | None = None,
         table_prefix: str = "igny8_",
         auto_migrate: bool = True,
+        asset_root: str | None = None,
+        asset_url: str | None = None,
+        max_file_bytes: int | None = None,
+        account_quota_bytes: int | None = None,
     ) -> SiteBuilder: ...
     def open(self) -> Call: ...
     def handle_pid(self) -> int | None: ...
@@ -179,6 +193,7 @@ class SiteBuilder:
         task_id: str | None = None,
         prompt_override: str | None = None,
         on_progress: _Progress | None = None,
+        cancel: CancelToken | None = None,
     ) -> Call: ...
     def generate_page_content(
         self,
@@ -189,6 +204,7 @@ class SiteBuilder:
         task_id: str | None = None,
         prompt_override: str | None = None,
         on_progress: _Progress | None = None,
+        cancel: CancelToken | None = None,
     ) -> Call: ...
     def generate_all_pages(
         self,
@@ -199,6 +215,7 @@ class SiteBuilder:
         task_id: str | None = None,
         prompt_override: str | None = None,
         on_progress: _Progress | None = None,
+        cancel: CancelToken | None = None,
     ) -> Call: ...
     def run(
         self,
@@ -208,6 +225,7 @@ class SiteBuilder:
         task_id: str | None = None,
         prompt_override: str | None = None,
         on_progress: _Progress | None = None,
+        cancel: CancelToken | None = None,
     ) -> Call: ...
     def dispatch(
         self,
@@ -222,3 +240,25 @@ class SiteBuilder:
     def balance(self, account_id: int) -> Call: ...
     def grant(self, account_id: int, amount: int, description: str) -> Call: ...
     def register_function(self, spec: dict[str, Any]) -> Call: ...
+    def upload_asset(
+        self,
+        account_id: int,
+        blueprint_id: int,
+        file_name: str,
+        data: bytes,
+        uploaded_by: str | None = None,
+        site_id: int | None = None,
+        sector_id: int | None = None,
+    ) -> Call: ...
+    def download_asset(
+        self, account_id: int, asset_id: int, site_id: int | None = None, sector_id: int | None = None
+    ) -> Call: ...
+    def list_assets(
+        self, account_id: int, blueprint_id: int, site_id: int | None = None, sector_id: int | None = None
+    ) -> Call: ...
+    def delete_asset(
+        self, account_id: int, asset_id: int, site_id: int | None = None, sector_id: int | None = None
+    ) -> Call: ...
+    def asset_usage(self, account_id: int) -> Call: ...
+    def asset_limits(self) -> tuple[int, int]: ...
+    def stats(self, since: str) -> Call: ...

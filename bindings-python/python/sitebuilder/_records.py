@@ -25,9 +25,11 @@ __all__ = [
     "Paged",
     "Progress",
     "RunOutcome",
+    "SiteAsset",
     "SiteBlueprint",
     "SiteBuilderOption",
     "TaskRecord",
+    "TaskStats",
     "parse_datetime",
 ]
 
@@ -329,3 +331,43 @@ class DoctorReport(_Record):
     def failed(self) -> list[DoctorCheck]:
         """The checks that did not pass."""
         return [c for c in self.checks if not c.ok]
+
+
+@dataclass
+class SiteAsset(_Record):
+    """A stored file of a blueprint (``{prefix}sb_site_assets``).
+
+    ``content_type`` is what the core detected from the content, not what the uploader claimed;
+    ``checksum_sha256`` lets a host verify or deduplicate downloads.
+    """
+
+    _datetimes: ClassVar[tuple[str, ...]] = ("created_at",)
+
+    id: int
+    account_id: int
+    site_id: int | None
+    sector_id: int | None
+    site_blueprint_id: int
+    key: str
+    file_name: str
+    content_type: str
+    size_bytes: int
+    checksum_sha256: str
+    uploaded_by: str | None
+    created_at: datetime | None
+
+
+@dataclass
+class TaskStats(_Record):
+    """Runs of one AI function finished in a window (see :meth:`SiteBuilder.stats`)."""
+
+    function_name: str
+    finished: int
+    succeeded: int
+    failed_by_code: dict[str, int]
+    cancelled: int
+
+    @property
+    def failed(self) -> int:
+        """Failed runs, all codes together."""
+        return sum(self.failed_by_code.values())

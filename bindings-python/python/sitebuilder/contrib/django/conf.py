@@ -11,11 +11,14 @@
   ``user.account_id``, else ``user.account.id``.
 - ``ASYNC_GENERATION``: ``True`` to queue generation through Celery (``sitebuilder.contrib.celery``)
   and answer 202 with the task id; default ``False`` runs it in the request.
-- ``ASSET_ROOT`` (``MEDIA_ROOT/site_builder``) and ``MAX_ASSET_BYTES`` (10 MiB) for site assets.
+- Site assets, handed to the engine (which enforces them): ``ASSET_ROOT`` (folder, default
+  ``MEDIA_ROOT/site_builder``), ``ASSET_URL`` (an object store URL instead of the folder),
+  ``MAX_ASSET_BYTES`` (per file, 10 MiB) and ``ASSET_QUOTA_BYTES`` (per account, 200 MiB).
 """
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -28,7 +31,7 @@ from django.utils.module_loading import import_string
 
 from ..._client import SiteBuilder
 
-__all__ = ["AccountScope", "database_url", "get_sitebuilder", "options", "reset_sitebuilder", "resolve_scope"]
+__all__ = ["AccountScope", "asset_settings", "database_url", "get_sitebuilder", "options", "reset_sitebuilder", "resolve_scope"]
 
 
 def options() -> dict[str, Any]:
@@ -68,8 +71,25 @@ def database_url() -> str:
     )
 
 
+def asset_settings() -> dict[str, Any]:
+    """The ``SiteBuilder(...)`` asset arguments from ``settings.SITEBUILDER``."""
+    opts = options()
+    root = opts.get("ASSET_ROOT") or os.path.join(str(getattr(settings, "MEDIA_ROOT", "") or "media"), "site_builder")
+
+    def size(key: str) -> int | None:
+        value = opts.get(key)
+        return None if value is None else int(value)
+
+    return {
+        "asset_root": str(root),
+        "asset_url": opts.get("ASSET_URL") or None,
+        "max_file_bytes": size("MAX_ASSET_BYTES"),
+        "account_quota_bytes": size("ASSET_QUOTA_BYTES"),
+    }
+
+
 _lock = threading.Lock()
-_engines: dict[tuple[str, str, bool], SiteBuilder] = {}
+_engines: dict[tuple[Any, ...], SiteBuilder] = {}
 
 
 def get_sitebuilder(auto_migrate: bool | None = None) -> SiteBuilder:
@@ -83,7 +103,8 @@ def get_sitebuilder(auto_migrate: bool | None = None) -> SiteBuilder:
     url = database_url()
     prefix = str(opts.get("TABLE_PREFIX", "igny8_"))
     migrate_on_open = bool(opts.get("AUTO_MIGRATE", True)) if auto_migrate is None else auto_migrate
-    key = (url, prefix, migrate_on_open)
+    assets = asset_settings()
+    key = (url, prefix, migrate_on_open, *sorted(assets.items()))
     with _lock:
         engine = _engines.get(key)
         if engine is None:
@@ -93,6 +114,7 @@ def get_sitebuilder(auto_migrate: bool | None = None) -> SiteBuilder:
                 table_prefix=prefix,
                 auto_migrate=migrate_on_open,
                 lazy=True,
+                **assets,
             )
             _engines[key] = engine
         return engine

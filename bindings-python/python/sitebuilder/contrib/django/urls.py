@@ -21,5 +21,7 @@ urlpatterns = [
     path("pages/<int:pk>/generate_content/", views.PageGenerateContentView.as_view(), name="page-generate-content"),
     path("metadata/", views.MetadataView.as_view(), name="metadata"),
     path("tasks/<str:task_id>/", views.TaskView.as_view(), name="task"),
-    path("assets/", views.SiteAssetView.as_view(), name="assets"),
+    path("assets/", views.SiteAssetListView.as_view(), name="asset-list"),
+    path("assets/usage/", views.SiteAssetUsageView.as_view(), name="asset-usage"),
+    path("assets/<int:pk>/", views.SiteAssetDetailView.as_view(), name="asset-detail"),
 ]

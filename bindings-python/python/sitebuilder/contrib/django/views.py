@@ -2,7 +2,7 @@
 
 Every request acts for the account the host's resolver returns for ``request.user`` (see
 ``conf``); a record of another account is a 404, exactly as if it did not exist. Bodies are JSON
-(multipart for asset uploads); errors are ``{"success": false, "code", "error"}`` with the status
+(multipart for asset uploads, which the engine stores: see ``SiteAssetListView``); errors are ``{"success": false, "code", "error"}`` with the status
 from ``errors.HTTP_STATUS`` (402 insufficient credits, 404, 400, 503 provider down...).
 """
 
@@ -10,18 +10,17 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 from collections.abc import Callable
 from functools import wraps
-from pathlib import Path
 from typing import Any, TypeVar
 
-from django.conf import settings
-from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
-from django.utils.text import get_valid_filename
+from django.core.files.uploadedfile import UploadedFile
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.urls import reverse
+from django.utils.http import content_disposition_header
 from django.views import View
 
-from ..._records import PageBlueprint, SiteBlueprint
+from ..._records import PageBlueprint, SiteAsset, SiteBlueprint
 from ...errors import SiteBuilderError
 from .conf import AccountScope, get_sitebuilder, options, resolve_scope
 from .errors import error_response, from_exception
@@ -50,7 +49,7 @@ def api(view: F) -> F:
         try:
             return view(self, request, *args, **kwargs)
         except SiteBuilderError as err:
-            if err.code not in ("not_found", "invalid_input", "insufficient_credits"):
+            if err.code not in ("not_found", "invalid_input", "insufficient_credits", "quota_exceeded"):
                 logger.warning("site builder request failed: %s", err, exc_info=err)
             return from_exception(err)
         except BadRequest as err:
@@ -310,53 +309,98 @@ class TaskView(View):
         return JsonResponse(get_sitebuilder().task(task_id, scope.account_id).to_dict())
 
 
-def _asset_root() -> Path:
-    root = options().get("ASSET_ROOT") or os.path.join(str(getattr(settings, "MEDIA_ROOT", "") or "media"), "site_builder")
-    return Path(root)
+def asset_json(asset: SiteAsset) -> dict[str, Any]:
+    """An asset record, with the URL that downloads it."""
+    data = asset.to_dict()
+    data["download_url"] = reverse("sitebuilder:asset-detail", kwargs={"pk": asset.id})
+    return data
 
 
-class SiteAssetView(View):
-    """Site assets of a blueprint: ``POST`` (multipart ``file``) uploads, ``GET ?path=`` downloads.
+def _read_upload(upload: UploadedFile, limit: int) -> bytes:
+    """At most ``limit + 1`` bytes: enough for the engine to refuse a file over its limit without
+    the request holding a file of any size in memory."""
+    parts: list[bytes] = []
+    remaining = limit + 1
+    for chunk in upload.chunks():
+        parts.append(chunk[:remaining])
+        remaining -= len(parts[-1])
+        if remaining <= 0:
+            break
+    return b"".join(parts)
 
-    ``GET`` without ``path`` lists the files. Files live under ``ASSET_ROOT/<account>/<blueprint>/``
-    and are reachable only through a blueprint the account can see.
+
+class SiteAssetListView(View):
+    """``GET ?site_blueprint=<id>`` lists a blueprint's assets; ``POST`` (multipart ``file`` and
+    ``site_blueprint``) uploads one.
+
+    The engine checks the name, sniffs the content (PNG, JPEG, GIF, WebP, clean SVG, PDF), and
+    enforces the per-file limit and the account's quota: 400 ``invalid_input``, 413
+    ``quota_exceeded``, 404 for a blueprint of another account.
     """
-
-    def _dir(self, request: HttpRequest, blueprint_value: Any) -> Path:
-        scope = _scope(request)
-        blueprint_id = _int(blueprint_value, "site_blueprint")
-        if blueprint_id is None:
-            raise BadRequest("site_blueprint is required")
-        # 404 for a blueprint of another account.
-        get_sitebuilder().get_blueprint(scope.account_id, blueprint_id, site_id=scope.site_id, sector_id=scope.sector_id)
-        return _asset_root() / str(scope.account_id) / str(blueprint_id)
 
     @api
     def get(self, request: HttpRequest) -> HttpResponse:
-        folder = self._dir(request, request.GET.get("site_blueprint"))
-        name = request.GET.get("path")
-        if not name:
-            files = sorted(p.name for p in folder.iterdir() if p.is_file()) if folder.is_dir() else []
-            return JsonResponse({"count": len(files), "results": files})
-        safe = get_valid_filename(os.path.basename(name))
-        target = folder / safe
-        if safe != name or not target.is_file():
-            return error_response("not_found", f"asset {name!r} not found for this blueprint", status=404)
-        return FileResponse(target.open("rb"), as_attachment=True, filename=safe)
+        scope = _scope(request)
+        blueprint_id = _int(request.GET.get("site_blueprint"), "site_blueprint")
+        if blueprint_id is None:
+            raise BadRequest("pass ?site_blueprint=<id> to list its assets")
+        assets = get_sitebuilder().list_assets(
+            scope.account_id, blueprint_id, site_id=scope.site_id, sector_id=scope.sector_id
+        )
+        results = [asset_json(a) for a in assets]
+        return JsonResponse({"count": len(results), "results": results})
 
     @api
     def post(self, request: HttpRequest) -> HttpResponse:
-        folder = self._dir(request, request.POST.get("site_blueprint"))
+        scope = _scope(request)
+        blueprint_id = _int(request.POST.get("site_blueprint"), "site_blueprint")
+        if blueprint_id is None:
+            raise BadRequest("site_blueprint is required")
         upload = request.FILES.get("file")
         if upload is None:
             raise BadRequest("attach the file as multipart field 'file'")
-        limit = int(options().get("MAX_ASSET_BYTES", 10 * 1024 * 1024))
-        if upload.size is not None and upload.size > limit:
-            return error_response("quota_exceeded", f"the file has {upload.size} bytes; the limit is {limit}", status=413)
-        name = get_valid_filename(os.path.basename(upload.name or "asset"))
-        folder.mkdir(parents=True, exist_ok=True)
-        target = folder / name
-        with target.open("wb") as out:
-            for chunk in upload.chunks():
-                out.write(chunk)
-        return JsonResponse({"success": True, "path": name, "size": target.stat().st_size}, status=201)
+        sb = get_sitebuilder()
+        user = getattr(request, "user", None)
+        asset = sb.upload_asset(
+            scope.account_id,
+            blueprint_id,
+            upload.name or "",
+            _read_upload(upload, sb.max_file_bytes),
+            user.get_username() if user is not None else None,
+            site_id=scope.site_id,
+            sector_id=scope.sector_id,
+        )
+        return JsonResponse(asset_json(asset), status=201)
+
+
+class SiteAssetDetailView(View):
+    """``GET assets/<id>/`` downloads an asset (as an attachment, with its sniffed type);
+    ``DELETE`` removes it. Another account's asset is a 404."""
+
+    @api
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        scope = _scope(request)
+        asset, content = get_sitebuilder().download_asset(
+            scope.account_id, pk, site_id=scope.site_id, sector_id=scope.sector_id
+        )
+        response = HttpResponse(content, content_type=asset.content_type)
+        # Attachment + nosniff: an uploaded SVG is never rendered inline on the host's origin.
+        response["Content-Disposition"] = content_disposition_header(True, asset.file_name)
+        response["X-Content-Type-Options"] = "nosniff"
+        response["X-Checksum-SHA256"] = asset.checksum_sha256
+        return response
+
+    @api
+    def delete(self, request: HttpRequest, pk: int) -> HttpResponse:
+        scope = _scope(request)
+        get_sitebuilder().delete_asset(scope.account_id, pk, site_id=scope.site_id, sector_id=scope.sector_id)
+        return HttpResponse(status=204)
+
+
+class SiteAssetUsageView(View):
+    """``GET assets/usage/``: bytes the account's assets use and its quota."""
+
+    @api
+    def get(self, request: HttpRequest) -> HttpResponse:
+        used, quota = get_sitebuilder().asset_usage(_scope(request).account_id)
+        return JsonResponse({"used_bytes": used, "quota_bytes": quota})

@@ -1,0 +1,147 @@
+"""Site asset methods of :class:`sitebuilder.SiteBuilder` (a mixin, to keep each module small).
+
+Every decision about a file (allowed names, content sniffing, the per-file limit, the per-account
+quota, tenant isolation) is the Rust core's; these methods only translate arguments and results.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from ._records import SiteAsset
+
+if TYPE_CHECKING:
+    from ._native import Call
+    from ._native import SiteBuilder as NativeSiteBuilder
+
+__all__ = ["AssetMethods", "Bytes"]
+
+Bytes = bytes | bytearray | memoryview
+"""What an upload accepts; anything else is refused by the type checker and at run time."""
+
+
+def _asset(data: dict[str, Any]) -> SiteAsset:
+    return SiteAsset.from_dict(data)
+
+
+def _assets(data: list[dict[str, Any]]) -> list[SiteAsset]:
+    return [SiteAsset.from_dict(a) for a in data]
+
+
+def _download(data: tuple[dict[str, Any], bytes]) -> tuple[SiteAsset, bytes]:
+    record, content = data
+    return SiteAsset.from_dict(record), content
+
+
+def _usage(data: list[int]) -> tuple[int, int]:
+    return int(data[0]), int(data[1])
+
+
+def _none(_: Any) -> None:
+    return None
+
+
+class AssetMethods:
+    """Upload, download, list and delete the files of site blueprints."""
+
+    _native: NativeSiteBuilder
+
+    def _upload(
+        self, account_id: int, blueprint_id: int, file_name: str, data: Bytes, uploaded_by: str | None,
+        site_id: int | None, sector_id: int | None,
+    ) -> Call:
+        if not isinstance(data, (bytes, bytearray, memoryview)):
+            raise TypeError(f"data must be bytes, bytearray or memoryview, not {type(data).__name__}")
+        return self._native.upload_asset(
+            account_id, blueprint_id, file_name, bytes(data), uploaded_by, site_id, sector_id
+        )
+
+    @property
+    def max_file_bytes(self) -> int:
+        """Largest file :meth:`upload_asset` accepts (the configured value or the core's default)."""
+        return self._native.asset_limits()[0]
+
+    @property
+    def account_quota_bytes(self) -> int:
+        """Bytes one account may store across its assets."""
+        return self._native.asset_limits()[1]
+
+    def upload_asset(
+        self,
+        account_id: int,
+        blueprint_id: int,
+        file_name: str,
+        data: Bytes,
+        uploaded_by: str | None = None,
+        *,
+        site_id: int | None = None,
+        sector_id: int | None = None,
+    ) -> SiteAsset:
+        """Stores a file of a blueprint.
+
+        Raises ``InvalidInputError`` for a bad name or content that is not an allowed kind (PNG,
+        JPEG, GIF, WebP, clean SVG, PDF) or does not match its extension, ``QuotaExceededError``
+        over the per-file limit or the account's quota, ``NotFoundError`` for a blueprint the
+        account cannot see. Nothing is stored when it raises.
+        """
+        call = self._upload(account_id, blueprint_id, file_name, data, uploaded_by, site_id, sector_id)
+        return _asset(call.wait())
+
+    async def aupload_asset(
+        self,
+        account_id: int,
+        blueprint_id: int,
+        file_name: str,
+        data: Bytes,
+        uploaded_by: str | None = None,
+        *,
+        site_id: int | None = None,
+        sector_id: int | None = None,
+    ) -> SiteAsset:
+        """Async twin of :meth:`upload_asset`."""
+        call = self._upload(account_id, blueprint_id, file_name, data, uploaded_by, site_id, sector_id)
+        return _asset(await call.start())
+
+    def download_asset(
+        self, account_id: int, asset_id: int, *, site_id: int | None = None, sector_id: int | None = None
+    ) -> tuple[SiteAsset, bytes]:
+        """An asset's record and content (checked against its recorded checksum)."""
+        return _download(self._native.download_asset(account_id, asset_id, site_id, sector_id).wait())
+
+    async def adownload_asset(
+        self, account_id: int, asset_id: int, *, site_id: int | None = None, sector_id: int | None = None
+    ) -> tuple[SiteAsset, bytes]:
+        """Async twin of :meth:`download_asset`."""
+        return _download(await self._native.download_asset(account_id, asset_id, site_id, sector_id).start())
+
+    def list_assets(
+        self, account_id: int, blueprint_id: int, *, site_id: int | None = None, sector_id: int | None = None
+    ) -> list[SiteAsset]:
+        """A blueprint's assets, oldest first; ``NotFoundError`` for another account's blueprint."""
+        return _assets(self._native.list_assets(account_id, blueprint_id, site_id, sector_id).wait())
+
+    async def alist_assets(
+        self, account_id: int, blueprint_id: int, *, site_id: int | None = None, sector_id: int | None = None
+    ) -> list[SiteAsset]:
+        """Async twin of :meth:`list_assets`."""
+        return _assets(await self._native.list_assets(account_id, blueprint_id, site_id, sector_id).start())
+
+    def delete_asset(
+        self, account_id: int, asset_id: int, *, site_id: int | None = None, sector_id: int | None = None
+    ) -> None:
+        """Deletes an asset; its bytes count no more against the account's quota."""
+        _none(self._native.delete_asset(account_id, asset_id, site_id, sector_id).wait())
+
+    async def adelete_asset(
+        self, account_id: int, asset_id: int, *, site_id: int | None = None, sector_id: int | None = None
+    ) -> None:
+        """Async twin of :meth:`delete_asset`."""
+        _none(await self._native.delete_asset(account_id, asset_id, site_id, sector_id).start())
+
+    def asset_usage(self, account_id: int) -> tuple[int, int]:
+        """``(used_bytes, quota_bytes)`` of the account's assets."""
+        return _usage(self._native.asset_usage(account_id).wait())
+
+    async def aasset_usage(self, account_id: int) -> tuple[int, int]:
+        """Async twin of :meth:`asset_usage`."""
+        return _usage(await self._native.asset_usage(account_id).start())
