@@ -38,7 +38,7 @@ class SiteBuilderError extends Error {
 
 /**
  * Rebuilds a native error as a `SiteBuilderError`. napi's own argument errors (`InvalidArg`, a value
- * of the wrong type) become `invalid_input`; anything else is returned unchanged.
+ * of the wrong type such as `DateExpected`) become `invalid_input`; anything else is returned unchanged.
  */
 function translateError(err) {
   if (!(err instanceof Error) || err instanceof SiteBuilderError) return err;
@@ -55,7 +55,8 @@ function translateError(err) {
     if (typeof err.stack === 'string') translated.stack = `${translated.name}: ${translated.message}\n${stackFrames(err.stack)}`;
     return translated;
   }
-  if (err.code === 'InvalidArg' || err.code === 'NumberExpected' || err.code === 'StringExpected' || err.code === 'ObjectExpected' || err.code === 'FunctionExpected' || err.code === 'BooleanExpected') {
+  // napi's argument statuses: `InvalidArg` and the `…Expected` family (`NumberExpected`, `DateExpected`, …).
+  if (err.code === 'InvalidArg' || (typeof err.code === 'string' && /^[A-Z][A-Za-z]*Expected$/.test(err.code))) {
     return new SiteBuilderError(`invalid input: ${err.message}`, { code: 'invalid_input' }, err);
   }
   return err;

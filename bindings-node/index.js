@@ -21,6 +21,19 @@ exported.SiteBuilder = addSignals(
   native.CancelHandle,
 );
 
+// napi reads an Invalid Date as some instant instead of refusing it; refuse it here.
+const nativeStats = exported.SiteBuilder.prototype.stats;
+Object.defineProperty(exported.SiteBuilder.prototype, 'stats', {
+  value: function stats(since) {
+    if (since instanceof Date && Number.isNaN(since.getTime())) {
+      return Promise.reject(new SiteBuilderError('invalid input: `since` is an Invalid Date; pass a valid Date', { code: 'invalid_input' }));
+    }
+    return nativeStats.call(this, since);
+  },
+  writable: true,
+  configurable: true,
+});
+
 /** Stops the runs given it as `{ cancel }` (what `{ signal }` becomes); its methods never throw. */
 exported.CancelHandle = native.CancelHandle;
 

@@ -136,6 +136,16 @@ export declare class SiteBuilder {
  */
 export declare function __errorSample(code: string): void
 
+/**
+ * All the native addon reads of an `AbortSignal` given to it directly: the package entry turns
+ * a signal into a `CancelHandle` before the addon sees the options, so one arriving here means
+ * the raw addon was called and the signal would do nothing; `runOptions` refuses it.
+ */
+export interface AbortSignalLike {
+  /** Whether the signal was aborted. */
+  aborted: boolean
+}
+
 /** A downloaded asset: its record and its bytes. */
 export interface AssetDownload {
   /** The asset's record. */

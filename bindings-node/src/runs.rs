@@ -36,7 +36,7 @@ pub struct RunOptions {
     /// Dropping the Promise alone does not stop a run. Taken by `generateStructure`,
     /// `generatePageContent`, `generateAllPages` and `run` (not `dispatch`, which returns at once).
     #[napi(ts_type = "AbortSignal")]
-    pub signal: Option<Value>,
+    pub signal: Option<AbortSignalLike>,
     /// The native handle a `signal` becomes (the package does this for you); `cancel()` on it stops
     /// the run like aborting the signal. Napi keeps it alive while the run goes on.
     pub cancel: Option<&'static CancelHandle>,
@@ -51,6 +51,16 @@ impl std::fmt::Debug for RunOptions {
             .field("cancel", &self.cancel)
             .finish()
     }
+}
+
+/// All the native addon reads of an `AbortSignal` given to it directly: the package entry turns
+/// a signal into a `CancelHandle` before the addon sees the options, so one arriving here means
+/// the raw addon was called and the signal would do nothing; `runOptions` refuses it.
+#[napi(object, object_to_js = false)]
+#[derive(Debug, Clone, Copy)]
+pub struct AbortSignalLike {
+    /// Whether the signal was aborted.
+    pub aborted: bool,
 }
 
 /// The core's run options for JavaScript ones. A `signal` never reaches here through the package

@@ -93,6 +93,9 @@ export function completion(content, model = 'test-model', extra = {}) {
  */
 export async function openAiServer(respond = () => ({ body: completion(structureAnswer()) })) {
   const requests = [];
+  // Delayed answers still pending at close are dropped, so a test that stopped waiting (an aborted
+  // run) does not keep the process alive until the delay ends.
+  const timers = new Set();
   const server = http.createServer((req, res) => {
     let raw = '';
     req.on('data', (chunk) => (raw += chunk));
@@ -114,8 +117,13 @@ export async function openAiServer(respond = () => ({ body: completion(structure
         res.writeHead(answer.status ?? 200, { 'content-type': 'application/json', ...(answer.headers ?? {}) });
         res.end(typeof answer.body === 'string' ? answer.body : JSON.stringify(answer.body));
       };
-      if (answer.delayMs) setTimeout(send, answer.delayMs);
-      else send();
+      if (answer.delayMs) {
+        const timer = setTimeout(() => {
+          timers.delete(timer);
+          send();
+        }, answer.delayMs);
+        timers.add(timer);
+      } else send();
     });
   });
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -125,6 +133,8 @@ export async function openAiServer(respond = () => ({ body: completion(structure
     requests,
     close: () =>
       new Promise((resolve) => {
+        for (const timer of timers) clearTimeout(timer);
+        timers.clear();
         server.closeAllConnections?.();
         server.close(() => resolve());
       }),
