@@ -30,10 +30,12 @@ test('ESM import and CJS require share one API', () => {
   const cjsQueue = require('sitebuilder/queue');
   assert.equal(esmQueue.enqueue, cjsQueue.enqueue);
   assert.equal(typeof esmQueue.createWorker, 'function');
-  for (const method of ['migrate', 'migrationStatus', 'doctor', 'metadata', 'createBlueprint', 'getBlueprint', 'listBlueprints', 'updateBlueprint', 'deleteBlueprint', 'createPage', 'getPage', 'listPages', 'updatePage', 'deletePage', 'generateStructure', 'generatePageContent', 'run', 'balance', 'grant', 'registerFunction']) {
+  for (const method of ['migrate', 'migrationStatus', 'doctor', 'metadata', 'createBlueprint', 'getBlueprint', 'listBlueprints', 'updateBlueprint', 'deleteBlueprint', 'createPage', 'getPage', 'listPages', 'updatePage', 'deletePage', 'generateStructure', 'generatePageContent', 'run', 'balance', 'grant', 'registerFunction', 'uploadAsset', 'downloadAsset', 'listAssets', 'deleteAsset', 'assetUsage', 'stats']) {
     assert.equal(typeof esm.SiteBuilder.prototype[method], 'function', method);
   }
   assert.throws(() => new esm.SiteBuilder(), Error, 'instances only come from SiteBuilder.open');
+  assert.equal(esm.CancelHandle, cjs.CancelHandle);
+  assert.equal(typeof new esm.CancelHandle().cancel, 'function');
 });
 
 test('package.json exports point at files that exist, types first', () => {
@@ -62,10 +64,12 @@ test('native/index.d.ts is what the build generates (no drift)', (t) => {
     }
   }
   assert.equal(committed, generated, 'native/index.d.ts changed when rebuilt: run `npm run build` in bindings-node and commit it');
-  for (const name of ['SiteBuilder', 'OpenOptions', 'ProviderOptions', 'SiteBlueprint', 'PageBlueprint', 'RunOutcome', 'ProgressEvent', 'Metadata']) {
+  for (const name of ['SiteBuilder', 'OpenOptions', 'ProviderOptions', 'SiteBlueprint', 'PageBlueprint', 'RunOutcome', 'ProgressEvent', 'Metadata', 'SiteAsset', 'AssetOptions', 'TaskStats', 'CancelHandle']) {
     assert.match(generated, new RegExp(`export (declare )?(class|interface|type) ${name}\\b`), name);
   }
   assert.match(generated, /\/\*\*[^]*?\*\/\s*export interface SiteBlueprint/, 'doc comments flow into the types');
+  assert.match(generated, /\/\*\*[^*]*SHA-256[^]*?\*\/\s*checksumSha256: string/, 'SiteAsset fields are documented');
+  assert.match(generated, /signal\?: AbortSignal/);
 });
 
 test('the TypeScript example runs and does what its types say', async () => {
@@ -76,12 +80,19 @@ test('the TypeScript example runs and does what its types say', async () => {
     // The emitted CommonJS resolves `sitebuilder` from tests/node/node_modules, as a user's would.
     writeFileSync(join(out, 'package.json'), '{"type": "commonjs"}');
     const { example } = require(join(out, 'example.js'));
-    const { outcome, pages, phases } = await example(db.url);
+    const { outcome, pages, phases, asset, downloaded, usage, stats, abortedCode } = await example(db.url, join(db.dir, 'assets'));
     assert.equal(outcome.status, 'succeeded');
     assert.equal(outcome.provider, 'offline');
     assert.ok(pages.length > 0);
     assert.equal(pages.filter((p) => p.type === 'home').length, 1);
     assert.ok(phases.includes('DONE'));
+    assert.equal(asset.contentType, 'image/svg+xml');
+    assert.equal(asset.uploadedBy, 'ana');
+    assert.ok(Buffer.isBuffer(downloaded) && downloaded.length === asset.sizeBytes);
+    assert.deepEqual(usage, { usedBytes: asset.sizeBytes, quotaBytes: 10 * 1024 * 1024 });
+    assert.equal(abortedCode, 'cancelled');
+    const structure = stats.find((s) => s.functionName === 'generate_site_structure');
+    assert.ok(structure && structure.succeeded >= 2, JSON.stringify(stats));
   } finally {
     rmSync(out, { recursive: true, force: true });
     db.cleanup();

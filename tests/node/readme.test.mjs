@@ -1,8 +1,8 @@
-// The READMEs' Node examples run as tests: bindings-node/README.md always, and the top-level
-// README's Node block when it has one. Each runs in a fresh directory against a fresh SQLite file.
+// The READMEs' Node examples run as tests: bindings-node/README.md's and the top-level README's
+// ("Using it from Node"). Each runs in a fresh directory against a fresh SQLite file.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { test } from 'node:test';
@@ -30,22 +30,24 @@ function runExample(code) {
   }
 }
 
-test('bindings-node/README.md example runs', () => {
-  const found = examples(readFileSync(join(root, 'bindings-node', 'README.md'), 'utf8'));
-  assert.equal(found.length, 1, 'one runnable example');
-  const out = runExample(found[0]);
+/** What the Node example prints when it works: progress, the charge, the sitemap, the refusal. */
+function assertExampleOutput(out) {
   assert.match(out, /DONE 100%/);
   assert.match(out, /succeeded 50 credits/);
   assert.match(out, /\bhome\b/);
   assert.match(out, /needs 50 credits, has 0/);
+}
+
+test('bindings-node/README.md example runs', () => {
+  const found = examples(readFileSync(join(root, 'bindings-node', 'README.md'), 'utf8'));
+  assert.equal(found.length, 1, 'one runnable example');
+  assertExampleOutput(runExample(found[0]));
 });
 
-test("top-level README's Node example runs", (t) => {
-  const readme = join(root, 'README.md');
-  const found = existsSync(readme) ? examples(readFileSync(readme, 'utf8')) : [];
-  if (found.length === 0) {
-    t.skip('the top-level README has no Node example yet');
-    return;
-  }
-  for (const code of found) runExample(code);
+test("top-level README's Node example runs", () => {
+  const readme = readFileSync(join(root, 'README.md'), 'utf8');
+  assert.match(readme, /^## Using it from Node$/m, 'the top-level README has a Node section');
+  const found = examples(readme);
+  assert.equal(found.length, 1, 'one runnable Node example in the top-level README');
+  assertExampleOutput(runExample(found[0]));
 });
