@@ -152,6 +152,16 @@ impl Tracker {
         Ok(())
     }
 
+    /// Moves to `phase` and tells the callback, without writing the task log.
+    fn enter_quiet(&mut self, phase: Phase, percent: u8, message: impl Into<String>) {
+        self.close_phase();
+        tracing::Span::current().record("phase", phase.as_str());
+        self.record.phase = phase;
+        self.record.progress = percent;
+        self.record.message = message.into();
+        self.emit();
+    }
+
     /// Adds the time spent in the current phase to the task log and the phase histogram.
     fn close_phase(&mut self) {
         let spent = self.phase_started.elapsed();
@@ -220,7 +230,11 @@ impl Engine {
         opts: RunOptions,
     ) -> Result<RunOutcome> {
         let env = &self.env;
-        let fresh = TaskRecord::new(task_id.clone(), account_id, f.name(), payload.clone());
+        // A new task row is written already running in INIT: one write instead of two.
+        let mut fresh = TaskRecord::new(task_id.clone(), account_id, f.name(), payload.clone());
+        fresh.status = TaskStatus::Running;
+        fresh.started_at = Some(Utc::now());
+        fresh.message = "validating input".into();
         let (existing, inserted) = env.storage.insert_task(fresh).await?;
         let mut record = existing;
         if !inserted {
@@ -249,7 +263,11 @@ impl Engine {
             item: opts.item,
             phase_started: Instant::now(),
         };
-        tracker.enter(env, Phase::Init, 0, "validating input").await?;
+        if inserted {
+            tracker.emit();
+        } else {
+            tracker.enter(env, Phase::Init, 0, "validating input").await?;
+        }
         let outcome = self.hold_and_run(&f, &mut tracker, &payload, account_id, &opts).await;
         tracker.close_phase();
         let r = &mut tracker.record;
@@ -405,7 +423,8 @@ impl Engine {
             cost += completion.cost_usd;
             telemetry::tokens(f.name(), completion.usage.prompt_tokens, completion.usage.completion_tokens);
             t.record.cost_usd = cost;
-            t.enter(env, Phase::Parse, 80, "parsing and validating the answer").await?;
+            // PARSE is CPU-only and short: hosts get the event, the task log gets it with SAVE.
+            t.enter_quiet(Phase::Parse, 80, "parsing and validating the answer");
             let errors = match parse_lenient(&completion.content) {
                 Err(e) => vec![format!("the answer is not valid JSON: {e}")],
                 Ok(parsed) => match f.parse(env, prepared, &parsed.value) {

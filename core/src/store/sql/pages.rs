@@ -1,8 +1,8 @@
 //! Page rows, and the two transactional writes of generated output.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
-use sea_query::{Expr, ExprTrait, Order, Query};
+use sea_query::{Expr, ExprTrait, OnConflict, Order, Query};
 use serde_json::Value;
 
 use super::db::{Conn, DbRow};
@@ -240,13 +240,7 @@ impl SqlStore {
         let structure = save.structure.to_value();
         let mut tx = self.pool.begin().await?;
         let mut conn = tx.conn();
-        self.fetch_blueprint(&mut conn, scope, blueprint_id, true).await?;
-        let existing: BTreeMap<String, i64> = self
-            .fetch_pages(&mut conn, scope.account_id, blueprint_id)
-            .await?
-            .into_iter()
-            .map(|p| (p.slug, p.id))
-            .collect();
+        // The UPDATE locks the blueprint row for the rest of the transaction.
         let bp_row = Query::update()
             .table(self.tables.blueprints())
             .value("structure_json", Expr::val(structure))
@@ -262,36 +256,45 @@ impl SqlStore {
             .await?
             .ok_or_else(|| Error::not_found("site_blueprint", blueprint_id))?;
         let bp = super::blueprints::blueprint_from_row(&bp)?;
-        for (i, p) in save.pages.iter().enumerate() {
-            let order = p.order.unwrap_or(i as i32);
-            match existing.get(&p.slug) {
-                Some(id) => {
-                    let q = Query::update()
-                        .table(self.tables.pages())
-                        .value("title", p.title.as_str())
-                        .value("type", p.page_type.as_str())
-                        .value("blocks_json", Expr::val(blocks_value(&p.blocks)?))
-                        .value("status", p.status.as_str())
-                        .value("order", order)
-                        .value("updated_at", now())
-                        .and_where(Expr::col("id").eq(*id))
-                        .take();
-                    conn.execute(&q, &format!("updating page {:?}", p.slug)).await?;
-                }
-                None => self.insert_page(&mut conn, &bp, p, order).await?,
-            }
+        // Pages absent from the new structure go first, then one upsert by (blueprint, slug)
+        // writes every page: existing slugs keep their ids.
+        let keep: Vec<&str> = save.pages.iter().map(|p| p.slug.as_str()).collect();
+        let mut gone = Query::delete();
+        gone.from_table(self.tables.pages())
+            .and_where(Expr::col("site_blueprint_id").eq(blueprint_id))
+            .and_where(Expr::col("tenant_id").eq(scope.account_id));
+        if !keep.is_empty() {
+            gone.and_where(Expr::col("slug").is_not_in(keep));
         }
-        let gone: Vec<i64> = existing
-            .iter()
-            .filter(|(slug, _)| !seen.contains(slug.as_str()))
-            .map(|(_, id)| *id)
-            .collect();
-        if !gone.is_empty() {
-            let q = Query::delete()
-                .from_table(self.tables.pages())
-                .and_where(Expr::col("id").is_in(gone))
-                .take();
-            conn.execute(&q, "removing pages absent from the structure").await?;
+        conn.execute(&gone, "removing pages absent from the structure").await?;
+        if !save.pages.is_empty() {
+            let mut upsert = Query::insert();
+            upsert.into_table(self.tables.pages()).columns([
+                "site_blueprint_id", "tenant_id", "site_id", "sector_id", "slug", "title", "type", "blocks_json",
+                "status", "order", "created_at", "updated_at",
+            ]);
+            for (i, p) in save.pages.iter().enumerate() {
+                upsert.values_panic([
+                    bp.id.into(),
+                    bp.account_id.into(),
+                    bp.site_id.into(),
+                    bp.sector_id.into(),
+                    p.slug.as_str().into(),
+                    p.title.as_str().into(),
+                    p.page_type.as_str().into(),
+                    Expr::val(blocks_value(&p.blocks)?),
+                    p.status.as_str().into(),
+                    p.order.unwrap_or(i as i32).into(),
+                    now(),
+                    now(),
+                ]);
+            }
+            upsert.on_conflict(
+                OnConflict::columns(["site_blueprint_id", "slug"])
+                    .update_columns(["title", "type", "blocks_json", "status", "order", "updated_at"])
+                    .to_owned(),
+            );
+            conn.execute(&upsert, "writing the structure's pages").await?;
         }
         if let Some(capture) = save.capture {
             self.capture_on(&mut conn, scope.account_id, capture).await?;
