@@ -24,6 +24,31 @@ pub struct FunctionEnv {
     pub catalogue: Arc<BlockCatalogue>,
     /// Size bounds for validation.
     pub limits: Limits,
+    /// Derived once from `catalogue` (they cost ~1 ms to build): the strict answer schemas and
+    /// the catalogue's prompt text.
+    pub derived: Arc<CatalogueDerived>,
+}
+
+/// What the engine derives from a block catalogue once instead of on every run.
+#[derive(Debug, Clone)]
+pub struct CatalogueDerived {
+    /// `catalogue.structure_output_schema()`.
+    pub structure_schema: Value,
+    /// `catalogue.page_output_schema()`.
+    pub page_schema: Value,
+    /// `catalogue.prompt_description()`.
+    pub prompt_description: String,
+}
+
+impl CatalogueDerived {
+    /// Derives everything from `catalogue`.
+    pub fn new(catalogue: &BlockCatalogue) -> Self {
+        CatalogueDerived {
+            structure_schema: catalogue.structure_output_schema(),
+            page_schema: catalogue.page_output_schema(),
+            prompt_description: catalogue.prompt_description(),
+        }
+    }
 }
 
 /// The output of `prepare`: everything the later steps need.

@@ -166,6 +166,7 @@ impl SiteBuilderBuilder {
             engine: Engine {
                 env: FunctionEnv {
                     storage,
+                    derived: Arc::new(crate::ai::function::CatalogueDerived::new(&self.catalogue)),
                     catalogue: Arc::new(self.catalogue),
                     limits: self.limits,
                 },

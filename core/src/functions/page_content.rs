@@ -88,7 +88,7 @@ impl AiFunction for GeneratePageContent {
             ("page_objective", if objective.is_empty() { "not specified".into() } else { objective.clone() }),
             ("primary_cta", if primary_cta.is_empty() { "not specified".into() } else { primary_cta.clone() }),
             ("page_blocks", blocks_json),
-            ("block_catalogue", env.catalogue.prompt_description()),
+            ("block_catalogue", env.derived.prompt_description.clone()),
         ] {
             variables.insert(k.to_string(), v);
         }
@@ -126,7 +126,7 @@ impl AiFunction for GeneratePageContent {
         Some(OutputSchema {
             name: "page_content".into(),
             description: Some("The blocks of one page filled with copy, and its SEO metadata.".into()),
-            schema: env.catalogue.page_output_schema(),
+            schema: env.derived.page_schema.clone(),
         })
     }
 

@@ -97,7 +97,7 @@ impl AiFunction for GenerateSiteStructure {
         set("hosting_type", bp.hosting_type.to_string());
         set("layouts", LAYOUTS.join(", "));
         set("page_types", PageType::ALL.iter().map(|t| t.as_str()).collect::<Vec<_>>().join(", "));
-        set("block_catalogue", env.catalogue.prompt_description());
+        set("block_catalogue", env.derived.prompt_description.clone());
         set(
             "locked_pages",
             if bp.config.locked_pages.is_empty() {
@@ -141,7 +141,7 @@ impl AiFunction for GenerateSiteStructure {
         Some(OutputSchema {
             name: "site_structure".into(),
             description: Some("A website's sitemap: site settings and pages made of typed blocks.".into()),
-            schema: env.catalogue.structure_output_schema(),
+            schema: env.derived.structure_schema.clone(),
         })
     }
 
