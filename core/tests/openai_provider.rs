@@ -43,12 +43,12 @@ fn request() -> CompletionRequest {
         output_schema: Some(OutputSchema {
             name: "site structure".into(),
             description: Some("The generated site structure".into()),
-            schema: json!({
+            schema: std::sync::Arc::new(json!({
                 "type": "object",
                 "properties": {"ok": {"type": "boolean"}},
                 "required": ["ok"],
                 "additionalProperties": false
-            }),
+            })),
         }),
         context: json!({"brief": "ignored by network providers"}),
         temperature: Some(0.2),

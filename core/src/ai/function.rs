@@ -33,9 +33,9 @@ pub struct FunctionEnv {
 #[derive(Debug, Clone)]
 pub struct CatalogueDerived {
     /// `catalogue.structure_output_schema()`.
-    pub structure_schema: Value,
+    pub structure_schema: Arc<Value>,
     /// `catalogue.page_output_schema()`.
-    pub page_schema: Value,
+    pub page_schema: Arc<Value>,
     /// `catalogue.prompt_description()`.
     pub prompt_description: String,
 }
@@ -44,8 +44,8 @@ impl CatalogueDerived {
     /// Derives everything from `catalogue`.
     pub fn new(catalogue: &BlockCatalogue) -> Self {
         CatalogueDerived {
-            structure_schema: catalogue.structure_output_schema(),
-            page_schema: catalogue.page_output_schema(),
+            structure_schema: Arc::new(catalogue.structure_output_schema()),
+            page_schema: Arc::new(catalogue.page_output_schema()),
             prompt_description: catalogue.prompt_description(),
         }
     }

@@ -111,7 +111,7 @@ impl AiFunction for Declared {
         Some(OutputSchema {
             name: self.spec.name.clone(),
             description: self.spec.description.clone(),
-            schema: self.spec.output_schema.clone(),
+            schema: Arc::new(self.spec.output_schema.clone()),
         })
     }
 

@@ -53,7 +53,9 @@ pub struct OutputSchema {
     /// What the output is.
     pub description: Option<String>,
     /// A JSON schema that meets strict mode's rules (every object closed, every property required).
-    pub schema: Value,
+    /// Shared (`Arc`): the built-in schemas are ~20 KB of JSON and hundreds of runs may be in
+    /// flight at once.
+    pub schema: std::sync::Arc<Value>,
 }
 
 /// A request to a provider.

@@ -386,14 +386,16 @@ impl OpenAiCompatible {
         &self,
         method: reqwest::Method,
         path: &str,
-        body: Option<&Value>,
+        body: Option<&[u8]>,
     ) -> Result<String, Outcome> {
         let mut request = self.client.request(method, self.endpoint(path));
         if let Some(auth) = &self.authorization {
             request = request.header(AUTHORIZATION, auth.clone());
         }
         if let Some(body) = body {
-            request = request.json(body);
+            request = request
+                .header(reqwest::header::CONTENT_TYPE, "application/json")
+                .body(body.to_vec());
         }
         let response = request
             .send()
@@ -444,7 +446,7 @@ impl OpenAiCompatible {
     }
 
     /// One chat completion exchange, with the answer body decoded.
-    async fn chat_once(&self, body: &Value) -> Outcome {
+    async fn chat_once(&self, body: &[u8]) -> Outcome {
         let text = match self
             .exchange(reqwest::Method::POST, "chat/completions", Some(body))
             .await
@@ -574,7 +576,9 @@ impl Provider for OpenAiCompatible {
         let mut failures = 0u32;
         loop {
             let shape = self.shape(request, schema_refused);
-            let body = wire::request_body(&self.model, request, temperature, max_tokens, shape);
+            // Serialised at once: the body's JSON tree (the answer schema is ~20 KB of JSON) must
+            // not stay alive while waiting for the model, with hundreds of runs in flight.
+            let body = wire::request_bytes(&self.model, request, temperature, max_tokens, shape);
             tracing::debug!(
                 provider = %self.label,
                 function = %request.function_name,
@@ -649,7 +653,7 @@ impl Provider for OpenAiCompatible {
                     max_tokens: Some(1),
                 };
                 let shape = self.shape(&ping, false);
-                let body = wire::request_body(&self.model, &ping, None, Some(1), shape);
+                let body = wire::request_bytes(&self.model, &ping, None, Some(1), shape);
                 match self.chat_once(&body).await {
                     Outcome::Answer(_) => Ok(format!(
                         "{} is answering (checked with a one-token chat completion; the server lists no models)",

@@ -68,13 +68,24 @@ pub(super) fn request_body(
     Value::Object(body)
 }
 
+/// [`request_body`] serialised.
+pub(super) fn request_bytes(
+    model: &str,
+    request: &CompletionRequest,
+    temperature: Option<f32>,
+    max_tokens: Option<u32>,
+    shape: Shape,
+) -> Vec<u8> {
+    serde_json::to_vec(&request_body(model, request, temperature, max_tokens, shape)).unwrap_or_default()
+}
+
 fn json_schema_format(schema: &OutputSchema) -> Value {
     let mut spec = Map::new();
     spec.insert("name".into(), json!(schema_name(&schema.name)));
     if let Some(description) = schema.description.as_deref().filter(|d| !d.is_empty()) {
         spec.insert("description".into(), json!(description));
     }
-    spec.insert("schema".into(), schema.schema.clone());
+    spec.insert("schema".into(), Value::clone(&schema.schema));
     spec.insert("strict".into(), json!(true));
     json!({"type": "json_schema", "json_schema": spec})
 }
@@ -212,7 +223,7 @@ mod tests {
         let schema = OutputSchema {
             name: "site.structure".into(),
             description: Some("A site".into()),
-            schema: json!({"type": "object"}),
+            schema: std::sync::Arc::new(json!({"type": "object"})),
         };
         let shape = Shape {
             format: Format::JsonSchema,
@@ -240,7 +251,7 @@ mod tests {
             &request(Some(OutputSchema {
                 name: "x".into(),
                 description: None,
-                schema: json!({}),
+                schema: std::sync::Arc::new(json!({})),
             })),
             Some(0.2),
             Some(7),
