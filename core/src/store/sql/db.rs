@@ -59,15 +59,6 @@ pub(crate) enum DbRow {
 }
 
 impl DbPool {
-    pub(crate) fn is_postgres(&self) -> bool {
-        match self {
-            #[cfg(feature = "postgres")]
-            DbPool::Pg(_) => true,
-            #[cfg(feature = "sqlite")]
-            DbPool::Sqlite(_) => false,
-        }
-    }
-
     pub(crate) async fn acquire(&self) -> Result<Held> {
         Ok(match self {
             #[cfg(feature = "postgres")]

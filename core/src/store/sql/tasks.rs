@@ -123,18 +123,8 @@ impl SqlStore {
             }
         }
         q.and_where(Expr::col("task_id").eq(record.task_id.as_str()));
-        let n = if self.pool.is_postgres() {
-            // Progress rows need not wait for a WAL flush: a crash can lose the last progress
-            // update, never money (credits and outputs commit synchronously, elsewhere).
-            let mut tx = self.pool.begin().await?;
-            let mut conn = tx.conn();
-            conn.execute_raw("SET LOCAL synchronous_commit TO OFF", "relaxing a task log write").await?;
-            let n = conn.execute(&q, "updating the task log").await?;
-            tx.commit().await?;
-            n
-        } else {
-            self.pool.acquire().await?.conn().execute(&q, "updating the task log").await?
-        };
+        let mut held = self.pool.acquire().await?;
+        let n = held.conn().execute(&q, "updating the task log").await?;
         match n {
             0 => Err(Error::not_found("task", &record.task_id)),
             _ => Ok(()),
