@@ -26,16 +26,22 @@ fn bench(c: &mut Criterion) {
                     .build(),
             )
             .expect("open");
-        rt.block_on(sb.grant(1, 1_000_000_000, "bench")).expect("grant");
+        rt.block_on(sb.grant(1, 1_000_000_000, "bench"))
+            .expect("grant");
         c.bench_function(&format!("generate_structure_overhead/{name}"), |b| {
             b.iter_custom(|iters| {
                 rt.block_on(async {
                     let mut total = Duration::ZERO;
                     for _ in 0..iters {
                         let scope = Scope::account(1);
-                        let bp = sb.create_blueprint(&scope, NewBlueprint::new("Forno", "A bakery")).await.expect("bp");
+                        let bp = sb
+                            .create_blueprint(&scope, NewBlueprint::new("Forno", "A bakery"))
+                            .await
+                            .expect("bp");
                         let start = Instant::now();
-                        sb.generate_structure(&scope, bp.id, RunOptions::default()).await.expect("generate");
+                        sb.generate_structure(&scope, bp.id, RunOptions::default())
+                            .await
+                            .expect("generate");
                         total += start.elapsed();
                     }
                     total

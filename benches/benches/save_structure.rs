@@ -11,12 +11,20 @@ fn structure() -> SaveStructure {
     let mut specs = Vec::new();
     let mut pages = Vec::new();
     for i in 0..12 {
-        let slug = if i == 0 { "home".to_string() } else { format!("page-{i}") };
+        let slug = if i == 0 {
+            "home".to_string()
+        } else {
+            format!("page-{i}")
+        };
         let blocks: Vec<Block> = kinds
             .iter()
             .map(|k| Block::new(*k, json!({"heading": format!("{k} heading for {slug}"), "body": "Lorem text of a realistic length for a paragraph on a small business website."})))
             .collect();
-        let page_type = if i == 0 { PageType::Home } else { PageType::Custom };
+        let page_type = if i == 0 {
+            PageType::Home
+        } else {
+            PageType::Custom
+        };
         specs.push(PageSpec {
             slug: slug.clone(),
             title: format!("Page {i}"),
@@ -26,7 +34,13 @@ fn structure() -> SaveStructure {
             seo: Seo::default(),
             blocks: blocks.clone(),
         });
-        pages.push(NewPage { slug, title: format!("Page {i}"), page_type, blocks, ..NewPage::default() });
+        pages.push(NewPage {
+            slug,
+            title: format!("Page {i}"),
+            page_type,
+            blocks,
+            ..NewPage::default()
+        });
     }
     SaveStructure {
         structure: SiteStructure {
@@ -54,13 +68,20 @@ fn bench(c: &mut Criterion) {
     let sqlite = format!("sqlite://{dir}/bench.db");
     let pg = rt.block_on(sitebuilder_benches::fresh_pg_url());
     for (name, url) in [("sqlite", sqlite), ("postgres", pg)] {
-        let store = rt.block_on(SqlStore::open(&url, SqlStoreOptions::default())).expect("open");
+        let store = rt
+            .block_on(SqlStore::open(&url, SqlStoreOptions::default()))
+            .expect("open");
         let scope = Scope::account(1);
-        let bp = rt.block_on(store.create_blueprint(&scope, NewBlueprint::new("Bench", "brief"))).expect("bp");
+        let bp = rt
+            .block_on(store.create_blueprint(&scope, NewBlueprint::new("Bench", "brief")))
+            .expect("bp");
         let save = structure();
         c.bench_function(&format!("save_structure_12x6/{name}"), |b| {
             b.to_async(&rt).iter(|| async {
-                store.save_structure(&scope, bp.id, save.clone()).await.expect("save");
+                store
+                    .save_structure(&scope, bp.id, save.clone())
+                    .await
+                    .expect("save");
             })
         });
     }

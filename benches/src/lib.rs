@@ -5,28 +5,50 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use serde_json::json;
-use sitebuilder::ai::provider::{Completion, CompletionRequest, OfflinePlanner, Provider, Usage};
 use sitebuilder::Result;
+use sitebuilder::ai::provider::{Completion, CompletionRequest, OfflinePlanner, Provider, Usage};
 
 /// A PostgreSQL URL on a fresh schema of the `test` database.
 pub async fn fresh_pg_url() -> String {
     use sqlx::Executor;
-    let base = std::env::var("SITEBUILDER_TEST_PG_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into());
+    let base = std::env::var("SITEBUILDER_TEST_PG_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into());
     let schema = format!("sbbench_{}", std::process::id()) + &format!("_{}", uuid_like());
-    let pool = sqlx::PgPool::connect(&base).await.expect("PostgreSQL at 127.0.0.1:5432");
-    pool.execute(sqlx::AssertSqlSafe(format!("CREATE SCHEMA {schema}"))).await.expect("create schema");
+    let pool = sqlx::PgPool::connect(&base)
+        .await
+        .expect("PostgreSQL at 127.0.0.1:5432");
+    pool.execute(sqlx::AssertSqlSafe(format!("CREATE SCHEMA {schema}")))
+        .await
+        .expect("create schema");
     format!("{base}?options=-c%20search_path%3D{schema}")
 }
 
 fn uuid_like() -> String {
-    let n = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0);
+    let n = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos())
+        .unwrap_or(0);
     format!("{n:x}")
 }
 
 /// The block types of the default catalogue.
 pub const BLOCK_TYPES: [&str; 16] = [
-    "hero", "text", "features", "testimonials", "services", "stats", "cta", "image", "video", "form", "faq", "quote",
-    "grid", "card", "list", "accordion",
+    "hero",
+    "text",
+    "features",
+    "testimonials",
+    "services",
+    "stats",
+    "cta",
+    "image",
+    "video",
+    "form",
+    "faq",
+    "quote",
+    "grid",
+    "card",
+    "list",
+    "accordion",
 ];
 
 /// A valid structure answer (from the offline planner) for a bakery brief.
@@ -46,7 +68,11 @@ pub async fn canned_structure_answer() -> String {
         temperature: None,
         max_tokens: None,
     };
-    OfflinePlanner.complete(&req).await.expect("offline answer").content
+    OfflinePlanner
+        .complete(&req)
+        .await
+        .expect("offline answer")
+        .content
 }
 
 /// Answers every request at once with the same text: isolates the library's own overhead.
@@ -63,7 +89,10 @@ impl Provider for InstantProvider {
             content: self.0.as_str().to_owned(),
             provider: "instant".into(),
             model: "canned".into(),
-            usage: Usage { prompt_tokens: 1000, completion_tokens: 1000 },
+            usage: Usage {
+                prompt_tokens: 1000,
+                completion_tokens: 1000,
+            },
             cost_usd: 0.0,
             retries: 0,
         })
@@ -93,7 +122,9 @@ pub async fn slow_openai_server(content: String, delay: Duration) -> String {
             }
         }),
     );
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
     let addr = listener.local_addr().expect("addr");
     tokio::spawn(async move {
         axum::serve(listener, app).await.expect("serve");
@@ -106,9 +137,11 @@ pub fn peak_rss_mib() -> f64 {
     std::fs::read_to_string("/proc/self/status")
         .ok()
         .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmHWM:"))
-                .and_then(|l| l.split_whitespace().nth(1).and_then(|kb| kb.parse::<f64>().ok()))
+            s.lines().find(|l| l.starts_with("VmHWM:")).and_then(|l| {
+                l.split_whitespace()
+                    .nth(1)
+                    .and_then(|kb| kb.parse::<f64>().ok())
+            })
         })
         .map(|kb| kb / 1024.0)
         .unwrap_or(f64::NAN)

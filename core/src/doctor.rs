@@ -32,7 +32,13 @@ pub struct DoctorReport {
 
 impl DoctorReport {
     /// Adds a check (hosts report broker and worker status this way).
-    pub fn push(&mut self, name: impl Into<String>, ok: bool, detail: impl Into<String>, fix: Option<String>) {
+    pub fn push(
+        &mut self,
+        name: impl Into<String>,
+        ok: bool,
+        detail: impl Into<String>,
+        fix: Option<String>,
+    ) {
         self.checks.push(DoctorCheck {
             name: name.into(),
             ok,
@@ -46,12 +52,21 @@ impl DoctorReport {
     pub fn render(&self) -> String {
         let mut out = String::new();
         for c in &self.checks {
-            out.push_str(&format!("[{}] {}: {}\n", if c.ok { "ok" } else { "FAIL" }, c.name, c.detail));
+            out.push_str(&format!(
+                "[{}] {}: {}\n",
+                if c.ok { "ok" } else { "FAIL" },
+                c.name,
+                c.detail
+            ));
             if let (false, Some(fix)) = (c.ok, &c.fix) {
                 out.push_str(&format!("       fix: {fix}\n"));
             }
         }
-        out.push_str(if self.ok { "all checks passed\n" } else { "some checks failed\n" });
+        out.push_str(if self.ok {
+            "all checks passed\n"
+        } else {
+            "some checks failed\n"
+        });
         out
     }
 }
@@ -60,16 +75,27 @@ impl SiteBuilder {
     /// Runs every check the library can answer: database reachable, migrations applied, option
     /// tables seeded, provider configured and answering. Never fails: problems are in the report.
     pub async fn doctor(&self) -> DoctorReport {
-        let mut r = DoctorReport { ok: true, checks: Vec::new() };
+        let mut r = DoctorReport {
+            ok: true,
+            checks: Vec::new(),
+        };
         let storage = self.storage();
         match storage.ping().await {
-            Ok(()) => r.push("database", true, format!("{:?} reachable", storage.backend()), None),
+            Ok(()) => r.push(
+                "database",
+                true,
+                format!("{:?} reachable", storage.backend()),
+                None,
+            ),
             Err(e) => {
                 r.push(
                     "database",
                     false,
                     e.to_string(),
-                    Some("start the database or fix the database URL (sitebuilder --database-url …)".into()),
+                    Some(
+                        "start the database or fix the database URL (sitebuilder --database-url …)"
+                            .into(),
+                    ),
                 );
                 return r;
             }
@@ -77,8 +103,16 @@ impl SiteBuilder {
         let mut schema_ok = false;
         match storage.migration_status().await {
             Ok(states) => {
-                let pending: Vec<String> = states.iter().filter(|m| !m.applied).map(|m| m.label()).collect();
-                let edited: Vec<String> = states.iter().filter(|m| m.checksum_mismatch.is_some()).map(|m| m.label()).collect();
+                let pending: Vec<String> = states
+                    .iter()
+                    .filter(|m| !m.applied)
+                    .map(|m| m.label())
+                    .collect();
+                let edited: Vec<String> = states
+                    .iter()
+                    .filter(|m| m.checksum_mismatch.is_some())
+                    .map(|m| m.label())
+                    .collect();
                 let adopted = states.iter().filter(|m| m.adopted).count();
                 if !edited.is_empty() {
                     r.push(
@@ -89,8 +123,17 @@ impl SiteBuilder {
                     );
                 } else if pending.is_empty() {
                     schema_ok = true;
-                    let note = if adopted > 0 { format!(" ({adopted} adopted from the seed's Django app)") } else { String::new() };
-                    r.push("migrations", true, format!("all {} applied{note}", states.len()), None);
+                    let note = if adopted > 0 {
+                        format!(" ({adopted} adopted from the seed's Django app)")
+                    } else {
+                        String::new()
+                    };
+                    r.push(
+                        "migrations",
+                        true,
+                        format!("all {} applied{note}", states.len()),
+                        None,
+                    );
                 } else {
                     r.push(
                         "migrations",
@@ -100,20 +143,32 @@ impl SiteBuilder {
                     );
                 }
             }
-            Err(e) => r.push("migrations", false, e.to_string(), Some("run `sitebuilder migrate`".into())),
+            Err(e) => r.push(
+                "migrations",
+                false,
+                e.to_string(),
+                Some("run `sitebuilder migrate`".into()),
+            ),
         }
         if schema_ok {
             for kind in OptionKind::ALL {
                 let name = format!("options:{}", kind.metadata_key());
                 match storage.list_options(kind).await {
-                    Ok(rows) if !rows.is_empty() => r.push(name, true, format!("{} active rows", rows.len()), None),
+                    Ok(rows) if !rows.is_empty() => {
+                        r.push(name, true, format!("{} active rows", rows.len()), None)
+                    }
                     Ok(_) => r.push(
                         name,
                         false,
                         "no active rows: the wizard's dropdown would be empty".to_string(),
                         Some("re-run migrate() to insert the seed rows, or add options".into()),
                     ),
-                    Err(e) => r.push(name, false, e.to_string(), Some("run `sitebuilder migrate`".into())),
+                    Err(e) => r.push(
+                        name,
+                        false,
+                        e.to_string(),
+                        Some("run `sitebuilder migrate`".into()),
+                    ),
                 }
             }
         }

@@ -37,7 +37,9 @@ pub mod telemetry;
 
 pub use ai::cancel::CancelToken;
 pub use ai::engine::{EngineConfig, RunOptions, RunOutcome};
-pub use builder::{DEFAULT_DATABASE_URL, Metadata, ProviderConfig, SiteBuilder, SiteBuilderBuilder};
+pub use builder::{
+    DEFAULT_DATABASE_URL, Metadata, ProviderConfig, SiteBuilder, SiteBuilderBuilder,
+};
 pub use doctor::{DoctorCheck, DoctorReport};
 pub use error::{ERROR_CODES, Error, Result};
 pub use files::{AssetConfig, Assets, SiteAsset};
@@ -47,7 +49,8 @@ pub use model::Scope;
 /// The names most programs need.
 pub mod prelude {
     pub use crate::model::{
-        Block, BlueprintPatch, BlueprintQuery, BlueprintStatus, NewBlueprint, NewPage, PageType, SiteConfig,
+        Block, BlueprintPatch, BlueprintQuery, BlueprintStatus, NewBlueprint, NewPage, PageType,
+        SiteConfig,
     };
     pub use crate::{Error, ProviderConfig, Result, RunOptions, RunOutcome, Scope, SiteBuilder};
 }

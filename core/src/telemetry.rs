@@ -49,20 +49,25 @@ pub(crate) fn run_finished(function: &str, outcome: &'static str, code: &'static
 }
 
 pub(crate) fn phase_time(function: &str, phase: &'static str, spent: Duration) {
-    metrics::histogram!(PHASE_SECONDS, "function" => function.to_string(), "phase" => phase).record(spent.as_secs_f64());
+    metrics::histogram!(PHASE_SECONDS, "function" => function.to_string(), "phase" => phase)
+        .record(spent.as_secs_f64());
 }
 
 pub(crate) fn tokens(function: &str, input: u64, output: u64) {
-    metrics::counter!(TOKENS_TOTAL, "function" => function.to_string(), "direction" => "input").increment(input);
-    metrics::counter!(TOKENS_TOTAL, "function" => function.to_string(), "direction" => "output").increment(output);
+    metrics::counter!(TOKENS_TOTAL, "function" => function.to_string(), "direction" => "input")
+        .increment(input);
+    metrics::counter!(TOKENS_TOTAL, "function" => function.to_string(), "direction" => "output")
+        .increment(output);
 }
 
 pub(crate) fn credits_charged(function: &str, credits: i64) {
-    metrics::counter!(CREDITS_CHARGED_TOTAL, "function" => function.to_string()).increment(credits.max(0) as u64);
+    metrics::counter!(CREDITS_CHARGED_TOTAL, "function" => function.to_string())
+        .increment(credits.max(0) as u64);
 }
 
 pub(crate) fn credits_released(function: &str, credits: i64) {
-    metrics::counter!(CREDITS_RELEASED_TOTAL, "function" => function.to_string()).increment(credits.max(0) as u64);
+    metrics::counter!(CREDITS_RELEASED_TOTAL, "function" => function.to_string())
+        .increment(credits.max(0) as u64);
 }
 
 /// Counts provider transport retries (providers call this on each retry).

@@ -587,15 +587,25 @@ async fn deleting_a_blueprint_deletes_its_files_and_gives_the_quota_back() {
         .expect("open");
     let scope = Scope::account(5);
     let bp = sb
-        .create_blueprint(&scope, sitebuilder::model::NewBlueprint::new("Forno", "A bakery"))
+        .create_blueprint(
+            &scope,
+            sitebuilder::model::NewBlueprint::new("Forno", "A bakery"),
+        )
         .await
         .expect("blueprint");
     for i in 0..3 {
-        sb.assets().upload(&scope, bp.id, &format!("logo-{i}.png"), png(2048, i), None).await.expect("upload");
+        sb.assets()
+            .upload(&scope, bp.id, &format!("logo-{i}.png"), png(2048, i), None)
+            .await
+            .expect("upload");
     }
     assert_eq!(files_under(&root).len(), 3);
     assert_eq!(sb.assets().usage(5).await.expect("usage").0, 3 * 2048);
     sb.delete_blueprint(&scope, bp.id).await.expect("delete");
-    assert!(files_under(&root).is_empty(), "files left behind: {:?}", files_under(&root));
+    assert!(
+        files_under(&root).is_empty(),
+        "files left behind: {:?}",
+        files_under(&root)
+    );
     assert_eq!(sb.assets().usage(5).await.expect("usage").0, 0);
 }

@@ -17,7 +17,10 @@ use sitebuilder::{ProviderConfig, RunOptions, SiteBuilder, telemetry};
 /// `name{a="x",b="y"} value` lines → (name, labels) → value.
 fn parse(text: &str) -> BTreeMap<(String, BTreeMap<String, String>), f64> {
     let mut out = BTreeMap::new();
-    for line in text.lines().filter(|l| !l.starts_with('#') && !l.trim().is_empty()) {
+    for line in text
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+    {
         let (head, value) = line.rsplit_once(' ').expect("metric line");
         let (name, labels) = match head.split_once('{') {
             Some((n, rest)) => {
@@ -39,9 +42,18 @@ fn parse(text: &str) -> BTreeMap<(String, BTreeMap<String, String>), f64> {
     out
 }
 
-fn get(m: &BTreeMap<(String, BTreeMap<String, String>), f64>, name: &str, labels: &[(&str, &str)]) -> f64 {
+fn get(
+    m: &BTreeMap<(String, BTreeMap<String, String>), f64>,
+    name: &str,
+    labels: &[(&str, &str)],
+) -> f64 {
     m.iter()
-        .filter(|((n, l), _)| n == name && labels.iter().all(|(k, v)| l.get(*k).map(String::as_str) == Some(*v)))
+        .filter(|((n, l), _)| {
+            n == name
+                && labels
+                    .iter()
+                    .all(|(k, v)| l.get(*k).map(String::as_str) == Some(*v))
+        })
         .map(|(_, v)| *v)
         .sum()
 }
@@ -92,38 +104,96 @@ async fn counters_and_stats_match_the_runs() {
     sb.grant(1, 200, "t").await.expect("grant");
     let mut codes = Vec::new();
     for _ in 0..4 {
-        let bp = sb.create_blueprint(&scope, NewBlueprint::new("Forno", "A bakery")).await.expect("bp");
-        codes.push(match sb.generate_structure(&scope, bp.id, RunOptions::default()).await {
-            Ok(_) => "ok",
-            Err(e) => e.code(),
-        });
+        let bp = sb
+            .create_blueprint(&scope, NewBlueprint::new("Forno", "A bakery"))
+            .await
+            .expect("bp");
+        codes.push(
+            match sb
+                .generate_structure(&scope, bp.id, RunOptions::default())
+                .await
+            {
+                Ok(_) => "ok",
+                Err(e) => e.code(),
+            },
+        );
     }
     // Balance is now 100: two runs paid. Drain it, then one run too many.
     let poor = Scope::account(2);
-    let bp = sb.create_blueprint(&poor, NewBlueprint::new("Poor", "A bakery")).await.expect("bp");
-    codes.push(match sb.generate_structure(&poor, bp.id, RunOptions::default()).await {
-        Ok(_) => "ok",
-        Err(e) => e.code(),
-    });
-    assert_eq!(codes, ["ok", "ok", "invalid_ai_output", "ai_refused", "insufficient_credits"]);
+    let bp = sb
+        .create_blueprint(&poor, NewBlueprint::new("Poor", "A bakery"))
+        .await
+        .expect("bp");
+    codes.push(
+        match sb
+            .generate_structure(&poor, bp.id, RunOptions::default())
+            .await
+        {
+            Ok(_) => "ok",
+            Err(e) => e.code(),
+        },
+    );
+    assert_eq!(
+        codes,
+        [
+            "ok",
+            "ok",
+            "invalid_ai_output",
+            "ai_refused",
+            "insufficient_credits"
+        ]
+    );
 
     let m = parse(&telemetry::render_prometheus().expect("rendered"));
     let f = ("function", "generate_site_structure");
-    assert_eq!(get(&m, telemetry::RUNS_TOTAL, &[f, ("outcome", "success")]), 2.0);
-    assert_eq!(get(&m, telemetry::RUNS_TOTAL, &[f, ("outcome", "failure"), ("code", "invalid_ai_output")]), 1.0);
-    assert_eq!(get(&m, telemetry::RUNS_TOTAL, &[f, ("outcome", "failure"), ("code", "ai_refused")]), 1.0);
-    assert_eq!(get(&m, telemetry::RUNS_TOTAL, &[f, ("outcome", "failure"), ("code", "insufficient_credits")]), 1.0);
+    assert_eq!(
+        get(&m, telemetry::RUNS_TOTAL, &[f, ("outcome", "success")]),
+        2.0
+    );
+    assert_eq!(
+        get(
+            &m,
+            telemetry::RUNS_TOTAL,
+            &[f, ("outcome", "failure"), ("code", "invalid_ai_output")]
+        ),
+        1.0
+    );
+    assert_eq!(
+        get(
+            &m,
+            telemetry::RUNS_TOTAL,
+            &[f, ("outcome", "failure"), ("code", "ai_refused")]
+        ),
+        1.0
+    );
+    assert_eq!(
+        get(
+            &m,
+            telemetry::RUNS_TOTAL,
+            &[f, ("outcome", "failure"), ("code", "insufficient_credits")]
+        ),
+        1.0
+    );
     assert_eq!(get(&m, telemetry::CREDITS_CHARGED_TOTAL, &[f]), 100.0);
     assert_eq!(get(&m, telemetry::CREDITS_RELEASED_TOTAL, &[f]), 100.0);
     // Answers received: 2 successes + 3 invalid; the refusal and the 500 carry no usage.
-    assert_eq!(get(&m, telemetry::TOKENS_TOTAL, &[f, ("direction", "input")]), 500.0);
-    assert_eq!(get(&m, telemetry::TOKENS_TOTAL, &[f, ("direction", "output")]), 50.0);
+    assert_eq!(
+        get(&m, telemetry::TOKENS_TOTAL, &[f, ("direction", "input")]),
+        500.0
+    );
+    assert_eq!(
+        get(&m, telemetry::TOKENS_TOTAL, &[f, ("direction", "output")]),
+        50.0
+    );
     assert_eq!(get(&m, telemetry::PROVIDER_RETRIES_TOTAL, &[]), 1.0);
     let phase_count = format!("{}_count", telemetry::PHASE_SECONDS);
     assert_eq!(get(&m, &phase_count, &[f, ("phase", "SAVE")]), 2.0);
 
     let stats = sb.stats(since).await.expect("stats");
-    let s = stats.iter().find(|s| s.function_name == "generate_site_structure").expect("stats row");
+    let s = stats
+        .iter()
+        .find(|s| s.function_name == "generate_site_structure")
+        .expect("stats row");
     assert_eq!((s.finished, s.succeeded, s.cancelled), (5, 2, 0));
     assert_eq!(s.failed_by_code.get("invalid_ai_output"), Some(&1));
     assert_eq!(s.failed_by_code.get("ai_refused"), Some(&1));

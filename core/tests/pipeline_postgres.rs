@@ -23,10 +23,20 @@ async fn two_hundred_generations_for_fifty_credits_worth() {
         .expect("open");
     let account = 77;
     let scope = Scope::account(account);
-    sb.grant(account, 50 * 50, "credits for 50 structures").await.expect("grant");
+    sb.grant(account, 50 * 50, "credits for 50 structures")
+        .await
+        .expect("grant");
     let mut ids = Vec::new();
     for i in 0..200 {
-        ids.push(sb.create_blueprint(&scope, NewBlueprint::new(format!("Site {i}"), "A bakery in Porto")).await.expect("bp").id);
+        ids.push(
+            sb.create_blueprint(
+                &scope,
+                NewBlueprint::new(format!("Site {i}"), "A bakery in Porto"),
+            )
+            .await
+            .expect("bp")
+            .id,
+        );
     }
     // Watch the balance from a separate connection while the runs race.
     let stop = Arc::new(AtomicBool::new(false));
@@ -36,11 +46,13 @@ async fn two_hundred_generations_for_fifty_credits_worth() {
         tokio::spawn(async move {
             let mut min = i64::MAX;
             while !stop.load(Ordering::SeqCst) {
-                let b: Option<i64> = sqlx::query_scalar("SELECT balance FROM igny8_sb_credit_balances WHERE tenant_id = $1")
-                    .bind(77_i64)
-                    .fetch_optional(&pool)
-                    .await
-                    .expect("read balance");
+                let b: Option<i64> = sqlx::query_scalar(
+                    "SELECT balance FROM igny8_sb_credit_balances WHERE tenant_id = $1",
+                )
+                .bind(77_i64)
+                .fetch_optional(&pool)
+                .await
+                .expect("read balance");
                 min = min.min(b.unwrap_or(0));
                 tokio::time::sleep(std::time::Duration::from_millis(2)).await;
             }
@@ -50,7 +62,10 @@ async fn two_hundred_generations_for_fifty_credits_worth() {
     let mut set = tokio::task::JoinSet::new();
     for id in ids.clone() {
         let sb = sb.clone();
-        set.spawn(async move { sb.generate_structure(&Scope::account(77), id, RunOptions::default()).await });
+        set.spawn(async move {
+            sb.generate_structure(&Scope::account(77), id, RunOptions::default())
+                .await
+        });
     }
     let (mut ok, mut insufficient, mut other) = (0, 0, Vec::new());
     while let Some(r) = set.join_next().await {
@@ -66,10 +81,23 @@ async fn two_hundred_generations_for_fifty_credits_worth() {
     assert_eq!((ok, insufficient), (50, 150));
     assert!(min_seen >= 0, "balance went negative: {min_seen}");
     assert_eq!(sb.balance(account).await.expect("balance"), 0);
-    let ledger = sb.storage().list_transactions(account).await.expect("ledger");
+    let ledger = sb
+        .storage()
+        .list_transactions(account)
+        .await
+        .expect("ledger");
     assert_eq!(ledger.iter().map(|t| t.amount).sum::<i64>(), 0);
-    assert_eq!(ledger.iter().filter(|t| t.transaction_type.as_str() == "deduction").count(), 50);
-    assert_eq!(sb.storage().list_usage(account).await.expect("usage").len(), 50);
+    assert_eq!(
+        ledger
+            .iter()
+            .filter(|t| t.transaction_type.as_str() == "deduction")
+            .count(),
+        50
+    );
+    assert_eq!(
+        sb.storage().list_usage(account).await.expect("usage").len(),
+        50
+    );
     let mut ready = 0;
     for id in ids {
         let bp = sb.get_blueprint(&scope, id).await.expect("get");

@@ -6,19 +6,42 @@ use sitebuilder::store::{SaveStructure, SqlStore, SqlStoreOptions, Storage};
 async fn pg_url() -> String {
     use sqlx::Executor;
     let schema = format!("sbsmoke_{}", uuid::Uuid::new_v4().simple());
-    let pool = sqlx::PgPool::connect("postgres://postgres@127.0.0.1:5432/test").await.expect("postgres up");
-    pool.execute(sqlx::AssertSqlSafe(format!("CREATE SCHEMA {schema}"))).await.expect("create schema");
+    let pool = sqlx::PgPool::connect("postgres://postgres@127.0.0.1:5432/test")
+        .await
+        .expect("postgres up");
+    pool.execute(sqlx::AssertSqlSafe(format!("CREATE SCHEMA {schema}")))
+        .await
+        .expect("create schema");
     format!("postgres://postgres@127.0.0.1:5432/test?options=-c%20search_path%3D{schema}")
 }
 
 async fn walk(url: &str) {
-    let store = SqlStore::open(url, SqlStoreOptions::default()).await.expect("open");
+    let store = SqlStore::open(url, SqlStoreOptions::default())
+        .await
+        .expect("open");
     let again = store.migrate().await.expect("second migrate");
     assert!(again.applied.is_empty(), "{again:?}");
-    assert!(store.migration_status().await.expect("status").iter().all(|m| m.applied));
-    assert!(store.list_options(OptionKind::BusinessType).await.expect("options").len() >= 8);
+    assert!(
+        store
+            .migration_status()
+            .await
+            .expect("status")
+            .iter()
+            .all(|m| m.applied)
+    );
+    assert!(
+        store
+            .list_options(OptionKind::BusinessType)
+            .await
+            .expect("options")
+            .len()
+            >= 8
+    );
     let scope = Scope::account(7);
-    let bp = store.create_blueprint(&scope, NewBlueprint::new("Bakery", "A bakery")).await.expect("create");
+    let bp = store
+        .create_blueprint(&scope, NewBlueprint::new("Bakery", "A bakery"))
+        .await
+        .expect("create");
     let page = |slug: &str, t: PageType| NewPage {
         slug: slug.into(),
         title: slug.into(),
@@ -54,10 +77,22 @@ async fn walk(url: &str) {
         .expect("save");
     assert_eq!(saved.blueprint.version, 2);
     assert_eq!(saved.pages.len(), 2);
-    store.grant_credits(7, 100, sitebuilder::credits::TransactionType::Purchase, "test", None).await.expect("grant");
+    store
+        .grant_credits(
+            7,
+            100,
+            sitebuilder::credits::TransactionType::Purchase,
+            "test",
+            None,
+        )
+        .await
+        .expect("grant");
     store.hold_credits(7, 50, "t1", "hold").await.expect("hold");
     assert_eq!(store.credit_balance(7).await.expect("balance"), 50);
-    let err = store.hold_credits(7, 60, "t2", "hold").await.expect_err("insufficient");
+    let err = store
+        .hold_credits(7, 60, "t2", "hold")
+        .await
+        .expect_err("insufficient");
     assert_eq!(err.code(), "insufficient_credits");
 }
 

@@ -16,12 +16,29 @@ async fn main() -> sitebuilder::Result<()> {
     let scope = Scope::account(1);
     sb.grant(1, 100, "welcome credits").await?;
     let bp = sb
-        .create_blueprint(&scope, NewBlueprint::new("Casa Lupa", "A family trattoria in Porto with fresh pasta and a terrace"))
+        .create_blueprint(
+            &scope,
+            NewBlueprint::new(
+                "Casa Lupa",
+                "A family trattoria in Porto with fresh pasta and a terrace",
+            ),
+        )
         .await?;
-    let outcome = sb.generate_structure(&scope, bp.id, RunOptions::default()).await?;
+    let outcome = sb
+        .generate_structure(&scope, bp.id, RunOptions::default())
+        .await?;
     for page in sb.list_pages(&scope, bp.id).await? {
-        println!("/{:<16} {:<24} {} blocks", page.slug, page.title, page.blocks.len());
+        println!(
+            "/{:<16} {:<24} {} blocks",
+            page.slug,
+            page.title,
+            page.blocks.len()
+        );
     }
-    println!("charged {} credits, balance {}", outcome.credits_charged, sb.balance(1).await?);
+    println!(
+        "charged {} credits, balance {}",
+        outcome.credits_charged,
+        sb.balance(1).await?
+    );
     Ok(())
 }

@@ -20,20 +20,42 @@ fn generate_writes_structure_and_preview() {
     let dir = tempfile::tempdir().expect("tempdir");
     let out = cli(
         dir.path(),
-        &["generate", "A family bakery in Porto selling sourdough and <script>alert(1)</script> tarts", "--business-type", "restaurant", "--personality", "Friendly Neighbour"],
+        &[
+            "generate",
+            "A family bakery in Porto selling sourdough and <script>alert(1)</script> tarts",
+            "--business-type",
+            "restaurant",
+            "--personality",
+            "Friendly Neighbour",
+        ],
     );
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success(), "stdout: {stdout}\nstderr: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "stdout: {stdout}\nstderr: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     for phase in ["INIT", "PREP", "AI_CALL", "PARSE", "SAVE", "DONE"] {
-        assert!(stdout.contains(phase), "no {phase} progress line in {stdout}");
+        assert!(
+            stdout.contains(phase),
+            "no {phase} progress line in {stdout}"
+        );
     }
-    assert!(stdout.contains("└──") && stdout.contains("/home"), "{stdout}");
+    assert!(
+        stdout.contains("└──") && stdout.contains("/home"),
+        "{stdout}"
+    );
     assert!(stdout.contains("provider: offline"), "{stdout}");
-    let structure: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(dir.path().join("structure.json")).expect("structure.json")).expect("json");
+    let structure: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(dir.path().join("structure.json")).expect("structure.json"),
+    )
+    .expect("json");
     assert!(structure["pages"].as_array().is_some_and(|p| p.len() >= 3));
     let html = std::fs::read_to_string(dir.path().join("site-preview.html")).expect("preview");
-    assert!(!html.contains("<script>"), "model or user text reached the HTML unescaped");
+    assert!(
+        !html.contains("<script>"),
+        "model or user text reached the HTML unescaped"
+    );
     for page in structure["pages"].as_array().expect("pages") {
         assert!(html.contains(&format!("id=\"{}\"", page["slug"].as_str().expect("slug"))));
     }
@@ -43,16 +65,26 @@ fn generate_writes_structure_and_preview() {
     let s = String::from_utf8_lossy(&status.stdout);
     assert!(s.contains("[X] 0001_initial") && !s.contains("[ ]"), "{s}");
     let doctor = cli(dir.path(), &["doctor"]);
-    assert!(doctor.status.success(), "{}", String::from_utf8_lossy(&doctor.stdout));
+    assert!(
+        doctor.status.success(),
+        "{}",
+        String::from_utf8_lossy(&doctor.stdout)
+    );
 }
 
 #[test]
 fn doctor_fails_on_an_unmigrated_database_and_says_how_to_fix_it() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let out = cli(dir.path(), &["--database-url", "sqlite://fresh.db", "doctor"]);
+    let out = cli(
+        dir.path(),
+        &["--database-url", "sqlite://fresh.db", "doctor"],
+    );
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(!out.status.success(), "{stdout}");
-    assert!(stdout.contains("pending: 0001_initial") && stdout.contains("sitebuilder migrate"), "{stdout}");
+    assert!(
+        stdout.contains("pending: 0001_initial") && stdout.contains("sitebuilder migrate"),
+        "{stdout}"
+    );
     let bad = cli(dir.path(), &["generate"]);
     assert!(!bad.status.success());
     assert!(String::from_utf8_lossy(&bad.stderr).contains("invalid_input"));

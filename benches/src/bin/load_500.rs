@@ -7,7 +7,9 @@ use std::time::{Duration, Instant};
 
 use sitebuilder::model::{NewBlueprint, Scope};
 use sitebuilder::{ProviderConfig, RunOptions, SiteBuilder};
-use sitebuilder_benches::{canned_structure_answer, fresh_pg_url, peak_rss_mib, slow_openai_server};
+use sitebuilder_benches::{
+    canned_structure_answer, fresh_pg_url, peak_rss_mib, slow_openai_server,
+};
 
 const RUNS: usize = 500;
 
@@ -41,14 +43,22 @@ async fn main() {
     let scope = Scope::account(1);
     let mut ids = Vec::with_capacity(RUNS);
     for i in 0..RUNS {
-        ids.push(sb.create_blueprint(&scope, NewBlueprint::new(format!("Site {i}"), "A bakery")).await.expect("bp").id);
+        ids.push(
+            sb.create_blueprint(&scope, NewBlueprint::new(format!("Site {i}"), "A bakery"))
+                .await
+                .expect("bp")
+                .id,
+        );
     }
     let rss_before = peak_rss_mib();
     let start = Instant::now();
     let mut set = tokio::task::JoinSet::new();
     for id in ids {
         let sb = sb.clone();
-        set.spawn(async move { sb.generate_structure(&Scope::account(1), id, RunOptions::default()).await });
+        set.spawn(async move {
+            sb.generate_structure(&Scope::account(1), id, RunOptions::default())
+                .await
+        });
     }
     let mut ok = 0;
     let mut failed = Vec::new();

@@ -12,7 +12,10 @@ use sitebuilder_benches::{InstantProvider, canned_structure_answer, fresh_pg_url
 #[tokio::main]
 async fn main() {
     let backend = std::env::args().nth(1).unwrap_or_else(|| "sqlite".into());
-    let n: usize = std::env::args().nth(2).and_then(|s| s.parse().ok()).unwrap_or(50);
+    let n: usize = std::env::args()
+        .nth(2)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(50);
     let url = if backend == "postgres" {
         fresh_pg_url().await
     } else {
@@ -32,16 +35,25 @@ async fn main() {
     let mut totals: BTreeMap<String, u64> = BTreeMap::new();
     let mut wall = 0.0;
     for _ in 0..n {
-        let bp = sb.create_blueprint(&scope, NewBlueprint::new("Forno", "A bakery")).await.expect("bp");
+        let bp = sb
+            .create_blueprint(&scope, NewBlueprint::new("Forno", "A bakery"))
+            .await
+            .expect("bp");
         let t = Instant::now();
-        let out = sb.generate_structure(&scope, bp.id, RunOptions::default()).await.expect("run");
+        let out = sb
+            .generate_structure(&scope, bp.id, RunOptions::default())
+            .await
+            .expect("run");
         wall += t.elapsed().as_secs_f64() * 1000.0;
         let rec = sb.task(Some(1), &out.task_id).await.expect("task");
         for (k, v) in rec.phase_timings {
             *totals.entry(k).or_default() += v;
         }
     }
-    println!("backend={backend} runs={n} mean wall={:.2} ms", wall / n as f64);
+    println!(
+        "backend={backend} runs={n} mean wall={:.2} ms",
+        wall / n as f64
+    );
     for (k, v) in totals {
         println!("  {k:<8} {:.2} ms", v as f64 / n as f64);
     }

@@ -140,7 +140,13 @@ struct Tracker {
 }
 
 impl Tracker {
-    async fn enter(&mut self, env: &FunctionEnv, phase: Phase, percent: u8, message: impl Into<String>) -> Result<()> {
+    async fn enter(
+        &mut self,
+        env: &FunctionEnv,
+        phase: Phase,
+        percent: u8,
+        message: impl Into<String>,
+    ) -> Result<()> {
         self.close_phase();
         tracing::Span::current().record("phase", phase.as_str());
         self.record.phase = phase;
@@ -165,8 +171,16 @@ impl Tracker {
     /// Adds the time spent in the current phase to the task log and the phase histogram.
     fn close_phase(&mut self) {
         let spent = self.phase_started.elapsed();
-        *self.record.phase_timings.entry(self.record.phase.as_str().to_string()).or_default() += spent.as_millis() as u64;
-        telemetry::phase_time(&self.record.function_name, self.record.phase.as_str(), spent);
+        *self
+            .record
+            .phase_timings
+            .entry(self.record.phase.as_str().to_string())
+            .or_default() += spent.as_millis() as u64;
+        telemetry::phase_time(
+            &self.record.function_name,
+            self.record.phase.as_str(),
+            spent,
+        );
         self.phase_started = Instant::now();
     }
 
@@ -207,7 +221,13 @@ fn reask_message(errors: &[String]) -> String {
 
 impl Engine {
     /// Runs `function_name` for `account_id`. See the module docs for the guarantees.
-    pub async fn run(&self, function_name: &str, payload: Value, account_id: i64, opts: RunOptions) -> Result<RunOutcome> {
+    pub async fn run(
+        &self,
+        function_name: &str,
+        payload: Value,
+        account_id: i64,
+        opts: RunOptions,
+    ) -> Result<RunOutcome> {
         let f = self
             .registry
             .read()
@@ -218,7 +238,9 @@ impl Engine {
             .clone()
             .unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
         let span = info_span!("ai_run", function = function_name, account_id, task_id = %task_id, phase = tracing::field::Empty);
-        self.run_tracked(f, task_id, payload, account_id, opts).instrument(span).await
+        self.run_tracked(f, task_id, payload, account_id, opts)
+            .instrument(span)
+            .await
     }
 
     async fn run_tracked(
@@ -239,7 +261,9 @@ impl Engine {
         let mut record = existing;
         if !inserted {
             if record.account_id != account_id {
-                return Err(Error::conflict(format!("task id {task_id} belongs to another account; use a new task id")));
+                return Err(Error::conflict(format!(
+                    "task id {task_id} belongs to another account; use a new task id"
+                )));
             }
             match record.status {
                 TaskStatus::Succeeded => return Ok(RunOutcome::from_record(&record, true)),
@@ -266,9 +290,13 @@ impl Engine {
         if inserted {
             tracker.emit();
         } else {
-            tracker.enter(env, Phase::Init, 0, "validating input").await?;
+            tracker
+                .enter(env, Phase::Init, 0, "validating input")
+                .await?;
         }
-        let outcome = self.hold_and_run(&f, &mut tracker, &payload, account_id, &opts).await;
+        let outcome = self
+            .hold_and_run(&f, &mut tracker, &payload, account_id, &opts)
+            .await;
         tracker.close_phase();
         let r = &mut tracker.record;
         r.finished_at = Some(Utc::now());
@@ -299,7 +327,11 @@ impl Engine {
                 r.error_code = Some(e.code().to_string());
                 r.error_message = Some(e.to_string());
                 r.message = format!("failed: {}", e.code());
-                let outcome = if r.status == TaskStatus::Cancelled { "cancelled" } else { "failure" };
+                let outcome = if r.status == TaskStatus::Cancelled {
+                    "cancelled"
+                } else {
+                    "failure"
+                };
                 telemetry::run_finished(&r.function_name, outcome, e.code());
                 if let Err(log_err) = env.storage.update_task(r).await {
                     warn!(error = %log_err, "could not record the failure in the task log");
@@ -326,7 +358,12 @@ impl Engine {
         check_cancel(&opts.cancel, "holding credits")?;
         let task_id = t.record.task_id.clone();
         let description = format!("{} ({})", f.credit_operation(), f.name());
-        match self.env.storage.hold_credits(account_id, credits, &task_id, &description).await? {
+        match self
+            .env
+            .storage
+            .hold_credits(account_id, credits, &task_id, &description)
+            .await?
+        {
             HoldOutcome::AlreadyCaptured => {
                 // A previous attempt saved and paid but died before updating the task log.
                 let mut out = RunOutcome::from_record(&t.record, true);
@@ -335,12 +372,16 @@ impl Engine {
             }
             HoldOutcome::Held { .. } => {}
         }
-        let result = self.prepare_and_run(f, t, payload, account_id, credits, opts).await;
+        let result = self
+            .prepare_and_run(f, t, payload, account_id, credits, opts)
+            .await;
         if result.is_err() {
             match self.env.storage.release_credits(account_id, &task_id).await {
                 Ok(true) => telemetry::credits_released(f.name(), credits),
                 Ok(false) => {}
-                Err(e) => warn!(error = %e, "could not release a credit hold; recover_stale() will retry"),
+                Err(e) => {
+                    warn!(error = %e, "could not release a credit hold; recover_stale() will retry")
+                }
             }
         }
         result
@@ -355,9 +396,12 @@ impl Engine {
         credits: i64,
         opts: &RunOptions,
     ) -> Result<RunOutcome> {
-        t.enter(&self.env, Phase::Prep, 10, "loading context").await?;
+        t.enter(&self.env, Phase::Prep, 10, "loading context")
+            .await?;
         let prepared = f.prepare(&self.env, account_id, payload).await?;
-        let result = self.call_and_save(f, t, &prepared, account_id, credits, opts).await;
+        let result = self
+            .call_and_save(f, t, &prepared, account_id, credits, opts)
+            .await;
         if result.is_err()
             && let Err(e) = f.fail(&self.env, &prepared).await
         {
@@ -377,9 +421,18 @@ impl Engine {
     ) -> Result<RunOutcome> {
         let env = &self.env;
         let prompt_type = f.prompt_type().to_string();
-        let catalogue = self.prompts.read().unwrap_or_else(|e| e.into_inner()).clone();
+        let catalogue = self
+            .prompts
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone();
         let (template, _source) = catalogue
-            .resolve(env.storage.as_ref(), account_id, &prompt_type, opts.prompt_override.as_deref())
+            .resolve(
+                env.storage.as_ref(),
+                account_id,
+                &prompt_type,
+                opts.prompt_override.as_deref(),
+            )
             .await?;
         let rendered = render(&prompt_type, &template, &prepared.variables)?;
         t.record.prompt_type = Some(prompt_type.clone());
@@ -404,7 +457,10 @@ impl Engine {
             let msg = if attempt == 1 {
                 format!("asking {}", self.provider.label())
             } else {
-                format!("re-asking {} (attempt {attempt} of {max_attempts})", self.provider.label())
+                format!(
+                    "re-asking {} (attempt {attempt} of {max_attempts})",
+                    self.provider.label()
+                )
             };
             let pct = Phase::AiCall.percent_at(f64::from(attempt - 1) / f64::from(max_attempts));
             t.enter(env, Phase::AiCall, pct, msg).await?;
@@ -421,7 +477,11 @@ impl Engine {
             t.record.provider = Some(completion.provider.clone());
             t.record.model = Some(completion.model.clone());
             cost += completion.cost_usd;
-            telemetry::tokens(f.name(), completion.usage.prompt_tokens, completion.usage.completion_tokens);
+            telemetry::tokens(
+                f.name(),
+                completion.usage.prompt_tokens,
+                completion.usage.completion_tokens,
+            );
             t.record.cost_usd = cost;
             // PARSE is CPU-only and short: hosts get the event, the task log gets it with SAVE.
             t.enter_quiet(Phase::Parse, 80, "parsing and validating the answer");
@@ -429,17 +489,28 @@ impl Engine {
                 Err(e) => vec![format!("the answer is not valid JSON: {e}")],
                 Ok(parsed) => match f.parse(env, prepared, &parsed.value) {
                     Ok(output) => {
-                        let repairs: Vec<String> = parsed.repairs.iter().map(|r| r.as_str().to_string()).collect();
+                        let repairs: Vec<String> = parsed
+                            .repairs
+                            .iter()
+                            .map(|r| r.as_str().to_string())
+                            .collect();
                         break (output, repairs);
                     }
                     Err(errors) => errors,
                 },
             };
             if attempt >= max_attempts {
-                return Err(Error::InvalidAiOutput { attempts: attempt, errors });
+                return Err(Error::InvalidAiOutput {
+                    attempts: attempt,
+                    errors,
+                });
             }
-            request.messages.push(ChatMessage::assistant(completion.content));
-            request.messages.push(ChatMessage::user(reask_message(&errors)));
+            request
+                .messages
+                .push(ChatMessage::assistant(completion.content));
+            request
+                .messages
+                .push(ChatMessage::user(reask_message(&errors)));
         };
         check_cancel(&opts.cancel, "saving")?;
         t.enter(env, Phase::Save, 90, "saving the result").await?;

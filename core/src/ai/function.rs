@@ -88,16 +88,32 @@ pub trait AiFunction: Send + Sync + Debug {
     fn validate(&self, payload: &Value) -> Result<()>;
 
     /// Loads context and marks records as in progress (PREP).
-    async fn prepare(&self, env: &FunctionEnv, account_id: i64, payload: &Value) -> Result<Prepared>;
+    async fn prepare(
+        &self,
+        env: &FunctionEnv,
+        account_id: i64,
+        payload: &Value,
+    ) -> Result<Prepared>;
 
     /// The answer's JSON schema, sent to providers that support structured output.
     fn output_schema(&self, env: &FunctionEnv) -> Option<OutputSchema>;
 
     /// Validates a parsed answer (PARSE); errors are phrased for the model, which is re-asked.
-    fn parse(&self, env: &FunctionEnv, prepared: &Prepared, answer: &Value) -> std::result::Result<Value, Vec<String>>;
+    fn parse(
+        &self,
+        env: &FunctionEnv,
+        prepared: &Prepared,
+        answer: &Value,
+    ) -> std::result::Result<Value, Vec<String>>;
 
     /// Stores the output and captures credits in the same transaction (SAVE); returns the result.
-    async fn save(&self, env: &FunctionEnv, prepared: &Prepared, output: Value, capture: Capture) -> Result<Value>;
+    async fn save(
+        &self,
+        env: &FunctionEnv,
+        prepared: &Prepared,
+        output: Value,
+        capture: Capture,
+    ) -> Result<Value>;
 
     /// Puts records back after a failure that happened after `prepare` succeeded, so nothing is
     /// left `generating`. Must not touch the previous output.
@@ -108,8 +124,13 @@ pub trait AiFunction: Send + Sync + Debug {
 pub fn payload_id(payload: &Value, key: &str) -> Result<i64> {
     payload
         .get(key)
-        .and_then(|v| v.as_i64().or_else(|| v.as_str().and_then(|s| s.parse().ok())))
-        .ok_or_else(|| crate::Error::invalid(format!("payload needs an integer {key:?}, got {payload}")))
+        .and_then(|v| {
+            v.as_i64()
+                .or_else(|| v.as_str().and_then(|s| s.parse().ok()))
+        })
+        .ok_or_else(|| {
+            crate::Error::invalid(format!("payload needs an integer {key:?}, got {payload}"))
+        })
 }
 
 /// Reads an optional integer from a payload.

@@ -16,8 +16,12 @@ impl Registry {
     /// A registry with the built-ins.
     pub fn with_builtins() -> Self {
         let mut r = Registry::default();
-        r.insert(Arc::new(crate::functions::site_structure::GenerateSiteStructure));
-        r.insert(Arc::new(crate::functions::page_content::GeneratePageContent));
+        r.insert(Arc::new(
+            crate::functions::site_structure::GenerateSiteStructure,
+        ));
+        r.insert(Arc::new(
+            crate::functions::page_content::GeneratePageContent,
+        ));
         r
     }
 
@@ -28,13 +32,19 @@ impl Registry {
     /// Adds a function; a name already taken is a conflict (replace needs `unregister` first).
     pub fn register(&mut self, f: Arc<dyn AiFunction>) -> Result<()> {
         let name = f.name();
-        if name.is_empty() || !name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_') {
+        if name.is_empty()
+            || !name
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+        {
             return Err(Error::invalid(format!(
                 "function name {name:?} must be lowercase snake_case"
             )));
         }
         if self.functions.contains_key(name) {
-            return Err(Error::conflict(format!("a function named {name:?} is already registered")));
+            return Err(Error::conflict(format!(
+                "a function named {name:?} is already registered"
+            )));
         }
         self.insert(f);
         Ok(())
@@ -47,10 +57,13 @@ impl Registry {
 
     /// Looks a function up; unknown names list the registered ones.
     pub fn get(&self, name: &str) -> Result<Arc<dyn AiFunction>> {
-        self.functions.get(name).cloned().ok_or_else(|| Error::NotFound {
-            entity: "ai_function",
-            id: format!("{name} (registered: {})", self.names().join(", ")),
-        })
+        self.functions
+            .get(name)
+            .cloned()
+            .ok_or_else(|| Error::NotFound {
+                entity: "ai_function",
+                id: format!("{name} (registered: {})", self.names().join(", ")),
+            })
     }
 
     /// Registered names, sorted.

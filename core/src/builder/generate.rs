@@ -35,37 +35,66 @@ impl SiteBuilder {
     /// waiting (a dropped future, a cancelled Python awaitable, a closed HTTP request), the run still
     /// finishes or fails cleanly — credits captured or released, nothing left `generating`. To stop
     /// a run, use [`RunOptions::cancel`].
-    pub async fn run(&self, function_name: &str, payload: Value, account_id: i64, opts: RunOptions) -> Result<RunOutcome> {
+    pub async fn run(
+        &self,
+        function_name: &str,
+        payload: Value,
+        account_id: i64,
+        opts: RunOptions,
+    ) -> Result<RunOutcome> {
         let engine = self.engine.clone();
         let name = function_name.to_string();
-        match tokio::spawn(async move { engine.run(&name, payload, account_id, opts).await }).await {
+        match tokio::spawn(async move { engine.run(&name, payload, account_id, opts).await }).await
+        {
             Ok(result) => result,
             Err(e) => Err(Error::Cancelled {
-                message: format!("the run stopped unexpectedly ({e}); see the task log, and recover_stale() releases anything it held"),
+                message: format!(
+                    "the run stopped unexpectedly ({e}); see the task log, and recover_stale() releases anything it held"
+                ),
             }),
         }
     }
 
     /// Generates (or regenerates) a blueprint's structure: `generating` → `ready` with version + 1,
     /// or → `failed` with the previous structure intact and nothing charged.
-    pub async fn generate_structure(&self, scope: &Scope, blueprint_id: i64, opts: RunOptions) -> Result<RunOutcome> {
+    pub async fn generate_structure(
+        &self,
+        scope: &Scope,
+        blueprint_id: i64,
+        opts: RunOptions,
+    ) -> Result<RunOutcome> {
         let payload = scoped_payload(scope, "blueprint_id", blueprint_id);
-        self.run("generate_site_structure", payload, scope.account_id, opts).await
+        self.run("generate_site_structure", payload, scope.account_id, opts)
+            .await
     }
 
     /// Fills one page's blocks with copy and SEO metadata (20 credits).
-    pub async fn generate_page_content(&self, scope: &Scope, page_id: i64, opts: RunOptions) -> Result<RunOutcome> {
+    pub async fn generate_page_content(
+        &self,
+        scope: &Scope,
+        page_id: i64,
+        opts: RunOptions,
+    ) -> Result<RunOutcome> {
         let payload = scoped_payload(scope, "page_id", page_id);
-        self.run("generate_page_content", payload, scope.account_id, opts).await
+        self.run("generate_page_content", payload, scope.account_id, opts)
+            .await
     }
 
     /// Generates every page of a blueprint, [`BULK_CONCURRENCY`] at a time. Each page is its own
     /// task (`<task id>:<page id>`), so retrying the bulk call never charges a finished page
     /// twice. Returns one result per page in page order; the first error is returned after every
     /// page was attempted.
-    pub async fn generate_all_pages(&self, scope: &Scope, blueprint_id: i64, opts: RunOptions) -> Result<Vec<RunOutcome>> {
+    pub async fn generate_all_pages(
+        &self,
+        scope: &Scope,
+        blueprint_id: i64,
+        opts: RunOptions,
+    ) -> Result<Vec<RunOutcome>> {
         let pages = self.list_pages(scope, blueprint_id).await?;
-        let base = opts.task_id.clone().unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
+        let base = opts
+            .task_id
+            .clone()
+            .unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
         let total = pages.len() as u32;
         let sem = Arc::new(tokio::sync::Semaphore::new(BULK_CONCURRENCY));
         let mut set = tokio::task::JoinSet::new();
@@ -84,7 +113,8 @@ impl SiteBuilder {
         }
         let mut results: Vec<Option<Result<RunOutcome>>> = (0..pages.len()).map(|_| None).collect();
         while let Some(joined) = set.join_next().await {
-            let (i, r) = joined.map_err(|e| Error::invalid(format!("a page generation task panicked: {e}")))?;
+            let (i, r) = joined
+                .map_err(|e| Error::invalid(format!("a page generation task panicked: {e}")))?;
             results[i] = Some(r);
         }
         let mut out = Vec::with_capacity(results.len());
@@ -105,18 +135,29 @@ impl SiteBuilder {
 
     /// Starts a run in the background on the current tokio runtime and returns its task id at
     /// once; read its progress and result with [`SiteBuilder::task`].
-    pub async fn dispatch(&self, function_name: &str, payload: Value, account_id: i64, mut opts: RunOptions) -> Result<String> {
+    pub async fn dispatch(
+        &self,
+        function_name: &str,
+        payload: Value,
+        account_id: i64,
+        mut opts: RunOptions,
+    ) -> Result<String> {
         self.engine
             .registry
             .read()
             .unwrap_or_else(|e| e.into_inner())
             .get(function_name)?;
-        let task_id = opts.task_id.clone().unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
+        let task_id = opts
+            .task_id
+            .clone()
+            .unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
         opts.task_id = Some(task_id.clone());
         let record = TaskRecord::new(task_id.clone(), account_id, function_name, payload.clone());
         let (existing, inserted) = self.storage().insert_task(record).await?;
         if !inserted && existing.status == TaskStatus::Running {
-            return Err(Error::conflict(format!("task {task_id} is already running")));
+            return Err(Error::conflict(format!(
+                "task {task_id} is already running"
+            )));
         }
         let sb = self.clone();
         let name = function_name.to_string();
@@ -134,7 +175,12 @@ impl SiteBuilder {
     }
 
     /// Waits for a dispatched task to finish, polling the task log.
-    pub async fn wait_task(&self, account_id: Option<i64>, task_id: &str, timeout: Duration) -> Result<TaskRecord> {
+    pub async fn wait_task(
+        &self,
+        account_id: Option<i64>,
+        task_id: &str,
+        timeout: Duration,
+    ) -> Result<TaskRecord> {
         let deadline = tokio::time::Instant::now() + timeout;
         loop {
             let t = self.task(account_id, task_id).await?;
@@ -143,7 +189,10 @@ impl SiteBuilder {
             }
             if tokio::time::Instant::now() >= deadline {
                 return Err(Error::Cancelled {
-                    message: format!("task {task_id} still {} after {timeout:?}", t.status.as_str()),
+                    message: format!(
+                        "task {task_id} still {} after {timeout:?}",
+                        t.status.as_str()
+                    ),
                 });
             }
             tokio::time::sleep(Duration::from_millis(25)).await;
@@ -163,7 +212,8 @@ impl SiteBuilder {
     /// log at every phase, but one model call may legitimately take that long.
     pub async fn recover_stale(&self, older_than: Duration) -> Result<Vec<String>> {
         let cutoff = Utc::now()
-            - chrono::Duration::from_std(older_than).map_err(|e| Error::invalid(format!("older_than: {e}")))?;
+            - chrono::Duration::from_std(older_than)
+                .map_err(|e| Error::invalid(format!("older_than: {e}")))?;
         let stale = self
             .storage()
             .list_tasks(TaskQuery {
@@ -174,20 +224,28 @@ impl SiteBuilder {
             .await?;
         let mut recovered = Vec::new();
         for mut t in stale {
-            self.storage().release_credits(t.account_id, &t.task_id).await?;
+            self.storage()
+                .release_credits(t.account_id, &t.task_id)
+                .await?;
             let scope = Scope::account(t.account_id);
             if let Some(id) = t.payload.get("blueprint_id").and_then(Value::as_i64)
                 && let Ok(bp) = self.get_blueprint(&scope, id).await
                 && bp.status == BlueprintStatus::Generating
             {
-                let patch = BlueprintPatch { status: Some(BlueprintStatus::Failed), ..BlueprintPatch::default() };
+                let patch = BlueprintPatch {
+                    status: Some(BlueprintStatus::Failed),
+                    ..BlueprintPatch::default()
+                };
                 self.update_blueprint(&scope, id, patch).await?;
             }
             if let Some(id) = t.payload.get("page_id").and_then(Value::as_i64)
                 && let Ok(page) = self.get_page(&scope, id).await
                 && page.status == PageStatus::Generating
             {
-                let patch = PagePatch { status: Some(PageStatus::Failed), ..PagePatch::default() };
+                let patch = PagePatch {
+                    status: Some(PageStatus::Failed),
+                    ..PagePatch::default()
+                };
                 self.update_page(&scope, id, patch).await?;
             }
             t.status = TaskStatus::Failed;

@@ -16,11 +16,11 @@ use crate::ai::provider::Provider;
 use crate::ai::registry::Registry;
 use crate::credits::{CreditPolicy, CreditTransaction, CreditUnit, TransactionType};
 use crate::functions::blocks::BlockCatalogue;
-use crate::functions::declarative::{Declared, DeclarativeFunction};
+use crate::functions::declarative::{DeclarativeFunction, Declared};
 use crate::functions::validate::Limits;
 use crate::model::{
-    BlueprintPatch, BlueprintQuery, NewBlueprint, NewPage, OptionKind, PageBlueprint, PagePatch, Paged, Scope,
-    SiteBlueprint, SiteBuilderOption,
+    BlueprintPatch, BlueprintQuery, NewBlueprint, NewPage, OptionKind, PageBlueprint, PagePatch,
+    Paged, Scope, SiteBlueprint, SiteBuilderOption,
 };
 use crate::prompts::PromptCatalogue;
 use crate::schema::{DEFAULT_PREFIX, MigrationReport, MigrationState};
@@ -154,7 +154,15 @@ impl SiteBuilderBuilder {
     pub async fn build(self) -> Result<SiteBuilder> {
         let storage: Arc<dyn Storage> = match self.custom_storage {
             Some(s) => s,
-            None => open_storage(&self.database_url, &self.table_prefix, self.auto_migrate, self.max_connections).await?,
+            None => {
+                open_storage(
+                    &self.database_url,
+                    &self.table_prefix,
+                    self.auto_migrate,
+                    self.max_connections,
+                )
+                .await?
+            }
         };
         let provider = match self.custom_provider {
             Some(p) => p,
@@ -180,7 +188,12 @@ impl SiteBuilderBuilder {
     }
 }
 
-async fn open_storage(url: &str, prefix: &str, auto_migrate: bool, max_connections: u32) -> Result<Arc<dyn Storage>> {
+async fn open_storage(
+    url: &str,
+    prefix: &str,
+    auto_migrate: bool,
+    max_connections: u32,
+) -> Result<Arc<dyn Storage>> {
     if url == "memory:" || url == "memory://" {
         return Ok(Arc::new(MemoryStore::new()));
     }
@@ -196,7 +209,9 @@ async fn open_storage(url: &str, prefix: &str, auto_migrate: bool, max_connectio
     #[cfg(not(any(feature = "sqlite", feature = "postgres")))]
     {
         let _ = (prefix, auto_migrate, max_connections);
-        Err(Error::config(format!("no SQL backend compiled in for {url}; use memory: or enable a feature")))
+        Err(Error::config(format!(
+            "no SQL backend compiled in for {url}; use memory: or enable a feature"
+        )))
     }
 }
 
@@ -208,7 +223,10 @@ impl SiteBuilder {
 
     /// Opens `database_url` with every other setting at its default.
     pub async fn open(database_url: &str) -> Result<SiteBuilder> {
-        SiteBuilder::builder().database_url(database_url).build().await
+        SiteBuilder::builder()
+            .database_url(database_url)
+            .build()
+            .await
     }
 
     /// The storage in use.
@@ -248,7 +266,11 @@ impl SiteBuilder {
     }
 
     /// Creates a blueprint.
-    pub async fn create_blueprint(&self, scope: &Scope, new: NewBlueprint) -> Result<SiteBlueprint> {
+    pub async fn create_blueprint(
+        &self,
+        scope: &Scope,
+        new: NewBlueprint,
+    ) -> Result<SiteBlueprint> {
         self.storage().create_blueprint(scope, new).await
     }
     /// Reads a blueprint.
@@ -256,11 +278,20 @@ impl SiteBuilder {
         self.storage().get_blueprint(scope, id).await
     }
     /// Lists blueprints.
-    pub async fn list_blueprints(&self, scope: &Scope, query: BlueprintQuery) -> Result<Paged<SiteBlueprint>> {
+    pub async fn list_blueprints(
+        &self,
+        scope: &Scope,
+        query: BlueprintQuery,
+    ) -> Result<Paged<SiteBlueprint>> {
         self.storage().list_blueprints(scope, query).await
     }
     /// Updates a blueprint.
-    pub async fn update_blueprint(&self, scope: &Scope, id: i64, patch: BlueprintPatch) -> Result<SiteBlueprint> {
+    pub async fn update_blueprint(
+        &self,
+        scope: &Scope,
+        id: i64,
+        patch: BlueprintPatch,
+    ) -> Result<SiteBlueprint> {
         self.storage().update_blueprint(scope, id, patch).await
     }
     /// Deletes a blueprint, its pages and its site assets (files and their quota bytes).
@@ -271,7 +302,12 @@ impl SiteBuilder {
         self.storage().delete_blueprint(scope, id).await
     }
     /// Creates a page.
-    pub async fn create_page(&self, scope: &Scope, blueprint_id: i64, new: NewPage) -> Result<PageBlueprint> {
+    pub async fn create_page(
+        &self,
+        scope: &Scope,
+        blueprint_id: i64,
+        new: NewPage,
+    ) -> Result<PageBlueprint> {
         self.storage().create_page(scope, blueprint_id, new).await
     }
     /// Reads a page.
@@ -283,7 +319,12 @@ impl SiteBuilder {
         self.storage().list_pages(scope, blueprint_id).await
     }
     /// Updates a page.
-    pub async fn update_page(&self, scope: &Scope, id: i64, patch: PagePatch) -> Result<PageBlueprint> {
+    pub async fn update_page(
+        &self,
+        scope: &Scope,
+        id: i64,
+        patch: PagePatch,
+    ) -> Result<PageBlueprint> {
         self.storage().update_page(scope, id, patch).await
     }
     /// Deletes a page.
@@ -291,8 +332,15 @@ impl SiteBuilder {
         self.storage().delete_page(scope, id).await
     }
     /// Reorders a blueprint's pages.
-    pub async fn reorder_pages(&self, scope: &Scope, blueprint_id: i64, page_ids: &[i64]) -> Result<Vec<PageBlueprint>> {
-        self.storage().reorder_pages(scope, blueprint_id, page_ids).await
+    pub async fn reorder_pages(
+        &self,
+        scope: &Scope,
+        blueprint_id: i64,
+        page_ids: &[i64],
+    ) -> Result<Vec<PageBlueprint>> {
+        self.storage()
+            .reorder_pages(scope, blueprint_id, page_ids)
+            .await
     }
 
     /// Credits an account holds.
@@ -301,15 +349,30 @@ impl SiteBuilder {
     }
 
     /// Adds purchased credits to an account.
-    pub async fn grant(&self, account_id: i64, amount: i64, description: &str) -> Result<CreditTransaction> {
+    pub async fn grant(
+        &self,
+        account_id: i64,
+        amount: i64,
+        description: &str,
+    ) -> Result<CreditTransaction> {
         self.storage()
-            .grant_credits(account_id, amount, TransactionType::Purchase, description, None)
+            .grant_credits(
+                account_id,
+                amount,
+                TransactionType::Purchase,
+                description,
+                None,
+            )
             .await
     }
 
     /// The credit policy in force.
     pub fn credit_policy(&self) -> CreditPolicy {
-        self.engine.policy.read().unwrap_or_else(|e| e.into_inner()).clone()
+        self.engine
+            .policy
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
     }
 
     /// Sets an operation's cost at run time.
@@ -323,7 +386,11 @@ impl SiteBuilder {
 
     /// Registers a Rust function.
     pub fn register_function(&self, f: Arc<dyn AiFunction>) -> Result<()> {
-        self.engine.registry.write().unwrap_or_else(|e| e.into_inner()).register(f)
+        self.engine
+            .registry
+            .write()
+            .unwrap_or_else(|e| e.into_inner())
+            .register(f)
     }
 
     /// Registers a declarative function (prompt + schema + credit operation).
@@ -339,7 +406,11 @@ impl SiteBuilder {
                 )));
             }
         }
-        self.engine.registry.write().unwrap_or_else(|e| e.into_inner()).register(declared)?;
+        self.engine
+            .registry
+            .write()
+            .unwrap_or_else(|e| e.into_inner())
+            .register(declared)?;
         if let Some(cost) = spec.credit_cost {
             self.set_credit_cost(&spec.credit_operation, cost, CreditUnit::PerRequest)?;
         }
@@ -353,11 +424,22 @@ impl SiteBuilder {
 
     /// Names of every registered function.
     pub fn function_names(&self) -> Vec<String> {
-        self.engine.registry.read().unwrap_or_else(|e| e.into_inner()).names()
+        self.engine
+            .registry
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .names()
     }
 
     /// Stores (or, with `None`, deactivates) an account's own template for a prompt type.
-    pub async fn set_prompt_override(&self, account_id: i64, prompt_type: &str, template: Option<&str>) -> Result<()> {
-        self.storage().set_prompt_override(account_id, prompt_type, template).await
+    pub async fn set_prompt_override(
+        &self,
+        account_id: i64,
+        prompt_type: &str,
+        template: Option<&str>,
+    ) -> Result<()> {
+        self.storage()
+            .set_prompt_override(account_id, prompt_type, template)
+            .await
     }
 }

@@ -55,13 +55,17 @@ impl ProviderConfig {
                 timeout_secs,
                 max_retries,
             } => {
-                let mut b = OpenAiCompatible::builder().base_url(base_url.clone()).model(model.clone());
+                let mut b = OpenAiCompatible::builder()
+                    .base_url(base_url.clone())
+                    .model(model.clone());
                 if let Some(k) = api_key {
                     b = b.api_key(k.clone());
                 }
                 if let Some(t) = timeout_secs {
                     if !(t.is_finite() && *t > 0.0) {
-                        return Err(crate::Error::invalid(format!("timeout_secs must be positive, got {t}")));
+                        return Err(crate::Error::invalid(format!(
+                            "timeout_secs must be positive, got {t}"
+                        )));
                     }
                     b = b.timeout(Duration::from_secs_f64(*t));
                 }

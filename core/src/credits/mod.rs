@@ -8,4 +8,6 @@ mod policy;
 mod records;
 
 pub use policy::{CreditPolicy, CreditUnit, OperationCost};
-pub use records::{Capture, CreditTransaction, HoldOutcome, TransactionType, UsageLogEntry, UsageRecord};
+pub use records::{
+    Capture, CreditTransaction, HoldOutcome, TransactionType, UsageLogEntry, UsageRecord,
+};

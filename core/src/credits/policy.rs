@@ -72,7 +72,12 @@ impl CreditPolicy {
     }
 
     /// Sets (or overrides) an operation's cost.
-    pub fn set(&mut self, operation: impl Into<String>, credits: i64, unit: CreditUnit) -> Result<()> {
+    pub fn set(
+        &mut self,
+        operation: impl Into<String>,
+        credits: i64,
+        unit: CreditUnit,
+    ) -> Result<()> {
         if credits < 0 {
             return Err(Error::invalid(format!(
                 "credit cost must be zero or more, got {credits}"
@@ -84,7 +89,12 @@ impl CreditPolicy {
     }
 
     /// Builder form of [`CreditPolicy::set`].
-    pub fn with(mut self, operation: impl Into<String>, credits: i64, unit: CreditUnit) -> Result<Self> {
+    pub fn with(
+        mut self,
+        operation: impl Into<String>,
+        credits: i64,
+        unit: CreditUnit,
+    ) -> Result<Self> {
         self.set(operation, credits, unit)?;
         Ok(self)
     }
@@ -137,7 +147,9 @@ mod tests {
 
     #[test]
     fn unknown_operation_is_an_error_not_free() {
-        let err = CreditPolicy::default().credits_for("teleport", 1).unwrap_err();
+        let err = CreditPolicy::default()
+            .credits_for("teleport", 1)
+            .unwrap_err();
         assert_eq!(err.code(), "invalid_input");
         assert!(err.to_string().contains("site_structure_generation"));
     }
@@ -148,6 +160,10 @@ mod tests {
             .with("site_structure_generation", 30, CreditUnit::PerRequest)
             .unwrap();
         assert_eq!(p.credits_for("site_structure_generation", 1).unwrap(), 30);
-        assert!(CreditPolicy::empty().with("x", -1, CreditUnit::PerItem).is_err());
+        assert!(
+            CreditPolicy::empty()
+                .with("x", -1, CreditUnit::PerItem)
+                .is_err()
+        );
     }
 }

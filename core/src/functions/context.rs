@@ -19,7 +19,9 @@ impl ChosenOptions {
     /// Looks the config's option ids up (inactive options still count: old blueprints keep them).
     pub(crate) async fn load(storage: &dyn Storage, config: &SiteConfig) -> Result<Self> {
         let pick = |all: &[SiteBuilderOption], ids: &[i64]| -> Vec<SiteBuilderOption> {
-            ids.iter().filter_map(|id| all.iter().find(|o| o.id == *id).cloned()).collect()
+            ids.iter()
+                .filter_map(|id| all.iter().find(|o| o.id == *id).cloned())
+                .collect()
         };
         let mut out = ChosenOptions::default();
         if let Some(id) = config.business_type_id {
@@ -27,11 +29,15 @@ impl ChosenOptions {
             out.business_type = pick(&all, &[id]).into_iter().next();
         }
         if !config.audience_profile_ids.is_empty() {
-            let all = storage.list_all_options(OptionKind::AudienceProfile).await?;
+            let all = storage
+                .list_all_options(OptionKind::AudienceProfile)
+                .await?;
             out.audience_profiles = pick(&all, &config.audience_profile_ids);
         }
         if !config.brand_personality_ids.is_empty() {
-            let all = storage.list_all_options(OptionKind::BrandPersonality).await?;
+            let all = storage
+                .list_all_options(OptionKind::BrandPersonality)
+                .await?;
             out.brand_personalities = pick(&all, &config.brand_personality_ids);
         }
         if let Some(id) = config.hero_imagery_direction_id {
@@ -64,5 +70,9 @@ pub(crate) fn bullets(items: &[String], fallback: &str) -> String {
     if items.is_empty() {
         return fallback.to_string();
     }
-    items.iter().map(|i| format!("- {i}")).collect::<Vec<_>>().join("\n")
+    items
+        .iter()
+        .map(|i| format!("- {i}"))
+        .collect::<Vec<_>>()
+        .join("\n")
 }

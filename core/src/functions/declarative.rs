@@ -42,7 +42,9 @@ pub(crate) struct Declared {
 
 impl std::fmt::Debug for Declared {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Declared").field("name", &self.spec.name).finish()
+        f.debug_struct("Declared")
+            .field("name", &self.spec.name)
+            .finish()
     }
 }
 
@@ -50,10 +52,17 @@ impl Declared {
     /// Compiles the schema; an invalid schema is `invalid_input` naming the problem.
     pub(crate) fn new(spec: DeclarativeFunction) -> Result<Arc<Self>> {
         if spec.prompt_template.trim().is_empty() {
-            return Err(Error::invalid(format!("function {:?} needs a prompt_template", spec.name)));
+            return Err(Error::invalid(format!(
+                "function {:?} needs a prompt_template",
+                spec.name
+            )));
         }
-        let validator = jsonschema::validator_for(&spec.output_schema)
-            .map_err(|e| Error::invalid(format!("output_schema of {:?} is not a valid JSON schema: {e}", spec.name)))?;
+        let validator = jsonschema::validator_for(&spec.output_schema).map_err(|e| {
+            Error::invalid(format!(
+                "output_schema of {:?} is not a valid JSON schema: {e}",
+                spec.name
+            ))
+        })?;
         Ok(Arc::new(Declared { spec, validator }))
     }
 
@@ -94,10 +103,19 @@ impl AiFunction for Declared {
         }
     }
 
-    async fn prepare(&self, _env: &FunctionEnv, account_id: i64, payload: &Value) -> Result<Prepared> {
+    async fn prepare(
+        &self,
+        _env: &FunctionEnv,
+        account_id: i64,
+        payload: &Value,
+    ) -> Result<Prepared> {
         let variables: BTreeMap<String, String> = payload
             .as_object()
-            .map(|m| m.iter().map(|(k, v)| (k.clone(), as_prompt_text(v))).collect())
+            .map(|m| {
+                m.iter()
+                    .map(|(k, v)| (k.clone(), as_prompt_text(v)))
+                    .collect()
+            })
             .unwrap_or_default();
         Ok(Prepared {
             scope: None,
@@ -115,16 +133,31 @@ impl AiFunction for Declared {
         })
     }
 
-    fn parse(&self, _env: &FunctionEnv, _prepared: &Prepared, answer: &Value) -> std::result::Result<Value, Vec<String>> {
+    fn parse(
+        &self,
+        _env: &FunctionEnv,
+        _prepared: &Prepared,
+        answer: &Value,
+    ) -> std::result::Result<Value, Vec<String>> {
         let errors: Vec<String> = self
             .validator
             .iter_errors(answer)
             .map(|e| format!("{}: {}", e.instance_path(), e))
             .collect();
-        if errors.is_empty() { Ok(answer.clone()) } else { Err(errors) }
+        if errors.is_empty() {
+            Ok(answer.clone())
+        } else {
+            Err(errors)
+        }
     }
 
-    async fn save(&self, env: &FunctionEnv, prepared: &Prepared, output: Value, capture: Capture) -> Result<Value> {
+    async fn save(
+        &self,
+        env: &FunctionEnv,
+        prepared: &Prepared,
+        output: Value,
+        capture: Capture,
+    ) -> Result<Value> {
         let account_id = prepared.state["account_id"]
             .as_i64()
             .ok_or_else(|| Error::invalid("prepared run has no account"))?;

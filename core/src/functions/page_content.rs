@@ -43,7 +43,12 @@ impl AiFunction for GeneratePageContent {
         payload_id(payload, "page_id").map(|_| ())
     }
 
-    async fn prepare(&self, env: &FunctionEnv, account_id: i64, payload: &Value) -> Result<Prepared> {
+    async fn prepare(
+        &self,
+        env: &FunctionEnv,
+        account_id: i64,
+        payload: &Value,
+    ) -> Result<Prepared> {
         let scope = Scope {
             account_id,
             site_id: payload_opt_id(payload, "site_id"),
@@ -57,36 +62,77 @@ impl AiFunction for GeneratePageContent {
                 "page {page_id} is already generating; wait for that run, or call recover_stale() if its worker died"
             )));
         }
-        let bp = storage.get_blueprint(&Scope::account(account_id), page.site_blueprint_id).await?;
+        let bp = storage
+            .get_blueprint(&Scope::account(account_id), page.site_blueprint_id)
+            .await?;
         let structure = SiteStructure::from_stored(&bp.structure_json)?;
-        let site = structure.as_ref().map(|s| s.site.clone()).unwrap_or_else(|| SiteInfo {
-            name: bp.name.clone(),
-            tagline: String::new(),
-            tone: String::new(),
-            layout: "default".into(),
-            primary_navigation: vec![],
-            secondary_navigation: vec![],
-            hero_message: String::new(),
-        });
-        let spec = structure.as_ref().and_then(|s| s.pages.iter().find(|p| p.slug == page.slug).cloned());
-        let objective = spec.as_ref().map(|s| s.objective.clone()).unwrap_or_default();
-        let primary_cta = spec.as_ref().map(|s| s.primary_cta.clone()).unwrap_or_default();
+        let site = structure
+            .as_ref()
+            .map(|s| s.site.clone())
+            .unwrap_or_else(|| SiteInfo {
+                name: bp.name.clone(),
+                tagline: String::new(),
+                tone: String::new(),
+                layout: "default".into(),
+                primary_navigation: vec![],
+                secondary_navigation: vec![],
+                hero_message: String::new(),
+            });
+        let spec = structure
+            .as_ref()
+            .and_then(|s| s.pages.iter().find(|p| p.slug == page.slug).cloned());
+        let objective = spec
+            .as_ref()
+            .map(|s| s.objective.clone())
+            .unwrap_or_default();
+        let primary_cta = spec
+            .as_ref()
+            .map(|s| s.primary_cta.clone())
+            .unwrap_or_default();
         let chosen = ChosenOptions::load(storage, &bp.config).await?;
-        let blocks_json = serde_json::to_string(&page.blocks).map_err(Error::json("page blocks"))?;
+        let blocks_json =
+            serde_json::to_string(&page.blocks).map_err(Error::json("page blocks"))?;
         let mut variables = std::collections::BTreeMap::new();
         for (k, v) in [
             ("site_name", site.name.clone()),
             ("site_tagline", site.tagline.clone()),
-            ("tone", if site.tone.is_empty() { "clear and friendly".into() } else { site.tone.clone() }),
+            (
+                "tone",
+                if site.tone.is_empty() {
+                    "clear and friendly".into()
+                } else {
+                    site.tone.clone()
+                },
+            ),
             ("layout", site.layout.clone()),
             ("business_brief", bp.config.business_brief.clone()),
-            ("audience", describe(&chosen.audience_profiles, "not specified")),
-            ("brand_personality", describe(&chosen.brand_personalities, "not specified")),
+            (
+                "audience",
+                describe(&chosen.audience_profiles, "not specified"),
+            ),
+            (
+                "brand_personality",
+                describe(&chosen.brand_personalities, "not specified"),
+            ),
             ("page_title", page.title.clone()),
             ("page_slug", page.slug.clone()),
             ("page_type", page.page_type.to_string()),
-            ("page_objective", if objective.is_empty() { "not specified".into() } else { objective.clone() }),
-            ("primary_cta", if primary_cta.is_empty() { "not specified".into() } else { primary_cta.clone() }),
+            (
+                "page_objective",
+                if objective.is_empty() {
+                    "not specified".into()
+                } else {
+                    objective.clone()
+                },
+            ),
+            (
+                "primary_cta",
+                if primary_cta.is_empty() {
+                    "not specified".into()
+                } else {
+                    primary_cta.clone()
+                },
+            ),
             ("page_blocks", blocks_json),
             ("block_catalogue", env.derived.prompt_description.clone()),
         ] {
@@ -125,22 +171,38 @@ impl AiFunction for GeneratePageContent {
     fn output_schema(&self, env: &FunctionEnv) -> Option<OutputSchema> {
         Some(OutputSchema {
             name: "page_content".into(),
-            description: Some("The blocks of one page filled with copy, and its SEO metadata.".into()),
+            description: Some(
+                "The blocks of one page filled with copy, and its SEO metadata.".into(),
+            ),
             schema: env.derived.page_schema.clone(),
         })
     }
 
-    fn parse(&self, env: &FunctionEnv, _prepared: &Prepared, answer: &Value) -> std::result::Result<Value, Vec<String>> {
+    fn parse(
+        &self,
+        env: &FunctionEnv,
+        _prepared: &Prepared,
+        answer: &Value,
+    ) -> std::result::Result<Value, Vec<String>> {
         let content = validate_page_content(answer, &env.catalogue, &env.limits)?;
         Ok(json!({"blocks": content.blocks, "seo": content.seo}))
     }
 
-    async fn save(&self, env: &FunctionEnv, prepared: &Prepared, output: Value, mut capture: Capture) -> Result<Value> {
+    async fn save(
+        &self,
+        env: &FunctionEnv,
+        prepared: &Prepared,
+        output: Value,
+        mut capture: Capture,
+    ) -> Result<Value> {
         let (scope, page_id) = state_scope(prepared)?;
         let old_blocks: Vec<crate::model::Block> =
-            serde_json::from_value(prepared.state["blocks"].clone()).map_err(Error::json("previous blocks"))?;
-        let new_blocks = serde_json::from_value(output["blocks"].clone()).map_err(Error::json("generated blocks"))?;
-        let seo = serde_json::from_value(output["seo"].clone()).map_err(Error::json("generated seo"))?;
+            serde_json::from_value(prepared.state["blocks"].clone())
+                .map_err(Error::json("previous blocks"))?;
+        let new_blocks = serde_json::from_value(output["blocks"].clone())
+            .map_err(Error::json("generated blocks"))?;
+        let seo =
+            serde_json::from_value(output["seo"].clone()).map_err(Error::json("generated seo"))?;
         capture.usage.related_object_type = Some("page_blueprint".into());
         capture.usage.related_object_id = Some(page_id);
         let page = env

@@ -11,7 +11,8 @@ use crate::ai::function::{AiFunction, FunctionEnv, Prepared, payload_id, payload
 use crate::ai::provider::OutputSchema;
 use crate::credits::Capture;
 use crate::model::{
-    Block, BlueprintPatch, BlueprintStatus, LAYOUTS, NewPage, PageBlueprint, PageStatus, PageType, Scope, SiteStructure,
+    Block, BlueprintPatch, BlueprintStatus, LAYOUTS, NewPage, PageBlueprint, PageStatus, PageType,
+    Scope, SiteStructure,
 };
 use crate::prompts::SITE_STRUCTURE_GENERATION;
 use crate::store::SaveStructure;
@@ -66,7 +67,12 @@ impl AiFunction for GenerateSiteStructure {
         payload_id(payload, "blueprint_id").map(|_| ())
     }
 
-    async fn prepare(&self, env: &FunctionEnv, account_id: i64, payload: &Value) -> Result<Prepared> {
+    async fn prepare(
+        &self,
+        env: &FunctionEnv,
+        account_id: i64,
+        payload: &Value,
+    ) -> Result<Prepared> {
         let scope = scope_of(account_id, payload);
         let id = payload_id(payload, "blueprint_id")?;
         let storage = env.storage.as_ref();
@@ -89,14 +95,51 @@ impl AiFunction for GenerateSiteStructure {
         };
         set("blueprint_name", bp.name.clone());
         set("business_brief", brief.clone());
-        set("objectives", bullets(&bp.config.objectives, "- not specified: infer sensible goals from the brief"));
-        set("business_type", describe(chosen.business_type.as_slice(), "not specified: infer it from the brief"));
-        set("audience", describe(&chosen.audience_profiles, "not specified: infer it from the brief"));
-        set("brand_personality", describe(&chosen.brand_personalities, "not specified: clear, warm and professional"));
-        set("hero_imagery", describe(chosen.hero_imagery.as_slice(), "not specified: choose what fits the business"));
+        set(
+            "objectives",
+            bullets(
+                &bp.config.objectives,
+                "- not specified: infer sensible goals from the brief",
+            ),
+        );
+        set(
+            "business_type",
+            describe(
+                chosen.business_type.as_slice(),
+                "not specified: infer it from the brief",
+            ),
+        );
+        set(
+            "audience",
+            describe(
+                &chosen.audience_profiles,
+                "not specified: infer it from the brief",
+            ),
+        );
+        set(
+            "brand_personality",
+            describe(
+                &chosen.brand_personalities,
+                "not specified: clear, warm and professional",
+            ),
+        );
+        set(
+            "hero_imagery",
+            describe(
+                chosen.hero_imagery.as_slice(),
+                "not specified: choose what fits the business",
+            ),
+        );
         set("hosting_type", bp.hosting_type.to_string());
         set("layouts", LAYOUTS.join(", "));
-        set("page_types", PageType::ALL.iter().map(|t| t.as_str()).collect::<Vec<_>>().join(", "));
+        set(
+            "page_types",
+            PageType::ALL
+                .iter()
+                .map(|t| t.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
+        );
         set("block_catalogue", env.derived.prompt_description.clone());
         set(
             "locked_pages",
@@ -140,16 +183,29 @@ impl AiFunction for GenerateSiteStructure {
     fn output_schema(&self, env: &FunctionEnv) -> Option<OutputSchema> {
         Some(OutputSchema {
             name: "site_structure".into(),
-            description: Some("A website's sitemap: site settings and pages made of typed blocks.".into()),
+            description: Some(
+                "A website's sitemap: site settings and pages made of typed blocks.".into(),
+            ),
             schema: env.derived.structure_schema.clone(),
         })
     }
 
-    fn parse(&self, env: &FunctionEnv, _prepared: &Prepared, answer: &Value) -> std::result::Result<Value, Vec<String>> {
+    fn parse(
+        &self,
+        env: &FunctionEnv,
+        _prepared: &Prepared,
+        answer: &Value,
+    ) -> std::result::Result<Value, Vec<String>> {
         validate_structure(answer, &env.catalogue, &env.limits).map(|s| s.to_value())
     }
 
-    async fn save(&self, env: &FunctionEnv, prepared: &Prepared, output: Value, mut capture: Capture) -> Result<Value> {
+    async fn save(
+        &self,
+        env: &FunctionEnv,
+        prepared: &Prepared,
+        output: Value,
+        mut capture: Capture,
+    ) -> Result<Value> {
         let (scope, id) = state_scope(prepared)?;
         let mut structure: SiteStructure =
             serde_json::from_value(output).map_err(Error::json("validated structure"))?;
@@ -157,13 +213,16 @@ impl AiFunction for GenerateSiteStructure {
         let old_pages = env.storage.list_pages(&scope, id).await?;
         let old_structure = SiteStructure::from_stored(&bp.structure_json)?;
         let locked: BTreeSet<&str> = bp.config.locked_pages.iter().map(String::as_str).collect();
-        let find_old = |slug: &str| -> Option<&PageBlueprint> { old_pages.iter().find(|p| p.slug == slug) };
+        let find_old =
+            |slug: &str| -> Option<&PageBlueprint> { old_pages.iter().find(|p| p.slug == slug) };
 
         // Locked pages keep their content; if the model dropped one, it is put back.
         for slug in &locked {
             if find_old(slug).is_some()
                 && !structure.pages.iter().any(|p| p.slug == *slug)
-                && let Some(spec) = old_structure.as_ref().and_then(|s| s.pages.iter().find(|p| p.slug == *slug))
+                && let Some(spec) = old_structure
+                    .as_ref()
+                    .and_then(|s| s.pages.iter().find(|p| p.slug == *slug))
             {
                 structure.pages.push(spec.clone());
             }
@@ -252,7 +311,10 @@ mod tests {
         let mut keep = Block::new("text", json!({"body": "ours"}));
         keep.locked = true;
         let old = vec![Block::new("hero", json!({})), keep.clone()];
-        let new = vec![Block::new("hero", json!({"heading": "new"})), Block::new("cta", json!({}))];
+        let new = vec![
+            Block::new("hero", json!({"heading": "new"})),
+            Block::new("cta", json!({})),
+        ];
         let merged = merge_locked_blocks(&old, new);
         assert_eq!(merged.len(), 3);
         assert_eq!(merged[1], keep);

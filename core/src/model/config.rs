@@ -74,7 +74,13 @@ mod tests {
         assert_eq!(config.business_type_id, Some(3));
         assert_eq!(config.extra["wizard_step"], json!(4));
         let back = config.to_value();
-        for key in ["business_brief", "objectives", "business_type_id", "wizard_step", "host"] {
+        for key in [
+            "business_brief",
+            "objectives",
+            "business_type_id",
+            "wizard_step",
+            "host",
+        ] {
             assert_eq!(back[key], stored[key], "{key}");
         }
     }
@@ -82,6 +88,9 @@ mod tests {
     #[test]
     fn non_object_is_rejected() {
         assert!(SiteConfig::from_value(json!([1])).is_err());
-        assert_eq!(SiteConfig::from_value(Value::Null).unwrap(), SiteConfig::default());
+        assert_eq!(
+            SiteConfig::from_value(Value::Null).unwrap(),
+            SiteConfig::default()
+        );
     }
 }

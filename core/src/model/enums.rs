@@ -148,6 +148,9 @@ mod tests {
         assert_eq!(HostingType::Igny8Sites.as_str(), "igny8_sites");
         assert_eq!(PageType::ALL.len(), 7);
         let err = "archived".parse::<PageStatus>().unwrap_err();
-        assert!(err.to_string().contains("draft, generating, ready, published, failed"));
+        assert!(
+            err.to_string()
+                .contains("draft, generating, ready, published, failed")
+        );
     }
 }

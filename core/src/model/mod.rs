@@ -12,12 +12,12 @@ mod page;
 mod scope;
 mod structure;
 
-pub use asset::{NewAssetRow, SiteAsset};
 pub(crate) use asset::quota_error;
+pub use asset::{NewAssetRow, SiteAsset};
 pub use blueprint::{BlueprintPatch, BlueprintQuery, NewBlueprint, Paged, SiteBlueprint};
 pub use config::SiteConfig;
 pub use enums::{BlueprintStatus, HostingType, PageStatus, PageType, ParseEnumError};
 pub use option::{NewOption, OptionKind, OptionPatch, SiteBuilderOption};
 pub use page::{Block, NewPage, PageBlueprint, PagePatch};
 pub use scope::Scope;
-pub use structure::{PageSpec, Seo, SiteInfo, SiteStructure, LAYOUTS};
+pub use structure::{LAYOUTS, PageSpec, Seo, SiteInfo, SiteStructure};

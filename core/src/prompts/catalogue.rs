@@ -35,8 +35,14 @@ pub struct PromptCatalogue {
 impl Default for PromptCatalogue {
     fn default() -> Self {
         let mut defaults = BTreeMap::new();
-        defaults.insert(SITE_STRUCTURE_GENERATION.to_string(), defaults::SITE_STRUCTURE_GENERATION.to_string());
-        defaults.insert(SITE_PAGE_GENERATION.to_string(), defaults::SITE_PAGE_GENERATION.to_string());
+        defaults.insert(
+            SITE_STRUCTURE_GENERATION.to_string(),
+            defaults::SITE_STRUCTURE_GENERATION.to_string(),
+        );
+        defaults.insert(
+            SITE_PAGE_GENERATION.to_string(),
+            defaults::SITE_PAGE_GENERATION.to_string(),
+        );
         PromptCatalogue { defaults }
     }
 }

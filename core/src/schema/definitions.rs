@@ -5,13 +5,14 @@
 //! as a mismatch in `migration_status()` instead of being silently skipped or re-run.
 
 use sea_query::{
-    ColumnDef, Expr, ExprTrait, ForeignKey, ForeignKeyAction, Index, OnConflict, PostgresQueryBuilder, Query,
-    SchemaStatementBuilder, SqliteQueryBuilder, Table, TableCreateStatement,
+    ColumnDef, Expr, ExprTrait, ForeignKey, ForeignKeyAction, Index, OnConflict,
+    PostgresQueryBuilder, Query, SchemaStatementBuilder, SqliteQueryBuilder, Table,
+    TableCreateStatement,
 };
 use sha2::{Digest, Sha256};
 
-use super::seed::seed_options;
 use super::Tables;
+use super::seed::seed_options;
 use crate::model::OptionKind;
 
 /// SQL dialect a migration is rendered for.
@@ -61,11 +62,31 @@ pub(crate) fn hex(bytes: &[u8]) -> String {
 
 /// Every migration, in order.
 pub const MIGRATIONS: &[MigrationDef] = &[
-    MigrationDef { version: 1, name: "initial", build: m0001_initial },
-    MigrationDef { version: 2, name: "sitebuilder_metadata", build: m0002_metadata },
-    MigrationDef { version: 3, name: "credits", build: m0003_credits },
-    MigrationDef { version: 4, name: "ai_tasks", build: m0004_ai_tasks },
-    MigrationDef { version: 5, name: "site_assets", build: m0005_site_assets },
+    MigrationDef {
+        version: 1,
+        name: "initial",
+        build: m0001_initial,
+    },
+    MigrationDef {
+        version: 2,
+        name: "sitebuilder_metadata",
+        build: m0002_metadata,
+    },
+    MigrationDef {
+        version: 3,
+        name: "credits",
+        build: m0003_credits,
+    },
+    MigrationDef {
+        version: 4,
+        name: "ai_tasks",
+        build: m0004_ai_tasks,
+    },
+    MigrationDef {
+        version: 5,
+        name: "site_assets",
+        build: m0005_site_assets,
+    },
 ];
 
 fn render_table(t: &TableCreateStatement, d: Dialect) -> String {
@@ -190,9 +211,14 @@ pub(crate) fn seed_statements(tables: &Tables, d: Dialect) -> Vec<String> {
         .map(|kind| {
             let now = Expr::cust("CURRENT_TIMESTAMP");
             let mut insert = Query::insert();
-            insert
-                .into_table(tables.options(kind))
-                .columns(["name", "description", "is_active", "order", "created_at", "updated_at"]);
+            insert.into_table(tables.options(kind)).columns([
+                "name",
+                "description",
+                "is_active",
+                "order",
+                "created_at",
+                "updated_at",
+            ]);
             for (i, (name, description)) in seed_options(kind).iter().enumerate() {
                 insert.values_panic([
                     (*name).into(),
@@ -221,7 +247,12 @@ fn m0002_metadata(tables: &Tables, d: Dialect) -> Vec<String> {
                     .table(tables.options(kind))
                     .if_not_exists()
                     .col(id_col())
-                    .col(ColumnDef::new("name").string_len(120).not_null().unique_key())
+                    .col(
+                        ColumnDef::new("name")
+                            .string_len(120)
+                            .not_null()
+                            .unique_key(),
+                    )
                     .col(ColumnDef::new("description").text().not_null())
                     .col(ColumnDef::new("is_active").boolean().not_null())
                     .col(ColumnDef::new("order").integer().not_null())
@@ -240,8 +271,18 @@ fn m0003_credits(tables: &Tables, d: Dialect) -> Vec<String> {
     let balances = Table::create()
         .table(tables.credit_balances())
         .if_not_exists()
-        .col(ColumnDef::new("tenant_id").big_integer().not_null().primary_key())
-        .col(ColumnDef::new("balance").big_integer().not_null().check(Expr::col("balance").gte(0)))
+        .col(
+            ColumnDef::new("tenant_id")
+                .big_integer()
+                .not_null()
+                .primary_key(),
+        )
+        .col(
+            ColumnDef::new("balance")
+                .big_integer()
+                .not_null()
+                .check(Expr::col("balance").gte(0)),
+        )
         .col(ts("updated_at"))
         .take();
     let txs = Table::create()
@@ -315,7 +356,12 @@ fn m0004_ai_tasks(tables: &Tables, d: Dialect) -> Vec<String> {
         .table(log.clone())
         .if_not_exists()
         .col(id_col())
-        .col(ColumnDef::new("task_id").string_len(100).not_null().unique_key())
+        .col(
+            ColumnDef::new("task_id")
+                .string_len(100)
+                .not_null()
+                .unique_key(),
+        )
         .col(ColumnDef::new("tenant_id").big_integer().not_null())
         .col(ColumnDef::new("function_name").string_len(100).not_null())
         .col(ColumnDef::new("status").string_len(20).not_null())
@@ -337,8 +383,16 @@ fn m0004_ai_tasks(tables: &Tables, d: Dialect) -> Vec<String> {
         .col(ColumnDef::new("phase_timings").json_binary().not_null())
         .col(ColumnDef::new("attempts").integer().not_null())
         .col(ts("created_at"))
-        .col(ColumnDef::new("started_at").timestamp_with_time_zone().null())
-        .col(ColumnDef::new("finished_at").timestamp_with_time_zone().null())
+        .col(
+            ColumnDef::new("started_at")
+                .timestamp_with_time_zone()
+                .null(),
+        )
+        .col(
+            ColumnDef::new("finished_at")
+                .timestamp_with_time_zone()
+                .null(),
+        )
         .col(ts("updated_at"))
         .take();
     let prompts = Table::create()
@@ -398,18 +452,38 @@ fn m0005_site_assets(tables: &Tables, d: Dialect) -> Vec<String> {
     rows.table(assets.clone()).if_not_exists().col(id_col());
     tenant_cols(&mut rows);
     rows.col(ColumnDef::new("site_blueprint_id").big_integer().not_null())
-        .col(ColumnDef::new("key").string_len(512).not_null().unique_key())
+        .col(
+            ColumnDef::new("key")
+                .string_len(512)
+                .not_null()
+                .unique_key(),
+        )
         .col(ColumnDef::new("file_name").string_len(255).not_null())
         .col(ColumnDef::new("content_type").string_len(100).not_null())
-        .col(ColumnDef::new("size_bytes").big_integer().not_null().check(Expr::col("size_bytes").gte(0)))
+        .col(
+            ColumnDef::new("size_bytes")
+                .big_integer()
+                .not_null()
+                .check(Expr::col("size_bytes").gte(0)),
+        )
         .col(ColumnDef::new("checksum_sha256").string_len(64).not_null())
         .col(ColumnDef::new("uploaded_by").string_len(255).null())
         .col(ts("created_at"));
     let usage = Table::create()
         .table(tables.asset_usage())
         .if_not_exists()
-        .col(ColumnDef::new("tenant_id").big_integer().not_null().primary_key())
-        .col(ColumnDef::new("used_bytes").big_integer().not_null().check(Expr::col("used_bytes").gte(0)))
+        .col(
+            ColumnDef::new("tenant_id")
+                .big_integer()
+                .not_null()
+                .primary_key(),
+        )
+        .col(
+            ColumnDef::new("used_bytes")
+                .big_integer()
+                .not_null()
+                .check(Expr::col("used_bytes").gte(0)),
+        )
         .col(ts("updated_at"))
         .take();
     vec![

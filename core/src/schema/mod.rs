@@ -9,8 +9,8 @@ mod tables;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-pub use definitions::{Dialect, MIGRATIONS, MigrationDef};
 pub(crate) use definitions::hex;
+pub use definitions::{Dialect, MIGRATIONS, MigrationDef};
 pub use seed::seed_options;
 pub use tables::{DEFAULT_PREFIX, Tables};
 

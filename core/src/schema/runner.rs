@@ -7,7 +7,9 @@ use chrono::{DateTime, Utc};
 use sea_query::{ColumnDef, Expr, Order, Query, Table};
 use sha2::{Digest, Sha256};
 
-use super::{ChecksumMismatch, Dialect, MIGRATIONS, MigrationDef, MigrationReport, MigrationState, Tables};
+use super::{
+    ChecksumMismatch, Dialect, MIGRATIONS, MigrationDef, MigrationReport, MigrationState, Tables,
+};
 use crate::model::OptionKind;
 use crate::store::sql::db::{Conn, DbPool};
 use crate::{Error, Result};
@@ -26,18 +28,51 @@ fn django_name(version: i64) -> Option<&'static str> {
 /// Columns the library needs in each table a migration makes (checked when adopting).
 fn required_columns(tables: &Tables, version: i64) -> Vec<(String, &'static [&'static str])> {
     const BLUEPRINT: &[&str] = &[
-        "id", "tenant_id", "site_id", "sector_id", "name", "description", "config_json",
-        "structure_json", "status", "hosting_type", "version", "deployed_version", "created_at",
+        "id",
+        "tenant_id",
+        "site_id",
+        "sector_id",
+        "name",
+        "description",
+        "config_json",
+        "structure_json",
+        "status",
+        "hosting_type",
+        "version",
+        "deployed_version",
+        "created_at",
         "updated_at",
     ];
     const PAGE: &[&str] = &[
-        "id", "site_blueprint_id", "tenant_id", "site_id", "sector_id", "slug", "title", "type",
-        "blocks_json", "status", "order", "created_at", "updated_at",
+        "id",
+        "site_blueprint_id",
+        "tenant_id",
+        "site_id",
+        "sector_id",
+        "slug",
+        "title",
+        "type",
+        "blocks_json",
+        "status",
+        "order",
+        "created_at",
+        "updated_at",
     ];
-    const OPTION: &[&str] = &["id", "name", "description", "is_active", "order", "created_at", "updated_at"];
+    const OPTION: &[&str] = &[
+        "id",
+        "name",
+        "description",
+        "is_active",
+        "order",
+        "created_at",
+        "updated_at",
+    ];
     match version {
         1 => vec![(tables.blueprints(), BLUEPRINT), (tables.pages(), PAGE)],
-        2 => OptionKind::ALL.into_iter().map(|k| (tables.options(k), OPTION)).collect(),
+        2 => OptionKind::ALL
+            .into_iter()
+            .map(|k| (tables.options(k), OPTION))
+            .collect(),
         _ => vec![],
     }
 }
@@ -61,17 +96,27 @@ async fn ensure_history(conn: &mut Conn<'_>, tables: &Tables) -> Result<()> {
     let stmt = Table::create()
         .table(tables.migrations())
         .if_not_exists()
-        .col(ColumnDef::new("version").big_integer().not_null().primary_key())
+        .col(
+            ColumnDef::new("version")
+                .big_integer()
+                .not_null()
+                .primary_key(),
+        )
         .col(ColumnDef::new("name").string_len(255).not_null())
         .col(ColumnDef::new("checksum").string_len(64).not_null())
-        .col(ColumnDef::new("applied_at").timestamp_with_time_zone().not_null())
+        .col(
+            ColumnDef::new("applied_at")
+                .timestamp_with_time_zone()
+                .not_null(),
+        )
         .col(ColumnDef::new("adopted").boolean().not_null())
         .take();
     let sql = match conn.dialect() {
         Dialect::Postgres => stmt.to_string(sea_query::PostgresQueryBuilder),
         Dialect::Sqlite => stmt.to_string(sea_query::SqliteQueryBuilder),
     };
-    conn.execute_raw(&sql, "creating the migration history table").await
+    conn.execute_raw(&sql, "creating the migration history table")
+        .await
 }
 
 async fn read_history(conn: &mut Conn<'_>, tables: &Tables) -> Result<BTreeMap<i64, Recorded>> {
@@ -103,11 +148,17 @@ async fn table_exists(conn: &mut Conn<'_>, table: &str) -> Result<bool> {
         }
         Dialect::Sqlite => "SELECT name FROM sqlite_master WHERE type = 'table' AND name = ?",
     };
-    Ok(!conn.fetch_raw(sql, &[table], "looking up a table").await?.is_empty())
+    Ok(!conn
+        .fetch_raw(sql, &[table], "looking up a table")
+        .await?
+        .is_empty())
 }
 
 /// Column name → nullable, for an existing table (empty when the table does not exist).
-pub(crate) async fn table_columns(conn: &mut Conn<'_>, table: &str) -> Result<BTreeMap<String, bool>> {
+pub(crate) async fn table_columns(
+    conn: &mut Conn<'_>,
+    table: &str,
+) -> Result<BTreeMap<String, bool>> {
     let mut out = BTreeMap::new();
     match conn.dialect() {
         Dialect::Postgres => {
@@ -176,7 +227,13 @@ async fn adoptable(conn: &mut Conn<'_>, tables: &Tables, m: &MigrationDef) -> Re
     }
 }
 
-async fn record(conn: &mut Conn<'_>, tables: &Tables, m: &MigrationDef, checksum: &str, adopted: bool) -> Result<()> {
+async fn record(
+    conn: &mut Conn<'_>,
+    tables: &Tables,
+    m: &MigrationDef,
+    checksum: &str,
+    adopted: bool,
+) -> Result<()> {
     let q = Query::insert()
         .into_table(tables.migrations())
         .columns(["version", "name", "checksum", "applied_at", "adopted"])
@@ -193,7 +250,12 @@ async fn record(conn: &mut Conn<'_>, tables: &Tables, m: &MigrationDef, checksum
 
 /// Applies one migration in its own transaction, re-checking the history inside it so that a
 /// concurrent process that got there first is respected (the SQLite path has no advisory lock).
-async fn apply_one(conn: &mut Conn<'_>, tables: &Tables, m: &MigrationDef, report: &mut MigrationReport) -> Result<()> {
+async fn apply_one(
+    conn: &mut Conn<'_>,
+    tables: &Tables,
+    m: &MigrationDef,
+    report: &mut MigrationReport,
+) -> Result<()> {
     let dialect = conn.dialect();
     let begin = match dialect {
         Dialect::Postgres => "BEGIN",
@@ -212,7 +274,8 @@ async fn apply_one(conn: &mut Conn<'_>, tables: &Tables, m: &MigrationDef, repor
             return Ok(());
         }
         for stmt in m.statements(tables, dialect) {
-            conn.execute_raw(&stmt, &format!("applying migration {}", m.label())).await?;
+            conn.execute_raw(&stmt, &format!("applying migration {}", m.label()))
+                .await?;
         }
         record(conn, tables, m, &checksum, false).await?;
         report.applied.push(m.label());
@@ -223,13 +286,19 @@ async fn apply_one(conn: &mut Conn<'_>, tables: &Tables, m: &MigrationDef, repor
         Ok(()) => conn.execute_raw("COMMIT", "committing a migration").await,
         Err(e) => {
             // The original error matters more than a failed rollback.
-            let _ = conn.execute_raw("ROLLBACK", "rolling back a migration").await;
+            let _ = conn
+                .execute_raw("ROLLBACK", "rolling back a migration")
+                .await;
             Err(e)
         }
     }
 }
 
-fn verify_checksums(history: &BTreeMap<i64, Recorded>, tables: &Tables, dialect: Dialect) -> Result<()> {
+fn verify_checksums(
+    history: &BTreeMap<i64, Recorded>,
+    tables: &Tables,
+    dialect: Dialect,
+) -> Result<()> {
     for m in MIGRATIONS {
         if let Some(r) = history.get(&m.version) {
             let expected = m.checksum(tables, dialect);
@@ -270,11 +339,17 @@ pub(crate) async fn migrate(pool: &DbPool, tables: &Tables) -> Result<MigrationR
         return migrate_on(&mut conn, tables).await;
     }
     let key = lock_key(tables);
-    conn.execute_raw(&format!("SELECT pg_advisory_lock({key})"), "taking the migration lock")
-        .await?;
+    conn.execute_raw(
+        &format!("SELECT pg_advisory_lock({key})"),
+        "taking the migration lock",
+    )
+    .await?;
     let result = migrate_on(&mut conn, tables).await;
     let unlock = conn
-        .execute_raw(&format!("SELECT pg_advisory_unlock({key})"), "releasing the migration lock")
+        .execute_raw(
+            &format!("SELECT pg_advisory_unlock({key})"),
+            "releasing the migration lock",
+        )
         .await;
     let report = result?;
     unlock?;
@@ -298,14 +373,18 @@ pub(crate) async fn status(pool: &DbPool, tables: &Tables) -> Result<Vec<Migrati
             let expected = m.checksum(tables, dialect);
             MigrationState {
                 version: m.version,
-                name: r.map(|r| r.name.clone()).unwrap_or_else(|| m.name.to_string()),
+                name: r
+                    .map(|r| r.name.clone())
+                    .unwrap_or_else(|| m.name.to_string()),
                 applied: r.is_some(),
                 applied_at: r.map(|r| r.applied_at),
                 adopted: r.is_some_and(|r| r.adopted),
-                checksum_mismatch: r.filter(|r| r.checksum != expected).map(|r| ChecksumMismatch {
-                    recorded: r.checksum.clone(),
-                    expected,
-                }),
+                checksum_mismatch: r
+                    .filter(|r| r.checksum != expected)
+                    .map(|r| ChecksumMismatch {
+                        recorded: r.checksum.clone(),
+                        expected,
+                    }),
             }
         })
         .collect())

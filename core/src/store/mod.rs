@@ -15,4 +15,6 @@ pub use slug::validate_slug;
 
 #[cfg(any(feature = "sqlite", feature = "postgres"))]
 pub use sql::{SqlStore, SqlStoreOptions};
-pub use traits::{SaveStructure, SavePageContent, SavedStructure, Storage, StorageBackend, TaskStats};
+pub use traits::{
+    SavePageContent, SaveStructure, SavedStructure, Storage, StorageBackend, TaskStats,
+};

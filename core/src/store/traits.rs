@@ -6,16 +6,16 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::Result;
 use crate::credits::{Capture, CreditTransaction, HoldOutcome, TransactionType, UsageLogEntry};
-use crate::model::{NewAssetRow, SiteAsset};
 use crate::model::{
     BlueprintPatch, BlueprintQuery, BlueprintStatus, NewBlueprint, NewOption, NewPage, OptionKind,
     OptionPatch, PageBlueprint, PagePatch, PageStatus, Paged, Scope, Seo, SiteBlueprint,
     SiteBuilderOption, SiteStructure,
 };
+use crate::model::{NewAssetRow, SiteAsset};
 use crate::schema::{MigrationReport, MigrationState};
 use crate::tasks::{TaskQuery, TaskRecord};
-use crate::Result;
 
 /// Which backend a store runs on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -102,18 +102,32 @@ pub trait Storage: Send + Sync + std::fmt::Debug {
     /// Reads a blueprint.
     async fn get_blueprint(&self, scope: &Scope, id: i64) -> Result<SiteBlueprint>;
     /// Updates the given fields of a blueprint.
-    async fn update_blueprint(&self, scope: &Scope, id: i64, patch: BlueprintPatch) -> Result<SiteBlueprint>;
+    async fn update_blueprint(
+        &self,
+        scope: &Scope,
+        id: i64,
+        patch: BlueprintPatch,
+    ) -> Result<SiteBlueprint>;
     /// Deletes a blueprint and its pages.
     async fn delete_blueprint(&self, scope: &Scope, id: i64) -> Result<()>;
     /// Lists blueprints of the scope's account, ordered by id, keyset-paginated.
-    async fn list_blueprints(&self, scope: &Scope, query: BlueprintQuery) -> Result<Paged<SiteBlueprint>>;
+    async fn list_blueprints(
+        &self,
+        scope: &Scope,
+        query: BlueprintQuery,
+    ) -> Result<Paged<SiteBlueprint>>;
     /// Atomically moves a blueprint to `generating`; [`crate::Error::Conflict`] if it already is.
     async fn begin_generation(&self, scope: &Scope, id: i64) -> Result<SiteBlueprint>;
 
     // ---- pages ----
 
     /// Creates a page of a blueprint (slug validated and unique in the blueprint).
-    async fn create_page(&self, scope: &Scope, blueprint_id: i64, new: NewPage) -> Result<PageBlueprint>;
+    async fn create_page(
+        &self,
+        scope: &Scope,
+        blueprint_id: i64,
+        new: NewPage,
+    ) -> Result<PageBlueprint>;
     /// Reads a page.
     async fn get_page(&self, scope: &Scope, id: i64) -> Result<PageBlueprint>;
     /// Updates the given fields of a page.
@@ -123,15 +137,30 @@ pub trait Storage: Send + Sync + std::fmt::Debug {
     /// Pages of a blueprint ordered by `order`, then id.
     async fn list_pages(&self, scope: &Scope, blueprint_id: i64) -> Result<Vec<PageBlueprint>>;
     /// Sets `order` to the position of each id in `page_ids`, which must list every page once.
-    async fn reorder_pages(&self, scope: &Scope, blueprint_id: i64, page_ids: &[i64]) -> Result<Vec<PageBlueprint>>;
+    async fn reorder_pages(
+        &self,
+        scope: &Scope,
+        blueprint_id: i64,
+        page_ids: &[i64],
+    ) -> Result<Vec<PageBlueprint>>;
 
     // ---- structure ----
 
     /// Writes a structure, upserts pages by slug, deletes absent pages, bumps `version`, sets
     /// status and captures credits, all in one transaction: on any failure nothing changes.
-    async fn save_structure(&self, scope: &Scope, blueprint_id: i64, save: SaveStructure) -> Result<SavedStructure>;
+    async fn save_structure(
+        &self,
+        scope: &Scope,
+        blueprint_id: i64,
+        save: SaveStructure,
+    ) -> Result<SavedStructure>;
     /// Writes a page's generated content (and captures credits) in one transaction.
-    async fn save_page_content(&self, scope: &Scope, page_id: i64, save: SavePageContent) -> Result<PageBlueprint>;
+    async fn save_page_content(
+        &self,
+        scope: &Scope,
+        page_id: i64,
+        save: SavePageContent,
+    ) -> Result<PageBlueprint>;
 
     // ---- option catalogues ----
 
@@ -142,7 +171,12 @@ pub trait Storage: Send + Sync + std::fmt::Debug {
     /// Creates an option (admin); a duplicate name is [`crate::Error::Conflict`].
     async fn create_option(&self, kind: OptionKind, new: NewOption) -> Result<SiteBuilderOption>;
     /// Updates an option (admin).
-    async fn update_option(&self, kind: OptionKind, id: i64, patch: OptionPatch) -> Result<SiteBuilderOption>;
+    async fn update_option(
+        &self,
+        kind: OptionKind,
+        id: i64,
+        patch: OptionPatch,
+    ) -> Result<SiteBuilderOption>;
 
     // ---- credits ----
 
@@ -158,7 +192,13 @@ pub trait Storage: Send + Sync + std::fmt::Debug {
         reference: Option<&str>,
     ) -> Result<CreditTransaction>;
     /// Reserves `amount` for `reference`; idempotent per reference.
-    async fn hold_credits(&self, account_id: i64, amount: i64, reference: &str, description: &str) -> Result<HoldOutcome>;
+    async fn hold_credits(
+        &self,
+        account_id: i64,
+        amount: i64,
+        reference: &str,
+        description: &str,
+    ) -> Result<HoldOutcome>;
     /// Gives a live hold back; returns whether anything was released.
     async fn release_credits(&self, account_id: i64, reference: &str) -> Result<bool>;
     /// Converts a live hold into a deduction with its usage row (for outputs that are not saved
@@ -187,7 +227,12 @@ pub trait Storage: Send + Sync + std::fmt::Debug {
     /// The account's active prompt for a prompt type, if any.
     async fn prompt_override(&self, account_id: i64, prompt_type: &str) -> Result<Option<String>>;
     /// Sets (Some) or deactivates (None) the account's prompt for a prompt type.
-    async fn set_prompt_override(&self, account_id: i64, prompt_type: &str, text: Option<&str>) -> Result<()>;
+    async fn set_prompt_override(
+        &self,
+        account_id: i64,
+        prompt_type: &str,
+        text: Option<&str>,
+    ) -> Result<()>;
 
     // ---- site assets ----
 

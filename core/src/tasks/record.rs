@@ -54,7 +54,11 @@ impl std::str::FromStr for TaskStatus {
             "succeeded" => TaskStatus::Succeeded,
             "failed" => TaskStatus::Failed,
             "cancelled" => TaskStatus::Cancelled,
-            other => return Err(crate::Error::invalid(format!("unknown task status {other:?}"))),
+            other => {
+                return Err(crate::Error::invalid(format!(
+                    "unknown task status {other:?}"
+                )));
+            }
         })
     }
 }
@@ -116,7 +120,12 @@ pub struct TaskRecord {
 
 impl TaskRecord {
     /// A fresh queued record.
-    pub fn new(task_id: impl Into<String>, account_id: i64, function_name: impl Into<String>, payload: Value) -> Self {
+    pub fn new(
+        task_id: impl Into<String>,
+        account_id: i64,
+        function_name: impl Into<String>,
+        payload: Value,
+    ) -> Self {
         let now = Utc::now();
         TaskRecord {
             task_id: task_id.into(),

@@ -56,7 +56,9 @@ pub(crate) fn parse(raw: impl Iterator<Item = String>) -> Result<Args, String> {
         out_dir: ".".into(),
         ..Args::default()
     };
-    let value = |q: &mut VecDeque<String>, flag: &str| q.pop_front().ok_or_else(|| format!("{flag} needs a value"));
+    let value = |q: &mut VecDeque<String>, flag: &str| {
+        q.pop_front().ok_or_else(|| format!("{flag} needs a value"))
+    };
     while let Some(arg) = q.pop_front() {
         match arg.as_str() {
             "-h" | "--help" => a.command = "help".into(),

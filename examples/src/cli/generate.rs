@@ -22,20 +22,33 @@ async fn find_option(sb: &SiteBuilder, kind: OptionKind, wanted: &str) -> Result
             Error::invalid(format!(
                 "no {} matches {wanted:?}; choose one of: {}",
                 kind.metadata_key(),
-                all.iter().map(|o| o.name.as_str()).collect::<Vec<_>>().join(", ")
+                all.iter()
+                    .map(|o| o.name.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
             ))
         })
 }
 
 fn bar(p: &Progress) {
     let filled = usize::from(p.percent) / 5;
-    println!("[{}{}] {:>3}% {:<8} {}", "#".repeat(filled), ".".repeat(20 - filled), p.percent, p.phase.as_str(), p.message);
+    println!(
+        "[{}{}] {:>3}% {:<8} {}",
+        "#".repeat(filled),
+        ".".repeat(20 - filled),
+        p.percent,
+        p.phase.as_str(),
+        p.message
+    );
 }
 
 /// A site name from the brief: its opening noun phrase, title-cased ("A family bakery in
 /// Porto…" → "Family Bakery"). `--name` overrides it.
 fn default_name(brief: &str) -> String {
-    const STOP: [&str; 12] = ["in", "for", "selling", "with", "that", "who", "which", "offering", "near", "at", "on", "from"];
+    const STOP: [&str; 12] = [
+        "in", "for", "selling", "with", "that", "who", "which", "offering", "near", "at", "on",
+        "from",
+    ];
     let clause = brief.split([',', '.', ';', ':']).next().unwrap_or_default();
     let words: Vec<String> = clause
         .split_whitespace()
@@ -44,18 +57,22 @@ fn default_name(brief: &str) -> String {
         .take(4)
         .map(|w| {
             let mut c = w.chars();
-            c.next().map(|f| f.to_uppercase().collect::<String>() + c.as_str()).unwrap_or_default()
+            c.next()
+                .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
+                .unwrap_or_default()
         })
         .collect();
-    if words.is_empty() { "My Site".into() } else { words.join(" ") }
+    if words.is_empty() {
+        "My Site".into()
+    } else {
+        words.join(" ")
+    }
 }
 
 pub(crate) async fn run(sb: SiteBuilder, a: &Args) -> Result<ExitCode> {
-    let brief = a
-        .positional
-        .first()
-        .cloned()
-        .ok_or_else(|| Error::invalid("generate needs a brief: sitebuilder generate \"A family bakery in Porto\""))?;
+    let brief = a.positional.first().cloned().ok_or_else(|| {
+        Error::invalid("generate needs a brief: sitebuilder generate \"A family bakery in Porto\"")
+    })?;
     let mut config = SiteConfig {
         business_brief: brief.clone(),
         objectives: a.objectives.clone(),
@@ -65,27 +82,57 @@ pub(crate) async fn run(sb: SiteBuilder, a: &Args) -> Result<ExitCode> {
         config.business_type_id = Some(find_option(&sb, OptionKind::BusinessType, t).await?);
     }
     for x in &a.audience {
-        config.audience_profile_ids.push(find_option(&sb, OptionKind::AudienceProfile, x).await?);
+        config
+            .audience_profile_ids
+            .push(find_option(&sb, OptionKind::AudienceProfile, x).await?);
     }
     for x in &a.personality {
-        config.brand_personality_ids.push(find_option(&sb, OptionKind::BrandPersonality, x).await?);
+        config
+            .brand_personality_ids
+            .push(find_option(&sb, OptionKind::BrandPersonality, x).await?);
     }
     if let Some(x) = &a.imagery {
-        config.hero_imagery_direction_id = Some(find_option(&sb, OptionKind::HeroImagery, x).await?);
+        config.hero_imagery_direction_id =
+            Some(find_option(&sb, OptionKind::HeroImagery, x).await?);
     }
     let scope = Scope::account(a.account);
-    let cost = sb.credit_policy().credits_for("site_structure_generation", 1)?;
+    let cost = sb
+        .credit_policy()
+        .credits_for("site_structure_generation", 1)?;
     let balance = sb.balance(a.account).await?;
     if balance < cost && !a.no_grant {
-        sb.grant(a.account, cost - balance, "sitebuilder CLI: credits for one generation").await?;
-        println!("granted {} credits to account {} so the run can be paid for (--no-grant to disable)", cost - balance, a.account);
+        sb.grant(
+            a.account,
+            cost - balance,
+            "sitebuilder CLI: credits for one generation",
+        )
+        .await?;
+        println!(
+            "granted {} credits to account {} so the run can be paid for (--no-grant to disable)",
+            cost - balance,
+            a.account
+        );
     }
     let name = a.name.clone().unwrap_or_else(|| default_name(&brief));
     let bp = sb
-        .create_blueprint(&scope, NewBlueprint { name, config, ..NewBlueprint::default() })
+        .create_blueprint(
+            &scope,
+            NewBlueprint {
+                name,
+                config,
+                ..NewBlueprint::default()
+            },
+        )
         .await?;
-    println!("blueprint {} created; provider: {}", bp.id, sb.provider_label());
-    let opts = RunOptions { on_progress: Some(Arc::new(bar)), ..RunOptions::default() };
+    println!(
+        "blueprint {} created; provider: {}",
+        bp.id,
+        sb.provider_label()
+    );
+    let opts = RunOptions {
+        on_progress: Some(Arc::new(bar)),
+        ..RunOptions::default()
+    };
     let outcome = sb.generate_structure(&scope, bp.id, opts).await?;
     let structure: SiteStructure = serde_json::from_value(outcome.result["structure"].clone())
         .map_err(|e| Error::invalid(format!("stored structure unreadable: {e}")))?;
@@ -98,14 +145,22 @@ pub(crate) async fn run(sb: SiteBuilder, a: &Args) -> Result<ExitCode> {
     for (i, p) in structure.pages.iter().enumerate() {
         let branch = if i + 1 == n { "└──" } else { "├──" };
         let blocks: Vec<&str> = p.blocks.iter().map(|b| b.block_type.as_str()).collect();
-        println!("{branch} /{:<18} {:<28} [{}]  {}", p.slug, p.title, p.page_type.as_str(), blocks.join(", "));
+        println!(
+            "{branch} /{:<18} {:<28} [{}]  {}",
+            p.slug,
+            p.title,
+            p.page_type.as_str(),
+            blocks.join(", ")
+        );
     }
     let dir = std::path::Path::new(&a.out_dir);
-    std::fs::create_dir_all(dir).map_err(|e| Error::invalid(format!("cannot create {}: {e}", dir.display())))?;
+    std::fs::create_dir_all(dir)
+        .map_err(|e| Error::invalid(format!("cannot create {}: {e}", dir.display())))?;
     let json_path = dir.join("structure.json");
     let html_path = dir.join("site-preview.html");
     let pretty = serde_json::to_string_pretty(&structure.to_value()).unwrap_or_default();
-    std::fs::write(&json_path, pretty).map_err(|e| Error::invalid(format!("cannot write {}: {e}", json_path.display())))?;
+    std::fs::write(&json_path, pretty)
+        .map_err(|e| Error::invalid(format!("cannot write {}: {e}", json_path.display())))?;
     std::fs::write(&html_path, preview::html(&structure, &outcome.provider))
         .map_err(|e| Error::invalid(format!("cannot write {}: {e}", html_path.display())))?;
     println!();
@@ -127,7 +182,10 @@ pub(crate) async fn run(sb: SiteBuilder, a: &Args) -> Result<ExitCode> {
 mod tests {
     #[test]
     fn names_come_from_the_opening_phrase() {
-        assert_eq!(super::default_name("A family bakery in Porto selling tarts"), "Family Bakery");
+        assert_eq!(
+            super::default_name("A family bakery in Porto selling tarts"),
+            "Family Bakery"
+        );
         assert_eq!(super::default_name("dental clinic, Braga"), "Dental Clinic");
         assert_eq!(super::default_name("   "), "My Site");
     }

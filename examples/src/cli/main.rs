@@ -40,13 +40,24 @@ async fn run(a: args::Args) -> sitebuilder::Result<ExitCode> {
             for m in &r.adopted {
                 println!("adopted  {m} (tables created by the seed's Django app)");
             }
-            println!("{} applied, {} adopted, {} already applied", r.applied.len(), r.adopted.len(), r.already_applied.len());
+            println!(
+                "{} applied, {} adopted, {} already applied",
+                r.applied.len(),
+                r.adopted.len(),
+                r.already_applied.len()
+            );
             Ok(ExitCode::SUCCESS)
         }
         "status" => {
             let sb = open(&a, false).await?;
             for m in sb.migration_status().await? {
-                let mark = if m.checksum_mismatch.is_some() { "!" } else if m.applied { "X" } else { " " };
+                let mark = if m.checksum_mismatch.is_some() {
+                    "!"
+                } else if m.applied {
+                    "X"
+                } else {
+                    " "
+                };
                 let note = if m.adopted { "  (adopted)" } else { "" };
                 println!("[{mark}] {}{note}", m.label());
             }
@@ -56,11 +67,18 @@ async fn run(a: args::Args) -> sitebuilder::Result<ExitCode> {
             let sb = open(&a, false).await?;
             let report = sb.doctor().await;
             if a.json {
-                println!("{}", serde_json::to_string_pretty(&report).unwrap_or_default());
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&report).unwrap_or_default()
+                );
             } else {
                 print!("{}", report.render());
             }
-            Ok(if report.ok { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+            Ok(if report.ok {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            })
         }
         "options" => {
             let sb = open(&a, true).await?;
@@ -77,7 +95,9 @@ async fn run(a: args::Args) -> sitebuilder::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         "generate" => generate::run(open(&a, true).await?, &a).await,
-        other => Err(sitebuilder::Error::invalid(format!("unknown command {other:?}; see `sitebuilder --help`"))),
+        other => Err(sitebuilder::Error::invalid(format!(
+            "unknown command {other:?}; see `sitebuilder --help`"
+        ))),
     }
 }
 

@@ -22,8 +22,14 @@ fn esc(s: &str) -> String {
 fn render_value(key: &str, v: &Value, out: &mut String) {
     match v {
         Value::String(s) if key == "heading" => out.push_str(&format!("<h3>{}</h3>", esc(s))),
-        Value::String(s) if key == "subheading" => out.push_str(&format!("<p class=sub>{}</p>", esc(s))),
-        Value::String(s) => out.push_str(&format!("<p><span class=k>{}</span> {}</p>", esc(key), esc(s))),
+        Value::String(s) if key == "subheading" => {
+            out.push_str(&format!("<p class=sub>{}</p>", esc(s)))
+        }
+        Value::String(s) => out.push_str(&format!(
+            "<p><span class=k>{}</span> {}</p>",
+            esc(key),
+            esc(s)
+        )),
         Value::Number(n) => out.push_str(&format!("<p><span class=k>{}</span> {n}</p>", esc(key))),
         Value::Bool(b) => out.push_str(&format!("<p><span class=k>{}</span> {b}</p>", esc(key))),
         Value::Array(items) => {
@@ -97,7 +103,10 @@ mod tests {
 
     #[test]
     fn text_is_escaped() {
-        assert_eq!(esc("<script>\"x\"&'y'</script>"), "&lt;script&gt;&quot;x&quot;&amp;&#39;y&#39;&lt;/script&gt;");
+        assert_eq!(
+            esc("<script>\"x\"&'y'</script>"),
+            "&lt;script&gt;&quot;x&quot;&amp;&#39;y&#39;&lt;/script&gt;"
+        );
         let mut out = String::new();
         render_value("heading", &Value::String("<b>hi</b>".into()), &mut out);
         assert!(!out.contains("<b>hi"));

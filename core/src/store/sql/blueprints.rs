@@ -5,7 +5,8 @@ use sea_query::{Expr, ExprTrait, Order, Query};
 use super::db::{Conn, DbRow};
 use super::{SqlStore, now, scope_cond};
 use crate::model::{
-    BlueprintPatch, BlueprintQuery, BlueprintStatus, NewBlueprint, Paged, Scope, SiteBlueprint, SiteConfig,
+    BlueprintPatch, BlueprintQuery, BlueprintStatus, NewBlueprint, Paged, Scope, SiteBlueprint,
+    SiteConfig,
 };
 use crate::{Error, Result};
 
@@ -36,14 +37,22 @@ pub(super) fn check_name(name: &str) -> Result<()> {
         return Err(Error::invalid("blueprint name is required"));
     }
     if name.chars().count() > 255 {
-        return Err(Error::invalid("blueprint name must be at most 255 characters"));
+        return Err(Error::invalid(
+            "blueprint name must be at most 255 characters",
+        ));
     }
     Ok(())
 }
 
 impl SqlStore {
     /// Reads a blueprint in scope on an open connection (optionally locking it for the transaction).
-    pub(super) async fn fetch_blueprint(&self, conn: &mut Conn<'_>, scope: &Scope, id: i64, lock: bool) -> Result<SiteBlueprint> {
+    pub(super) async fn fetch_blueprint(
+        &self,
+        conn: &mut Conn<'_>,
+        scope: &Scope,
+        id: i64,
+        lock: bool,
+    ) -> Result<SiteBlueprint> {
         let mut q = Query::select();
         q.expr(Expr::cust("*"))
             .from(self.tables.blueprints())
@@ -59,15 +68,30 @@ impl SqlStore {
         blueprint_from_row(&row)
     }
 
-    pub(super) async fn bp_create(&self, scope: &Scope, new: NewBlueprint) -> Result<SiteBlueprint> {
+    pub(super) async fn bp_create(
+        &self,
+        scope: &Scope,
+        new: NewBlueprint,
+    ) -> Result<SiteBlueprint> {
         self.ensure_ready().await?;
         check_name(&new.name)?;
         self.check_tenancy(scope)?;
         let q = Query::insert()
             .into_table(self.tables.blueprints())
             .columns([
-                "tenant_id", "site_id", "sector_id", "name", "description", "config_json", "structure_json",
-                "status", "hosting_type", "version", "deployed_version", "created_at", "updated_at",
+                "tenant_id",
+                "site_id",
+                "sector_id",
+                "name",
+                "description",
+                "config_json",
+                "structure_json",
+                "status",
+                "hosting_type",
+                "version",
+                "deployed_version",
+                "created_at",
+                "updated_at",
             ])
             .values_panic([
                 scope.account_id.into(),
@@ -98,10 +122,16 @@ impl SqlStore {
     pub(super) async fn bp_get(&self, scope: &Scope, id: i64) -> Result<SiteBlueprint> {
         self.ensure_ready().await?;
         let mut held = self.pool.acquire().await?;
-        self.fetch_blueprint(&mut held.conn(), scope, id, false).await
+        self.fetch_blueprint(&mut held.conn(), scope, id, false)
+            .await
     }
 
-    pub(super) async fn bp_update(&self, scope: &Scope, id: i64, patch: BlueprintPatch) -> Result<SiteBlueprint> {
+    pub(super) async fn bp_update(
+        &self,
+        scope: &Scope,
+        id: i64,
+        patch: BlueprintPatch,
+    ) -> Result<SiteBlueprint> {
         self.ensure_ready().await?;
         let mut q = Query::update();
         q.table(self.tables.blueprints())
@@ -148,7 +178,8 @@ impl SqlStore {
             .and_where(Expr::col("site_blueprint_id").eq(id))
             .and_where(Expr::col("tenant_id").eq(scope.account_id))
             .take();
-        conn.execute(&pages, "deleting the blueprint's pages").await?;
+        conn.execute(&pages, "deleting the blueprint's pages")
+            .await?;
         let bp = Query::delete()
             .from_table(self.tables.blueprints())
             .and_where(Expr::col("id").eq(id))
@@ -158,7 +189,11 @@ impl SqlStore {
         tx.commit().await
     }
 
-    pub(super) async fn bp_list(&self, scope: &Scope, query: BlueprintQuery) -> Result<Paged<SiteBlueprint>> {
+    pub(super) async fn bp_list(
+        &self,
+        scope: &Scope,
+        query: BlueprintQuery,
+    ) -> Result<Paged<SiteBlueprint>> {
         self.ensure_ready().await?;
         let limit = match query.limit {
             0 => 50,
@@ -184,16 +219,26 @@ impl SqlStore {
         }
         let mut held = self.pool.acquire().await?;
         let rows = held.conn().fetch_all(&q, "listing site blueprints").await?;
-        let items = rows.iter().map(blueprint_from_row).collect::<Result<Vec<_>>>()?;
+        let items = rows
+            .iter()
+            .map(blueprint_from_row)
+            .collect::<Result<Vec<_>>>()?;
         let next_after_id = if items.len() == limit as usize {
             items.last().map(|b| b.id)
         } else {
             None
         };
-        Ok(Paged { items, next_after_id })
+        Ok(Paged {
+            items,
+            next_after_id,
+        })
     }
 
-    pub(super) async fn bp_begin_generation(&self, scope: &Scope, id: i64) -> Result<SiteBlueprint> {
+    pub(super) async fn bp_begin_generation(
+        &self,
+        scope: &Scope,
+        id: i64,
+    ) -> Result<SiteBlueprint> {
         self.ensure_ready().await?;
         let q = Query::update()
             .table(self.tables.blueprints())

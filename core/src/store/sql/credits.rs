@@ -7,7 +7,9 @@ use sea_query::{Expr, ExprTrait, OnConflict, Order, Query};
 
 use super::db::{Conn, DbRow};
 use super::{SqlStore, now};
-use crate::credits::{Capture, CreditTransaction, HoldOutcome, TransactionType, UsageLogEntry, UsageRecord};
+use crate::credits::{
+    Capture, CreditTransaction, HoldOutcome, TransactionType, UsageLogEntry, UsageRecord,
+};
 use crate::{Error, Result};
 
 fn tx_from_row(r: &DbRow) -> Result<CreditTransaction> {
@@ -51,7 +53,12 @@ impl SqlStore {
 
     /// Adds `delta` (may be negative) to the balance, refusing to go below zero. Returns the new
     /// balance, or `None` when the balance does not cover a negative delta.
-    async fn add_balance(&self, conn: &mut Conn<'_>, account_id: i64, delta: i64) -> Result<Option<i64>> {
+    async fn add_balance(
+        &self,
+        conn: &mut Conn<'_>,
+        account_id: i64,
+        delta: i64,
+    ) -> Result<Option<i64>> {
         let table = self.tables.credit_balances();
         if delta >= 0 {
             let q = Query::insert()
@@ -60,7 +67,10 @@ impl SqlStore {
                 .values_panic([account_id.into(), delta.into(), now()])
                 .on_conflict(
                     OnConflict::column("tenant_id")
-                        .value("balance", Expr::cust(format!("\"{table}\".\"balance\" + EXCLUDED.\"balance\"")))
+                        .value(
+                            "balance",
+                            Expr::cust(format!("\"{table}\".\"balance\" + EXCLUDED.\"balance\"")),
+                        )
                         .value("updated_at", now())
                         .to_owned(),
                 )
@@ -97,7 +107,13 @@ impl SqlStore {
         let q = Query::insert()
             .into_table(self.tables.credit_transactions())
             .columns([
-                "tenant_id", "transaction_type", "amount", "balance_after", "description", "metadata", "reference",
+                "tenant_id",
+                "transaction_type",
+                "amount",
+                "balance_after",
+                "description",
+                "metadata",
+                "reference",
                 "created_at",
             ])
             .values_panic([
@@ -119,7 +135,12 @@ impl SqlStore {
         tx_from_row(&row)
     }
 
-    async fn find_hold(&self, conn: &mut Conn<'_>, account_id: i64, reference: &str) -> Result<Option<Hold>> {
+    async fn find_hold(
+        &self,
+        conn: &mut Conn<'_>,
+        account_id: i64,
+        reference: &str,
+    ) -> Result<Option<Hold>> {
         let q = Query::select()
             .columns(["amount", "state"])
             .from(self.tables.credit_holds())
@@ -138,18 +159,41 @@ impl SqlStore {
             .transpose()
     }
 
-    async fn set_hold(&self, conn: &mut Conn<'_>, account_id: i64, reference: &str, amount: i64, state: &str) -> Result<()> {
+    async fn set_hold(
+        &self,
+        conn: &mut Conn<'_>,
+        account_id: i64,
+        reference: &str,
+        amount: i64,
+        state: &str,
+    ) -> Result<()> {
         let q = Query::insert()
             .into_table(self.tables.credit_holds())
-            .columns(["tenant_id", "reference", "amount", "state", "created_at", "updated_at"])
-            .values_panic([account_id.into(), reference.into(), amount.into(), state.into(), now(), now()])
+            .columns([
+                "tenant_id",
+                "reference",
+                "amount",
+                "state",
+                "created_at",
+                "updated_at",
+            ])
+            .values_panic([
+                account_id.into(),
+                reference.into(),
+                amount.into(),
+                state.into(),
+                now(),
+                now(),
+            ])
             .on_conflict(
                 OnConflict::columns(["tenant_id", "reference"])
                     .update_columns(["amount", "state", "updated_at"])
                     .to_owned(),
             )
             .take();
-        conn.execute(&q, "recording a credit hold").await.map(|_| ())
+        conn.execute(&q, "recording a credit hold")
+            .await
+            .map(|_| ())
     }
 
     pub(super) async fn credits_balance(&self, account_id: i64) -> Result<i64> {
@@ -168,7 +212,9 @@ impl SqlStore {
     ) -> Result<CreditTransaction> {
         self.ensure_ready().await?;
         if amount <= 0 {
-            return Err(Error::invalid(format!("a grant must be a positive amount, got {amount}")));
+            return Err(Error::invalid(format!(
+                "a grant must be a positive amount, got {amount}"
+            )));
         }
         if !kind.is_grant() {
             return Err(Error::invalid(format!(
@@ -196,23 +242,42 @@ impl SqlStore {
             .await?
             .ok_or_else(|| Error::invalid("crediting returned no balance"))?;
         let t = self
-            .append_tx(&mut conn, account_id, kind, amount, balance, description, reference)
+            .append_tx(
+                &mut conn,
+                account_id,
+                kind,
+                amount,
+                balance,
+                description,
+                reference,
+            )
             .await?;
         tx.commit().await?;
         Ok(t)
     }
 
-    pub(super) async fn credits_hold(&self, account_id: i64, amount: i64, reference: &str, description: &str) -> Result<HoldOutcome> {
+    pub(super) async fn credits_hold(
+        &self,
+        account_id: i64,
+        amount: i64,
+        reference: &str,
+        description: &str,
+    ) -> Result<HoldOutcome> {
         self.ensure_ready().await?;
         if amount < 0 {
-            return Err(Error::invalid(format!("a hold must not be negative, got {amount}")));
+            return Err(Error::invalid(format!(
+                "a hold must not be negative, got {amount}"
+            )));
         }
         let mut tx = self.pool.begin().await?;
         let mut conn = tx.conn();
         match self.find_hold(&mut conn, account_id, reference).await? {
             Some(h) if h.state == "held" => {
                 let balance_after = self.balance_on(&mut conn, account_id).await?;
-                return Ok(HoldOutcome::Held { amount: h.amount, balance_after });
+                return Ok(HoldOutcome::Held {
+                    amount: h.amount,
+                    balance_after,
+                });
             }
             Some(h) if h.state == "captured" => return Ok(HoldOutcome::AlreadyCaptured),
             _ => {}
@@ -224,15 +289,30 @@ impl SqlStore {
                 Some(b) => b,
                 None => {
                     let available = self.balance_on(&mut conn, account_id).await?;
-                    return Err(Error::InsufficientCredits { required: amount, available });
+                    return Err(Error::InsufficientCredits {
+                        required: amount,
+                        available,
+                    });
                 }
             }
         };
-        self.set_hold(&mut conn, account_id, reference, amount, "held").await?;
-        self.append_tx(&mut conn, account_id, TransactionType::Hold, -amount, balance_after, description, Some(reference))
+        self.set_hold(&mut conn, account_id, reference, amount, "held")
             .await?;
+        self.append_tx(
+            &mut conn,
+            account_id,
+            TransactionType::Hold,
+            -amount,
+            balance_after,
+            description,
+            Some(reference),
+        )
+        .await?;
         tx.commit().await?;
-        Ok(HoldOutcome::Held { amount, balance_after })
+        Ok(HoldOutcome::Held {
+            amount,
+            balance_after,
+        })
     }
 
     pub(super) async fn credits_release(&self, account_id: i64, reference: &str) -> Result<bool> {
@@ -247,7 +327,8 @@ impl SqlStore {
             .add_balance(&mut conn, account_id, hold.amount)
             .await?
             .ok_or_else(|| Error::invalid("crediting returned no balance"))?;
-        self.set_hold(&mut conn, account_id, reference, hold.amount, "released").await?;
+        self.set_hold(&mut conn, account_id, reference, hold.amount, "released")
+            .await?;
         self.append_tx(
             &mut conn,
             account_id,
@@ -263,7 +344,12 @@ impl SqlStore {
     }
 
     /// Converts a live hold into a deduction on an open transaction (shared with the save paths).
-    pub(super) async fn capture_on(&self, conn: &mut Conn<'_>, account_id: i64, capture: Capture) -> Result<()> {
+    pub(super) async fn capture_on(
+        &self,
+        conn: &mut Conn<'_>,
+        account_id: i64,
+        capture: Capture,
+    ) -> Result<()> {
         let hold = match self.find_hold(conn, account_id, &capture.reference).await? {
             Some(h) if h.state == "held" => h,
             Some(h) if h.state == "captured" => return Ok(()),
@@ -295,7 +381,14 @@ impl SqlStore {
             Some(&capture.reference),
         )
         .await?;
-        self.set_hold(conn, account_id, &capture.reference, hold.amount, "captured").await?;
+        self.set_hold(
+            conn,
+            account_id,
+            &capture.reference,
+            hold.amount,
+            "captured",
+        )
+        .await?;
         let u = capture.usage;
         let metadata = match u.metadata {
             serde_json::Value::Null => serde_json::Value::Object(serde_json::Map::new()),
@@ -304,8 +397,17 @@ impl SqlStore {
         let q = Query::insert()
             .into_table(self.tables.credit_usage())
             .columns([
-                "tenant_id", "operation_type", "credits_used", "cost_usd", "model_used", "tokens_input",
-                "tokens_output", "related_object_type", "related_object_id", "metadata", "created_at",
+                "tenant_id",
+                "operation_type",
+                "credits_used",
+                "cost_usd",
+                "model_used",
+                "tokens_input",
+                "tokens_output",
+                "related_object_type",
+                "related_object_id",
+                "metadata",
+                "created_at",
             ])
             .values_panic([
                 account_id.into(),
@@ -331,7 +433,10 @@ impl SqlStore {
         tx.commit().await
     }
 
-    pub(super) async fn credits_transactions(&self, account_id: i64) -> Result<Vec<CreditTransaction>> {
+    pub(super) async fn credits_transactions(
+        &self,
+        account_id: i64,
+    ) -> Result<Vec<CreditTransaction>> {
         self.ensure_ready().await?;
         let q = Query::select()
             .expr(Expr::cust("*"))

@@ -62,11 +62,17 @@ impl DbPool {
     pub(crate) async fn acquire(&self) -> Result<Held> {
         Ok(match self {
             #[cfg(feature = "postgres")]
-            DbPool::Pg(p) => Held::Pg(p.acquire().await.map_err(Error::db("acquiring a connection"))?),
+            DbPool::Pg(p) => Held::Pg(
+                p.acquire()
+                    .await
+                    .map_err(Error::db("acquiring a connection"))?,
+            ),
             #[cfg(feature = "sqlite")]
-            DbPool::Sqlite(p) => {
-                Held::Sqlite(p.acquire().await.map_err(Error::db("acquiring a connection"))?)
-            }
+            DbPool::Sqlite(p) => Held::Sqlite(
+                p.acquire()
+                    .await
+                    .map_err(Error::db("acquiring a connection"))?,
+            ),
         })
     }
 
@@ -75,7 +81,11 @@ impl DbPool {
     pub(crate) async fn begin(&self) -> Result<Tx> {
         Ok(match self {
             #[cfg(feature = "postgres")]
-            DbPool::Pg(p) => Tx::Pg(p.begin().await.map_err(Error::db("beginning a transaction"))?),
+            DbPool::Pg(p) => Tx::Pg(
+                p.begin()
+                    .await
+                    .map_err(Error::db("beginning a transaction"))?,
+            ),
             #[cfg(feature = "sqlite")]
             DbPool::Sqlite(p) => Tx::Sqlite(
                 p.begin_with("BEGIN IMMEDIATE")
@@ -137,7 +147,11 @@ impl Conn<'_> {
         }
     }
 
-    pub(crate) async fn fetch_all<S: SqlxBinder>(&mut self, stmt: &S, context: &str) -> Result<Vec<DbRow>> {
+    pub(crate) async fn fetch_all<S: SqlxBinder>(
+        &mut self,
+        stmt: &S,
+        context: &str,
+    ) -> Result<Vec<DbRow>> {
         match self {
             #[cfg(feature = "postgres")]
             Conn::Pg(c) => {
@@ -159,7 +173,11 @@ impl Conn<'_> {
         .map_err(|e| map_db_error(e, context))
     }
 
-    pub(crate) async fn fetch_optional<S: SqlxBinder>(&mut self, stmt: &S, context: &str) -> Result<Option<DbRow>> {
+    pub(crate) async fn fetch_optional<S: SqlxBinder>(
+        &mut self,
+        stmt: &S,
+        context: &str,
+    ) -> Result<Option<DbRow>> {
         Ok(self.fetch_all(stmt, context).await?.into_iter().next())
     }
 
@@ -190,15 +208,26 @@ impl Conn<'_> {
     pub(crate) async fn execute_raw(&mut self, sql: &str, context: &str) -> Result<()> {
         match self {
             #[cfg(feature = "postgres")]
-            Conn::Pg(c) => sqlx::raw_sql(sqlx::AssertSqlSafe(sql)).execute(&mut **c).await.map(|_| ()),
+            Conn::Pg(c) => sqlx::raw_sql(sqlx::AssertSqlSafe(sql))
+                .execute(&mut **c)
+                .await
+                .map(|_| ()),
             #[cfg(feature = "sqlite")]
-            Conn::Sqlite(c) => sqlx::raw_sql(sqlx::AssertSqlSafe(sql)).execute(&mut **c).await.map(|_| ()),
+            Conn::Sqlite(c) => sqlx::raw_sql(sqlx::AssertSqlSafe(sql))
+                .execute(&mut **c)
+                .await
+                .map(|_| ()),
         }
         .map_err(|e| map_db_error(e, context))
     }
 
     /// Runs literal SQL with string binds and returns the rows (catalogue look-ups).
-    pub(crate) async fn fetch_raw(&mut self, sql: &str, binds: &[&str], context: &str) -> Result<Vec<DbRow>> {
+    pub(crate) async fn fetch_raw(
+        &mut self,
+        sql: &str,
+        binds: &[&str],
+        context: &str,
+    ) -> Result<Vec<DbRow>> {
         match self {
             #[cfg(feature = "postgres")]
             Conn::Pg(c) => {
@@ -206,7 +235,9 @@ impl Conn<'_> {
                 for b in binds {
                     q = q.bind(b.to_string());
                 }
-                q.fetch_all(&mut **c).await.map(|r| r.into_iter().map(DbRow::Pg).collect())
+                q.fetch_all(&mut **c)
+                    .await
+                    .map(|r| r.into_iter().map(DbRow::Pg).collect())
             }
             #[cfg(feature = "sqlite")]
             Conn::Sqlite(c) => {
@@ -214,7 +245,9 @@ impl Conn<'_> {
                 for b in binds {
                     q = q.bind(b.to_string());
                 }
-                q.fetch_all(&mut **c).await.map(|r| r.into_iter().map(DbRow::Sqlite).collect())
+                q.fetch_all(&mut **c)
+                    .await
+                    .map(|r| r.into_iter().map(DbRow::Sqlite).collect())
             }
         }
         .map_err(|e| map_db_error(e, context))
@@ -233,7 +266,9 @@ pub(crate) fn map_db_error(e: sqlx::Error, context: &str) -> Error {
             };
         }
         if db.is_unique_violation() {
-            return Error::conflict(format!("{context}: a record with the same unique key exists ({msg})"));
+            return Error::conflict(format!(
+                "{context}: a record with the same unique key exists ({msg})"
+            ));
         }
     }
     Error::Database {
@@ -276,7 +311,9 @@ impl DbRow {
 
     pub(crate) fn opt_i32(&self, col: &str) -> Result<Option<i32>> {
         self.opt_i64(col)?
-            .map(|v| i32::try_from(v).map_err(|_| Error::invalid(format!("column {col} out of range"))))
+            .map(|v| {
+                i32::try_from(v).map_err(|_| Error::invalid(format!("column {col} out of range")))
+            })
             .transpose()
     }
 
@@ -320,7 +357,10 @@ impl DbRow {
                 .map(|v| v.map(|j| j.0))
                 .map_err(decode_err(col)),
             #[cfg(feature = "sqlite")]
-            DbRow::Sqlite(r) => match r.try_get::<Option<String>, _>(col).map_err(decode_err(col))? {
+            DbRow::Sqlite(r) => match r
+                .try_get::<Option<String>, _>(col)
+                .map_err(decode_err(col))?
+            {
                 None => Ok(None),
                 Some(text) => serde_json::from_str(&text)
                     .map(Some)
@@ -336,9 +376,13 @@ impl DbRow {
     pub(crate) fn opt_ts(&self, col: &str) -> Result<Option<DateTime<Utc>>> {
         match self {
             #[cfg(feature = "postgres")]
-            DbRow::Pg(r) => r.try_get::<Option<DateTime<Utc>>, _>(col).map_err(decode_err(col)),
+            DbRow::Pg(r) => r
+                .try_get::<Option<DateTime<Utc>>, _>(col)
+                .map_err(decode_err(col)),
             #[cfg(feature = "sqlite")]
-            DbRow::Sqlite(r) => r.try_get::<Option<DateTime<Utc>>, _>(col).map_err(decode_err(col)),
+            DbRow::Sqlite(r) => r
+                .try_get::<Option<DateTime<Utc>>, _>(col)
+                .map_err(decode_err(col)),
         }
     }
 

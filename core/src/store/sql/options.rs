@@ -22,13 +22,19 @@ fn option_from_row(kind: OptionKind, r: &DbRow) -> Result<SiteBuilderOption> {
 
 fn check_option_name(name: &str) -> Result<()> {
     if name.trim().is_empty() || name.chars().count() > 120 {
-        return Err(Error::invalid("option name is required and must be at most 120 characters"));
+        return Err(Error::invalid(
+            "option name is required and must be at most 120 characters",
+        ));
     }
     Ok(())
 }
 
 impl SqlStore {
-    pub(super) async fn options_list(&self, kind: OptionKind, active_only: bool) -> Result<Vec<SiteBuilderOption>> {
+    pub(super) async fn options_list(
+        &self,
+        kind: OptionKind,
+        active_only: bool,
+    ) -> Result<Vec<SiteBuilderOption>> {
         self.ensure_ready().await?;
         let mut q = Query::select();
         q.expr(Expr::cust("*"))
@@ -47,12 +53,23 @@ impl SqlStore {
             .collect()
     }
 
-    pub(super) async fn option_create(&self, kind: OptionKind, new: NewOption) -> Result<SiteBuilderOption> {
+    pub(super) async fn option_create(
+        &self,
+        kind: OptionKind,
+        new: NewOption,
+    ) -> Result<SiteBuilderOption> {
         self.ensure_ready().await?;
         check_option_name(&new.name)?;
         let q = Query::insert()
             .into_table(self.tables.options(kind))
-            .columns(["name", "description", "is_active", "order", "created_at", "updated_at"])
+            .columns([
+                "name",
+                "description",
+                "is_active",
+                "order",
+                "created_at",
+                "updated_at",
+            ])
             .values_panic([
                 new.name.trim().into(),
                 new.description.into(),
@@ -72,7 +89,12 @@ impl SqlStore {
         option_from_row(kind, &row)
     }
 
-    pub(super) async fn option_update(&self, kind: OptionKind, id: i64, patch: OptionPatch) -> Result<SiteBuilderOption> {
+    pub(super) async fn option_update(
+        &self,
+        kind: OptionKind,
+        id: i64,
+        patch: OptionPatch,
+    ) -> Result<SiteBuilderOption> {
         self.ensure_ready().await?;
         let mut q = Query::update();
         q.table(self.tables.options(kind))

@@ -46,7 +46,12 @@ fn check_title(title: &str) -> Result<()> {
 }
 
 impl SqlStore {
-    async fn fetch_pages(&self, conn: &mut Conn<'_>, account_id: i64, blueprint_id: i64) -> Result<Vec<PageBlueprint>> {
+    async fn fetch_pages(
+        &self,
+        conn: &mut Conn<'_>,
+        account_id: i64,
+        blueprint_id: i64,
+    ) -> Result<Vec<PageBlueprint>> {
         let q = Query::select()
             .expr(Expr::cust("*"))
             .from(self.tables.pages())
@@ -62,7 +67,13 @@ impl SqlStore {
             .collect()
     }
 
-    async fn fetch_page(&self, conn: &mut Conn<'_>, scope: &Scope, id: i64, lock: bool) -> Result<PageBlueprint> {
+    async fn fetch_page(
+        &self,
+        conn: &mut Conn<'_>,
+        scope: &Scope,
+        id: i64,
+        lock: bool,
+    ) -> Result<PageBlueprint> {
         let mut q = Query::select();
         q.expr(Expr::cust("*"))
             .from(self.tables.pages())
@@ -78,12 +89,28 @@ impl SqlStore {
         page_from_row(&row)
     }
 
-    async fn insert_page(&self, conn: &mut Conn<'_>, bp: &SiteBlueprint, new: &NewPage, order: i32) -> Result<()> {
+    async fn insert_page(
+        &self,
+        conn: &mut Conn<'_>,
+        bp: &SiteBlueprint,
+        new: &NewPage,
+        order: i32,
+    ) -> Result<()> {
         let q = Query::insert()
             .into_table(self.tables.pages())
             .columns([
-                "site_blueprint_id", "tenant_id", "site_id", "sector_id", "slug", "title", "type", "blocks_json",
-                "status", "order", "created_at", "updated_at",
+                "site_blueprint_id",
+                "tenant_id",
+                "site_id",
+                "sector_id",
+                "slug",
+                "title",
+                "type",
+                "blocks_json",
+                "status",
+                "order",
+                "created_at",
+                "updated_at",
             ])
             .values_panic([
                 bp.id.into(),
@@ -100,17 +127,28 @@ impl SqlStore {
                 now(),
             ])
             .take();
-        conn.execute(&q, &format!("creating page {:?}", new.slug)).await.map(|_| ())
+        conn.execute(&q, &format!("creating page {:?}", new.slug))
+            .await
+            .map(|_| ())
     }
 
-    pub(super) async fn page_create(&self, scope: &Scope, blueprint_id: i64, new: NewPage) -> Result<PageBlueprint> {
+    pub(super) async fn page_create(
+        &self,
+        scope: &Scope,
+        blueprint_id: i64,
+        new: NewPage,
+    ) -> Result<PageBlueprint> {
         self.ensure_ready().await?;
         validate_slug(&new.slug)?;
         check_title(&new.title)?;
         let mut tx = self.pool.begin().await?;
         let mut conn = tx.conn();
-        let bp = self.fetch_blueprint(&mut conn, scope, blueprint_id, true).await?;
-        let existing = self.fetch_pages(&mut conn, scope.account_id, blueprint_id).await?;
+        let bp = self
+            .fetch_blueprint(&mut conn, scope, blueprint_id, true)
+            .await?;
+        let existing = self
+            .fetch_pages(&mut conn, scope.account_id, blueprint_id)
+            .await?;
         if existing.iter().any(|p| p.slug == new.slug) {
             return Err(Error::conflict(format!(
                 "blueprint {blueprint_id} already has a page with slug {:?}; pick another slug or update that page",
@@ -137,7 +175,12 @@ impl SqlStore {
         self.fetch_page(&mut held.conn(), scope, id, false).await
     }
 
-    pub(super) async fn page_update(&self, scope: &Scope, id: i64, patch: PagePatch) -> Result<PageBlueprint> {
+    pub(super) async fn page_update(
+        &self,
+        scope: &Scope,
+        id: i64,
+        patch: PagePatch,
+    ) -> Result<PageBlueprint> {
         self.ensure_ready().await?;
         let mut q = Query::update();
         q.table(self.tables.pages())
@@ -188,20 +231,34 @@ impl SqlStore {
         }
     }
 
-    pub(super) async fn page_list(&self, scope: &Scope, blueprint_id: i64) -> Result<Vec<PageBlueprint>> {
+    pub(super) async fn page_list(
+        &self,
+        scope: &Scope,
+        blueprint_id: i64,
+    ) -> Result<Vec<PageBlueprint>> {
         self.ensure_ready().await?;
         let mut held = self.pool.acquire().await?;
         let mut conn = held.conn();
-        self.fetch_blueprint(&mut conn, scope, blueprint_id, false).await?;
-        self.fetch_pages(&mut conn, scope.account_id, blueprint_id).await
+        self.fetch_blueprint(&mut conn, scope, blueprint_id, false)
+            .await?;
+        self.fetch_pages(&mut conn, scope.account_id, blueprint_id)
+            .await
     }
 
-    pub(super) async fn page_reorder(&self, scope: &Scope, blueprint_id: i64, ids: &[i64]) -> Result<Vec<PageBlueprint>> {
+    pub(super) async fn page_reorder(
+        &self,
+        scope: &Scope,
+        blueprint_id: i64,
+        ids: &[i64],
+    ) -> Result<Vec<PageBlueprint>> {
         self.ensure_ready().await?;
         let mut tx = self.pool.begin().await?;
         let mut conn = tx.conn();
-        self.fetch_blueprint(&mut conn, scope, blueprint_id, true).await?;
-        let pages = self.fetch_pages(&mut conn, scope.account_id, blueprint_id).await?;
+        self.fetch_blueprint(&mut conn, scope, blueprint_id, true)
+            .await?;
+        let pages = self
+            .fetch_pages(&mut conn, scope.account_id, blueprint_id)
+            .await?;
         let have: BTreeSet<i64> = pages.iter().map(|p| p.id).collect();
         let given: BTreeSet<i64> = ids.iter().copied().collect();
         if have != given || given.len() != ids.len() {
@@ -218,12 +275,19 @@ impl SqlStore {
                 .take();
             conn.execute(&q, "reordering pages").await?;
         }
-        let out = self.fetch_pages(&mut conn, scope.account_id, blueprint_id).await?;
+        let out = self
+            .fetch_pages(&mut conn, scope.account_id, blueprint_id)
+            .await?;
         tx.commit().await?;
         Ok(out)
     }
 
-    pub(super) async fn save_structure_tx(&self, scope: &Scope, blueprint_id: i64, save: SaveStructure) -> Result<SavedStructure> {
+    pub(super) async fn save_structure_tx(
+        &self,
+        scope: &Scope,
+        blueprint_id: i64,
+        save: SaveStructure,
+    ) -> Result<SavedStructure> {
         self.ensure_ready().await?;
         // Everything that can be checked without the database is checked before writing anything.
         let mut seen = BTreeSet::new();
@@ -266,12 +330,23 @@ impl SqlStore {
         if !keep.is_empty() {
             gone.and_where(Expr::col("slug").is_not_in(keep));
         }
-        conn.execute(&gone, "removing pages absent from the structure").await?;
+        conn.execute(&gone, "removing pages absent from the structure")
+            .await?;
         if !save.pages.is_empty() {
             let mut upsert = Query::insert();
             upsert.into_table(self.tables.pages()).columns([
-                "site_blueprint_id", "tenant_id", "site_id", "sector_id", "slug", "title", "type", "blocks_json",
-                "status", "order", "created_at", "updated_at",
+                "site_blueprint_id",
+                "tenant_id",
+                "site_id",
+                "sector_id",
+                "slug",
+                "title",
+                "type",
+                "blocks_json",
+                "status",
+                "order",
+                "created_at",
+                "updated_at",
             ]);
             for (i, p) in save.pages.iter().enumerate() {
                 upsert.values_panic([
@@ -291,20 +366,39 @@ impl SqlStore {
             }
             upsert.on_conflict(
                 OnConflict::columns(["site_blueprint_id", "slug"])
-                    .update_columns(["title", "type", "blocks_json", "status", "order", "updated_at"])
+                    .update_columns([
+                        "title",
+                        "type",
+                        "blocks_json",
+                        "status",
+                        "order",
+                        "updated_at",
+                    ])
                     .to_owned(),
             );
-            conn.execute(&upsert, "writing the structure's pages").await?;
+            conn.execute(&upsert, "writing the structure's pages")
+                .await?;
         }
         if let Some(capture) = save.capture {
-            self.capture_on(&mut conn, scope.account_id, capture).await?;
+            self.capture_on(&mut conn, scope.account_id, capture)
+                .await?;
         }
-        let pages = self.fetch_pages(&mut conn, scope.account_id, blueprint_id).await?;
+        let pages = self
+            .fetch_pages(&mut conn, scope.account_id, blueprint_id)
+            .await?;
         tx.commit().await?;
-        Ok(SavedStructure { blueprint: bp, pages })
+        Ok(SavedStructure {
+            blueprint: bp,
+            pages,
+        })
     }
 
-    pub(super) async fn save_page_content_tx(&self, scope: &Scope, page_id: i64, save: SavePageContent) -> Result<PageBlueprint> {
+    pub(super) async fn save_page_content_tx(
+        &self,
+        scope: &Scope,
+        page_id: i64,
+        save: SavePageContent,
+    ) -> Result<PageBlueprint> {
         self.ensure_ready().await?;
         let mut tx = self.pool.begin().await?;
         let mut conn = tx.conn();
@@ -324,7 +418,9 @@ impl SqlStore {
         let updated = page_from_row(&row)?;
         if let Some(seo) = save.seo {
             let owner = Scope::account(scope.account_id);
-            let bp = self.fetch_blueprint(&mut conn, &owner, page.site_blueprint_id, true).await?;
+            let bp = self
+                .fetch_blueprint(&mut conn, &owner, page.site_blueprint_id, true)
+                .await?;
             let mut structure = bp.structure_json;
             let seo = serde_json::to_value(seo).map_err(Error::json("page seo"))?;
             let mut changed = false;
@@ -343,11 +439,13 @@ impl SqlStore {
                     .value("updated_at", now())
                     .and_where(Expr::col("id").eq(bp.id))
                     .take();
-                conn.execute(&q, "writing page SEO into the structure").await?;
+                conn.execute(&q, "writing page SEO into the structure")
+                    .await?;
             }
         }
         if let Some(capture) = save.capture {
-            self.capture_on(&mut conn, scope.account_id, capture).await?;
+            self.capture_on(&mut conn, scope.account_id, capture)
+                .await?;
         }
         tx.commit().await?;
         Ok(updated)

@@ -7,13 +7,15 @@ use super::SqlStore;
 use super::db::DbPool;
 use crate::Result;
 use crate::credits::{Capture, CreditTransaction, HoldOutcome, TransactionType, UsageLogEntry};
-use crate::model::{NewAssetRow, SiteAsset};
 use crate::model::{
-    BlueprintPatch, BlueprintQuery, NewBlueprint, NewOption, NewPage, OptionKind, OptionPatch, PageBlueprint,
-    PagePatch, Paged, Scope, SiteBlueprint, SiteBuilderOption,
+    BlueprintPatch, BlueprintQuery, NewBlueprint, NewOption, NewPage, OptionKind, OptionPatch,
+    PageBlueprint, PagePatch, Paged, Scope, SiteBlueprint, SiteBuilderOption,
 };
+use crate::model::{NewAssetRow, SiteAsset};
 use crate::schema::{MigrationReport, MigrationState};
-use crate::store::{SavePageContent, SaveStructure, SavedStructure, Storage, StorageBackend, TaskStats};
+use crate::store::{
+    SavePageContent, SaveStructure, SavedStructure, Storage, StorageBackend, TaskStats,
+};
 use crate::tasks::{TaskQuery, TaskRecord};
 
 #[async_trait]
@@ -29,7 +31,9 @@ impl Storage for SqlStore {
 
     async fn ping(&self) -> Result<()> {
         let mut held = self.pool.acquire().await?;
-        held.conn().execute_raw("SELECT 1", "pinging the database").await
+        held.conn()
+            .execute_raw("SELECT 1", "pinging the database")
+            .await
     }
 
     async fn migrate(&self) -> Result<MigrationReport> {
@@ -46,20 +50,34 @@ impl Storage for SqlStore {
     async fn get_blueprint(&self, scope: &Scope, id: i64) -> Result<SiteBlueprint> {
         self.bp_get(scope, id).await
     }
-    async fn update_blueprint(&self, scope: &Scope, id: i64, patch: BlueprintPatch) -> Result<SiteBlueprint> {
+    async fn update_blueprint(
+        &self,
+        scope: &Scope,
+        id: i64,
+        patch: BlueprintPatch,
+    ) -> Result<SiteBlueprint> {
         self.bp_update(scope, id, patch).await
     }
     async fn delete_blueprint(&self, scope: &Scope, id: i64) -> Result<()> {
         self.bp_delete(scope, id).await
     }
-    async fn list_blueprints(&self, scope: &Scope, query: BlueprintQuery) -> Result<Paged<SiteBlueprint>> {
+    async fn list_blueprints(
+        &self,
+        scope: &Scope,
+        query: BlueprintQuery,
+    ) -> Result<Paged<SiteBlueprint>> {
         self.bp_list(scope, query).await
     }
     async fn begin_generation(&self, scope: &Scope, id: i64) -> Result<SiteBlueprint> {
         self.bp_begin_generation(scope, id).await
     }
 
-    async fn create_page(&self, scope: &Scope, blueprint_id: i64, new: NewPage) -> Result<PageBlueprint> {
+    async fn create_page(
+        &self,
+        scope: &Scope,
+        blueprint_id: i64,
+        new: NewPage,
+    ) -> Result<PageBlueprint> {
         self.page_create(scope, blueprint_id, new).await
     }
     async fn get_page(&self, scope: &Scope, id: i64) -> Result<PageBlueprint> {
@@ -74,14 +92,29 @@ impl Storage for SqlStore {
     async fn list_pages(&self, scope: &Scope, blueprint_id: i64) -> Result<Vec<PageBlueprint>> {
         self.page_list(scope, blueprint_id).await
     }
-    async fn reorder_pages(&self, scope: &Scope, blueprint_id: i64, page_ids: &[i64]) -> Result<Vec<PageBlueprint>> {
+    async fn reorder_pages(
+        &self,
+        scope: &Scope,
+        blueprint_id: i64,
+        page_ids: &[i64],
+    ) -> Result<Vec<PageBlueprint>> {
         self.page_reorder(scope, blueprint_id, page_ids).await
     }
 
-    async fn save_structure(&self, scope: &Scope, blueprint_id: i64, save: SaveStructure) -> Result<SavedStructure> {
+    async fn save_structure(
+        &self,
+        scope: &Scope,
+        blueprint_id: i64,
+        save: SaveStructure,
+    ) -> Result<SavedStructure> {
         self.save_structure_tx(scope, blueprint_id, save).await
     }
-    async fn save_page_content(&self, scope: &Scope, page_id: i64, save: SavePageContent) -> Result<PageBlueprint> {
+    async fn save_page_content(
+        &self,
+        scope: &Scope,
+        page_id: i64,
+        save: SavePageContent,
+    ) -> Result<PageBlueprint> {
         self.save_page_content_tx(scope, page_id, save).await
     }
 
@@ -94,7 +127,12 @@ impl Storage for SqlStore {
     async fn create_option(&self, kind: OptionKind, new: NewOption) -> Result<SiteBuilderOption> {
         self.option_create(kind, new).await
     }
-    async fn update_option(&self, kind: OptionKind, id: i64, patch: OptionPatch) -> Result<SiteBuilderOption> {
+    async fn update_option(
+        &self,
+        kind: OptionKind,
+        id: i64,
+        patch: OptionPatch,
+    ) -> Result<SiteBuilderOption> {
         self.option_update(kind, id, patch).await
     }
 
@@ -109,10 +147,18 @@ impl Storage for SqlStore {
         description: &str,
         reference: Option<&str>,
     ) -> Result<CreditTransaction> {
-        self.credits_grant(account_id, amount, kind, description, reference).await
+        self.credits_grant(account_id, amount, kind, description, reference)
+            .await
     }
-    async fn hold_credits(&self, account_id: i64, amount: i64, reference: &str, description: &str) -> Result<HoldOutcome> {
-        self.credits_hold(account_id, amount, reference, description).await
+    async fn hold_credits(
+        &self,
+        account_id: i64,
+        amount: i64,
+        reference: &str,
+        description: &str,
+    ) -> Result<HoldOutcome> {
+        self.credits_hold(account_id, amount, reference, description)
+            .await
     }
     async fn release_credits(&self, account_id: i64, reference: &str) -> Result<bool> {
         self.credits_release(account_id, reference).await
@@ -146,7 +192,12 @@ impl Storage for SqlStore {
     async fn prompt_override(&self, account_id: i64, prompt_type: &str) -> Result<Option<String>> {
         self.prompt_get(account_id, prompt_type).await
     }
-    async fn set_prompt_override(&self, account_id: i64, prompt_type: &str, text: Option<&str>) -> Result<()> {
+    async fn set_prompt_override(
+        &self,
+        account_id: i64,
+        prompt_type: &str,
+        text: Option<&str>,
+    ) -> Result<()> {
         self.prompt_set(account_id, prompt_type, text).await
     }
 

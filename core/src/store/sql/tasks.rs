@@ -12,10 +12,32 @@ use crate::tasks::{TaskQuery, TaskRecord, TaskStatus};
 use crate::{Error, Result};
 
 const TASK_COLUMNS: [&str; 26] = [
-    "task_id", "tenant_id", "function_name", "status", "phase", "progress", "message", "prompt_type",
-    "prompt_hash", "provider", "model", "tokens_in", "tokens_out", "cost_usd", "credits", "error_code",
-    "error_message", "payload", "result", "phase_timings", "attempts", "created_at", "started_at",
-    "finished_at", "updated_at", "id",
+    "task_id",
+    "tenant_id",
+    "function_name",
+    "status",
+    "phase",
+    "progress",
+    "message",
+    "prompt_type",
+    "prompt_hash",
+    "provider",
+    "model",
+    "tokens_in",
+    "tokens_out",
+    "cost_usd",
+    "credits",
+    "error_code",
+    "error_message",
+    "payload",
+    "result",
+    "phase_timings",
+    "attempts",
+    "created_at",
+    "started_at",
+    "finished_at",
+    "updated_at",
+    "id",
 ];
 
 fn task_values(t: &TaskRecord) -> Result<Vec<Expr>> {
@@ -131,7 +153,11 @@ impl SqlStore {
         }
     }
 
-    pub(super) async fn task_get(&self, account_id: Option<i64>, task_id: &str) -> Result<TaskRecord> {
+    pub(super) async fn task_get(
+        &self,
+        account_id: Option<i64>,
+        task_id: &str,
+    ) -> Result<TaskRecord> {
         self.ensure_ready().await?;
         let mut q = Query::select();
         q.expr(Expr::cust("*"))
@@ -191,7 +217,10 @@ impl SqlStore {
             .group_by_columns(["function_name", "status", "error_code"])
             .take();
         let mut held = self.pool.acquire().await?;
-        let rows = held.conn().fetch_all(&q, "summarising the task log").await?;
+        let rows = held
+            .conn()
+            .fetch_all(&q, "summarising the task log")
+            .await?;
         let mut out: BTreeMap<String, TaskStats> = BTreeMap::new();
         for r in rows {
             let name = r.string("function_name")?;
@@ -204,7 +233,9 @@ impl SqlStore {
             match status {
                 TaskStatus::Succeeded => s.succeeded += n,
                 TaskStatus::Failed => {
-                    let code = r.opt_string("error_code")?.unwrap_or_else(|| "unknown".into());
+                    let code = r
+                        .opt_string("error_code")?
+                        .unwrap_or_else(|| "unknown".into());
                     *s.failed_by_code.entry(code).or_default() += n;
                 }
                 TaskStatus::Cancelled => s.cancelled += n,
@@ -215,7 +246,11 @@ impl SqlStore {
         Ok(out.into_values().collect())
     }
 
-    pub(super) async fn prompt_get(&self, account_id: i64, prompt_type: &str) -> Result<Option<String>> {
+    pub(super) async fn prompt_get(
+        &self,
+        account_id: i64,
+        prompt_type: &str,
+    ) -> Result<Option<String>> {
         self.ensure_ready().await?;
         let q = Query::select()
             .column("prompt_value")
@@ -232,7 +267,12 @@ impl SqlStore {
             .transpose()
     }
 
-    pub(super) async fn prompt_set(&self, account_id: i64, prompt_type: &str, text: Option<&str>) -> Result<()> {
+    pub(super) async fn prompt_set(
+        &self,
+        account_id: i64,
+        prompt_type: &str,
+        text: Option<&str>,
+    ) -> Result<()> {
         self.ensure_ready().await?;
         let mut held = self.pool.acquire().await?;
         let mut conn = held.conn();
@@ -240,8 +280,22 @@ impl SqlStore {
             Some(text) => {
                 let q = Query::insert()
                     .into_table(self.tables.prompt_overrides())
-                    .columns(["tenant_id", "prompt_type", "prompt_value", "is_active", "created_at", "updated_at"])
-                    .values_panic([account_id.into(), prompt_type.into(), text.into(), true.into(), now(), now()])
+                    .columns([
+                        "tenant_id",
+                        "prompt_type",
+                        "prompt_value",
+                        "is_active",
+                        "created_at",
+                        "updated_at",
+                    ])
+                    .values_panic([
+                        account_id.into(),
+                        prompt_type.into(),
+                        text.into(),
+                        true.into(),
+                        now(),
+                        now(),
+                    ])
                     .on_conflict(
                         OnConflict::columns(["tenant_id", "prompt_type"])
                             .update_columns(["prompt_value", "is_active", "updated_at"])

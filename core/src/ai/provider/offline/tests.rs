@@ -610,9 +610,11 @@ async fn declarative_functions_get_a_schema_instance_and_others_an_error() {
     req.output_schema = Some(OutputSchema {
         name: "clusters".into(),
         description: None,
-        schema: std::sync::Arc::new(json!({"type": "object", "additionalProperties": false, "required": ["clusters"], "properties": {
+        schema: std::sync::Arc::new(
+            json!({"type": "object", "additionalProperties": false, "required": ["clusters"], "properties": {
             "clusters": {"type": "array", "items": {"type": "object", "required": ["name", "keywords"], "properties": {
-                "name": {"type": "string"}, "keywords": {"type": "array", "items": {"type": "string"}}}}}}})),
+                "name": {"type": "string"}, "keywords": {"type": "array", "items": {"type": "string"}}}}}}}),
+        ),
     });
     let completion = planner.complete(&req).await.expect("instance");
     assert_eq!(

@@ -76,7 +76,14 @@ pub(super) fn request_bytes(
     max_tokens: Option<u32>,
     shape: Shape,
 ) -> Vec<u8> {
-    serde_json::to_vec(&request_body(model, request, temperature, max_tokens, shape)).unwrap_or_default()
+    serde_json::to_vec(&request_body(
+        model,
+        request,
+        temperature,
+        max_tokens,
+        shape,
+    ))
+    .unwrap_or_default()
 }
 
 fn json_schema_format(schema: &OutputSchema) -> Value {
