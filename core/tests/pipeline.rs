@@ -864,3 +864,39 @@ async fn doctor_reports_an_unreachable_provider_with_its_fix() {
         );
     }
 }
+
+#[tokio::test]
+async fn fallback_chain_from_configuration_moves_past_a_dead_endpoint() {
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = closed.local_addr().expect("addr").port();
+    drop(closed);
+    let server = OpenAiServer::start().await;
+    server.push(Step::answer(valid_answer().await));
+    let dead = ProviderConfig::OpenAiCompatible {
+        base_url: format!("http://127.0.0.1:{port}/v1"),
+        api_key: None,
+        model: "gpt-4o-mini".into(),
+        timeout_secs: Some(1.0),
+        max_retries: Some(0),
+    };
+    let e = env_with(ProviderConfig::Fallback {
+        providers: vec![dead, openai(&server, 5.0)],
+    })
+    .await;
+    let bp = blueprint(&e.sb, 18, "A bakery").await;
+    let out =
+        e.sb.generate_structure(&Scope::account(18), bp.id, RunOptions::default())
+            .await
+            .expect("second provider answers");
+    let live_host = server.base_url().replace("http://", "").replace("/v1", "");
+    assert!(
+        out.provider.contains(&live_host),
+        "answered by {}, expected the live server {live_host}",
+        out.provider
+    );
+    assert_eq!(server.chat_requests().len(), 1);
+    let empty = ProviderConfig::Fallback { providers: vec![] }
+        .build()
+        .expect_err("empty chain");
+    assert_eq!(empty.code(), "invalid_input");
+}

@@ -7,7 +7,9 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 
 use crate::Result;
-use crate::ai::provider::{OfflinePlanner, OpenAiCompatible, Provider, ReplayProvider};
+use crate::ai::provider::{
+    FallbackProvider, OfflinePlanner, OpenAiCompatible, Provider, ReplayProvider,
+};
 
 /// Which provider answers prompts.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -36,6 +38,11 @@ pub enum ProviderConfig {
     Replay {
         /// The recording.
         path: PathBuf,
+    },
+    /// Tries each provider in order, moving on when one is unavailable or rejects the request.
+    Fallback {
+        /// The chain, first choice first.
+        providers: Vec<ProviderConfig>,
     },
 }
 
@@ -75,6 +82,18 @@ impl ProviderConfig {
                 Arc::new(b.build()?)
             }
             ProviderConfig::Replay { path } => Arc::new(ReplayProvider::from_file(path)?),
+            ProviderConfig::Fallback { providers } => {
+                if providers.is_empty() {
+                    return Err(crate::Error::invalid(
+                        "a fallback chain needs at least one provider",
+                    ));
+                }
+                let chain = providers
+                    .iter()
+                    .map(ProviderConfig::build)
+                    .collect::<Result<Vec<_>>>()?;
+                Arc::new(FallbackProvider::new(chain))
+            }
         })
     }
 }
