@@ -31,26 +31,6 @@ fn uuid_like() -> String {
     format!("{n:x}")
 }
 
-/// The block types of the default catalogue.
-pub const BLOCK_TYPES: [&str; 16] = [
-    "hero",
-    "text",
-    "features",
-    "testimonials",
-    "services",
-    "stats",
-    "cta",
-    "image",
-    "video",
-    "form",
-    "faq",
-    "quote",
-    "grid",
-    "card",
-    "list",
-    "accordion",
-];
-
 /// A valid structure answer (from the offline planner) for a bakery brief.
 pub async fn canned_structure_answer() -> String {
     let req = CompletionRequest {
@@ -63,7 +43,7 @@ pub async fn canned_structure_answer() -> String {
             "brief": "A family bakery in Porto selling sourdough, custard tarts and wedding cakes",
             "objectives": ["take cake orders", "show opening hours"], "style": {}, "business_type": null,
             "audience_profiles": [], "brand_personalities": [], "hero_imagery": null,
-            "hosting_type": "igny8_sites", "block_types": BLOCK_TYPES, "existing_structure": null, "locked_pages": []
+            "hosting_type": "igny8_sites", "block_types": sitebuilder::functions::blocks::DEFAULT_BLOCK_TYPES, "existing_structure": null, "locked_pages": []
         }),
         temperature: None,
         max_tokens: None,

@@ -76,3 +76,27 @@ pub(crate) fn bullets(items: &[String], fallback: &str) -> String {
         .collect::<Vec<_>>()
         .join("\n")
 }
+
+/// The scope a payload asks for: the account plus the optional `site_id` / `sector_id` keys.
+pub(crate) fn payload_scope(account_id: i64, payload: &serde_json::Value) -> crate::model::Scope {
+    use crate::ai::function::payload_opt_id;
+    crate::model::Scope {
+        account_id,
+        site_id: payload_opt_id(payload, "site_id"),
+        sector_id: payload_opt_id(payload, "sector_id"),
+    }
+}
+
+/// The scope and the record id (`key` in the state) a prepared run carries to save/fail.
+pub(crate) fn prepared_target(
+    prepared: &crate::ai::function::Prepared,
+    key: &str,
+) -> Result<(crate::model::Scope, i64)> {
+    let scope = prepared
+        .scope
+        .ok_or_else(|| crate::Error::invalid("prepared run has no scope"))?;
+    Ok((
+        scope,
+        crate::ai::function::payload_id(&prepared.state, key)?,
+    ))
+}

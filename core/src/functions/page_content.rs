@@ -3,10 +3,10 @@
 use async_trait::async_trait;
 use serde_json::{Value, json};
 
-use super::context::{ChosenOptions, describe, option_json};
+use super::context::{ChosenOptions, describe, option_json, payload_scope, prepared_target};
 use super::site_structure::merge_locked_blocks;
 use super::validate::validate_page_content;
-use crate::ai::function::{AiFunction, FunctionEnv, Prepared, payload_id, payload_opt_id};
+use crate::ai::function::{AiFunction, FunctionEnv, Prepared, payload_id};
 use crate::ai::provider::OutputSchema;
 use crate::credits::Capture;
 use crate::model::{PagePatch, PageStatus, Scope, SiteInfo, SiteStructure};
@@ -17,13 +17,6 @@ use crate::{Error, Result};
 /// The built-in page writer (20 credits a page, prompt type `site_page_generation`).
 #[derive(Debug, Clone, Copy, Default)]
 pub struct GeneratePageContent;
-
-fn state_scope(prepared: &Prepared) -> Result<(Scope, i64)> {
-    let scope = prepared
-        .scope
-        .ok_or_else(|| Error::invalid("prepared run has no scope"))?;
-    Ok((scope, payload_id(&prepared.state, "page_id")?))
-}
 
 #[async_trait]
 impl AiFunction for GeneratePageContent {
@@ -49,11 +42,7 @@ impl AiFunction for GeneratePageContent {
         account_id: i64,
         payload: &Value,
     ) -> Result<Prepared> {
-        let scope = Scope {
-            account_id,
-            site_id: payload_opt_id(payload, "site_id"),
-            sector_id: payload_opt_id(payload, "sector_id"),
-        };
+        let scope = payload_scope(account_id, payload);
         let page_id = payload_id(payload, "page_id")?;
         let storage = env.storage.as_ref();
         let page = storage.get_page(&scope, page_id).await?;
@@ -195,7 +184,7 @@ impl AiFunction for GeneratePageContent {
         output: Value,
         mut capture: Capture,
     ) -> Result<Value> {
-        let (scope, page_id) = state_scope(prepared)?;
+        let (scope, page_id) = prepared_target(prepared, "page_id")?;
         let old_blocks: Vec<crate::model::Block> =
             serde_json::from_value(prepared.state["blocks"].clone())
                 .map_err(Error::json("previous blocks"))?;
@@ -228,7 +217,7 @@ impl AiFunction for GeneratePageContent {
     }
 
     async fn fail(&self, env: &FunctionEnv, prepared: &Prepared) -> Result<()> {
-        let (scope, page_id) = state_scope(prepared)?;
+        let (scope, page_id) = prepared_target(prepared, "page_id")?;
         env.storage
             .update_page(
                 &scope,

@@ -5,14 +5,16 @@ use std::collections::BTreeSet;
 use async_trait::async_trait;
 use serde_json::{Value, json};
 
-use super::context::{ChosenOptions, bullets, describe, option_json};
+use super::context::{
+    ChosenOptions, bullets, describe, option_json, payload_scope, prepared_target,
+};
 use super::validate::validate_structure;
-use crate::ai::function::{AiFunction, FunctionEnv, Prepared, payload_id, payload_opt_id};
+use crate::ai::function::{AiFunction, FunctionEnv, Prepared, payload_id};
 use crate::ai::provider::OutputSchema;
 use crate::credits::Capture;
 use crate::model::{
     Block, BlueprintPatch, BlueprintStatus, LAYOUTS, NewPage, PageBlueprint, PageStatus, PageType,
-    Scope, SiteStructure,
+    SiteStructure,
 };
 use crate::prompts::SITE_STRUCTURE_GENERATION;
 use crate::store::SaveStructure;
@@ -21,21 +23,6 @@ use crate::{Error, Result};
 /// The built-in structure generator (50 credits, prompt type `site_structure_generation`).
 #[derive(Debug, Clone, Copy, Default)]
 pub struct GenerateSiteStructure;
-
-fn scope_of(account_id: i64, payload: &Value) -> Scope {
-    Scope {
-        account_id,
-        site_id: payload_opt_id(payload, "site_id"),
-        sector_id: payload_opt_id(payload, "sector_id"),
-    }
-}
-
-fn state_scope(prepared: &Prepared) -> Result<(Scope, i64)> {
-    let scope = prepared
-        .scope
-        .ok_or_else(|| Error::invalid("prepared run has no scope"))?;
-    Ok((scope, payload_id(&prepared.state, "blueprint_id")?))
-}
 
 /// Keeps locked blocks of a page at their old positions in the new block list.
 pub(crate) fn merge_locked_blocks(old: &[Block], mut new: Vec<Block>) -> Vec<Block> {
@@ -73,7 +60,7 @@ impl AiFunction for GenerateSiteStructure {
         account_id: i64,
         payload: &Value,
     ) -> Result<Prepared> {
-        let scope = scope_of(account_id, payload);
+        let scope = payload_scope(account_id, payload);
         let id = payload_id(payload, "blueprint_id")?;
         let storage = env.storage.as_ref();
         let bp = storage.get_blueprint(&scope, id).await?;
@@ -206,7 +193,7 @@ impl AiFunction for GenerateSiteStructure {
         output: Value,
         mut capture: Capture,
     ) -> Result<Value> {
-        let (scope, id) = state_scope(prepared)?;
+        let (scope, id) = prepared_target(prepared, "blueprint_id")?;
         let mut structure: SiteStructure =
             serde_json::from_value(output).map_err(Error::json("validated structure"))?;
         let bp = env.storage.get_blueprint(&scope, id).await?;
@@ -287,7 +274,7 @@ impl AiFunction for GenerateSiteStructure {
     }
 
     async fn fail(&self, env: &FunctionEnv, prepared: &Prepared) -> Result<()> {
-        let (scope, id) = state_scope(prepared)?;
+        let (scope, id) = prepared_target(prepared, "blueprint_id")?;
         env.storage
             .update_blueprint(
                 &scope,

@@ -38,6 +38,41 @@ fn blocks_value(blocks: &[Block]) -> Result<Value> {
     serde_json::to_value(blocks).map_err(Error::json("page blocks"))
 }
 
+/// Columns written for a page, in the order of [`page_row`].
+const PAGE_COLUMNS: [&str; 12] = [
+    "site_blueprint_id",
+    "tenant_id",
+    "site_id",
+    "sector_id",
+    "slug",
+    "title",
+    "type",
+    "blocks_json",
+    "status",
+    "order",
+    "created_at",
+    "updated_at",
+];
+
+/// A page's values for [`PAGE_COLUMNS`]; tenant columns come from its blueprint, so adopted
+/// tables with NOT NULL site/sector get the blueprint's values.
+fn page_row(bp: &SiteBlueprint, p: &NewPage, order: i32) -> Result<Vec<Expr>> {
+    Ok(vec![
+        bp.id.into(),
+        bp.account_id.into(),
+        bp.site_id.into(),
+        bp.sector_id.into(),
+        p.slug.as_str().into(),
+        p.title.as_str().into(),
+        p.page_type.as_str().into(),
+        Expr::val(blocks_value(&p.blocks)?),
+        p.status.as_str().into(),
+        order.into(),
+        now(),
+        now(),
+    ])
+}
+
 fn check_title(title: &str) -> Result<()> {
     if title.chars().count() > 255 {
         return Err(Error::invalid("page title must be at most 255 characters"));
@@ -98,34 +133,8 @@ impl SqlStore {
     ) -> Result<()> {
         let q = Query::insert()
             .into_table(self.tables.pages())
-            .columns([
-                "site_blueprint_id",
-                "tenant_id",
-                "site_id",
-                "sector_id",
-                "slug",
-                "title",
-                "type",
-                "blocks_json",
-                "status",
-                "order",
-                "created_at",
-                "updated_at",
-            ])
-            .values_panic([
-                bp.id.into(),
-                bp.account_id.into(),
-                bp.site_id.into(),
-                bp.sector_id.into(),
-                new.slug.as_str().into(),
-                new.title.as_str().into(),
-                new.page_type.as_str().into(),
-                Expr::val(blocks_value(&new.blocks)?),
-                new.status.as_str().into(),
-                order.into(),
-                now(),
-                now(),
-            ])
+            .columns(PAGE_COLUMNS)
+            .values_panic(page_row(bp, new, order)?)
             .take();
         conn.execute(&q, &format!("creating page {:?}", new.slug))
             .await
@@ -334,35 +343,9 @@ impl SqlStore {
             .await?;
         if !save.pages.is_empty() {
             let mut upsert = Query::insert();
-            upsert.into_table(self.tables.pages()).columns([
-                "site_blueprint_id",
-                "tenant_id",
-                "site_id",
-                "sector_id",
-                "slug",
-                "title",
-                "type",
-                "blocks_json",
-                "status",
-                "order",
-                "created_at",
-                "updated_at",
-            ]);
+            upsert.into_table(self.tables.pages()).columns(PAGE_COLUMNS);
             for (i, p) in save.pages.iter().enumerate() {
-                upsert.values_panic([
-                    bp.id.into(),
-                    bp.account_id.into(),
-                    bp.site_id.into(),
-                    bp.sector_id.into(),
-                    p.slug.as_str().into(),
-                    p.title.as_str().into(),
-                    p.page_type.as_str().into(),
-                    Expr::val(blocks_value(&p.blocks)?),
-                    p.status.as_str().into(),
-                    p.order.unwrap_or(i as i32).into(),
-                    now(),
-                    now(),
-                ]);
+                upsert.values_panic(page_row(&bp, p, p.order.unwrap_or(i as i32))?);
             }
             upsert.on_conflict(
                 OnConflict::columns(["site_blueprint_id", "slug"])
