@@ -99,9 +99,12 @@ def test_worker_runs_generate_site_structure(pg_url: str, queue: str, tmp_path: 
             deadline = time.monotonic() + 60
             while not result.ready():
                 assert time.monotonic() < deadline, log.read_text(errors="replace")
-                if result.state == "PROGRESS" and isinstance(result.info, dict):
-                    if not seen or seen[-1] != result.info:
-                        seen.append(dict(result.info))
+                # One read of the backend: `state` and `info` fetched separately can straddle the
+                # task's last PROGRESS update and its SUCCESS result.
+                meta = app.backend.get_task_meta(task_id, cache=False)
+                if meta.get("status") == "PROGRESS" and isinstance(meta.get("result"), dict):
+                    if not seen or seen[-1] != meta["result"]:
+                        seen.append(dict(meta["result"]))
                 time.sleep(0.05)
             outcome = result.get(timeout=10)
             assert result.state == "SUCCESS"
