@@ -71,6 +71,7 @@ impl AiFunction for GenerateSiteStructure {
         }
         let chosen = ChosenOptions::load(storage, &bp.config).await?;
         let existing = SiteStructure::from_stored(&bp.structure_json)?;
+        let existing_value = existing.as_ref().map(SiteStructure::to_value);
         let brief = if bp.config.business_brief.trim().is_empty() {
             bp.description.clone()
         } else {
@@ -138,9 +139,9 @@ impl AiFunction for GenerateSiteStructure {
         );
         set(
             "existing_structure",
-            existing
+            existing_value
                 .as_ref()
-                .map(|s| s.to_value().to_string())
+                .map(Value::to_string)
                 .unwrap_or_else(|| "none (first generation)".to_string()),
         );
         let context = json!({
@@ -154,7 +155,7 @@ impl AiFunction for GenerateSiteStructure {
             "hero_imagery": chosen.hero_imagery.as_ref().map(option_json),
             "hosting_type": bp.hosting_type,
             "block_types": env.catalogue.names(),
-            "existing_structure": existing.as_ref().map(SiteStructure::to_value),
+            "existing_structure": existing_value,
             "locked_pages": bp.config.locked_pages,
         });
         // Marking the blueprint is the last step, so a failure above leaves it untouched.
@@ -163,7 +164,13 @@ impl AiFunction for GenerateSiteStructure {
             scope: Some(scope),
             variables,
             context,
-            state: json!({"blueprint_id": id, "previous_status": bp.status}),
+            // What save() needs from the blueprint, as the model was briefed with it: the locks
+            // and the structure being replaced (the blueprint is `generating` until then).
+            state: json!({
+                "blueprint_id": id,
+                "locked_pages": bp.config.locked_pages,
+                "existing_structure": existing_value,
+            }),
         })
     }
 
@@ -196,10 +203,12 @@ impl AiFunction for GenerateSiteStructure {
         let (scope, id) = prepared_target(prepared, "blueprint_id")?;
         let mut structure: SiteStructure =
             serde_json::from_value(output).map_err(Error::json("validated structure"))?;
-        let bp = env.storage.get_blueprint(&scope, id).await?;
         let old_pages = env.storage.list_pages(&scope, id).await?;
-        let old_structure = SiteStructure::from_stored(&bp.structure_json)?;
-        let locked: BTreeSet<&str> = bp.config.locked_pages.iter().map(String::as_str).collect();
+        let old_structure = SiteStructure::from_stored(&prepared.state["existing_structure"])?;
+        let locked_pages: Vec<String> =
+            serde_json::from_value(prepared.state["locked_pages"].clone())
+                .map_err(Error::json("locked pages of the run"))?;
+        let locked: BTreeSet<&str> = locked_pages.iter().map(String::as_str).collect();
         let find_old =
             |slug: &str| -> Option<&PageBlueprint> { old_pages.iter().find(|p| p.slug == slug) };
 
