@@ -9,8 +9,6 @@ mod openai_server;
 use std::collections::BTreeMap;
 
 use openai_server::{OpenAiServer, Step};
-use serde_json::json;
-use sitebuilder::ai::provider::{CompletionRequest, OfflinePlanner, Provider};
 use sitebuilder::model::{NewBlueprint, Scope};
 use sitebuilder::{ProviderConfig, RunOptions, SiteBuilder, telemetry};
 
@@ -61,23 +59,7 @@ fn get(
 #[tokio::test]
 async fn counters_and_stats_match_the_runs() {
     telemetry::install_prometheus().expect("install recorder");
-    let answer = OfflinePlanner
-        .complete(&CompletionRequest {
-            function_name: "generate_site_structure".into(),
-            prompt_type: "site_structure_generation".into(),
-            messages: vec![],
-            output_schema: None,
-            context: json!({"blueprint": {"id": 1, "name": "Forno", "description": ""}, "brief": "A bakery in Porto",
-                "objectives": [], "style": {}, "business_type": null, "audience_profiles": [], "brand_personalities": [],
-                "hero_imagery": null, "hosting_type": "igny8_sites",
-                "block_types": ["hero","text","features","testimonials","services","stats","cta","image","video","form","faq","quote","grid","card","list","accordion"],
-                "existing_structure": null, "locked_pages": []}),
-            temperature: None,
-            max_tokens: None,
-        })
-        .await
-        .expect("answer")
-        .content;
+    let answer = common::offline_structure_answer("Forno", "A bakery in Porto").await;
     let server = OpenAiServer::start().await;
     server.push(Step::answer_with_usage(answer.clone(), 100, 10)); // success 1
     server.push(Step::status(500, "boom")); // retried …

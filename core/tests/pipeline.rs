@@ -13,7 +13,6 @@ use std::time::Duration;
 
 use openai_server::{OpenAiServer, Step};
 use serde_json::{Value, json};
-use sitebuilder::ai::provider::{CompletionRequest, OfflinePlanner, Provider};
 use sitebuilder::model::*;
 use sitebuilder::tasks::{Phase, TaskStatus};
 use sitebuilder::{
@@ -50,28 +49,11 @@ fn openai(server: &OpenAiServer, timeout: f64) -> ProviderConfig {
 
 /// A valid structure answer, produced by the offline planner for a bakery brief.
 async fn valid_answer() -> String {
-    let req = CompletionRequest {
-        function_name: "generate_site_structure".into(),
-        prompt_type: "site_structure_generation".into(),
-        messages: vec![],
-        output_schema: None,
-        context: json!({
-            "blueprint": {"id": 1, "name": "Forno Azul", "description": ""},
-            "brief": "A family bakery in Porto selling sourdough and pastel de nata",
-            "objectives": ["take cake orders"], "style": {}, "business_type": null,
-            "audience_profiles": [], "brand_personalities": [], "hero_imagery": null,
-            "hosting_type": "igny8_sites",
-            "block_types": ["hero","text","features","testimonials","services","stats","cta","image","video","form","faq","quote","grid","card","list","accordion"],
-            "existing_structure": null, "locked_pages": []
-        }),
-        temperature: None,
-        max_tokens: None,
-    };
-    OfflinePlanner
-        .complete(&req)
-        .await
-        .expect("offline answer")
-        .content
+    common::offline_structure_answer(
+        "Forno Azul",
+        "A family bakery in Porto selling sourdough and pastel de nata",
+    )
+    .await
 }
 
 async fn blueprint(sb: &SiteBuilder, account: i64, brief: &str) -> SiteBlueprint {

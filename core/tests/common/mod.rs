@@ -158,3 +158,31 @@ pub async fn drop_pg_schema(url: &str) {
     .await
     .unwrap_or_else(|e| panic!("dropping schema {schema}: {e}"));
 }
+
+/// A valid `generate_site_structure` answer for `brief`, written by the offline planner with the
+/// default block catalogue: what a well-behaved model returns, for scripting test servers.
+pub async fn offline_structure_answer(name: &str, brief: &str) -> String {
+    use sitebuilder::ai::provider::{CompletionRequest, OfflinePlanner, Provider};
+    let request = CompletionRequest {
+        function_name: "generate_site_structure".into(),
+        prompt_type: "site_structure_generation".into(),
+        messages: vec![],
+        output_schema: None,
+        context: serde_json::json!({
+            "blueprint": {"id": 1, "name": name, "description": ""},
+            "brief": brief,
+            "objectives": [], "style": {}, "business_type": null,
+            "audience_profiles": [], "brand_personalities": [], "hero_imagery": null,
+            "hosting_type": "igny8_sites",
+            "block_types": sitebuilder::functions::blocks::DEFAULT_BLOCK_TYPES,
+            "existing_structure": null, "locked_pages": []
+        }),
+        temperature: None,
+        max_tokens: None,
+    };
+    OfflinePlanner
+        .complete(&request)
+        .await
+        .expect("offline planner answers")
+        .content
+}
