@@ -59,6 +59,7 @@ fn structure() -> SaveStructure {
         pages,
         status: BlueprintStatus::Ready,
         capture: None,
+        locks: None,
     }
 }
 

@@ -20,7 +20,8 @@ pub async fn fresh_pg_url() -> String {
     pool.execute(sqlx::AssertSqlSafe(format!("CREATE SCHEMA {schema}")))
         .await
         .expect("create schema");
-    format!("{base}?options=-c%20search_path%3D{schema}")
+    let sep = if base.contains('?') { '&' } else { '?' };
+    format!("{base}{sep}options=-c%20search_path%3D{schema}")
 }
 
 fn uuid_like() -> String {

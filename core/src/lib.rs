@@ -15,7 +15,9 @@
 //! sb.grant(1, 100, "welcome credits").await?;
 //! let bp = sb.create_blueprint(&scope, NewBlueprint::new("Casa Lupa", "A family trattoria in Porto")).await?;
 //! let outcome = sb.generate_structure(&scope, bp.id, RunOptions::default()).await?;
-//! println!("{}", outcome.result["structure"]);
+//! println!("version {} with {} pages", outcome.result["version"], outcome.result["pages"].as_array().map_or(0, Vec::len));
+//! let saved = sb.get_blueprint(&scope, bp.id).await?;
+//! println!("{}", saved.structure_json);
 //! # Ok(()) }
 //! ```
 #![forbid(unsafe_code)]

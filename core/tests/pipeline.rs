@@ -579,6 +579,101 @@ async fn locked_pages_keep_their_content() {
     assert_eq!(kept.blocks, custom);
 }
 
+/// Locks are applied to the pages as they are when the result is saved: a locked page edited
+/// while the model is still working keeps that edit. A slow call also shows in the task log.
+#[tokio::test]
+async fn locked_page_edited_while_the_model_works_keeps_the_edit() {
+    let server = OpenAiServer::start().await;
+    server.push(Step::answer(valid_answer().await));
+    server.push(Step::delay(
+        Duration::from_millis(1500),
+        Step::answer(valid_answer().await),
+    ));
+    let e = env_with(openai(&server, 10.0)).await;
+    let scope = Scope::account(16);
+    let bp = blueprint(&e.sb, 16, "A family bakery in Porto").await;
+    e.sb.generate_structure(&scope, bp.id, RunOptions::default())
+        .await
+        .expect("first");
+    let victim =
+        e.sb.list_pages(&scope, bp.id)
+            .await
+            .expect("pages")
+            .into_iter()
+            .find(|p| p.page_type != PageType::Home)
+            .expect("a non-home page");
+    let mut config = bp.config.clone();
+    config.locked_pages = vec![victim.slug.clone()];
+    e.sb.update_blueprint(
+        &scope,
+        bp.id,
+        BlueprintPatch {
+            config: Some(config),
+            ..BlueprintPatch::default()
+        },
+    )
+    .await
+    .expect("lock");
+
+    let run = {
+        let sb = e.sb.clone();
+        tokio::spawn(async move {
+            let opts = RunOptions {
+                task_id: Some("slow-run".into()),
+                ..RunOptions::default()
+            };
+            sb.generate_structure(&Scope::account(16), bp.id, opts)
+                .await
+        })
+    };
+    // The model is slow: the run's row says so while it waits.
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
+    loop {
+        if let Ok(t) = e.sb.task(Some(16), "slow-run").await
+            && t.phase == Phase::AiCall
+        {
+            assert_eq!(t.status, TaskStatus::Running);
+            break;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "no AI_CALL row while waiting"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let edited = vec![Block::new(
+        "text",
+        json!({"heading": "Edited meanwhile", "body": "Typed while the model was thinking."}),
+    )];
+    e.sb.update_page(
+        &scope,
+        victim.id,
+        PagePatch {
+            blocks: Some(edited.clone()),
+            ..PagePatch::default()
+        },
+    )
+    .await
+    .expect("edit during the run");
+    run.await.expect("join").expect("second run");
+
+    let kept = e.sb.get_page(&scope, victim.id).await.expect("page");
+    assert_eq!(kept.blocks, edited, "the locked page lost an edit");
+    let saved = e.sb.get_blueprint(&scope, bp.id).await.expect("bp");
+    let structure = SiteStructure::from_stored(&saved.structure_json)
+        .expect("typed")
+        .expect("present");
+    let entry = structure
+        .pages
+        .iter()
+        .find(|p| p.slug == victim.slug)
+        .expect("locked page in the structure");
+    assert_eq!(
+        entry.blocks, edited,
+        "structure_json disagrees with the page row"
+    );
+}
+
 #[tokio::test]
 async fn page_content_for_every_page_costs_twenty_each_and_writes_seo() {
     let e = env_with(ProviderConfig::Offline).await;

@@ -71,6 +71,7 @@ async fn walk(url: &str) {
                 pages: vec![page("home", PageType::Home), page("about", PageType::About)],
                 status: BlueprintStatus::Ready,
                 capture: None,
+                locks: None,
             },
         )
         .await
@@ -105,4 +106,34 @@ async fn sqlite_file() {
 #[tokio::test]
 async fn postgres_schema() {
     walk(&pg_url().await).await;
+}
+
+/// Page lookups by account and blueprint use the index on both columns, not a walk over every
+/// page of the account (which grew with the account's size on every save).
+#[tokio::test]
+async fn sqlite_page_lookup_uses_the_account_blueprint_index() {
+    use sqlx::Row;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let url = format!("sqlite://{}/plan.db", dir.path().display());
+    SqlStore::open(&url, SqlStoreOptions::default())
+        .await
+        .expect("open");
+    let pool = sqlx::SqlitePool::connect(&url).await.expect("sqlite");
+    for sql in [
+        "EXPLAIN QUERY PLAN SELECT * FROM igny8_page_blueprints WHERE site_blueprint_id = 1 AND tenant_id = 1",
+        "EXPLAIN QUERY PLAN DELETE FROM igny8_page_blueprints WHERE site_blueprint_id = 1 AND tenant_id = 1 AND slug NOT IN ('home')",
+    ] {
+        let plan: Vec<String> = sqlx::query(sql)
+            .fetch_all(&pool)
+            .await
+            .expect("plan")
+            .iter()
+            .map(|r| r.get::<String, _>("detail"))
+            .collect();
+        assert!(
+            plan.iter()
+                .any(|d| d.contains("igny8_page_blueprints_tenant_blueprint_idx")),
+            "{sql}: {plan:?}"
+        );
+    }
 }

@@ -38,6 +38,8 @@ macro_rules! backend_suite {
                 credits_hold_release_capture,
                 credits_insufficient,
                 credits_concurrent_holds_never_overdraw,
+                credits_same_reference_held_once,
+                start_task_writes_row_and_hold_once,
                 task_log_insert_update_get,
                 task_log_list_filters,
                 task_log_stats,

@@ -20,6 +20,7 @@ use super::registry::Registry;
 use crate::credits::{Capture, CreditPolicy, HoldOutcome, UsageRecord};
 use crate::prompts::PromptCatalogue;
 use crate::prompts::render::render;
+use crate::store::TaskHold;
 use crate::tasks::{Phase, Progress, ProgressCallback, TaskRecord, TaskStatus};
 use crate::telemetry;
 use crate::{Error, Result};
@@ -202,6 +203,15 @@ impl Tracker {
     }
 }
 
+/// A model call still running after this is written to the task log as the run's AI_CALL
+/// progress (quicker calls are not: the final row follows right after).
+const LOG_SLOW_CALL_AFTER: std::time::Duration = std::time::Duration::from_millis(200);
+
+/// The ledger description of a run's hold and deduction.
+fn hold_description(f: &dyn AiFunction) -> String {
+    format!("{} ({})", f.credit_operation(), f.name())
+}
+
 fn check_cancel(cancel: &Option<CancelToken>, at: &str) -> Result<()> {
     match cancel {
         Some(c) if c.is_cancelled() => Err(Error::Cancelled {
@@ -252,13 +262,25 @@ impl Engine {
         opts: RunOptions,
     ) -> Result<RunOutcome> {
         let env = &self.env;
+        // Validating and pricing need no I/O, so they come first: a valid run's task row and
+        // its credit hold are then written in one transaction.
+        let credits = f
+            .validate(&payload)
+            .and_then(|()| self.credits_for(f.as_ref(), &payload));
+        let hold = match &credits {
+            Ok(amount) if check_cancel(&opts.cancel, "holding credits").is_ok() => Some(TaskHold {
+                amount: *amount,
+                description: hold_description(f.as_ref()),
+            }),
+            _ => None,
+        };
         // A new task row is written already running in INIT: one write instead of two.
         let mut fresh = TaskRecord::new(task_id.clone(), account_id, f.name(), payload.clone());
         fresh.status = TaskStatus::Running;
         fresh.started_at = Some(Utc::now());
         fresh.message = "validating input".into();
-        let (existing, inserted) = env.storage.insert_task(fresh).await?;
-        let mut record = existing;
+        let started = env.storage.start_task(fresh, hold).await?;
+        let (mut record, inserted) = (started.record, started.inserted);
         if !inserted {
             if record.account_id != account_id {
                 return Err(Error::conflict(format!(
@@ -295,7 +317,15 @@ impl Engine {
                 .await?;
         }
         let outcome = self
-            .hold_and_run(&f, &mut tracker, &payload, account_id, &opts)
+            .hold_and_run(
+                &f,
+                &mut tracker,
+                &payload,
+                account_id,
+                &opts,
+                credits,
+                started.hold,
+            )
             .await;
         tracker.close_phase();
         let r = &mut tracker.record;
@@ -341,6 +371,16 @@ impl Engine {
         }
     }
 
+    fn credits_for(&self, f: &dyn AiFunction, payload: &Value) -> Result<i64> {
+        self.policy
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .credits_for(f.credit_operation(), f.credit_quantity(payload))
+    }
+
+    /// Holds the run's credits unless [`crate::store::Storage::start_task`] already did, then runs it; any
+    /// failure after the hold releases it.
+    #[allow(clippy::too_many_arguments)]
     async fn hold_and_run(
         &self,
         f: &Arc<dyn AiFunction>,
@@ -348,22 +388,22 @@ impl Engine {
         payload: &Value,
         account_id: i64,
         opts: &RunOptions,
+        credits: Result<i64>,
+        held: Option<Result<HoldOutcome>>,
     ) -> Result<RunOutcome> {
-        f.validate(payload)?;
-        let credits = self
-            .policy
-            .read()
-            .unwrap_or_else(|e| e.into_inner())
-            .credits_for(f.credit_operation(), f.credit_quantity(payload))?;
-        check_cancel(&opts.cancel, "holding credits")?;
+        let credits = credits?;
         let task_id = t.record.task_id.clone();
-        let description = format!("{} ({})", f.credit_operation(), f.name());
-        match self
-            .env
-            .storage
-            .hold_credits(account_id, credits, &task_id, &description)
-            .await?
-        {
+        let hold = match held {
+            Some(outcome) => outcome?,
+            None => {
+                check_cancel(&opts.cancel, "holding credits")?;
+                self.env
+                    .storage
+                    .hold_credits(account_id, credits, &task_id, &hold_description(f.as_ref()))
+                    .await?
+            }
+        };
+        match hold {
             HoldOutcome::AlreadyCaptured => {
                 // A previous attempt saved and paid but died before updating the task log.
                 let mut out = RunOutcome::from_record(&t.record, true);
@@ -396,12 +436,22 @@ impl Engine {
         credits: i64,
         opts: &RunOptions,
     ) -> Result<RunOutcome> {
-        t.enter(&self.env, Phase::Prep, 10, "loading context")
-            .await?;
-        let prepared = f.prepare(&self.env, account_id, payload).await?;
-        let result = self
-            .call_and_save(f, t, &prepared, account_id, credits, opts)
-            .await;
+        // PREP is short and the INIT row already says `running`: the callback hears of it, the
+        // task log gets its timing with the next write.
+        t.enter_quiet(Phase::Prep, 10, "loading context");
+        // The template does not depend on the function's context: both are read at once.
+        let (prepared, template) = tokio::join!(
+            f.prepare(&self.env, account_id, payload),
+            self.template_for(f.as_ref(), account_id, opts)
+        );
+        let prepared = prepared?;
+        let result = match template {
+            Ok(template) => {
+                self.call_and_save(f, t, &prepared, &template, credits, opts)
+                    .await
+            }
+            Err(e) => Err(e),
+        };
         if result.is_err()
             && let Err(e) = f.fail(&self.env, &prepared).await
         {
@@ -410,17 +460,13 @@ impl Engine {
         result
     }
 
-    async fn call_and_save(
+    /// The template a run uses: the call's override, the account's, or the default.
+    async fn template_for(
         &self,
-        f: &Arc<dyn AiFunction>,
-        t: &mut Tracker,
-        prepared: &Prepared,
+        f: &dyn AiFunction,
         account_id: i64,
-        credits: i64,
         opts: &RunOptions,
-    ) -> Result<RunOutcome> {
-        let env = &self.env;
-        let prompt_type = f.prompt_type().to_string();
+    ) -> Result<String> {
         let catalogue = self
             .prompts
             .read()
@@ -428,13 +474,27 @@ impl Engine {
             .clone();
         let (template, _source) = catalogue
             .resolve(
-                env.storage.as_ref(),
+                self.env.storage.as_ref(),
                 account_id,
-                &prompt_type,
+                f.prompt_type(),
                 opts.prompt_override.as_deref(),
             )
             .await?;
-        let rendered = render(&prompt_type, &template, &prepared.variables)?;
+        Ok(template)
+    }
+
+    async fn call_and_save(
+        &self,
+        f: &Arc<dyn AiFunction>,
+        t: &mut Tracker,
+        prepared: &Prepared,
+        template: &str,
+        credits: i64,
+        opts: &RunOptions,
+    ) -> Result<RunOutcome> {
+        let env = &self.env;
+        let prompt_type = f.prompt_type().to_string();
+        let rendered = render(&prompt_type, template, &prepared.variables)?;
         t.record.prompt_type = Some(prompt_type.clone());
         t.record.prompt_hash = Some(rendered.hash.clone());
         let mut request = CompletionRequest {
@@ -463,13 +523,30 @@ impl Engine {
                 )
             };
             let pct = Phase::AiCall.percent_at(f64::from(attempt - 1) / f64::from(max_attempts));
-            t.enter(env, Phase::AiCall, pct, msg).await?;
-            let completion = match &opts.cancel {
-                Some(c) => tokio::select! {
-                    r = self.provider.complete(&request) => r?,
-                    _ = c.cancelled() => return Err(Error::Cancelled { message: "stopped while waiting for the model; nothing was charged".into() }),
-                },
-                None => self.provider.complete(&request).await?,
+            t.enter_quiet(Phase::AiCall, pct, msg);
+            t.record.updated_at = Utc::now();
+            let completion = {
+                let call = async {
+                    match &opts.cancel {
+                        Some(c) => tokio::select! {
+                            r = self.provider.complete(&request) => r,
+                            _ = c.cancelled() => Err(Error::Cancelled { message: "stopped while waiting for the model; nothing was charged".into() }),
+                        },
+                        None => self.provider.complete(&request).await,
+                    }
+                };
+                // The task log hears of the model call only if the model takes a while: then it is
+                // written while the model works (no wall time added), and a waiting run shows as
+                // alive; a quick answer costs no write at all.
+                tokio::pin!(call);
+                tokio::select! {
+                    r = &mut call => r,
+                    _ = tokio::time::sleep(LOG_SLOW_CALL_AFTER) => {
+                        let (logged, r) = tokio::join!(env.storage.update_task(&t.record), &mut call);
+                        logged?;
+                        r
+                    }
+                }?
             };
             t.record.attempts += 1;
             t.record.tokens_in += completion.usage.prompt_tokens as i64;
@@ -513,10 +590,11 @@ impl Engine {
                 .push(ChatMessage::user(reask_message(&errors)));
         };
         check_cancel(&opts.cancel, "saving")?;
-        t.enter(env, Phase::Save, 90, "saving the result").await?;
+        // SAVE is one transaction; the task log gets it with the final status right after.
+        t.enter_quiet(Phase::Save, 90, "saving the result");
         let capture = Capture {
             reference: t.record.task_id.clone(),
-            description: format!("{} ({})", f.credit_operation(), f.name()),
+            description: hold_description(f.as_ref()),
             usage: UsageRecord {
                 operation_type: f.credit_operation().to_string(),
                 credits_used: credits,

@@ -17,34 +17,44 @@ pub(crate) struct ChosenOptions {
 
 impl ChosenOptions {
     /// Looks the config's option ids up (inactive options still count: old blueprints keep them).
+    /// The catalogues are read at once: one round trip of latency instead of four.
     pub(crate) async fn load(storage: &dyn Storage, config: &SiteConfig) -> Result<Self> {
-        let pick = |all: &[SiteBuilderOption], ids: &[i64]| -> Vec<SiteBuilderOption> {
-            ids.iter()
+        async fn pick(
+            storage: &dyn Storage,
+            kind: OptionKind,
+            ids: &[i64],
+        ) -> Result<Vec<SiteBuilderOption>> {
+            if ids.is_empty() {
+                return Ok(Vec::new());
+            }
+            let all = storage.list_all_options(kind).await?;
+            Ok(ids
+                .iter()
                 .filter_map(|id| all.iter().find(|o| o.id == *id).cloned())
-                .collect()
-        };
-        let mut out = ChosenOptions::default();
-        if let Some(id) = config.business_type_id {
-            let all = storage.list_all_options(OptionKind::BusinessType).await?;
-            out.business_type = pick(&all, &[id]).into_iter().next();
+                .collect())
         }
-        if !config.audience_profile_ids.is_empty() {
-            let all = storage
-                .list_all_options(OptionKind::AudienceProfile)
-                .await?;
-            out.audience_profiles = pick(&all, &config.audience_profile_ids);
-        }
-        if !config.brand_personality_ids.is_empty() {
-            let all = storage
-                .list_all_options(OptionKind::BrandPersonality)
-                .await?;
-            out.brand_personalities = pick(&all, &config.brand_personality_ids);
-        }
-        if let Some(id) = config.hero_imagery_direction_id {
-            let all = storage.list_all_options(OptionKind::HeroImagery).await?;
-            out.hero_imagery = pick(&all, &[id]).into_iter().next();
-        }
-        Ok(out)
+        let business_type: Vec<i64> = config.business_type_id.into_iter().collect();
+        let hero_imagery: Vec<i64> = config.hero_imagery_direction_id.into_iter().collect();
+        let (business_type, audience_profiles, brand_personalities, hero_imagery) = tokio::try_join!(
+            pick(storage, OptionKind::BusinessType, &business_type),
+            pick(
+                storage,
+                OptionKind::AudienceProfile,
+                &config.audience_profile_ids
+            ),
+            pick(
+                storage,
+                OptionKind::BrandPersonality,
+                &config.brand_personality_ids
+            ),
+            pick(storage, OptionKind::HeroImagery, &hero_imagery),
+        )?;
+        Ok(ChosenOptions {
+            business_type: business_type.into_iter().next(),
+            audience_profiles,
+            brand_personalities,
+            hero_imagery: hero_imagery.into_iter().next(),
+        })
     }
 }
 

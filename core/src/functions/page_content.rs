@@ -4,12 +4,11 @@ use async_trait::async_trait;
 use serde_json::{Value, json};
 
 use super::context::{ChosenOptions, describe, option_json, payload_scope, prepared_target};
-use super::site_structure::merge_locked_blocks;
 use super::validate::validate_page_content;
 use crate::ai::function::{AiFunction, FunctionEnv, Prepared, payload_id};
 use crate::ai::provider::OutputSchema;
 use crate::credits::Capture;
-use crate::model::{PagePatch, PageStatus, Scope, SiteInfo, SiteStructure};
+use crate::model::{PagePatch, PageStatus, Scope, SiteInfo, SiteStructure, merge_locked_blocks};
 use crate::prompts::SITE_PAGE_GENERATION;
 use crate::store::SavePageContent;
 use crate::{Error, Result};

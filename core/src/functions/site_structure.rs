@@ -1,7 +1,5 @@
 //! `generate_site_structure`: a brief in, a validated sitemap with typed blocks out.
 
-use std::collections::BTreeSet;
-
 use async_trait::async_trait;
 use serde_json::{Value, json};
 
@@ -13,7 +11,7 @@ use crate::ai::function::{AiFunction, FunctionEnv, Prepared, payload_id};
 use crate::ai::provider::OutputSchema;
 use crate::credits::Capture;
 use crate::model::{
-    Block, BlueprintPatch, BlueprintStatus, LAYOUTS, NewPage, PageBlueprint, PageStatus, PageType,
+    BlueprintPatch, BlueprintStatus, LAYOUTS, NewPage, PageLocks, PageStatus, PageType,
     SiteStructure,
 };
 use crate::prompts::SITE_STRUCTURE_GENERATION;
@@ -23,18 +21,6 @@ use crate::{Error, Result};
 /// The built-in structure generator (50 credits, prompt type `site_structure_generation`).
 #[derive(Debug, Clone, Copy, Default)]
 pub struct GenerateSiteStructure;
-
-/// Keeps locked blocks of a page at their old positions in the new block list.
-pub(crate) fn merge_locked_blocks(old: &[Block], mut new: Vec<Block>) -> Vec<Block> {
-    for (i, b) in old.iter().enumerate().filter(|(_, b)| b.locked) {
-        if let Some(id) = &b.id {
-            new.retain(|n| n.id.as_ref() != Some(id));
-        }
-        let at = i.min(new.len());
-        new.insert(at, b.clone());
-    }
-    new
-}
 
 #[async_trait]
 impl AiFunction for GenerateSiteStructure {
@@ -201,61 +187,26 @@ impl AiFunction for GenerateSiteStructure {
         mut capture: Capture,
     ) -> Result<Value> {
         let (scope, id) = prepared_target(prepared, "blueprint_id")?;
-        let mut structure: SiteStructure =
+        let structure: SiteStructure =
             serde_json::from_value(output).map_err(Error::json("validated structure"))?;
-        let old_pages = env.storage.list_pages(&scope, id).await?;
-        let old_structure = SiteStructure::from_stored(&prepared.state["existing_structure"])?;
-        let locked_pages: Vec<String> =
-            serde_json::from_value(prepared.state["locked_pages"].clone())
-                .map_err(Error::json("locked pages of the run"))?;
-        let locked: BTreeSet<&str> = locked_pages.iter().map(String::as_str).collect();
-        let find_old =
-            |slug: &str| -> Option<&PageBlueprint> { old_pages.iter().find(|p| p.slug == slug) };
-
-        // Locked pages keep their content; if the model dropped one, it is put back.
-        for slug in &locked {
-            if find_old(slug).is_some()
-                && !structure.pages.iter().any(|p| p.slug == *slug)
-                && let Some(spec) = old_structure
-                    .as_ref()
-                    .and_then(|s| s.pages.iter().find(|p| p.slug == *slug))
-            {
-                structure.pages.push(spec.clone());
-            }
-        }
-        let mut pages: Vec<NewPage> = Vec::with_capacity(structure.pages.len());
-        for spec in &mut structure.pages {
-            let old = find_old(&spec.slug);
-            let page = match old {
-                Some(o) if locked.contains(spec.slug.as_str()) => {
-                    spec.blocks = o.blocks.clone();
-                    NewPage {
-                        slug: o.slug.clone(),
-                        title: o.title.clone(),
-                        page_type: o.page_type,
-                        blocks: o.blocks.clone(),
-                        status: o.status,
-                        order: None,
-                    }
-                }
-                _ => {
-                    let blocks = match old {
-                        Some(o) => merge_locked_blocks(&o.blocks, spec.blocks.clone()),
-                        None => spec.blocks.clone(),
-                    };
-                    spec.blocks = blocks.clone();
-                    NewPage {
-                        slug: spec.slug.clone(),
-                        title: spec.title.clone(),
-                        page_type: spec.page_type,
-                        blocks,
-                        status: PageStatus::Draft,
-                        order: None,
-                    }
-                }
-            };
-            pages.push(page);
-        }
+        // The store applies the locks to the pages as they are inside its transaction.
+        let locks = PageLocks {
+            locked_pages: serde_json::from_value(prepared.state["locked_pages"].clone())
+                .map_err(Error::json("locked pages of the run"))?,
+            previous: SiteStructure::from_stored(&prepared.state["existing_structure"])?,
+        };
+        let pages = structure
+            .pages
+            .iter()
+            .map(|spec| NewPage {
+                slug: spec.slug.clone(),
+                title: spec.title.clone(),
+                page_type: spec.page_type,
+                blocks: spec.blocks.clone(),
+                status: PageStatus::Draft,
+                order: None,
+            })
+            .collect();
         capture.usage.related_object_type = Some("site_blueprint".into());
         capture.usage.related_object_id = Some(id);
         let saved = env
@@ -268,14 +219,16 @@ impl AiFunction for GenerateSiteStructure {
                     pages,
                     status: BlueprintStatus::Ready,
                     capture: Some(capture),
+                    locks: Some(locks),
                 },
             )
             .await?;
+        // The structure itself is the blueprint's `structure_json` at this version: the result
+        // (kept in the task log of every run) names it instead of holding another copy.
         Ok(json!({
             "blueprint_id": saved.blueprint.id,
             "version": saved.blueprint.version,
             "status": saved.blueprint.status,
-            "structure": saved.blueprint.structure_json,
             "pages": saved.pages.iter().map(|p| json!({
                 "id": p.id, "slug": p.slug, "title": p.title, "type": p.page_type, "block_count": p.blocks.len(),
             })).collect::<Vec<_>>(),
@@ -295,24 +248,5 @@ impl AiFunction for GenerateSiteStructure {
             )
             .await
             .map(|_| ())
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn locked_blocks_keep_their_place() {
-        let mut keep = Block::new("text", json!({"body": "ours"}));
-        keep.locked = true;
-        let old = vec![Block::new("hero", json!({})), keep.clone()];
-        let new = vec![
-            Block::new("hero", json!({"heading": "new"})),
-            Block::new("cta", json!({})),
-        ];
-        let merged = merge_locked_blocks(&old, new);
-        assert_eq!(merged.len(), 3);
-        assert_eq!(merged[1], keep);
     }
 }

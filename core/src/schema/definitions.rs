@@ -87,6 +87,11 @@ pub const MIGRATIONS: &[MigrationDef] = &[
         name: "site_assets",
         build: m0005_site_assets,
     },
+    MigrationDef {
+        version: 6,
+        name: "page_lookup_index",
+        build: m0006_page_lookup_index,
+    },
 ];
 
 fn render_table(t: &TableCreateStatement, d: Dialect) -> String {
@@ -497,6 +502,33 @@ fn m0005_site_assets(tables: &Tables, d: Dialect) -> Vec<String> {
                 .col("tenant_id")
                 .col("site_blueprint_id")
                 .take(),
+            d,
+        ),
+    ]
+}
+
+/// Pages are always looked up by account and blueprint together. With only `tenant_id` and
+/// `(site_blueprint_id, slug)` indexed, both SQLite and a PostgreSQL without fresh statistics
+/// walked every page of the account (a cost growing with the account's page count on every
+/// save); one index on both columns makes the lookup exact.
+fn m0006_page_lookup_index(tables: &Tables, d: Dialect) -> Vec<String> {
+    let pages = tables.pages();
+    vec![
+        render(
+            &Index::create()
+                .if_not_exists()
+                .name(format!("{pages}_tenant_blueprint_idx"))
+                .table(pages.clone())
+                .col("tenant_id")
+                .col("site_blueprint_id")
+                .take(),
+            d,
+        ),
+        render(
+            Index::drop()
+                .if_exists()
+                .name(format!("{pages}_tenant_idx"))
+                .table(pages),
             d,
         ),
     ]

@@ -16,5 +16,6 @@ pub use slug::validate_slug;
 #[cfg(any(feature = "sqlite", feature = "postgres"))]
 pub use sql::{SqlStore, SqlStoreOptions};
 pub use traits::{
-    SavePageContent, SaveStructure, SavedStructure, Storage, StorageBackend, TaskStats,
+    SavePageContent, SaveStructure, SavedStructure, StartedTask, Storage, StorageBackend, TaskHold,
+    TaskStats,
 };

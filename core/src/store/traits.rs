@@ -10,7 +10,7 @@ use crate::Result;
 use crate::credits::{Capture, CreditTransaction, HoldOutcome, TransactionType, UsageLogEntry};
 use crate::model::{
     BlueprintPatch, BlueprintQuery, BlueprintStatus, NewBlueprint, NewOption, NewPage, OptionKind,
-    OptionPatch, PageBlueprint, PagePatch, PageStatus, Paged, Scope, Seo, SiteBlueprint,
+    OptionPatch, PageBlueprint, PageLocks, PagePatch, PageStatus, Paged, Scope, Seo, SiteBlueprint,
     SiteBuilderOption, SiteStructure,
 };
 use crate::model::{NewAssetRow, SiteAsset};
@@ -40,6 +40,9 @@ pub struct SaveStructure {
     pub status: BlueprintStatus,
     /// Credits to capture in the same transaction, if the run holds any.
     pub capture: Option<Capture>,
+    /// Locked pages and blocks to keep, applied to the stored pages inside the transaction
+    /// (`pages` then lists one page per structure page; locks adjust both).
+    pub locks: Option<PageLocks>,
 }
 
 /// New content for one page, written in one transaction by [`Storage::save_page_content`].
@@ -62,6 +65,28 @@ pub struct SavedStructure {
     pub blueprint: SiteBlueprint,
     /// Its pages in order.
     pub pages: Vec<PageBlueprint>,
+}
+
+/// Credits a new task reserves as it is written ([`Storage::start_task`]); the hold's reference
+/// is the task id.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TaskHold {
+    /// Credits to reserve.
+    pub amount: i64,
+    /// Ledger description of the hold.
+    pub description: String,
+}
+
+/// What [`Storage::start_task`] did.
+#[derive(Debug)]
+pub struct StartedTask {
+    /// The new row, or the existing row with this task id.
+    pub record: TaskRecord,
+    /// Whether the row is new.
+    pub inserted: bool,
+    /// The hold's outcome when the row is new and a hold was asked for, `None` otherwise. An
+    /// [`crate::Error::InsufficientCredits`] here still leaves the new row written.
+    pub hold: Option<Result<HoldOutcome>>,
 }
 
 /// Success and failure counts of one function over a period (from the task log).
@@ -213,6 +238,25 @@ pub trait Storage: Send + Sync + std::fmt::Debug {
 
     /// Inserts a task row; if the task id exists, returns the existing row and `false`.
     async fn insert_task(&self, record: TaskRecord) -> Result<(TaskRecord, bool)>;
+    /// Inserts a task row and, when it is new, holds credits for it. SQL stores do both in one
+    /// transaction (a run starts with one commit instead of two); the default calls
+    /// [`Storage::insert_task`] then [`Storage::hold_credits`].
+    async fn start_task(&self, record: TaskRecord, hold: Option<TaskHold>) -> Result<StartedTask> {
+        let (account_id, reference) = (record.account_id, record.task_id.clone());
+        let (record, inserted) = self.insert_task(record).await?;
+        let hold = match hold {
+            Some(h) if inserted => Some(
+                self.hold_credits(account_id, h.amount, &reference, &h.description)
+                    .await,
+            ),
+            _ => None,
+        };
+        Ok(StartedTask {
+            record,
+            inserted,
+            hold,
+        })
+    }
     /// Overwrites a task row (matched by task id).
     async fn update_task(&self, record: &TaskRecord) -> Result<()>;
     /// Reads a task row; `account_id` restricts it to that account.

@@ -3,8 +3,11 @@
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
+use serde_json::json;
 use sitebuilder::Error;
 use sitebuilder::credits::{HoldOutcome, TransactionType};
+use sitebuilder::store::TaskHold;
+use sitebuilder::tasks::TaskRecord;
 
 use super::{A, B, Store, assert_ledger_consistent, capture, expect_err, grant};
 
@@ -413,4 +416,111 @@ pub async fn credits_concurrent_holds_never_overdraw(store: Store) {
     assert_eq!(won, 5, "100 credits pay for exactly five holds of 20");
     assert_eq!(assert_ledger_consistent(&store, A).await, 0);
     assert_eq!(store.list_usage(A).await.expect("usage").len(), 5);
+}
+
+/// Many holds for one reference at once (a retried task racing itself) debit the account once.
+pub async fn credits_same_reference_held_once(store: Store) {
+    grant(&store, A, 100).await;
+    let mut handles = Vec::new();
+    for _ in 0..16 {
+        let store = store.clone();
+        handles.push(tokio::spawn(async move {
+            store.hold_credits(A, 30, "retried-task", "retry").await
+        }));
+    }
+    for h in handles {
+        match h.await.expect("join").expect("hold") {
+            HoldOutcome::Held { amount, .. } => assert_eq!(amount, 30),
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+    assert_eq!(store.credit_balance(A).await.expect("balance"), 70);
+    let holds = store
+        .list_transactions(A)
+        .await
+        .expect("ledger")
+        .into_iter()
+        .filter(|t| t.transaction_type == TransactionType::Hold)
+        .count();
+    assert_eq!(holds, 1, "one hold row for one reference");
+    assert_eq!(assert_ledger_consistent(&store, A).await, 70);
+}
+
+fn task(task_id: &str, account: i64) -> TaskRecord {
+    TaskRecord::new(
+        task_id,
+        account,
+        "generate_site_structure",
+        json!({"blueprint_id": 1}),
+    )
+}
+
+fn hold(amount: i64) -> Option<TaskHold> {
+    Some(TaskHold {
+        amount,
+        description: "site_structure_generation (generate_site_structure)".into(),
+    })
+}
+
+/// `start_task` writes the row and its hold together, once per task id, and a hold the balance
+/// does not cover leaves the row (so the failure is on record) and nothing else.
+pub async fn start_task_writes_row_and_hold_once(store: Store) {
+    grant(&store, A, 120).await;
+    let mut handles = Vec::new();
+    for _ in 0..8 {
+        let store = store.clone();
+        handles.push(tokio::spawn(async move {
+            store.start_task(task("t-1", A), hold(50)).await
+        }));
+    }
+    let mut inserted = 0;
+    for h in handles {
+        let started = h.await.expect("join").expect("start");
+        assert_eq!(started.record.task_id, "t-1");
+        if started.inserted {
+            inserted += 1;
+            match started.hold {
+                Some(Ok(HoldOutcome::Held {
+                    amount: 50,
+                    balance_after: 70,
+                })) => {}
+                other => panic!("unexpected hold {other:?}"),
+            }
+        } else {
+            assert!(started.hold.is_none(), "an existing row gets no hold");
+        }
+    }
+    assert_eq!(inserted, 1);
+    assert_eq!(store.credit_balance(A).await.expect("balance"), 70);
+
+    let poor = store
+        .start_task(task("t-2", A), hold(100))
+        .await
+        .expect("start");
+    assert!(poor.inserted);
+    match poor.hold {
+        Some(Err(Error::InsufficientCredits {
+            required: 100,
+            available: 70,
+        })) => {}
+        other => panic!("unexpected hold {other:?}"),
+    }
+    assert_eq!(
+        store
+            .get_task(Some(A), "t-2")
+            .await
+            .expect("row kept")
+            .task_id,
+        "t-2"
+    );
+    assert!(
+        !store.release_credits(A, "t-2").await.expect("release"),
+        "no hold was left behind"
+    );
+    assert_eq!(store.credit_balance(A).await.expect("balance"), 70);
+    assert_eq!(assert_ledger_consistent(&store, A).await, 70);
+
+    // Without a hold it is a plain insert.
+    let plain = store.start_task(task("t-3", A), None).await.expect("start");
+    assert!(plain.inserted && plain.hold.is_none());
 }

@@ -34,6 +34,7 @@ async fn assert_blind(store: &Store, intruder: &Scope, bp: i64, page_ids: &[i64]
         pages: structure_pages("hijack", &["home"]),
         status: BlueprintStatus::Ready,
         capture: None,
+        locks: None,
     };
     expect_not_found(store.save_structure(intruder, bp, save).await, bps);
     expect_not_found(store.delete_blueprint(intruder, bp).await, bps);
@@ -152,6 +153,7 @@ pub async fn tenant_isolation_pages(store: Store) {
                 pages: structure_pages("B2", &["home", "about"]),
                 status: BlueprintStatus::Ready,
                 capture: None,
+                locks: None,
             },
         )
         .await

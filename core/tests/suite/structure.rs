@@ -16,6 +16,7 @@ fn save(name: &str, slugs: &[&str]) -> SaveStructure {
         pages: structure_pages(name, slugs),
         status: BlueprintStatus::Ready,
         capture: None,
+        locks: None,
     }
 }
 

@@ -134,7 +134,8 @@ pub(crate) async fn run(sb: SiteBuilder, a: &Args) -> Result<ExitCode> {
         ..RunOptions::default()
     };
     let outcome = sb.generate_structure(&scope, bp.id, opts).await?;
-    let structure: SiteStructure = serde_json::from_value(outcome.result["structure"].clone())
+    let saved = sb.get_blueprint(&scope, bp.id).await?;
+    let structure: SiteStructure = serde_json::from_value(saved.structure_json)
         .map_err(|e| Error::invalid(format!("stored structure unreadable: {e}")))?;
     println!();
     println!(

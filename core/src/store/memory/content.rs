@@ -312,11 +312,15 @@ impl State {
         &mut self,
         scope: &Scope,
         blueprint_id: i64,
-        save: SaveStructure,
+        mut save: SaveStructure,
     ) -> Result<SavedStructure> {
         // Every check before the first write: a failure must leave the old structure intact.
         let bp = self.blueprint(scope, blueprint_id)?;
         let (account_id, site_id, sector_id) = (bp.account_id, bp.site_id, bp.sector_id);
+        if let Some(locks) = &save.locks {
+            let stored = self.pages_of(blueprint_id);
+            locks.apply(&stored, &mut save.structure, &mut save.pages);
+        }
         let mut seen: HashSet<String> = HashSet::new();
         for page in &save.pages {
             validate_slug(&page.slug)?;

@@ -10,7 +10,33 @@ use crate::model::{
 };
 use crate::{Error, Result};
 
+/// Every blueprint column but `structure_json`: a write that has the structure in hand returns
+/// these instead of sending the structure back and decoding it again.
+pub(super) const BLUEPRINT_META_COLUMNS: [&str; 13] = [
+    "id",
+    "tenant_id",
+    "site_id",
+    "sector_id",
+    "name",
+    "description",
+    "config_json",
+    "status",
+    "hosting_type",
+    "version",
+    "deployed_version",
+    "created_at",
+    "updated_at",
+];
+
 pub(super) fn blueprint_from_row(r: &DbRow) -> Result<SiteBlueprint> {
+    blueprint_with_structure(r, r.json("structure_json")?)
+}
+
+/// A blueprint from a row of [`BLUEPRINT_META_COLUMNS`] (or more) and its structure.
+pub(super) fn blueprint_with_structure(
+    r: &DbRow,
+    structure: serde_json::Value,
+) -> Result<SiteBlueprint> {
     Ok(SiteBlueprint {
         id: r.i64("id")?,
         account_id: r.i64("tenant_id")?,
@@ -19,7 +45,7 @@ pub(super) fn blueprint_from_row(r: &DbRow) -> Result<SiteBlueprint> {
         name: r.string("name")?,
         description: r.string("description")?,
         config: SiteConfig::from_value(r.json("config_json")?)?,
-        structure_json: match r.json("structure_json")? {
+        structure_json: match structure {
             serde_json::Value::Null => serde_json::json!({}),
             v => v,
         },

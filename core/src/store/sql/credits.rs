@@ -31,6 +31,14 @@ struct Hold {
     state: String,
 }
 
+/// One ledger row to append.
+struct LedgerRow<'a> {
+    kind: TransactionType,
+    amount: i64,
+    balance_after: i64,
+    description: &'a str,
+}
+
 impl SqlStore {
     async fn balance_on(&self, conn: &mut Conn<'_>, account_id: i64) -> Result<i64> {
         let q = Query::select()
@@ -93,46 +101,91 @@ impl SqlStore {
             .transpose()
     }
 
-    #[allow(clippy::too_many_arguments)]
+    /// Appends ledger rows in one statement (a capture writes its release and deduction together).
+    async fn append_txs(
+        &self,
+        conn: &mut Conn<'_>,
+        account_id: i64,
+        reference: Option<&str>,
+        rows: &[LedgerRow<'_>],
+    ) -> Result<Vec<CreditTransaction>> {
+        let mut q = Query::insert();
+        q.into_table(self.tables.credit_transactions()).columns([
+            "tenant_id",
+            "transaction_type",
+            "amount",
+            "balance_after",
+            "description",
+            "metadata",
+            "reference",
+            "created_at",
+        ]);
+        for row in rows {
+            q.values_panic([
+                account_id.into(),
+                row.kind.as_str().into(),
+                row.amount.into(),
+                row.balance_after.into(),
+                row.description.into(),
+                Expr::val(serde_json::json!({})),
+                reference.map(str::to_string).into(),
+                now(),
+            ]);
+        }
+        q.returning_all();
+        conn.fetch_all(&q, "appending ledger rows")
+            .await?
+            .iter()
+            .map(tx_from_row)
+            .collect()
+    }
+
     async fn append_tx(
         &self,
         conn: &mut Conn<'_>,
         account_id: i64,
-        kind: TransactionType,
-        amount: i64,
-        balance_after: i64,
-        description: &str,
         reference: Option<&str>,
+        row: LedgerRow<'_>,
     ) -> Result<CreditTransaction> {
+        self.append_txs(conn, account_id, reference, &[row])
+            .await?
+            .pop()
+            .ok_or_else(|| Error::invalid("insert returned no row"))
+    }
+
+    /// Writes a new hold row unless one exists for the reference; returns whether it did.
+    async fn insert_hold(
+        &self,
+        conn: &mut Conn<'_>,
+        account_id: i64,
+        reference: &str,
+        amount: i64,
+    ) -> Result<bool> {
         let q = Query::insert()
-            .into_table(self.tables.credit_transactions())
+            .into_table(self.tables.credit_holds())
             .columns([
                 "tenant_id",
-                "transaction_type",
-                "amount",
-                "balance_after",
-                "description",
-                "metadata",
                 "reference",
+                "amount",
+                "state",
                 "created_at",
+                "updated_at",
             ])
             .values_panic([
                 account_id.into(),
-                kind.as_str().into(),
+                reference.into(),
                 amount.into(),
-                balance_after.into(),
-                description.into(),
-                Expr::val(serde_json::json!({})),
-                reference.map(str::to_string).into(),
+                "held".into(),
+                now(),
                 now(),
             ])
-            .returning_all()
+            .on_conflict(
+                OnConflict::columns(["tenant_id", "reference"])
+                    .do_nothing()
+                    .to_owned(),
+            )
             .take();
-        let row = conn
-            .fetch_optional(&q, "appending a ledger row")
-            .await?
-            .ok_or_else(|| Error::invalid("insert returned no row"))?;
-        tx_from_row(&row)
+        Ok(conn.execute(&q, "recording a credit hold").await? == 1)
     }
 
     async fn find_hold(
@@ -245,15 +298,106 @@ impl SqlStore {
             .append_tx(
                 &mut conn,
                 account_id,
-                kind,
-                amount,
-                balance,
-                description,
                 reference,
+                LedgerRow {
+                    kind,
+                    amount,
+                    balance_after: balance,
+                    description,
+                },
             )
             .await?;
         tx.commit().await?;
         Ok(t)
+    }
+
+    /// Reserves `amount` for `reference` on an open transaction. On
+    /// [`Error::InsufficientCredits`] it has written nothing.
+    ///
+    /// A new reference (the common case) writes its hold row first and debits the balance after,
+    /// so the account's balance row stays locked only for the debit, one ledger row and the
+    /// commit: concurrent runs of one account queue on that row for as short a time as possible.
+    pub(super) async fn hold_on(
+        &self,
+        conn: &mut Conn<'_>,
+        account_id: i64,
+        amount: i64,
+        reference: &str,
+        description: &str,
+    ) -> Result<HoldOutcome> {
+        if amount < 0 {
+            return Err(Error::invalid(format!(
+                "a hold must not be negative, got {amount}"
+            )));
+        }
+        let fresh = self
+            .insert_hold(conn, account_id, reference, amount)
+            .await?;
+        if !fresh {
+            match self.find_hold(conn, account_id, reference).await? {
+                Some(h) if h.state == "held" => {
+                    let balance_after = self.balance_on(conn, account_id).await?;
+                    return Ok(HoldOutcome::Held {
+                        amount: h.amount,
+                        balance_after,
+                    });
+                }
+                Some(h) if h.state == "captured" => return Ok(HoldOutcome::AlreadyCaptured),
+                _ => {}
+            }
+        }
+        let balance_after = if amount == 0 {
+            self.lock_balance(conn, account_id).await?
+        } else {
+            match self.add_balance(conn, account_id, -amount).await? {
+                Some(b) => b,
+                None => {
+                    if fresh {
+                        self.delete_hold(conn, account_id, reference).await?;
+                    }
+                    let available = self.balance_on(conn, account_id).await?;
+                    return Err(Error::InsufficientCredits {
+                        required: amount,
+                        available,
+                    });
+                }
+            }
+        };
+        if !fresh {
+            // A released hold of an earlier attempt is taken again.
+            self.set_hold(conn, account_id, reference, amount, "held")
+                .await?;
+        }
+        self.append_tx(
+            conn,
+            account_id,
+            Some(reference),
+            LedgerRow {
+                kind: TransactionType::Hold,
+                amount: -amount,
+                balance_after,
+                description,
+            },
+        )
+        .await?;
+        Ok(HoldOutcome::Held {
+            amount,
+            balance_after,
+        })
+    }
+
+    async fn delete_hold(
+        &self,
+        conn: &mut Conn<'_>,
+        account_id: i64,
+        reference: &str,
+    ) -> Result<()> {
+        let q = Query::delete()
+            .from_table(self.tables.credit_holds())
+            .and_where(Expr::col("tenant_id").eq(account_id))
+            .and_where(Expr::col("reference").eq(reference))
+            .take();
+        conn.execute(&q, "removing a credit hold").await.map(|_| ())
     }
 
     pub(super) async fn credits_hold(
@@ -264,55 +408,12 @@ impl SqlStore {
         description: &str,
     ) -> Result<HoldOutcome> {
         self.ensure_ready().await?;
-        if amount < 0 {
-            return Err(Error::invalid(format!(
-                "a hold must not be negative, got {amount}"
-            )));
-        }
         let mut tx = self.pool.begin().await?;
-        let mut conn = tx.conn();
-        match self.find_hold(&mut conn, account_id, reference).await? {
-            Some(h) if h.state == "held" => {
-                let balance_after = self.balance_on(&mut conn, account_id).await?;
-                return Ok(HoldOutcome::Held {
-                    amount: h.amount,
-                    balance_after,
-                });
-            }
-            Some(h) if h.state == "captured" => return Ok(HoldOutcome::AlreadyCaptured),
-            _ => {}
-        }
-        let balance_after = if amount == 0 {
-            self.lock_balance(&mut conn, account_id).await?
-        } else {
-            match self.add_balance(&mut conn, account_id, -amount).await? {
-                Some(b) => b,
-                None => {
-                    let available = self.balance_on(&mut conn, account_id).await?;
-                    return Err(Error::InsufficientCredits {
-                        required: amount,
-                        available,
-                    });
-                }
-            }
-        };
-        self.set_hold(&mut conn, account_id, reference, amount, "held")
+        let outcome = self
+            .hold_on(&mut tx.conn(), account_id, amount, reference, description)
             .await?;
-        self.append_tx(
-            &mut conn,
-            account_id,
-            TransactionType::Hold,
-            -amount,
-            balance_after,
-            description,
-            Some(reference),
-        )
-        .await?;
         tx.commit().await?;
-        Ok(HoldOutcome::Held {
-            amount,
-            balance_after,
-        })
+        Ok(outcome)
     }
 
     pub(super) async fn credits_release(&self, account_id: i64, reference: &str) -> Result<bool> {
@@ -332,11 +433,13 @@ impl SqlStore {
         self.append_tx(
             &mut conn,
             account_id,
-            TransactionType::Release,
-            hold.amount,
-            balance,
-            "hold released: the run did not complete",
             Some(reference),
+            LedgerRow {
+                kind: TransactionType::Release,
+                amount: hold.amount,
+                balance_after: balance,
+                description: "hold released: the run did not complete",
+            },
         )
         .await?;
         tx.commit().await?;
@@ -344,51 +447,37 @@ impl SqlStore {
     }
 
     /// Converts a live hold into a deduction on an open transaction (shared with the save paths).
+    ///
+    /// The hold row is flipped first (a second capture of the same reference waits on it, then
+    /// finds it captured); the account's balance row is locked last, for the ledger insert and
+    /// the commit only.
     pub(super) async fn capture_on(
         &self,
         conn: &mut Conn<'_>,
         account_id: i64,
         capture: Capture,
     ) -> Result<()> {
-        let hold = match self.find_hold(conn, account_id, &capture.reference).await? {
-            Some(h) if h.state == "held" => h,
-            Some(h) if h.state == "captured" => return Ok(()),
-            _ => {
-                return Err(Error::conflict(format!(
-                    "no live credit hold for reference {:?}; hold credits before capturing",
-                    capture.reference
-                )));
+        let q = Query::update()
+            .table(self.tables.credit_holds())
+            .value("state", "captured")
+            .value("updated_at", now())
+            .and_where(Expr::col("tenant_id").eq(account_id))
+            .and_where(Expr::col("reference").eq(capture.reference.as_str()))
+            .and_where(Expr::col("state").eq("held"))
+            .returning_col("amount")
+            .take();
+        let amount = match conn.fetch_optional(&q, "capturing a credit hold").await? {
+            Some(r) => r.i64("amount")?,
+            None => {
+                return match self.find_hold(conn, account_id, &capture.reference).await? {
+                    Some(h) if h.state == "captured" => Ok(()),
+                    _ => Err(Error::conflict(format!(
+                        "no live credit hold for reference {:?}; hold credits before capturing",
+                        capture.reference
+                    ))),
+                };
             }
         };
-        let balance = self.lock_balance(conn, account_id).await?;
-        self.append_tx(
-            conn,
-            account_id,
-            TransactionType::Release,
-            hold.amount,
-            balance + hold.amount,
-            "hold converted into a deduction",
-            Some(&capture.reference),
-        )
-        .await?;
-        self.append_tx(
-            conn,
-            account_id,
-            TransactionType::Deduction,
-            -hold.amount,
-            balance,
-            &capture.description,
-            Some(&capture.reference),
-        )
-        .await?;
-        self.set_hold(
-            conn,
-            account_id,
-            &capture.reference,
-            hold.amount,
-            "captured",
-        )
-        .await?;
         let u = capture.usage;
         let metadata = match u.metadata {
             serde_json::Value::Null => serde_json::Value::Object(serde_json::Map::new()),
@@ -412,7 +501,7 @@ impl SqlStore {
             .values_panic([
                 account_id.into(),
                 u.operation_type.into(),
-                hold.amount.into(),
+                amount.into(),
                 u.cost_usd.into(),
                 u.model_used.into(),
                 u.tokens_input.into(),
@@ -423,7 +512,29 @@ impl SqlStore {
                 now(),
             ])
             .take();
-        conn.execute(&q, "writing the usage log").await.map(|_| ())
+        conn.execute(&q, "writing the usage log").await?;
+        let balance = self.lock_balance(conn, account_id).await?;
+        self.append_txs(
+            conn,
+            account_id,
+            Some(&capture.reference),
+            &[
+                LedgerRow {
+                    kind: TransactionType::Release,
+                    amount,
+                    balance_after: balance + amount,
+                    description: "hold converted into a deduction",
+                },
+                LedgerRow {
+                    kind: TransactionType::Deduction,
+                    amount: -amount,
+                    balance_after: balance,
+                    description: &capture.description,
+                },
+            ],
+        )
+        .await?;
+        Ok(())
     }
 
     pub(super) async fn credits_capture(&self, account_id: i64, capture: Capture) -> Result<()> {

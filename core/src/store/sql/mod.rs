@@ -178,6 +178,22 @@ impl SqlStore {
     }
 }
 
+/// A pooled connection idle for longer than this is pinged before it is handed out.
+const PING_AFTER_IDLE: Duration = Duration::from_secs(30);
+
+/// Replaces sqlx's ping on every acquire, which costs a round trip per statement the pipeline
+/// runs (≈ a dozen per generation): only a connection that sat idle long enough for the server,
+/// a proxy or a firewall to have dropped it is checked; a dead one is replaced transparently.
+async fn ping_if_idle<C: sqlx::Connection>(
+    conn: &mut C,
+    meta: sqlx::pool::PoolConnectionMetadata,
+) -> std::result::Result<bool, sqlx::Error> {
+    if meta.idle_for >= PING_AFTER_IDLE {
+        conn.ping().await?;
+    }
+    Ok(true)
+}
+
 async fn connect(url: &str, max_connections: u32) -> Result<DbPool> {
     let shown = redact_url(url);
     if url.starts_with("postgres://") || url.starts_with("postgresql://") {
@@ -188,6 +204,8 @@ async fn connect(url: &str, max_connections: u32) -> Result<DbPool> {
             let pool = sqlx::postgres::PgPoolOptions::new()
                 .max_connections(max_connections)
                 .acquire_timeout(Duration::from_secs(30))
+                .test_before_acquire(false)
+                .before_acquire(|conn, meta| Box::pin(ping_if_idle(conn, meta)))
                 .connect_with(opts)
                 .await
                 .map_err(Error::db(format!("connecting to {shown}")))?;
@@ -219,6 +237,8 @@ async fn connect(url: &str, max_connections: u32) -> Result<DbPool> {
             let pool = SqlitePoolOptions::new()
                 .max_connections(if in_memory { 1 } else { max_connections })
                 .acquire_timeout(Duration::from_secs(30))
+                .test_before_acquire(false)
+                .before_acquire(|conn, meta| Box::pin(ping_if_idle(conn, meta)))
                 .connect_with(opts)
                 .await
                 .map_err(Error::db(format!("opening {shown}")))?;

@@ -5,6 +5,7 @@ use std::collections::BTreeSet;
 use sea_query::{Expr, ExprTrait, OnConflict, Order, Query};
 use serde_json::Value;
 
+use super::blueprints::{BLUEPRINT_META_COLUMNS, blueprint_with_structure};
 use super::db::{Conn, DbRow};
 use super::{SqlStore, now, scope_cond};
 use crate::model::{Block, NewPage, PageBlueprint, PagePatch, Scope, SiteBlueprint};
@@ -96,6 +97,27 @@ impl SqlStore {
             .order_by("id", Order::Asc)
             .take();
         conn.fetch_all(&q, "listing pages")
+            .await?
+            .iter()
+            .map(page_from_row)
+            .collect()
+    }
+
+    /// The blueprint's pages, locked until the transaction ends.
+    async fn fetch_pages_for_update(
+        &self,
+        conn: &mut Conn<'_>,
+        account_id: i64,
+        blueprint_id: i64,
+    ) -> Result<Vec<PageBlueprint>> {
+        let q = Query::select()
+            .expr(Expr::cust("*"))
+            .from(self.tables.pages())
+            .and_where(Expr::col("site_blueprint_id").eq(blueprint_id))
+            .and_where(Expr::col("tenant_id").eq(account_id))
+            .lock(sea_query::LockType::Update)
+            .take();
+        conn.fetch_all(&q, "reading pages to keep their locks")
             .await?
             .iter()
             .map(page_from_row)
@@ -310,28 +332,52 @@ impl SqlStore {
                 )));
             }
         }
-        let structure = save.structure.to_value();
+        let SaveStructure {
+            mut structure,
+            mut pages,
+            status,
+            capture,
+            locks,
+        } = save;
         let mut tx = self.pool.begin().await?;
         let mut conn = tx.conn();
-        // The UPDATE locks the blueprint row for the rest of the transaction.
+        // The UPDATE locks the blueprint row for the rest of the transaction (before any page
+        // row, the order every path here takes).
+        let structure_value = structure.to_value();
         let bp_row = Query::update()
             .table(self.tables.blueprints())
-            .value("structure_json", Expr::val(structure))
-            .value("status", save.status.as_str())
+            .value("structure_json", Expr::val(structure_value.clone()))
+            .value("status", status.as_str())
             .value("version", Expr::col("version").add(1))
             .value("updated_at", now())
             .and_where(Expr::col("id").eq(blueprint_id))
             .cond_where(scope_cond(scope))
-            .returning_all()
+            .returning(Query::returning().columns(BLUEPRINT_META_COLUMNS))
             .take();
         let bp = conn
             .fetch_optional(&bp_row, "saving the structure")
             .await?
             .ok_or_else(|| Error::not_found("site_blueprint", blueprint_id))?;
-        let bp = super::blueprints::blueprint_from_row(&bp)?;
+        let mut bp = blueprint_with_structure(&bp, structure_value)?;
+        if let Some(locks) = &locks {
+            let stored = self
+                .fetch_pages_for_update(&mut conn, scope.account_id, blueprint_id)
+                .await?;
+            if locks.apply(&stored, &mut structure, &mut pages) {
+                let value = structure.to_value();
+                let q = Query::update()
+                    .table(self.tables.blueprints())
+                    .value("structure_json", Expr::val(value.clone()))
+                    .and_where(Expr::col("id").eq(blueprint_id))
+                    .take();
+                conn.execute(&q, "saving the structure with its locked pages")
+                    .await?;
+                bp.structure_json = value;
+            }
+        }
         // Pages absent from the new structure go first, then one upsert by (blueprint, slug)
-        // writes every page: existing slugs keep their ids.
-        let keep: Vec<&str> = save.pages.iter().map(|p| p.slug.as_str()).collect();
+        // writes every page and returns it: existing slugs keep their ids.
+        let keep: Vec<&str> = pages.iter().map(|p| p.slug.as_str()).collect();
         let mut gone = Query::delete();
         gone.from_table(self.tables.pages())
             .and_where(Expr::col("site_blueprint_id").eq(blueprint_id))
@@ -341,38 +387,65 @@ impl SqlStore {
         }
         conn.execute(&gone, "removing pages absent from the structure")
             .await?;
-        if !save.pages.is_empty() {
+        let mut saved = Vec::with_capacity(pages.len());
+        if !pages.is_empty() {
             let mut upsert = Query::insert();
             upsert.into_table(self.tables.pages()).columns(PAGE_COLUMNS);
-            for (i, p) in save.pages.iter().enumerate() {
-                upsert.values_panic(page_row(&bp, p, p.order.unwrap_or(i as i32))?);
+            for (i, p) in pages.iter_mut().enumerate() {
+                p.order = Some(p.order.unwrap_or(i as i32));
+                upsert.values_panic(page_row(&bp, p, p.order.unwrap_or_default())?);
             }
-            upsert.on_conflict(
-                OnConflict::columns(["site_blueprint_id", "slug"])
-                    .update_columns([
-                        "title",
-                        "type",
-                        "blocks_json",
-                        "status",
-                        "order",
-                        "updated_at",
-                    ])
-                    .to_owned(),
-            );
-            conn.execute(&upsert, "writing the structure's pages")
+            upsert
+                .on_conflict(
+                    OnConflict::columns(["site_blueprint_id", "slug"])
+                        .update_columns([
+                            "title",
+                            "type",
+                            "blocks_json",
+                            "status",
+                            "order",
+                            "updated_at",
+                        ])
+                        .to_owned(),
+                )
+                // Only what the database decided: the content is what was just written.
+                .returning(Query::returning().columns(["id", "slug", "created_at", "updated_at"]));
+            let rows = conn
+                .fetch_all(&upsert, "writing the structure's pages")
                 .await?;
+            let mut written: std::collections::HashMap<String, NewPage> =
+                pages.into_iter().map(|p| (p.slug.clone(), p)).collect();
+            for row in rows {
+                let slug = row.string("slug")?;
+                let p = written.remove(&slug).ok_or_else(|| {
+                    Error::invalid(format!("the page upsert returned an unknown slug {slug:?}"))
+                })?;
+                saved.push(PageBlueprint {
+                    id: row.i64("id")?,
+                    site_blueprint_id: bp.id,
+                    account_id: bp.account_id,
+                    site_id: bp.site_id,
+                    sector_id: bp.sector_id,
+                    slug,
+                    title: p.title,
+                    page_type: p.page_type,
+                    blocks: p.blocks,
+                    status: p.status,
+                    order: p.order.unwrap_or_default(),
+                    created_at: row.ts("created_at")?,
+                    updated_at: row.ts("updated_at")?,
+                });
+            }
+            saved.sort_by_key(|p| (p.order, p.id));
         }
-        if let Some(capture) = save.capture {
+        if let Some(capture) = capture {
             self.capture_on(&mut conn, scope.account_id, capture)
                 .await?;
         }
-        let pages = self
-            .fetch_pages(&mut conn, scope.account_id, blueprint_id)
-            .await?;
         tx.commit().await?;
         Ok(SavedStructure {
             blueprint: bp,
-            pages,
+            pages: saved,
         })
     }
 

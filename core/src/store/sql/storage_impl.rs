@@ -14,7 +14,8 @@ use crate::model::{
 use crate::model::{NewAssetRow, SiteAsset};
 use crate::schema::{MigrationReport, MigrationState};
 use crate::store::{
-    SavePageContent, SaveStructure, SavedStructure, Storage, StorageBackend, TaskStats,
+    SavePageContent, SaveStructure, SavedStructure, StartedTask, Storage, StorageBackend, TaskHold,
+    TaskStats,
 };
 use crate::tasks::{TaskQuery, TaskRecord};
 
@@ -175,6 +176,9 @@ impl Storage for SqlStore {
 
     async fn insert_task(&self, record: TaskRecord) -> Result<(TaskRecord, bool)> {
         self.task_insert(record).await
+    }
+    async fn start_task(&self, record: TaskRecord, hold: Option<TaskHold>) -> Result<StartedTask> {
+        self.task_start(record, hold).await
     }
     async fn update_task(&self, record: &TaskRecord) -> Result<()> {
         self.task_update(record).await

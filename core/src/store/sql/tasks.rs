@@ -5,9 +5,9 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Utc};
 use sea_query::{Expr, ExprTrait, OnConflict, Order, Query};
 
-use super::db::DbRow;
+use super::db::{Conn, DbRow};
 use super::{SqlStore, now};
-use crate::store::TaskStats;
+use crate::store::{StartedTask, TaskHold, TaskStats};
 use crate::tasks::{TaskQuery, TaskRecord, TaskStatus};
 use crate::{Error, Result};
 
@@ -38,6 +38,15 @@ const TASK_COLUMNS: [&str; 26] = [
     "finished_at",
     "updated_at",
     "id",
+];
+
+/// Columns a task update leaves alone.
+const IMMUTABLE_TASK_COLUMNS: [&str; 5] = [
+    "task_id",
+    "tenant_id",
+    "function_name",
+    "payload",
+    "created_at",
 ];
 
 fn task_values(t: &TaskRecord) -> Result<Vec<Expr>> {
@@ -109,38 +118,94 @@ fn task_from_row(r: &DbRow) -> Result<TaskRecord> {
 }
 
 impl SqlStore {
-    pub(super) async fn task_insert(&self, record: TaskRecord) -> Result<(TaskRecord, bool)> {
-        self.ensure_ready().await?;
+    /// Inserts a task row unless its task id exists; returns whether it did.
+    async fn insert_task_on(&self, conn: &mut Conn<'_>, record: &TaskRecord) -> Result<bool> {
         let q = Query::insert()
             .into_table(self.tables.task_log())
             .columns(TASK_COLUMNS[..25].iter().copied())
-            .values_panic(task_values(&record)?)
+            .values_panic(task_values(record)?)
             .on_conflict(OnConflict::column("task_id").do_nothing().to_owned())
             .take();
-        let mut held = self.pool.acquire().await?;
-        let mut conn = held.conn();
-        let inserted = conn.execute(&q, "writing the task log").await? == 1;
-        if inserted {
-            return Ok((record, true));
-        }
+        Ok(conn.execute(&q, "writing the task log").await? == 1)
+    }
+
+    async fn read_task_on(&self, conn: &mut Conn<'_>, task_id: &str) -> Result<TaskRecord> {
         let q = Query::select()
             .expr(Expr::cust("*"))
             .from(self.tables.task_log())
-            .and_where(Expr::col("task_id").eq(record.task_id.as_str()))
+            .and_where(Expr::col("task_id").eq(task_id))
             .take();
         let row = conn
             .fetch_optional(&q, "reading the task log")
             .await?
-            .ok_or_else(|| Error::not_found("task", &record.task_id))?;
-        Ok((task_from_row(&row)?, false))
+            .ok_or_else(|| Error::not_found("task", task_id))?;
+        task_from_row(&row)
+    }
+
+    pub(super) async fn task_insert(&self, record: TaskRecord) -> Result<(TaskRecord, bool)> {
+        self.ensure_ready().await?;
+        let mut held = self.pool.acquire().await?;
+        let mut conn = held.conn();
+        if self.insert_task_on(&mut conn, &record).await? {
+            return Ok((record, true));
+        }
+        Ok((self.read_task_on(&mut conn, &record.task_id).await?, false))
+    }
+
+    /// The task row and its credit hold in one transaction. A hold the balance does not cover
+    /// writes nothing but the task row, which is committed so the failure is on record.
+    pub(super) async fn task_start(
+        &self,
+        record: TaskRecord,
+        hold: Option<TaskHold>,
+    ) -> Result<StartedTask> {
+        let Some(hold) = hold else {
+            let (record, inserted) = self.task_insert(record).await?;
+            return Ok(StartedTask {
+                record,
+                inserted,
+                hold: None,
+            });
+        };
+        self.ensure_ready().await?;
+        let mut tx = self.pool.begin().await?;
+        let mut conn = tx.conn();
+        if !self.insert_task_on(&mut conn, &record).await? {
+            let existing = self.read_task_on(&mut conn, &record.task_id).await?;
+            return Ok(StartedTask {
+                record: existing,
+                inserted: false,
+                hold: None,
+            });
+        }
+        let outcome = match self
+            .hold_on(
+                &mut conn,
+                record.account_id,
+                hold.amount,
+                &record.task_id,
+                &hold.description,
+            )
+            .await
+        {
+            Err(e) if !matches!(e, Error::InsufficientCredits { .. }) => return Err(e),
+            other => other,
+        };
+        tx.commit().await?;
+        Ok(StartedTask {
+            record,
+            inserted: true,
+            hold: Some(outcome),
+        })
     }
 
     pub(super) async fn task_update(&self, record: &TaskRecord) -> Result<()> {
         self.ensure_ready().await?;
         let mut q = Query::update();
         q.table(self.tables.task_log());
+        // Only what a run changes: the payload, owner and creation time stay as inserted.
         for (col, val) in TASK_COLUMNS[..25].iter().zip(task_values(record)?) {
-            if *col != "task_id" {
+            if !IMMUTABLE_TASK_COLUMNS.contains(col) {
                 q.value(*col, val);
             }
         }
