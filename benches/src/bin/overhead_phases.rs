@@ -33,7 +33,7 @@ async fn main() {
     sb.grant(1, 1_000_000, "bench").await.expect("grant");
     let scope = Scope::account(1);
     let mut totals: BTreeMap<String, u64> = BTreeMap::new();
-    let mut wall = 0.0;
+    let mut walls: Vec<f64> = Vec::with_capacity(n);
     for _ in 0..n {
         let bp = sb
             .create_blueprint(&scope, NewBlueprint::new("Forno", "A bakery"))
@@ -44,15 +44,21 @@ async fn main() {
             .generate_structure(&scope, bp.id, RunOptions::default())
             .await
             .expect("run");
-        wall += t.elapsed().as_secs_f64() * 1000.0;
+        walls.push(t.elapsed().as_secs_f64() * 1000.0);
         let rec = sb.task(Some(1), &out.task_id).await.expect("task");
         for (k, v) in rec.phase_timings {
             *totals.entry(k).or_default() += v;
         }
     }
+    let mean = walls.iter().sum::<f64>() / n as f64;
+    walls.sort_by(f64::total_cmp);
+    let at = |q: f64| walls[((walls.len() - 1) as f64 * q).round() as usize];
     println!(
-        "backend={backend} runs={n} mean wall={:.2} ms",
-        wall / n as f64
+        "backend={backend} runs={n} mean wall={mean:.2} ms  p50={:.2} p90={:.2} p99={:.2} max={:.2}",
+        at(0.5),
+        at(0.9),
+        at(0.99),
+        at(1.0)
     );
     for (k, v) in totals {
         println!("  {k:<8} {:.2} ms", v as f64 / n as f64);

@@ -31,6 +31,17 @@ async fn main() {
                 .expect("select");
         }
         let stmt = t.elapsed().as_secs_f64() * 1e6 / f64::from(n);
+        // A statement carrying a structure-sized JSON document each way.
+        let doc = format!("[{}]", vec!["{\"type\": \"text\", \"data\": {\"heading\": \"A heading\", \"body\": \"Some body text for the block\"}}"; 90].join(","));
+        let t = Instant::now();
+        for _ in 0..n / 4 {
+            let _: (String,) = sqlx::query_as("SELECT $1::jsonb::text")
+                .bind(&doc)
+                .fetch_one(&mut *conn)
+                .await
+                .expect("select");
+        }
+        let big = t.elapsed().as_secs_f64() * 1e6 / f64::from(n / 4);
         drop(conn);
         let t = Instant::now();
         for _ in 0..n {
@@ -38,7 +49,8 @@ async fn main() {
         }
         let acq = t.elapsed().as_secs_f64() * 1e6 / f64::from(n);
         println!(
-            "test_before_acquire={ping:<5}  statement round trip {stmt:.0} µs   pool acquire {acq:.0} µs"
+            "test_before_acquire={ping:<5}  statement round trip {stmt:.0} µs   with a {} KB JSON document each way {big:.0} µs   pool acquire {acq:.0} µs",
+            doc.len() / 1024
         );
     }
 }

@@ -260,6 +260,8 @@ impl SqlStore {
         })
     }
 
+    /// Marks a blueprint `generating` through the relaxed pool: the flag only guards against a
+    /// second run at the same time, and a database crash ends the running one anyway.
     pub(super) async fn bp_begin_generation(
         &self,
         scope: &Scope,
@@ -275,7 +277,7 @@ impl SqlStore {
             .and_where(Expr::col("status").ne(BlueprintStatus::Generating.as_str()))
             .returning_all()
             .take();
-        let mut held = self.pool.acquire().await?;
+        let mut held = self.relaxed.acquire().await?;
         let mut conn = held.conn();
         match conn.fetch_optional(&q, "starting a generation").await? {
             Some(row) => blueprint_from_row(&row),

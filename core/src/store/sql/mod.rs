@@ -53,6 +53,13 @@ struct Tenancy {
 #[derive(Debug)]
 pub struct SqlStore {
     pool: DbPool,
+    /// Connections for writes whose loss in a database-server crash is harmless: task-log
+    /// progress and status rows, and the `generating` flag (a run the crash interrupted is
+    /// failed by `recover_stale` either way). On PostgreSQL they commit without waiting for the
+    /// WAL flush (`synchronous_commit = off`), which saves a disk flush per write; commits stay
+    /// ordered, so a later durable commit (a save, a credit capture) makes them durable too. On
+    /// SQLite it is the same pool.
+    relaxed: DbPool,
     tables: Tables,
     tenancy: std::sync::RwLock<Tenancy>,
     ready: AtomicBool,
@@ -77,9 +84,17 @@ impl SqlStore {
     /// turned off, applies pending migrations.
     pub async fn open(url: &str, options: SqlStoreOptions) -> Result<SqlStore> {
         let tables = Tables::new(&options.table_prefix)?;
-        let pool = connect(url, Ord::max(options.max_connections, 1)).await?;
+        let max = Ord::max(options.max_connections, 1);
+        let pool = connect(url, max, Durability::Synchronous).await?;
+        let relaxed = match &pool {
+            #[cfg(feature = "postgres")]
+            DbPool::Pg(_) => connect(url, Ord::max(max / 4, 1), Durability::Relaxed).await?,
+            #[allow(unreachable_patterns)]
+            _ => pool.clone(),
+        };
         let store = SqlStore {
             pool,
+            relaxed,
             tables,
             tenancy: std::sync::RwLock::new(Tenancy::default()),
             ready: AtomicBool::new(false),
@@ -97,9 +112,10 @@ impl SqlStore {
         &self.tables
     }
 
-    /// Closes the pool; later calls fail.
+    /// Closes the pools; later calls fail.
     pub async fn close(&self) {
         self.pool.close().await;
+        self.relaxed.close().await;
     }
 
     pub(crate) async fn run_migrations(&self) -> Result<MigrationReport> {
@@ -194,7 +210,14 @@ async fn ping_if_idle<C: sqlx::Connection>(
     Ok(true)
 }
 
-async fn connect(url: &str, max_connections: u32) -> Result<DbPool> {
+/// Whether a pool's commits wait for the write-ahead log to reach disk (PostgreSQL only).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Durability {
+    Synchronous,
+    Relaxed,
+}
+
+async fn connect(url: &str, max_connections: u32, durability: Durability) -> Result<DbPool> {
     let shown = redact_url(url);
     if url.starts_with("postgres://") || url.starts_with("postgresql://") {
         #[cfg(feature = "postgres")]
@@ -206,6 +229,15 @@ async fn connect(url: &str, max_connections: u32) -> Result<DbPool> {
                 .acquire_timeout(Duration::from_secs(30))
                 .test_before_acquire(false)
                 .before_acquire(|conn, meta| Box::pin(ping_if_idle(conn, meta)))
+                .after_connect(move |conn, _meta| {
+                    Box::pin(async move {
+                        if durability == Durability::Relaxed {
+                            use sqlx::Executor;
+                            conn.execute("SET synchronous_commit = off").await?;
+                        }
+                        Ok(())
+                    })
+                })
                 .connect_with(opts)
                 .await
                 .map_err(Error::db(format!("connecting to {shown}")))?;

@@ -199,6 +199,9 @@ impl SqlStore {
         })
     }
 
+    /// Overwrites a run's row. Progress and outcome rows go through the relaxed pool: a database
+    /// crash may lose the last of them, which leaves the run looking `running` until
+    /// `recover_stale` fails it; the run's money and output were committed durably on their own.
     pub(super) async fn task_update(&self, record: &TaskRecord) -> Result<()> {
         self.ensure_ready().await?;
         let mut q = Query::update();
@@ -210,7 +213,7 @@ impl SqlStore {
             }
         }
         q.and_where(Expr::col("task_id").eq(record.task_id.as_str()));
-        let mut held = self.pool.acquire().await?;
+        let mut held = self.relaxed.acquire().await?;
         let n = held.conn().execute(&q, "updating the task log").await?;
         match n {
             0 => Err(Error::not_found("task", &record.task_id)),
