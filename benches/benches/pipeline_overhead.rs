@@ -8,7 +8,9 @@ use std::time::{Duration, Instant};
 use criterion::{Criterion, criterion_group, criterion_main};
 use sitebuilder::model::{NewBlueprint, Scope};
 use sitebuilder::{RunOptions, SiteBuilder};
-use sitebuilder_benches::{InstantProvider, canned_structure_answer, fresh_pg_url};
+use sitebuilder_benches::{
+    InstantProvider, canned_structure_answer, drop_fresh_schema, fresh_pg_url, without_tls,
+};
 
 fn bench(c: &mut Criterion) {
     let rt = tokio::runtime::Runtime::new().expect("runtime");
@@ -17,7 +19,14 @@ fn bench(c: &mut Criterion) {
     std::fs::create_dir_all(&dir).expect("dir");
     let sqlite = format!("sqlite://{}/overhead.db", dir.display());
     let pg = rt.block_on(fresh_pg_url());
-    for (name, url) in [("sqlite", sqlite), ("postgres", pg)] {
+    let pg_plain = without_tls(&rt.block_on(fresh_pg_url()));
+    // PostgreSQL twice: as the URL says (sqlx negotiates TLS when the server offers it, as this
+    // machine's does), and over plain TCP, as a local database usually is.
+    for (name, url) in [
+        ("sqlite", sqlite),
+        ("postgres", pg.clone()),
+        ("postgres_notls", pg_plain.clone()),
+    ] {
         let sb = rt
             .block_on(
                 SiteBuilder::builder()
@@ -48,6 +57,9 @@ fn bench(c: &mut Criterion) {
                 })
             })
         });
+    }
+    for url in [pg, pg_plain] {
+        rt.block_on(drop_fresh_schema(&url));
     }
 }
 

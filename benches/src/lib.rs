@@ -24,6 +24,35 @@ pub async fn fresh_pg_url() -> String {
     format!("{base}{sep}options=-c%20search_path%3D{schema}")
 }
 
+/// Drops the schema a [`fresh_pg_url`] URL points at (benches create one per run).
+pub async fn drop_fresh_schema(url: &str) {
+    use sqlx::Executor;
+    let Some(schema) = url.split("search_path%3D").nth(1) else {
+        return;
+    };
+    let base = url
+        .split("options=")
+        .next()
+        .unwrap_or(url)
+        .trim_end_matches(['?', '&']);
+    if let Ok(pool) = sqlx::PgPool::connect(base).await {
+        let _ = pool
+            .execute(sqlx::AssertSqlSafe(format!(
+                "DROP SCHEMA IF EXISTS {schema} CASCADE"
+            )))
+            .await;
+    }
+}
+
+/// The same URL with TLS turned off (`sslmode=disable`), for the loopback figures.
+pub fn without_tls(url: &str) -> String {
+    if url.contains("sslmode=") {
+        return url.to_string();
+    }
+    let sep = if url.contains('?') { '&' } else { '?' };
+    format!("{url}{sep}sslmode=disable")
+}
+
 fn uuid_like() -> String {
     let n = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)

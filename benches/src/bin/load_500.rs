@@ -1,14 +1,15 @@
 //! 500 generations at once, in one process, against a local OpenAI-wire server that answers after
 //! 1 s. Prints wall time and peak memory. Target: under 3 s and under 200 MB.
 //!
-//! `cargo run -p sitebuilder-benches --bin load_500 [sqlite|postgres]`
+//! `cargo run -p sitebuilder-benches --bin load_500 [sqlite|postgres|postgres-notls]`
 
 use std::time::{Duration, Instant};
 
 use sitebuilder::model::{NewBlueprint, Scope};
 use sitebuilder::{ProviderConfig, RunOptions, SiteBuilder};
 use sitebuilder_benches::{
-    canned_structure_answer, fresh_pg_url, peak_rss_mib, slow_openai_server,
+    canned_structure_answer, drop_fresh_schema, fresh_pg_url, peak_rss_mib, slow_openai_server,
+    without_tls,
 };
 
 const RUNS: usize = 500;
@@ -24,10 +25,11 @@ async fn main() {
             std::fs::create_dir_all(&dir).expect("dir");
             format!("sqlite://{}/load.db", dir.display())
         }
+        "postgres-notls" => without_tls(&fresh_pg_url().await),
         _ => fresh_pg_url().await,
     };
     let sb = SiteBuilder::builder()
-        .database_url(url)
+        .database_url(url.clone())
         .max_connections(20)
         .provider(ProviderConfig::OpenAiCompatible {
             base_url,
@@ -77,6 +79,8 @@ async fn main() {
         rss_before,
         sb.balance(1).await.expect("balance")
     );
+    drop(sb);
+    drop_fresh_schema(&url).await;
     if !failed.is_empty() {
         eprintln!("failures: {failed:?}");
         std::process::exit(1);

@@ -1,5 +1,5 @@
 //! Where a generation's library time goes: runs N generations with an instant provider and prints
-//! the mean milliseconds per phase from the task log. `cargo run --profile bench -p sitebuilder-benches --bin overhead_phases [sqlite|postgres] [N]`
+//! the mean milliseconds per phase from the task log. `cargo run --profile bench -p sitebuilder-benches --bin overhead_phases [sqlite|postgres|postgres-notls] [N]`
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -7,7 +7,9 @@ use std::time::Instant;
 
 use sitebuilder::model::{NewBlueprint, Scope};
 use sitebuilder::{RunOptions, SiteBuilder};
-use sitebuilder_benches::{InstantProvider, canned_structure_answer, fresh_pg_url};
+use sitebuilder_benches::{
+    InstantProvider, canned_structure_answer, drop_fresh_schema, fresh_pg_url, without_tls,
+};
 
 #[tokio::main]
 async fn main() {
@@ -18,6 +20,8 @@ async fn main() {
         .unwrap_or(50);
     let url = if backend == "postgres" {
         fresh_pg_url().await
+    } else if backend == "postgres-notls" {
+        without_tls(&fresh_pg_url().await)
     } else {
         let dir = std::env::temp_dir().join(format!("sb-phases-{}", std::process::id()));
         std::fs::create_dir_all(&dir).expect("dir");
@@ -25,7 +29,7 @@ async fn main() {
     };
     let answer = Arc::new(canned_structure_answer().await);
     let sb = SiteBuilder::builder()
-        .database_url(url)
+        .database_url(url.clone())
         .provider_instance(Arc::new(InstantProvider(answer)))
         .build()
         .await
@@ -33,6 +37,17 @@ async fn main() {
     sb.grant(1, 1_000_000, "bench").await.expect("grant");
     let scope = Scope::account(1);
     let mut totals: BTreeMap<String, u64> = BTreeMap::new();
+    // Warm-up: the first runs open the pools' connections (a TLS handshake, if the server
+    // offers TLS) and fill the statement caches; that is set-up, not per-generation overhead.
+    for _ in 0..10 {
+        let bp = sb
+            .create_blueprint(&scope, NewBlueprint::new("Forno", "A bakery"))
+            .await
+            .expect("bp");
+        sb.generate_structure(&scope, bp.id, RunOptions::default())
+            .await
+            .expect("warm-up run");
+    }
     let mut walls: Vec<f64> = Vec::with_capacity(n);
     for _ in 0..n {
         let bp = sb
@@ -63,4 +78,6 @@ async fn main() {
     for (k, v) in totals {
         println!("  {k:<8} {:.2} ms", v as f64 / n as f64);
     }
+    drop(sb);
+    drop_fresh_schema(&url).await;
 }

@@ -10,6 +10,7 @@ use super::{SqlStore, now};
 use crate::credits::{
     Capture, CreditTransaction, HoldOutcome, TransactionType, UsageLogEntry, UsageRecord,
 };
+use crate::schema::Dialect;
 use crate::{Error, Result};
 
 fn tx_from_row(r: &DbRow) -> Result<CreditTransaction> {
@@ -29,6 +30,88 @@ fn tx_from_row(r: &DbRow) -> Result<CreditTransaction> {
 struct Hold {
     amount: i64,
     state: String,
+}
+
+/// Ledger columns, in the order of [`ledger_values`].
+const LEDGER_COLUMNS: [&str; 8] = [
+    "tenant_id",
+    "transaction_type",
+    "amount",
+    "balance_after",
+    "description",
+    "metadata",
+    "reference",
+    "created_at",
+];
+
+fn ledger_values(
+    account_id: i64,
+    kind: TransactionType,
+    amount: i64,
+    balance_after: Expr,
+    description: &str,
+    reference: Option<&str>,
+) -> Vec<Expr> {
+    vec![
+        account_id.into(),
+        kind.as_str().into(),
+        amount.into(),
+        balance_after,
+        description.into(),
+        Expr::val(serde_json::json!({})),
+        reference.map(str::to_string).into(),
+        now(),
+    ]
+}
+
+/// The usage-log columns and values of a capture; `credits` is the captured amount (a value,
+/// or a column of the statement's hold CTE).
+fn usage_row(account_id: i64, capture: &Capture, credits: Expr) -> ([&'static str; 11], Vec<Expr>) {
+    let u = &capture.usage;
+    let metadata = match &u.metadata {
+        serde_json::Value::Null => serde_json::Value::Object(serde_json::Map::new()),
+        m => m.clone(),
+    };
+    (
+        [
+            "tenant_id",
+            "operation_type",
+            "credits_used",
+            "cost_usd",
+            "model_used",
+            "tokens_input",
+            "tokens_output",
+            "related_object_type",
+            "related_object_id",
+            "metadata",
+            "created_at",
+        ],
+        vec![
+            account_id.into(),
+            u.operation_type.as_str().into(),
+            credits,
+            u.cost_usd.into(),
+            u.model_used.as_str().into(),
+            u.tokens_input.into(),
+            u.tokens_output.into(),
+            u.related_object_type.clone().into(),
+            u.related_object_id.into(),
+            Expr::val(metadata),
+            now(),
+        ],
+    )
+}
+
+/// `WITH name AS (statement)`.
+fn cte(name: &str, statement: sea_query::UpdateStatement) -> sea_query::WithClause {
+    sea_query::WithClause::new()
+        .cte(
+            sea_query::CommonTableExpression::new()
+                .query(statement)
+                .table_name(name.to_string())
+                .to_owned(),
+        )
+        .to_owned()
 }
 
 /// One ledger row to append.
@@ -110,27 +193,17 @@ impl SqlStore {
         rows: &[LedgerRow<'_>],
     ) -> Result<Vec<CreditTransaction>> {
         let mut q = Query::insert();
-        q.into_table(self.tables.credit_transactions()).columns([
-            "tenant_id",
-            "transaction_type",
-            "amount",
-            "balance_after",
-            "description",
-            "metadata",
-            "reference",
-            "created_at",
-        ]);
+        q.into_table(self.tables.credit_transactions())
+            .columns(LEDGER_COLUMNS);
         for row in rows {
-            q.values_panic([
-                account_id.into(),
-                row.kind.as_str().into(),
-                row.amount.into(),
+            q.values_panic(ledger_values(
+                account_id,
+                row.kind,
+                row.amount,
                 row.balance_after.into(),
-                row.description.into(),
-                Expr::val(serde_json::json!({})),
-                reference.map(str::to_string).into(),
-                now(),
-            ]);
+                row.description,
+                reference,
+            ));
         }
         q.returning_all();
         conn.fetch_all(&q, "appending ledger rows")
@@ -346,40 +419,45 @@ impl SqlStore {
                 _ => {}
             }
         }
-        let balance_after = if amount == 0 {
-            self.lock_balance(conn, account_id).await?
+        // On PostgreSQL the debit and its ledger row are one statement (one round trip less).
+        let fused = amount > 0 && conn.dialect() == Dialect::Postgres;
+        let debited = if amount == 0 {
+            Some(self.lock_balance(conn, account_id).await?)
+        } else if fused {
+            self.debit_into_ledger(conn, account_id, amount, reference, description)
+                .await?
         } else {
-            match self.add_balance(conn, account_id, -amount).await? {
-                Some(b) => b,
-                None => {
-                    if fresh {
-                        self.delete_hold(conn, account_id, reference).await?;
-                    }
-                    let available = self.balance_on(conn, account_id).await?;
-                    return Err(Error::InsufficientCredits {
-                        required: amount,
-                        available,
-                    });
-                }
+            self.add_balance(conn, account_id, -amount).await?
+        };
+        let Some(balance_after) = debited else {
+            if fresh {
+                self.delete_hold(conn, account_id, reference).await?;
             }
+            let available = self.balance_on(conn, account_id).await?;
+            return Err(Error::InsufficientCredits {
+                required: amount,
+                available,
+            });
         };
         if !fresh {
             // A released hold of an earlier attempt is taken again.
             self.set_hold(conn, account_id, reference, amount, "held")
                 .await?;
         }
-        self.append_tx(
-            conn,
-            account_id,
-            Some(reference),
-            LedgerRow {
-                kind: TransactionType::Hold,
-                amount: -amount,
-                balance_after,
-                description,
-            },
-        )
-        .await?;
+        if !fused {
+            self.append_tx(
+                conn,
+                account_id,
+                Some(reference),
+                LedgerRow {
+                    kind: TransactionType::Hold,
+                    amount: -amount,
+                    balance_after,
+                    description,
+                },
+            )
+            .await?;
+        }
         Ok(HoldOutcome::Held {
             amount,
             balance_after,
@@ -457,68 +535,38 @@ impl SqlStore {
         account_id: i64,
         capture: Capture,
     ) -> Result<()> {
-        let q = Query::update()
-            .table(self.tables.credit_holds())
-            .value("state", "captured")
-            .value("updated_at", now())
-            .and_where(Expr::col("tenant_id").eq(account_id))
-            .and_where(Expr::col("reference").eq(capture.reference.as_str()))
-            .and_where(Expr::col("state").eq("held"))
-            .returning_col("amount")
-            .take();
-        let amount = match conn.fetch_optional(&q, "capturing a credit hold").await? {
-            Some(r) => r.i64("amount")?,
-            None => {
-                return match self.find_hold(conn, account_id, &capture.reference).await? {
-                    Some(h) if h.state == "captured" => Ok(()),
-                    _ => Err(Error::conflict(format!(
-                        "no live credit hold for reference {:?}; hold credits before capturing",
-                        capture.reference
-                    ))),
-                };
+        let pg = conn.dialect() == Dialect::Postgres;
+        let flipped = if pg {
+            self.flip_hold_into_usage(conn, account_id, &capture)
+                .await?
+        } else {
+            let q = self.flip_hold(account_id, &capture.reference);
+            match conn.fetch_optional(&q, "capturing a credit hold").await? {
+                Some(r) => {
+                    let amount = r.i64("amount")?;
+                    let (columns, values) = usage_row(account_id, &capture, amount.into());
+                    let q = Query::insert()
+                        .into_table(self.tables.credit_usage())
+                        .columns(columns)
+                        .values_panic(values)
+                        .take();
+                    conn.execute(&q, "writing the usage log").await?;
+                    Some(amount)
+                }
+                None => None,
             }
         };
-        let u = capture.usage;
-        let metadata = match u.metadata {
-            serde_json::Value::Null => serde_json::Value::Object(serde_json::Map::new()),
-            m => m,
+        let Some(amount) = flipped else {
+            return match self.find_hold(conn, account_id, &capture.reference).await? {
+                Some(h) if h.state == "captured" => Ok(()),
+                _ => Err(Error::conflict(format!(
+                    "no live credit hold for reference {:?}; hold credits before capturing",
+                    capture.reference
+                ))),
+            };
         };
-        let q = Query::insert()
-            .into_table(self.tables.credit_usage())
-            .columns([
-                "tenant_id",
-                "operation_type",
-                "credits_used",
-                "cost_usd",
-                "model_used",
-                "tokens_input",
-                "tokens_output",
-                "related_object_type",
-                "related_object_id",
-                "metadata",
-                "created_at",
-            ])
-            .values_panic([
-                account_id.into(),
-                u.operation_type.into(),
-                amount.into(),
-                u.cost_usd.into(),
-                u.model_used.into(),
-                u.tokens_input.into(),
-                u.tokens_output.into(),
-                u.related_object_type.into(),
-                u.related_object_id.into(),
-                Expr::val(metadata),
-                now(),
-            ])
-            .take();
-        conn.execute(&q, "writing the usage log").await?;
-        let balance = self.lock_balance(conn, account_id).await?;
-        self.append_txs(
-            conn,
-            account_id,
-            Some(&capture.reference),
-            &[
+        let rows = |balance: i64| {
+            [
                 LedgerRow {
                     kind: TransactionType::Release,
                     amount,
@@ -531,10 +579,150 @@ impl SqlStore {
                     balance_after: balance,
                     description: &capture.description,
                 },
-            ],
-        )
-        .await?;
+            ]
+        };
+        if pg
+            && self
+                .capture_into_ledger(conn, account_id, &capture, amount)
+                .await?
+        {
+            return Ok(());
+        }
+        let balance = self.lock_balance(conn, account_id).await?;
+        self.append_txs(conn, account_id, Some(&capture.reference), &rows(balance))
+            .await?;
         Ok(())
+    }
+
+    /// `UPDATE` that turns a live hold into a captured one, returning its amount.
+    fn flip_hold(&self, account_id: i64, reference: &str) -> sea_query::UpdateStatement {
+        Query::update()
+            .table(self.tables.credit_holds())
+            .value("state", "captured")
+            .value("updated_at", now())
+            .and_where(Expr::col("tenant_id").eq(account_id))
+            .and_where(Expr::col("reference").eq(reference))
+            .and_where(Expr::col("state").eq("held"))
+            .returning_col("amount")
+            .take()
+    }
+
+    /// PostgreSQL: flips the hold and writes the usage row in one statement; the captured
+    /// amount, or `None` when there was no live hold.
+    async fn flip_hold_into_usage(
+        &self,
+        conn: &mut Conn<'_>,
+        account_id: i64,
+        capture: &Capture,
+    ) -> Result<Option<i64>> {
+        let held = Expr::col(("held", "amount"));
+        let (columns, values) = usage_row(account_id, capture, held);
+        let mut select = Query::select();
+        select.exprs(values).from("held");
+        let q = Query::insert()
+            .into_table(self.tables.credit_usage())
+            .columns(columns)
+            .select_from(select)
+            .map_err(|e| Error::invalid(format!("building the usage insert: {e}")))?
+            .returning_col("credits_used")
+            .take()
+            .with(cte("held", self.flip_hold(account_id, &capture.reference)));
+        conn.fetch_optional(&q, "capturing a credit hold")
+            .await?
+            .map(|r| r.i64("credits_used"))
+            .transpose()
+    }
+
+    /// PostgreSQL: locks the balance row and appends the release and the deduction in one
+    /// statement. False when the account has no balance row (the caller takes the long way).
+    async fn capture_into_ledger(
+        &self,
+        conn: &mut Conn<'_>,
+        account_id: i64,
+        capture: &Capture,
+        amount: i64,
+    ) -> Result<bool> {
+        let lock = Query::update()
+            .table(self.tables.credit_balances())
+            .value("updated_at", now())
+            .and_where(Expr::col("tenant_id").eq(account_id))
+            .returning_col("balance")
+            .take();
+        let row = |kind: TransactionType, delta: i64, after: i64, description: &str| {
+            let mut select = Query::select();
+            select
+                .exprs(ledger_values(
+                    account_id,
+                    kind,
+                    delta,
+                    Expr::col(("locked", "balance")).add(after),
+                    description,
+                    Some(&capture.reference),
+                ))
+                .from("locked");
+            select
+        };
+        let mut both = row(
+            TransactionType::Release,
+            amount,
+            amount,
+            "hold converted into a deduction",
+        );
+        both.union(
+            sea_query::UnionType::All,
+            row(TransactionType::Deduction, -amount, 0, &capture.description),
+        );
+        let q = Query::insert()
+            .into_table(self.tables.credit_transactions())
+            .columns(LEDGER_COLUMNS)
+            .select_from(both)
+            .map_err(|e| Error::invalid(format!("building the ledger insert: {e}")))?
+            .take()
+            .with(cte("locked", lock));
+        Ok(conn.execute(&q, "appending ledger rows").await? == 2)
+    }
+
+    /// PostgreSQL: debits `amount` if the balance covers it and appends the hold's ledger row,
+    /// in one statement. The balance after, or `None` when it does not cover the amount.
+    async fn debit_into_ledger(
+        &self,
+        conn: &mut Conn<'_>,
+        account_id: i64,
+        amount: i64,
+        reference: &str,
+        description: &str,
+    ) -> Result<Option<i64>> {
+        let debit = Query::update()
+            .table(self.tables.credit_balances())
+            .value("balance", Expr::col("balance").sub(amount))
+            .value("updated_at", now())
+            .and_where(Expr::col("tenant_id").eq(account_id))
+            .and_where(Expr::col("balance").gte(amount))
+            .returning_col("balance")
+            .take();
+        let mut select = Query::select();
+        select
+            .exprs(ledger_values(
+                account_id,
+                TransactionType::Hold,
+                -amount,
+                Expr::col(("debited", "balance")),
+                description,
+                Some(reference),
+            ))
+            .from("debited");
+        let q = Query::insert()
+            .into_table(self.tables.credit_transactions())
+            .columns(LEDGER_COLUMNS)
+            .select_from(select)
+            .map_err(|e| Error::invalid(format!("building the ledger insert: {e}")))?
+            .returning_col("balance_after")
+            .take()
+            .with(cte("debited", debit));
+        conn.fetch_optional(&q, "holding credits")
+            .await?
+            .map(|r| r.i64("balance_after"))
+            .transpose()
     }
 
     pub(super) async fn credits_capture(&self, account_id: i64, capture: Capture) -> Result<()> {

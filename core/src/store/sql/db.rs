@@ -59,6 +59,15 @@ pub(crate) enum DbRow {
 }
 
 impl DbPool {
+    pub(crate) fn dialect(&self) -> Dialect {
+        match self {
+            #[cfg(feature = "postgres")]
+            DbPool::Pg(_) => Dialect::Postgres,
+            #[cfg(feature = "sqlite")]
+            DbPool::Sqlite(_) => Dialect::Sqlite,
+        }
+    }
+
     pub(crate) async fn acquire(&self) -> Result<Held> {
         Ok(match self {
             #[cfg(feature = "postgres")]

@@ -16,7 +16,7 @@ use std::time::Duration;
 use sea_query::{Cond, Condition, Expr, ExprTrait};
 
 use crate::model::Scope;
-use crate::schema::{MigrationReport, MigrationState, Tables, runner};
+use crate::schema::{Dialect, MigrationReport, MigrationState, Tables, runner};
 use crate::{Error, Result};
 use db::DbPool;
 
@@ -105,6 +105,10 @@ impl SqlStore {
             store.check_ready().await?;
         }
         Ok(store)
+    }
+
+    pub(crate) fn dialect(&self) -> Dialect {
+        self.pool.dialect()
     }
 
     /// The table names in use.
@@ -299,6 +303,18 @@ pub(crate) fn scope_cond(scope: &Scope) -> Condition {
 }
 
 /// The current time as a bindable value.
+/// A JSON document as a statement value, serialised once straight from its Rust value: no
+/// `serde_json::Value` tree to build, clone into the statement and walk again to encode it
+/// (a generation writes ≈ 20 KB of JSON). PostgreSQL gets text cast to `jsonb` (which also
+/// assigns to a `json` column); SQLite keeps JSON as text anyway.
+pub(crate) fn json_doc<T: serde::Serialize + ?Sized>(value: &T, dialect: Dialect) -> Result<Expr> {
+    let text = serde_json::to_string(value).map_err(Error::json("a JSON column"))?;
+    Ok(match dialect {
+        Dialect::Postgres => Expr::val(text).cast_as("jsonb"),
+        Dialect::Sqlite => Expr::val(text),
+    })
+}
+
 pub(crate) fn now() -> Expr {
     Expr::val(chrono::Utc::now())
 }

@@ -7,8 +7,9 @@ use serde_json::Value;
 
 use super::blueprints::{BLUEPRINT_META_COLUMNS, blueprint_with_structure};
 use super::db::{Conn, DbRow};
-use super::{SqlStore, now, scope_cond};
+use super::{SqlStore, json_doc, now, scope_cond};
 use crate::model::{Block, NewPage, PageBlueprint, PagePatch, Scope, SiteBlueprint};
+use crate::schema::Dialect;
 use crate::store::validate_slug;
 use crate::store::{SavePageContent, SaveStructure, SavedStructure};
 use crate::{Error, Result};
@@ -35,10 +36,6 @@ fn page_from_row(r: &DbRow) -> Result<PageBlueprint> {
     })
 }
 
-fn blocks_value(blocks: &[Block]) -> Result<Value> {
-    serde_json::to_value(blocks).map_err(Error::json("page blocks"))
-}
-
 /// Columns written for a page, in the order of [`page_row`].
 const PAGE_COLUMNS: [&str; 12] = [
     "site_blueprint_id",
@@ -57,7 +54,7 @@ const PAGE_COLUMNS: [&str; 12] = [
 
 /// A page's values for [`PAGE_COLUMNS`]; tenant columns come from its blueprint, so adopted
 /// tables with NOT NULL site/sector get the blueprint's values.
-fn page_row(bp: &SiteBlueprint, p: &NewPage, order: i32) -> Result<Vec<Expr>> {
+fn page_row(bp: &SiteBlueprint, p: &NewPage, order: i32, d: Dialect) -> Result<Vec<Expr>> {
     Ok(vec![
         bp.id.into(),
         bp.account_id.into(),
@@ -66,7 +63,7 @@ fn page_row(bp: &SiteBlueprint, p: &NewPage, order: i32) -> Result<Vec<Expr>> {
         p.slug.as_str().into(),
         p.title.as_str().into(),
         p.page_type.as_str().into(),
-        Expr::val(blocks_value(&p.blocks)?),
+        json_doc(&p.blocks, d)?,
         p.status.as_str().into(),
         order.into(),
         now(),
@@ -156,7 +153,7 @@ impl SqlStore {
         let q = Query::insert()
             .into_table(self.tables.pages())
             .columns(PAGE_COLUMNS)
-            .values_panic(page_row(bp, new, order)?)
+            .values_panic(page_row(bp, new, order, conn.dialect())?)
             .take();
         conn.execute(&q, &format!("creating page {:?}", new.slug))
             .await
@@ -231,7 +228,7 @@ impl SqlStore {
             q.value("type", t.as_str());
         }
         if let Some(b) = &patch.blocks {
-            q.value("blocks_json", Expr::val(blocks_value(b)?));
+            q.value("blocks_json", json_doc(b, self.dialect())?);
         }
         if let Some(s) = patch.status {
             q.value("status", s.as_str());
@@ -343,10 +340,10 @@ impl SqlStore {
         let mut conn = tx.conn();
         // The UPDATE locks the blueprint row for the rest of the transaction (before any page
         // row, the order every path here takes).
-        let structure_value = structure.to_value();
+        let dialect = conn.dialect();
         let bp_row = Query::update()
             .table(self.tables.blueprints())
-            .value("structure_json", Expr::val(structure_value.clone()))
+            .value("structure_json", json_doc(&structure, dialect)?)
             .value("status", status.as_str())
             .value("version", Expr::col("version").add(1))
             .value("updated_at", now())
@@ -358,23 +355,22 @@ impl SqlStore {
             .fetch_optional(&bp_row, "saving the structure")
             .await?
             .ok_or_else(|| Error::not_found("site_blueprint", blueprint_id))?;
-        let mut bp = blueprint_with_structure(&bp, structure_value)?;
+        let mut bp = blueprint_with_structure(&bp, serde_json::Value::Null)?;
         if let Some(locks) = &locks {
             let stored = self
                 .fetch_pages_for_update(&mut conn, scope.account_id, blueprint_id)
                 .await?;
             if locks.apply(&stored, &mut structure, &mut pages) {
-                let value = structure.to_value();
                 let q = Query::update()
                     .table(self.tables.blueprints())
-                    .value("structure_json", Expr::val(value.clone()))
+                    .value("structure_json", json_doc(&structure, dialect)?)
                     .and_where(Expr::col("id").eq(blueprint_id))
                     .take();
                 conn.execute(&q, "saving the structure with its locked pages")
                     .await?;
-                bp.structure_json = value;
             }
         }
+        bp.structure_json = structure.to_value();
         // Pages absent from the new structure go first, then one upsert by (blueprint, slug)
         // writes every page and returns it: existing slugs keep their ids.
         let keep: Vec<&str> = pages.iter().map(|p| p.slug.as_str()).collect();
@@ -393,7 +389,7 @@ impl SqlStore {
             upsert.into_table(self.tables.pages()).columns(PAGE_COLUMNS);
             for (i, p) in pages.iter_mut().enumerate() {
                 p.order = Some(p.order.unwrap_or(i as i32));
-                upsert.values_panic(page_row(&bp, p, p.order.unwrap_or_default())?);
+                upsert.values_panic(page_row(&bp, p, p.order.unwrap_or_default(), dialect)?);
             }
             upsert
                 .on_conflict(
@@ -461,7 +457,7 @@ impl SqlStore {
         let page = self.fetch_page(&mut conn, scope, page_id, true).await?;
         let q = Query::update()
             .table(self.tables.pages())
-            .value("blocks_json", Expr::val(blocks_value(&save.blocks)?))
+            .value("blocks_json", json_doc(&save.blocks, conn.dialect())?)
             .value("status", save.status.as_str())
             .value("updated_at", now())
             .and_where(Expr::col("id").eq(page_id))

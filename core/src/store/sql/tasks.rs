@@ -6,7 +6,8 @@ use chrono::{DateTime, Utc};
 use sea_query::{Expr, ExprTrait, OnConflict, Order, Query};
 
 use super::db::{Conn, DbRow};
-use super::{SqlStore, now};
+use super::{SqlStore, json_doc, now};
+use crate::schema::Dialect;
 use crate::store::{StartedTask, TaskHold, TaskStats};
 use crate::tasks::{TaskQuery, TaskRecord, TaskStatus};
 use crate::{Error, Result};
@@ -49,8 +50,7 @@ const IMMUTABLE_TASK_COLUMNS: [&str; 5] = [
     "created_at",
 ];
 
-fn task_values(t: &TaskRecord) -> Result<Vec<Expr>> {
-    let timings = serde_json::to_value(&t.phase_timings).map_err(Error::json("phase timings"))?;
+fn task_values(t: &TaskRecord, d: Dialect) -> Result<Vec<Expr>> {
     Ok(vec![
         t.task_id.as_str().into(),
         t.account_id.into(),
@@ -69,12 +69,12 @@ fn task_values(t: &TaskRecord) -> Result<Vec<Expr>> {
         t.credits.into(),
         t.error_code.clone().into(),
         t.error_message.clone().into(),
-        Expr::val(t.payload.clone()),
+        json_doc(&t.payload, d)?,
         match &t.result {
-            Some(v) => Expr::val(v.clone()),
+            Some(v) => json_doc(v, d)?,
             None => Expr::val(Option::<serde_json::Value>::None),
         },
-        Expr::val(timings),
+        json_doc(&t.phase_timings, d)?,
         t.attempts.into(),
         Expr::val(t.created_at),
         Expr::val(t.started_at),
@@ -123,7 +123,7 @@ impl SqlStore {
         let q = Query::insert()
             .into_table(self.tables.task_log())
             .columns(TASK_COLUMNS[..25].iter().copied())
-            .values_panic(task_values(record)?)
+            .values_panic(task_values(record, conn.dialect())?)
             .on_conflict(OnConflict::column("task_id").do_nothing().to_owned())
             .take();
         Ok(conn.execute(&q, "writing the task log").await? == 1)
@@ -207,7 +207,10 @@ impl SqlStore {
         let mut q = Query::update();
         q.table(self.tables.task_log());
         // Only what a run changes: the payload, owner and creation time stay as inserted.
-        for (col, val) in TASK_COLUMNS[..25].iter().zip(task_values(record)?) {
+        for (col, val) in TASK_COLUMNS[..25]
+            .iter()
+            .zip(task_values(record, self.dialect())?)
+        {
             if !IMMUTABLE_TASK_COLUMNS.contains(col) {
                 q.value(*col, val);
             }
