@@ -53,12 +53,13 @@ struct Tenancy {
 #[derive(Debug)]
 pub struct SqlStore {
     pool: DbPool,
-    /// Connections for writes whose loss in a database-server crash is harmless: task-log
-    /// progress and status rows, and the `generating` flag (a run the crash interrupted is
-    /// failed by `recover_stale` either way). On PostgreSQL they commit without waiting for the
-    /// WAL flush (`synchronous_commit = off`), which saves a disk flush per write; commits stay
-    /// ordered, so a later durable commit (a save, a credit capture) makes them durable too. On
-    /// SQLite it is the same pool.
+    /// Connections for a run's writes whose loss in a database-server crash is harmless: its
+    /// task row and credit hold, task-log progress and status rows, and the `generating` flag
+    /// (a crash ends the run; it was charged nothing, and `recover_stale` fails what it left
+    /// `running`). On PostgreSQL they commit without waiting for the WAL flush
+    /// (`synchronous_commit = off`), which saves a disk flush per write; the WAL stays ordered,
+    /// so the run's durable save (output and capture, on the main pool) makes every earlier
+    /// commit durable too. On SQLite it is the same pool.
     relaxed: DbPool,
     tables: Tables,
     tenancy: std::sync::RwLock<Tenancy>,
@@ -88,7 +89,7 @@ impl SqlStore {
         let pool = connect(url, max, Durability::Synchronous).await?;
         let relaxed = match &pool {
             #[cfg(feature = "postgres")]
-            DbPool::Pg(_) => connect(url, Ord::max(max / 4, 1), Durability::Relaxed).await?,
+            DbPool::Pg(_) => connect(url, Ord::max(max / 2, 2), Durability::Relaxed).await?,
             #[allow(unreachable_patterns)]
             _ => pool.clone(),
         };
@@ -331,5 +332,46 @@ mod tests {
         );
         assert_eq!(redact_url("postgres://u@h/db"), "postgres://u@h/db");
         assert_eq!(redact_url("sqlite://x.db"), "sqlite://x.db");
+    }
+
+    /// Only the relaxed pool skips the WAL flush; everything else commits durably.
+    #[cfg(feature = "postgres")]
+    #[tokio::test]
+    async fn only_the_relaxed_pool_commits_asynchronously() {
+        use sqlx::Executor;
+        let base = std::env::var("SITEBUILDER_TEST_PG_URL")
+            .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into());
+        let schema = format!("sbunit_{}", uuid::Uuid::new_v4().simple());
+        let admin = sqlx::PgPool::connect(&base)
+            .await
+            .expect("PostgreSQL at 127.0.0.1:5432 (tests/services.sh starts it)");
+        admin
+            .execute(sqlx::AssertSqlSafe(format!("CREATE SCHEMA {schema}")))
+            .await
+            .expect("schema");
+        let sep = if base.contains('?') { '&' } else { '?' };
+        let url = format!("{base}{sep}options=-c%20search_path%3D{schema}");
+        let store = SqlStore::open(&url, SqlStoreOptions::default())
+            .await
+            .expect("open");
+        async fn setting(pool: &DbPool) -> String {
+            let mut held = pool.acquire().await.expect("acquire");
+            #[allow(irrefutable_let_patterns)]
+            let db::Held::Pg(conn) = &mut held else {
+                panic!("not PostgreSQL")
+            };
+            let (value,): (String,) = sqlx::query_as("SHOW synchronous_commit")
+                .fetch_one(&mut **conn)
+                .await
+                .expect("show");
+            value
+        }
+        assert_eq!(setting(&store.relaxed).await, "off");
+        assert_ne!(setting(&store.pool).await, "off");
+        store.close().await;
+        admin
+            .execute(sqlx::AssertSqlSafe(format!("DROP SCHEMA {schema} CASCADE")))
+            .await
+            .expect("drop schema");
     }
 }

@@ -168,7 +168,10 @@ impl SqlStore {
             });
         };
         self.ensure_ready().await?;
-        let mut tx = self.pool.begin().await?;
+        // Relaxed durability is enough here: if the server crashed before this commit reached
+        // disk, the run dies with it and nothing was charged; and the run's save commits
+        // durably, which flushes this earlier commit with it.
+        let mut tx = self.relaxed.begin().await?;
         let mut conn = tx.conn();
         if !self.insert_task_on(&mut conn, &record).await? {
             let existing = self.read_task_on(&mut conn, &record.task_id).await?;
