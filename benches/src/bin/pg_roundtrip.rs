@@ -14,6 +14,22 @@ async fn main() {
         .unwrap_or(2000);
     let url = std::env::var("SITEBUILDER_TEST_PG_URL")
         .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into());
+    {
+        use sqlx::Connection;
+        let t = Instant::now();
+        for _ in 0..10 {
+            sqlx::PgConnection::connect(&url)
+                .await
+                .expect("connect")
+                .close()
+                .await
+                .expect("close");
+        }
+        println!(
+            "new connection (as the URL says) {:.1} ms",
+            t.elapsed().as_secs_f64() * 100.0
+        );
+    }
     for ping in [true, false] {
         let pool = PgPoolOptions::new()
             .max_connections(2)
