@@ -484,11 +484,12 @@ export interface ProgressEvent {
 /**
  * An AI provider as a plain object, chosen by `kind`:
  * `{ kind: "openai", baseUrl, apiKey, model }`, `{ kind: "offline" }`, `{ kind: "replay", path }`,
- * or `{ kind: "env" }` (read the environment, the default).
+ * `{ kind: "env" }` (read the environment, the default), or `{ kind: "fallback", providers }` (each
+ * in turn, moving on when one is unavailable or rejects the request).
  */
 export interface ProviderOptions {
   /** Which provider. */
-  kind: 'openai' | 'offline' | 'replay' | 'env'
+  kind: 'openai' | 'offline' | 'replay' | 'env' | 'fallback'
   /** OpenAI-compatible endpoint, e.g. `https://api.openai.com/v1` (`kind: "openai"`; required). */
   baseUrl?: string
   /** Bearer key (`kind: "openai"`); never logged. */
@@ -501,6 +502,8 @@ export interface ProviderOptions {
   maxRetries?: number
   /** File of recorded answers (`kind: "replay"`; required). */
   path?: string
+  /** The chain, first choice first (`kind: "fallback"`; required, not empty). */
+  providers?: Array<ProviderOptions>
 }
 
 /** Options of one AI run. */

@@ -34,12 +34,13 @@ pub struct OpenOptions {
 
 /// An AI provider as a plain object, chosen by `kind`:
 /// `{ kind: "openai", baseUrl, apiKey, model }`, `{ kind: "offline" }`, `{ kind: "replay", path }`,
-/// or `{ kind: "env" }` (read the environment, the default).
+/// `{ kind: "env" }` (read the environment, the default), or `{ kind: "fallback", providers }` (each
+/// in turn, moving on when one is unavailable or rejects the request).
 #[napi(object)]
 #[derive(Debug, Clone, Default)]
 pub struct ProviderOptions {
     /// Which provider.
-    #[napi(ts_type = "'openai' | 'offline' | 'replay' | 'env'")]
+    #[napi(ts_type = "'openai' | 'offline' | 'replay' | 'env' | 'fallback'")]
     pub kind: String,
     /// OpenAI-compatible endpoint, e.g. `https://api.openai.com/v1` (`kind: "openai"`; required).
     pub base_url: Option<String>,
@@ -53,6 +54,8 @@ pub struct ProviderOptions {
     pub max_retries: Option<u32>,
     /// File of recorded answers (`kind: "replay"`; required).
     pub path: Option<String>,
+    /// The chain, first choice first (`kind: "fallback"`; required, not empty).
+    pub providers: Option<Vec<ProviderOptions>>,
 }
 
 impl TryFrom<ProviderOptions> for sitebuilder::ProviderConfig {
@@ -79,9 +82,20 @@ impl TryFrom<ProviderOptions> for sitebuilder::ProviderConfig {
                     .into(),
             },
             "env" => sitebuilder::ProviderConfig::FromEnv,
+            "fallback" => sitebuilder::ProviderConfig::Fallback {
+                providers: p
+                    .providers
+                    .filter(|chain| !chain.is_empty())
+                    .ok_or_else(|| {
+                        invalid("provider.providers (a non-empty list) is required for kind \"fallback\"")
+                    })?
+                    .into_iter()
+                    .map(Self::try_from)
+                    .collect::<napi::Result<_>>()?,
+            },
             other => {
                 return Err(invalid(format!(
-                    "unknown provider kind {other:?}; expected \"openai\", \"offline\", \"replay\" or \"env\""
+                    "unknown provider kind {other:?}; expected \"openai\", \"offline\", \"replay\", \"env\" or \"fallback\""
                 )));
             }
         })

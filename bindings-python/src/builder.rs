@@ -45,6 +45,8 @@ enum ProviderSpec {
     },
     /// Recorded answers.
     Replay { path: PathBuf },
+    /// Each provider in turn, moving on when one is unavailable or rejects the request.
+    Fallback { providers: Vec<ProviderSpec> },
 }
 
 impl ProviderSpec {
@@ -66,6 +68,9 @@ impl ProviderSpec {
                 max_retries,
             },
             ProviderSpec::Replay { path } => ProviderConfig::Replay { path },
+            ProviderSpec::Fallback { providers } => ProviderConfig::Fallback {
+                providers: providers.iter().map(ProviderSpec::to_core).collect(),
+            },
         }
     }
 }

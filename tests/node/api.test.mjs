@@ -6,7 +6,22 @@ import { after, before, describe, test } from 'node:test';
 
 import { SiteBuilder, SiteBuilderError } from 'sitebuilder';
 
-import { BACKENDS, PG_BASE, openAiProvider, openAiServer, pgSchema } from './helpers.mjs';
+import { BACKENDS, PG_BASE, openAiProvider, openAiServer, pgSchema, sqliteDb } from './helpers.mjs';
+
+test('a fallback chain moves past an endpoint that is down', async () => {
+  const db = sqliteDb();
+  try {
+    const dead = { kind: 'openai', baseUrl: 'http://127.0.0.1:9/v1', apiKey: 'k', model: 'm', maxRetries: 0, timeoutSecs: 2 };
+    const sb = await SiteBuilder.open({ databaseUrl: db.url, provider: { kind: 'fallback', providers: [dead, { kind: 'offline' }] } });
+    await sb.grant(1, 50);
+    const bp = await sb.createBlueprint(1, { name: 'Porto Bakery', config: { businessBrief: 'Family bakery in Porto' } });
+    const outcome = await sb.generateStructure(1, bp.id);
+    assert.equal(outcome.provider, 'offline');
+    assert.equal(outcome.creditsCharged, 50);
+  } finally {
+    db.cleanup();
+  }
+});
 
 test('tablePrefix names every table (PostgreSQL)', async () => {
   const db = pgSchema();

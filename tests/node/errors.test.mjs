@@ -105,6 +105,9 @@ describe('codes provoked through the API', () => {
     await rejectsWith(SiteBuilder.open({ databaseUrl: db.url, provider: { kind: 'openai', model: 'm' } }), 'invalid_input', (err) =>
       assert.match(err.message, /baseUrl/),
     );
+    await rejectsWith(SiteBuilder.open({ databaseUrl: db.url, provider: { kind: 'fallback', providers: [] } }), 'invalid_input', (err) =>
+      assert.match(err.message, /providers/),
+    );
   });
 
   test('not_found', async () => {

@@ -11,6 +11,7 @@ import pytest
 
 import sitebuilder
 from sitebuilder import (
+    Fallback,
     InsufficientCreditsError,
     InvalidInputError,
     NotFoundError,
@@ -169,6 +170,17 @@ def test_openai_compatible_provider_over_http(pg_url: str, fake_model: FakeModel
     assert page_outcome.credits_charged == 20
     assert sb.get_page(5, about.id).blocks[0]["data"]["heading"] == "Freshly written heading"
     assert sb.balance(5) == 30
+
+
+def test_fallback_chain_moves_past_an_endpoint_that_is_down(sqlite_url: str) -> None:
+    dead = OpenAICompatible("http://127.0.0.1:9/v1", api_key="k", model="m", timeout_secs=2, max_retries=0)
+    sb = SiteBuilder(sqlite_url, provider=Fallback(dead, Offline()))
+    sb.grant(1, 50)
+    bp = sb.create_blueprint(1, "Bakery", config={"business_brief": "Bakery"})
+    outcome = sb.generate_structure(1, bp.id)
+    assert outcome.provider == "offline" and outcome.credits_charged == 50
+    with pytest.raises(InvalidInputError):
+        Fallback()
 
 
 def test_provider_down_raises_provider_unavailable(sqlite_url: str) -> None:

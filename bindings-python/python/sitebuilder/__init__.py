@@ -55,7 +55,7 @@ from .errors import (
     SiteBuilderError,
     error_class,
 )
-from .providers import FromEnv, Offline, OpenAICompatible, Provider, Replay
+from .providers import Fallback, FromEnv, Offline, OpenAICompatible, Provider, Replay
 
 __all__ = [
     "ERROR_CODES",
@@ -81,6 +81,7 @@ __all__ = [
     "MigrationRequiredError",
     "MigrationState",
     "NotFoundError",
+    "Fallback",
     "Offline",
     "OpenAICompatible",
     "PageBlueprint",

@@ -11,7 +11,7 @@ import os
 from dataclasses import dataclass, field
 from typing import Any, Union
 
-__all__ = ["FromEnv", "Offline", "OpenAICompatible", "Provider", "Replay", "provider_spec"]
+__all__ = ["Fallback", "FromEnv", "Offline", "OpenAICompatible", "Provider", "Replay", "provider_spec"]
 
 
 @dataclass(frozen=True)
@@ -65,7 +65,26 @@ class FromEnv:
         return {"kind": "from_env"}
 
 
-Provider = Union[OpenAICompatible, Offline, Replay, FromEnv]
+@dataclass(frozen=True, init=False)
+class Fallback:
+    """Each provider in turn, first choice first, moving on when one is unavailable or rejects
+    the request: ``Fallback(OpenAICompatible(...), Offline())``."""
+
+    providers: tuple[Provider, ...]
+
+    def __init__(self, *providers: Provider) -> None:
+        if not providers:
+            from ._native import InvalidInputError
+
+            raise InvalidInputError("Fallback needs at least one provider")
+        object.__setattr__(self, "providers", tuple(providers))
+
+    def to_native(self) -> dict[str, Any]:
+        """The shape the native layer takes."""
+        return {"kind": "fallback", "providers": [p.to_native() for p in self.providers]}
+
+
+Provider = Union[OpenAICompatible, Offline, Replay, FromEnv, Fallback]
 
 
 def provider_spec(provider: Provider | str | dict[str, Any] | None) -> dict[str, Any]:

@@ -208,8 +208,9 @@ impl SiteBuilder {
     /// Marks runs with no progress for `older_than` as failed (their worker died), releases their
     /// credit holds and puts their blueprint or page back from `generating`. Returns their ids.
     ///
-    /// Pick `older_than` above the provider's timeout × retries: a healthy run writes the task
-    /// log at every phase, but one model call may legitimately take that long.
+    /// Pick `older_than` above the provider's timeout × retries: a healthy run writes its task
+    /// row when it starts, shortly into each model call, and when it ends, but one model call
+    /// may legitimately take that long.
     pub async fn recover_stale(&self, older_than: Duration) -> Result<Vec<String>> {
         let cutoff = Utc::now()
             - chrono::Duration::from_std(older_than)

@@ -266,7 +266,7 @@ async fn connect(url: &str, max_connections: u32, durability: Durability) -> Res
             if !in_memory {
                 // WAL with synchronous=NORMAL: a commit survives a process crash and only the
                 // last commits may be lost on power loss, for one fsync per checkpoint instead
-                // of one per transaction (the pipeline writes the task log at every phase).
+                // of one per transaction (a run commits several times).
                 opts = opts
                     .journal_mode(SqliteJournalMode::Wal)
                     .synchronous(sqlx::sqlite::SqliteSynchronous::Normal);
