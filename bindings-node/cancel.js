@@ -12,8 +12,10 @@ function isAbortSignal(value) {
 /**
  * Wraps an AI-run method whose options object is argument `index`: a `signal` there becomes a
  * native cancel handle. Already aborted: rejects at once with `code: "cancelled"`, nothing runs.
+ * `background`: the method returns before the run ends (`dispatch`), so the signal stays wired
+ * to the run after the Promise settles (aborting a finished run does nothing).
  */
-function withSignal(method, index, CancelHandle) {
+function withSignal(method, index, CancelHandle, background = false) {
   const wrapped = {
     [method.name](...args) {
       const options = args[index];
@@ -32,26 +34,34 @@ function withSignal(method, index, CancelHandle) {
       signal.addEventListener('abort', onAbort, { once: true });
       const forwarded = [...args];
       forwarded[index] = { ...rest, cancel: handle };
-      return method.apply(this, forwarded).finally(() => signal.removeEventListener('abort', onAbort));
+      const pending = method.apply(this, forwarded);
+      if (background) {
+        return pending.catch((err) => {
+          signal.removeEventListener('abort', onAbort);
+          throw err;
+        });
+      }
+      return pending.finally(() => signal.removeEventListener('abort', onAbort));
     },
   }[method.name];
   Object.defineProperty(wrapped, 'length', { value: method.length });
   return wrapped;
 }
 
-/** The methods that take `{ signal }`, with the position of their options argument. */
+/** The methods that take `{ signal }`: position of their options argument, runs in background. */
 const SIGNAL_METHODS = [
-  ['generateStructure', 2],
-  ['generatePageContent', 2],
-  ['generateAllPages', 2],
-  ['run', 3],
+  ['generateStructure', 2, false],
+  ['generatePageContent', 2, false],
+  ['generateAllPages', 2, false],
+  ['run', 3, false],
+  ['dispatch', 3, true],
 ];
 
 /** Adds `signal` support to a wrapped `SiteBuilder` class. */
 function addSignals(Wrapper, CancelHandle) {
-  for (const [name, index] of SIGNAL_METHODS) {
+  for (const [name, index, background] of SIGNAL_METHODS) {
     const method = Wrapper.prototype[name];
-    Object.defineProperty(Wrapper.prototype, name, { value: withSignal(method, index, CancelHandle), writable: true, configurable: true });
+    Object.defineProperty(Wrapper.prototype, name, { value: withSignal(method, index, CancelHandle, background), writable: true, configurable: true });
   }
   return Wrapper;
 }

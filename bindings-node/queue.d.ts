@@ -33,6 +33,8 @@ export interface EnqueueOptions {
   logger?: { warn(message: string): void };
   /** Progress of an inline run. */
   onProgress?: (event: ProgressEvent) => void;
+  /** Stops an inline run when aborted (a queued job is stopped with `worker.cancelJob(jobId)`). */
+  signal?: AbortSignal;
 }
 
 export type EnqueueResult =
@@ -59,14 +61,21 @@ export interface CreateWorkerOptions {
   workerOptions?: Partial<WorkerOptions>;
 }
 
-/** A BullMQ worker running sitebuilder jobs; its job results are `RunOutcome`s. */
+/**
+ * A BullMQ worker running sitebuilder jobs; its job results are `RunOutcome`s. `worker.cancelJob(id)`
+ * stops a running job: its run ends `cancelled`, nothing is charged, and the job fails without retries.
+ */
 export declare function createWorker(
   sb: SiteBuilder,
   options?: CreateWorkerOptions,
 ): Worker<SiteBuilderJobData, RunOutcome>;
 
-/** Runs one job through `sb.run` with the job id as task id. */
-export declare function processJob(sb: SiteBuilder, job: Job<SiteBuilderJobData>): Promise<RunOutcome>;
+/** Runs one job through `sb.run` with the job id as task id; `signal` (BullMQ's) stops it. */
+export declare function processJob(
+  sb: SiteBuilder,
+  job: Job<SiteBuilderJobData>,
+  signal?: AbortSignal,
+): Promise<RunOutcome>;
 
 /** Whether Redis answers PING within `timeoutMs` (default 1000). Never rejects. */
 export declare function redisReachable(connection?: ConnectionOptions, timeoutMs?: number): Promise<boolean>;

@@ -76,6 +76,7 @@ async function enqueue(sb, functionName, payload, accountId, options = {}) {
     jobOptions = {},
     logger = console,
     onProgress = undefined,
+    signal = undefined,
   } = options;
   if (typeof functionName !== 'string' || functionName === '') throw new TypeError('functionName must be a non-empty string');
   const data = { functionName, payload, accountId };
@@ -104,19 +105,21 @@ async function enqueue(sb, functionName, payload, accountId, options = {}) {
     const where = isClient(connection) ? 'the given Redis client' : `Redis at ${connection.host ?? '127.0.0.1'}:${connection.port ?? 6379}`;
     logger.warn(`sitebuilder: ${where} is unreachable; running ${functionName} inline (start Redis and a worker to queue it)`);
   }
-  const outcome = await sb.run(functionName, payload, accountId, { taskId: jobId, onProgress });
+  const outcome = await sb.run(functionName, payload, accountId, { taskId: jobId, onProgress, signal });
   return { mode: 'inline', jobId, outcome };
 }
 
 /**
- * Runs one job: `sb.run` with the job id as task id; progress goes to `job.updateProgress`.
- * Failures that would fail again (bad input, no credits, …) are not retried by BullMQ.
+ * Runs one job: `sb.run` with the job id as task id; progress goes to `job.updateProgress`;
+ * BullMQ's `signal` (aborted by `worker.cancelJob`) stops the run. Failures that would fail again
+ * (bad input, no credits, a cancellation, …) are not retried by BullMQ.
  */
-async function processJob(sb, job) {
+async function processJob(sb, job, signal = undefined) {
   const { functionName, payload, accountId } = job.data;
   try {
     return await sb.run(functionName, payload, accountId, {
       taskId: String(job.id),
+      signal,
       onProgress: (event) => {
         job.updateProgress({ phase: event.phase, percent: event.percent, message: event.message }).catch(() => {});
       },
@@ -134,7 +137,7 @@ async function processJob(sb, job) {
 /** A BullMQ worker running sitebuilder jobs from `queueName`. Close it with `await worker.close()`. */
 function createWorker(sb, options = {}) {
   const { connection = DEFAULT_CONNECTION, concurrency = 1, queueName = DEFAULT_QUEUE_NAME, workerOptions = {} } = options;
-  return new Worker(queueName, (job) => processJob(sb, job), {
+  return new Worker(queueName, (job, _token, signal) => processJob(sb, job, signal), {
     // Workers block on Redis; BullMQ requires unlimited retries per request on their connection.
     connection: isClient(connection) ? connection : { ...connection, maxRetriesPerRequest: null },
     concurrency,

@@ -521,7 +521,8 @@ export interface RunOptions {
    * Aborting it stops the run: the call rejects with `code: "cancelled"`, nothing is charged and
    * nothing is left `generating`; an already-aborted signal rejects at once without running.
    * Dropping the Promise alone does not stop a run. Taken by `generateStructure`,
-   * `generatePageContent`, `generateAllPages` and `run` (not `dispatch`, which returns at once).
+   * `generatePageContent`, `generateAllPages`, `run` and `dispatch` (which returns at once: an
+   * abort later stops the background run, and its task row says `cancelled`).
    */
   signal?: AbortSignal
   /**

@@ -34,7 +34,8 @@ pub struct RunOptions {
     /// Aborting it stops the run: the call rejects with `code: "cancelled"`, nothing is charged and
     /// nothing is left `generating`; an already-aborted signal rejects at once without running.
     /// Dropping the Promise alone does not stop a run. Taken by `generateStructure`,
-    /// `generatePageContent`, `generateAllPages` and `run` (not `dispatch`, which returns at once).
+    /// `generatePageContent`, `generateAllPages`, `run` and `dispatch` (which returns at once: an
+    /// abort later stops the background run, and its task row says `cancelled`).
     #[napi(ts_type = "AbortSignal")]
     pub signal: Option<AbortSignalLike>,
     /// The native handle a `signal` becomes (the package does this for you); `cancel()` on it stops

@@ -106,6 +106,26 @@ for (const [backend, makeDb] of BACKENDS) {
       assert.equal(await sb.balance(1), balance, 'nothing charged');
     });
 
+    test('dispatch: an abort after it returned stops the background run', async () => {
+      const bp = await sb.createBlueprint(1, { name: 'Dispatched', config: { businessBrief: 'A bakery in Porto' } });
+      const balance = await sb.balance(1);
+      const controller = new AbortController();
+      const seen = server.requests.length;
+      holdMs = HOLD_MS;
+      try {
+        const taskId = await sb.dispatch('generate_site_structure', { blueprint_id: bp.id }, 1, { signal: controller.signal });
+        await until(() => server.requests.length > seen, 'the request to reach the model server');
+        controller.abort();
+        const task = await sb.waitTask(1, taskId, HOLD_MS / 2);
+        assert.equal(task.status, 'cancelled', JSON.stringify(task));
+        assert.equal(task.credits, 0);
+      } finally {
+        holdMs = 0;
+      }
+      assert.notEqual((await sb.getBlueprint(1, bp.id)).status, 'generating');
+      assert.equal(await sb.balance(1), balance, 'nothing charged');
+    });
+
     test('an already-aborted signal rejects at once and runs nothing', async () => {
       const bp = await sb.createBlueprint(1, { name: 'Too late', config: { businessBrief: 'A bakery' } });
       const balance = await sb.balance(1);
@@ -152,10 +172,10 @@ for (const [backend, makeDb] of BACKENDS) {
       assert.notEqual((await sb.getBlueprint(1, bp.id)).status, 'generating');
     });
 
-    test('signal is refused where it would be ignored: dispatch and the raw native addon', async () => {
+    test('signal is refused where it would be ignored: not an AbortSignal, or the raw native addon', async () => {
       const bp = await sb.createBlueprint(1, { name: 'Ignored', config: { businessBrief: 'A bakery' } });
       const controller = new AbortController();
-      await assert.rejects(sb.dispatch('generate_site_structure', { blueprint_id: bp.id }, 1, { signal: controller.signal }), { code: 'invalid_input' });
+      await assert.rejects(sb.dispatch('generate_site_structure', { blueprint_id: bp.id }, 1, { signal: 'stop' }), { code: 'invalid_input' });
       await assert.rejects(sb.generateStructure(1, bp.id, { signal: 'stop' }), { code: 'invalid_input' });
       const raw = await native.SiteBuilder.open({ databaseUrl: db.url, provider: { kind: 'offline' } });
       await assert.rejects(raw.generateStructure(1, bp.id, { signal: controller.signal }), (err) => /options\.signal/.test(err.message));

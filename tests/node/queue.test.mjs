@@ -8,7 +8,7 @@ import { createRequire } from 'node:module';
 import { SiteBuilder } from 'sitebuilder';
 import { createWorker, enqueue, redisReachable } from 'sitebuilder/queue';
 
-import { openAiProvider, openAiServer, sqliteDb } from './helpers.mjs';
+import { completion, openAiProvider, openAiServer, sqliteDb, structureAnswer } from './helpers.mjs';
 
 // BullMQ is the package's dependency; resolve it from there, as the package does.
 const { QueueEvents } = createRequire(new URL('../../bindings-node/package.json', import.meta.url))('bullmq');
@@ -24,12 +24,13 @@ describe('BullMQ queue', () => {
   const queueName = `sitebuilder-test-${randomUUID()}`;
   const warnings = [];
   const logger = { warn: (m) => warnings.push(m) };
+  let holdMs = 0;
 
   before(async () => {
     assert.ok(await redisReachable(connection), `Redis must run on ${connection.host}:${connection.port} for this test`);
     db = sqliteDb();
-    server = await openAiServer();
-    sb = await SiteBuilder.open({ databaseUrl: db.url, provider: openAiProvider(server) });
+    server = await openAiServer(() => ({ body: completion(structureAnswer()), delayMs: holdMs }));
+    sb = await SiteBuilder.open({ databaseUrl: db.url, provider: openAiProvider(server, { timeoutSecs: 30 }) });
     await sb.grant(1, 1000);
     worker = createWorker(sb, { connection, queueName, concurrency: 2 });
     events = new QueueEvents(queueName, { connection });
@@ -107,6 +108,30 @@ describe('BullMQ queue', () => {
     const done = finished(jobId);
     await enqueue(sb, 'generate_site_structure', { blueprint_id: 424242 }, 1, { jobId, connection, queueName, logger });
     await assert.rejects(done, /not_found/);
+  });
+
+  test('worker.cancelJob stops a running job: cancelled, nothing charged, not retried', async () => {
+    const bp = await sb.createBlueprint(1, { name: 'Cancelled job', config: { businessBrief: 'A bakery' } });
+    const balance = await sb.balance(1);
+    const jobId = randomUUID();
+    const seen = server.requests.length;
+    holdMs = 10_000;
+    try {
+      const done = finished(jobId);
+      await enqueue(sb, 'generate_site_structure', { blueprint_id: bp.id }, 1, { jobId, connection, queueName, logger });
+      const deadline = Date.now() + 10_000;
+      while (server.requests.length === seen) {
+        assert.ok(Date.now() < deadline, 'the job never reached the model');
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      assert.equal(worker.cancelJob(jobId), true);
+      await assert.rejects(done, /cancelled/);
+    } finally {
+      holdMs = 0;
+    }
+    assert.equal((await sb.task(1, jobId)).status, 'cancelled');
+    assert.notEqual((await sb.getBlueprint(1, bp.id)).status, 'generating');
+    assert.equal(await sb.balance(1), balance, 'nothing charged');
   });
 
   test('Redis unreachable: enqueue runs inline and warns', async () => {
