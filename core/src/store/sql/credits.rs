@@ -226,15 +226,15 @@ impl SqlStore {
             .ok_or_else(|| Error::invalid("insert returned no row"))
     }
 
-    /// Writes a new hold row unless one exists for the reference; returns whether it did.
-    async fn insert_hold(
+    /// `INSERT` of a hold row (the callers choose what a conflict on the reference does).
+    fn hold_row(
         &self,
-        conn: &mut Conn<'_>,
         account_id: i64,
         reference: &str,
         amount: i64,
-    ) -> Result<bool> {
-        let q = Query::insert()
+        state: &str,
+    ) -> sea_query::InsertStatement {
+        Query::insert()
             .into_table(self.tables.credit_holds())
             .columns([
                 "tenant_id",
@@ -248,10 +248,23 @@ impl SqlStore {
                 account_id.into(),
                 reference.into(),
                 amount.into(),
-                "held".into(),
+                state.into(),
                 now(),
                 now(),
             ])
+            .take()
+    }
+
+    /// Writes a new hold row unless one exists for the reference; returns whether it did.
+    async fn insert_hold(
+        &self,
+        conn: &mut Conn<'_>,
+        account_id: i64,
+        reference: &str,
+        amount: i64,
+    ) -> Result<bool> {
+        let q = self
+            .hold_row(account_id, reference, amount, "held")
             .on_conflict(
                 OnConflict::columns(["tenant_id", "reference"])
                     .do_nothing()
@@ -293,24 +306,8 @@ impl SqlStore {
         amount: i64,
         state: &str,
     ) -> Result<()> {
-        let q = Query::insert()
-            .into_table(self.tables.credit_holds())
-            .columns([
-                "tenant_id",
-                "reference",
-                "amount",
-                "state",
-                "created_at",
-                "updated_at",
-            ])
-            .values_panic([
-                account_id.into(),
-                reference.into(),
-                amount.into(),
-                state.into(),
-                now(),
-                now(),
-            ])
+        let q = self
+            .hold_row(account_id, reference, amount, state)
             .on_conflict(
                 OnConflict::columns(["tenant_id", "reference"])
                     .update_columns(["amount", "state", "updated_at"])
@@ -565,31 +562,34 @@ impl SqlStore {
                 ))),
             };
         };
-        let rows = |balance: i64| {
-            [
-                LedgerRow {
-                    kind: TransactionType::Release,
-                    amount,
-                    balance_after: balance + amount,
-                    description: "hold converted into a deduction",
-                },
-                LedgerRow {
-                    kind: TransactionType::Deduction,
-                    amount: -amount,
-                    balance_after: balance,
-                    description: &capture.description,
-                },
-            ]
-        };
+        // The release and the deduction, `balance_after` counted from the balance once locked.
+        let rows = [
+            LedgerRow {
+                kind: TransactionType::Release,
+                amount,
+                balance_after: amount,
+                description: "hold converted into a deduction",
+            },
+            LedgerRow {
+                kind: TransactionType::Deduction,
+                amount: -amount,
+                balance_after: 0,
+                description: &capture.description,
+            },
+        ];
         if pg
             && self
-                .capture_into_ledger(conn, account_id, &capture, amount)
+                .capture_into_ledger(conn, account_id, &capture.reference, &rows)
                 .await?
         {
             return Ok(());
         }
         let balance = self.lock_balance(conn, account_id).await?;
-        self.append_txs(conn, account_id, Some(&capture.reference), &rows(balance))
+        let rows = rows.map(|r| LedgerRow {
+            balance_after: balance + r.balance_after,
+            ..r
+        });
+        self.append_txs(conn, account_id, Some(&capture.reference), &rows)
             .await?;
         Ok(())
     }
@@ -633,14 +633,15 @@ impl SqlStore {
             .transpose()
     }
 
-    /// PostgreSQL: locks the balance row and appends the release and the deduction in one
-    /// statement. False when the account has no balance row (the caller takes the long way).
+    /// PostgreSQL: locks the balance row and appends `rows` (their `balance_after` counted from
+    /// the locked balance) in one statement. False when the account has no balance row (the
+    /// caller takes the long way).
     async fn capture_into_ledger(
         &self,
         conn: &mut Conn<'_>,
         account_id: i64,
-        capture: &Capture,
-        amount: i64,
+        reference: &str,
+        rows: &[LedgerRow<'_>],
     ) -> Result<bool> {
         let lock = Query::update()
             .table(self.tables.credit_balances())
@@ -648,38 +649,34 @@ impl SqlStore {
             .and_where(Expr::col("tenant_id").eq(account_id))
             .returning_col("balance")
             .take();
-        let row = |kind: TransactionType, delta: i64, after: i64, description: &str| {
+        let mut selects = rows.iter().map(|r| {
             let mut select = Query::select();
             select
                 .exprs(ledger_values(
                     account_id,
-                    kind,
-                    delta,
-                    Expr::col(("locked", "balance")).add(after),
-                    description,
-                    Some(&capture.reference),
+                    r.kind,
+                    r.amount,
+                    Expr::col(("locked", "balance")).add(r.balance_after),
+                    r.description,
+                    Some(reference),
                 ))
                 .from("locked");
             select
+        });
+        let Some(mut all) = selects.next() else {
+            return Ok(true);
         };
-        let mut both = row(
-            TransactionType::Release,
-            amount,
-            amount,
-            "hold converted into a deduction",
-        );
-        both.union(
-            sea_query::UnionType::All,
-            row(TransactionType::Deduction, -amount, 0, &capture.description),
-        );
+        for select in selects {
+            all.union(sea_query::UnionType::All, select);
+        }
         let q = Query::insert()
             .into_table(self.tables.credit_transactions())
             .columns(LEDGER_COLUMNS)
-            .select_from(both)
+            .select_from(all)
             .map_err(|e| Error::invalid(format!("building the ledger insert: {e}")))?
             .take()
             .with(cte("locked", lock));
-        Ok(conn.execute(&q, "appending ledger rows").await? == 2)
+        Ok(conn.execute(&q, "appending ledger rows").await? == rows.len() as u64)
     }
 
     /// PostgreSQL: debits `amount` if the balance covers it and appends the hold's ledger row,

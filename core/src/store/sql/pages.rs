@@ -79,42 +79,25 @@ fn check_title(title: &str) -> Result<()> {
 }
 
 impl SqlStore {
+    /// The blueprint's pages in order; with `lock`, locked until the transaction ends.
     async fn fetch_pages(
         &self,
         conn: &mut Conn<'_>,
         account_id: i64,
         blueprint_id: i64,
+        lock: bool,
     ) -> Result<Vec<PageBlueprint>> {
-        let q = Query::select()
-            .expr(Expr::cust("*"))
+        let mut q = Query::select();
+        q.expr(Expr::cust("*"))
             .from(self.tables.pages())
             .and_where(Expr::col("site_blueprint_id").eq(blueprint_id))
             .and_where(Expr::col("tenant_id").eq(account_id))
             .order_by("order", Order::Asc)
-            .order_by("id", Order::Asc)
-            .take();
+            .order_by("id", Order::Asc);
+        if lock {
+            q.lock(sea_query::LockType::Update);
+        }
         conn.fetch_all(&q, "listing pages")
-            .await?
-            .iter()
-            .map(page_from_row)
-            .collect()
-    }
-
-    /// The blueprint's pages, locked until the transaction ends.
-    async fn fetch_pages_for_update(
-        &self,
-        conn: &mut Conn<'_>,
-        account_id: i64,
-        blueprint_id: i64,
-    ) -> Result<Vec<PageBlueprint>> {
-        let q = Query::select()
-            .expr(Expr::cust("*"))
-            .from(self.tables.pages())
-            .and_where(Expr::col("site_blueprint_id").eq(blueprint_id))
-            .and_where(Expr::col("tenant_id").eq(account_id))
-            .lock(sea_query::LockType::Update)
-            .take();
-        conn.fetch_all(&q, "reading pages to keep their locks")
             .await?
             .iter()
             .map(page_from_row)
@@ -175,7 +158,7 @@ impl SqlStore {
             .fetch_blueprint(&mut conn, scope, blueprint_id, true)
             .await?;
         let existing = self
-            .fetch_pages(&mut conn, scope.account_id, blueprint_id)
+            .fetch_pages(&mut conn, scope.account_id, blueprint_id, false)
             .await?;
         if existing.iter().any(|p| p.slug == new.slug) {
             return Err(Error::conflict(format!(
@@ -188,7 +171,7 @@ impl SqlStore {
             .unwrap_or_else(|| existing.iter().map(|p| p.order + 1).max().unwrap_or(0));
         self.insert_page(&mut conn, &bp, &new, order).await?;
         let page = self
-            .fetch_pages(&mut conn, scope.account_id, blueprint_id)
+            .fetch_pages(&mut conn, scope.account_id, blueprint_id, false)
             .await?
             .into_iter()
             .find(|p| p.slug == new.slug)
@@ -269,7 +252,7 @@ impl SqlStore {
         let mut conn = held.conn();
         self.fetch_blueprint(&mut conn, scope, blueprint_id, false)
             .await?;
-        self.fetch_pages(&mut conn, scope.account_id, blueprint_id)
+        self.fetch_pages(&mut conn, scope.account_id, blueprint_id, false)
             .await
     }
 
@@ -285,7 +268,7 @@ impl SqlStore {
         self.fetch_blueprint(&mut conn, scope, blueprint_id, true)
             .await?;
         let pages = self
-            .fetch_pages(&mut conn, scope.account_id, blueprint_id)
+            .fetch_pages(&mut conn, scope.account_id, blueprint_id, false)
             .await?;
         let have: BTreeSet<i64> = pages.iter().map(|p| p.id).collect();
         let given: BTreeSet<i64> = ids.iter().copied().collect();
@@ -304,7 +287,7 @@ impl SqlStore {
             conn.execute(&q, "reordering pages").await?;
         }
         let out = self
-            .fetch_pages(&mut conn, scope.account_id, blueprint_id)
+            .fetch_pages(&mut conn, scope.account_id, blueprint_id, false)
             .await?;
         tx.commit().await?;
         Ok(out)
@@ -358,7 +341,7 @@ impl SqlStore {
         let mut bp = blueprint_with_structure(&bp, serde_json::Value::Null)?;
         if let Some(locks) = &locks {
             let stored = self
-                .fetch_pages_for_update(&mut conn, scope.account_id, blueprint_id)
+                .fetch_pages(&mut conn, scope.account_id, blueprint_id, true)
                 .await?;
             if locks.apply(&stored, &mut structure, &mut pages) {
                 let q = Query::update()
