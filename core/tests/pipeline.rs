@@ -530,6 +530,28 @@ async fn cancellation_stops_without_charging() {
     );
 }
 
+/// Marks a page of the blueprint as locked (its config's `locked_pages`).
+async fn lock_page(sb: &SiteBuilder, scope: &Scope, bp: &SiteBlueprint, slug: &str) {
+    let mut config = bp.config.clone();
+    config.locked_pages = vec![slug.to_string()];
+    let patch = BlueprintPatch {
+        config: Some(config),
+        ..BlueprintPatch::default()
+    };
+    sb.update_blueprint(scope, bp.id, patch)
+        .await
+        .expect("lock");
+}
+
+/// A user's edit of a page's blocks.
+async fn set_blocks(sb: &SiteBuilder, scope: &Scope, page_id: i64, blocks: &[Block]) {
+    let patch = PagePatch {
+        blocks: Some(blocks.to_vec()),
+        ..PagePatch::default()
+    };
+    sb.update_page(scope, page_id, patch).await.expect("edit");
+}
+
 #[tokio::test]
 async fn locked_pages_keep_their_content() {
     let e = env_with(ProviderConfig::Offline).await;
@@ -547,28 +569,8 @@ async fn locked_pages_keep_their_content() {
         "text",
         json!({"heading": "Our own words", "body": "Written by the owner."}),
     )];
-    e.sb.update_page(
-        &scope,
-        victim.id,
-        PagePatch {
-            blocks: Some(custom.clone()),
-            ..PagePatch::default()
-        },
-    )
-    .await
-    .expect("edit");
-    let mut config = bp.config.clone();
-    config.locked_pages = vec![victim.slug.clone()];
-    e.sb.update_blueprint(
-        &scope,
-        bp.id,
-        BlueprintPatch {
-            config: Some(config),
-            ..BlueprintPatch::default()
-        },
-    )
-    .await
-    .expect("lock");
+    set_blocks(&e.sb, &scope, victim.id, &custom).await;
+    lock_page(&e.sb, &scope, &bp, &victim.slug).await;
     e.sb.generate_structure(&scope, bp.id, RunOptions::default())
         .await
         .expect("second");
@@ -602,18 +604,7 @@ async fn locked_page_edited_while_the_model_works_keeps_the_edit() {
             .into_iter()
             .find(|p| p.page_type != PageType::Home)
             .expect("a non-home page");
-    let mut config = bp.config.clone();
-    config.locked_pages = vec![victim.slug.clone()];
-    e.sb.update_blueprint(
-        &scope,
-        bp.id,
-        BlueprintPatch {
-            config: Some(config),
-            ..BlueprintPatch::default()
-        },
-    )
-    .await
-    .expect("lock");
+    lock_page(&e.sb, &scope, &bp, &victim.slug).await;
 
     let run = {
         let sb = e.sb.clone();
@@ -645,16 +636,7 @@ async fn locked_page_edited_while_the_model_works_keeps_the_edit() {
         "text",
         json!({"heading": "Edited meanwhile", "body": "Typed while the model was thinking."}),
     )];
-    e.sb.update_page(
-        &scope,
-        victim.id,
-        PagePatch {
-            blocks: Some(edited.clone()),
-            ..PagePatch::default()
-        },
-    )
-    .await
-    .expect("edit during the run");
+    set_blocks(&e.sb, &scope, victim.id, &edited).await;
     run.await.expect("join").expect("second run");
 
     let kept = e.sb.get_page(&scope, victim.id).await.expect("page");
