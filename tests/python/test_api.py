@@ -69,8 +69,10 @@ def test_blueprint_and_page_crud(db_url: str) -> None:
 
     got = sb.get_blueprint(7, bp.id)
     assert got == bp
-    updated = sb.update_blueprint(7, bp.id, name="Bakery & Cafe", status="ready")
-    assert updated.name == "Bakery & Cafe" and updated.status == "ready"
+    updated = sb.update_blueprint(7, bp.id, name="Bakery & Cafe")
+    assert updated.name == "Bakery & Cafe" and updated.status == "draft"
+    with pytest.raises(InvalidInputError, match="status"):
+        sb.update_blueprint(7, bp.id, status="ready")  # lifecycle: generation and publishing own it
 
     second = sb.create_blueprint(7, "Second")
     listing = sb.list_blueprints(7, limit=1)
