@@ -2,6 +2,7 @@
 
 mod assets;
 mod generate;
+mod idempotent;
 mod provider_config;
 
 use std::sync::{Arc, RwLock};
