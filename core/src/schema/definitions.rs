@@ -539,6 +539,25 @@ fn m0006_page_lookup_index(tables: &Tables, d: Dialect) -> Vec<String> {
     ]
 }
 
+/// A client's retry of a write (same `Idempotency-Key`) gets the first answer back: one row per
+/// account and key, claimed before the write runs and holding its answer after.
+fn m0007_idempotency_keys(tables: &Tables, d: Dialect) -> Vec<String> {
+    let t = Table::create()
+        .table(tables.idempotency_keys())
+        .if_not_exists()
+        .col(ColumnDef::new("tenant_id").big_integer().not_null())
+        .col(ColumnDef::new("idem_key").string_len(255).not_null())
+        .col(ColumnDef::new("operation").string_len(100).not_null())
+        .col(ColumnDef::new("request_hash").string_len(64).not_null())
+        .col(ColumnDef::new("status").string_len(16).not_null())
+        .col(ColumnDef::new("response_json").json_binary().null())
+        .col(ts("created_at"))
+        .col(ts("updated_at"))
+        .primary_key(Index::create().col("tenant_id").col("idem_key"))
+        .take();
+    vec![render_table(&t, d)]
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -562,23 +581,4 @@ mod tests {
         assert!(sql.contains("\"acme_site_blueprints\""), "{sql}");
         assert!(Tables::new("Bad-Prefix").is_err());
     }
-}
-
-/// A client's retry of a write (same `Idempotency-Key`) gets the first answer back: one row per
-/// account and key, claimed before the write runs and holding its answer after.
-fn m0007_idempotency_keys(tables: &Tables, d: Dialect) -> Vec<String> {
-    let t = Table::create()
-        .table(tables.idempotency_keys())
-        .if_not_exists()
-        .col(ColumnDef::new("tenant_id").big_integer().not_null())
-        .col(ColumnDef::new("idem_key").string_len(255).not_null())
-        .col(ColumnDef::new("operation").string_len(100).not_null())
-        .col(ColumnDef::new("request_hash").string_len(64).not_null())
-        .col(ColumnDef::new("status").string_len(16).not_null())
-        .col(ColumnDef::new("response_json").json_binary().null())
-        .col(ts("created_at"))
-        .col(ts("updated_at"))
-        .primary_key(Index::create().col("tenant_id").col("idem_key"))
-        .take();
-    vec![render_table(&t, d)]
 }
