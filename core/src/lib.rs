@@ -27,10 +27,12 @@ mod doctor;
 mod error;
 
 pub mod ai;
+pub mod blocks;
 pub mod credits;
 pub mod files;
 pub mod functions;
 pub mod model;
+pub mod planner;
 pub mod prompts;
 pub mod schema;
 pub mod store;

@@ -14,10 +14,10 @@ use crate::ai::engine::{Engine, EngineConfig};
 use crate::ai::function::{AiFunction, FunctionEnv};
 use crate::ai::provider::Provider;
 use crate::ai::registry::Registry;
+use crate::blocks::BlockCatalogue;
+use crate::blocks::validate::Limits;
 use crate::credits::{CreditPolicy, CreditTransaction, CreditUnit, TransactionType};
-use crate::functions::blocks::BlockCatalogue;
 use crate::functions::declarative::{DeclarativeFunction, Declared};
-use crate::functions::validate::Limits;
 use crate::model::{
     BlueprintPatch, BlueprintQuery, NewBlueprint, NewPage, OptionKind, PageBlueprint, PagePatch,
     Paged, Scope, SiteBlueprint, SiteBuilderOption,
