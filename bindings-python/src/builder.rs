@@ -640,7 +640,9 @@ impl NativeSiteBuilder {
     }
 
     fn grant(&self, account_id: i64, amount: i64, description: String) -> Call {
-        self.call(move |sb| async move { json(sb.grant(account_id, amount, &description).await?) })
+        self.call(move |sb| async move {
+            json(sb.grant_credits(account_id, amount, &description).await?)
+        })
     }
 
     /// Registers a declarative function on this process's handle and on every later one.
