@@ -51,7 +51,7 @@ impl Operation for GrantCredits {
         name: "grant_credits",
         read_only: false,
         admin: true,
-        args: &["account_id", "amount"],
+        args: &["account_id", "amount", "description"],
         http: http("POST", "credits/grant/", 201),
     };
     async fn execute(self, sb: &SiteBuilder, _: CallContext) -> Result<CreditTransaction> {

@@ -185,3 +185,19 @@ fn catalogue_exports_as_json() {
     assert_eq!(metadata["http"]["path"], json!("metadata/"));
     assert!(metadata["response"]["properties"]["business_types"].is_object());
 }
+
+/// `core/catalogue.json` is what the bindings' generators and parity tests read; it must match the
+/// code. `SITEBUILDER_BLESS=1 cargo test -p sitebuilder --lib ops::` rewrites it.
+#[test]
+fn catalogue_file_is_current() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("catalogue.json");
+    let fresh = serde_json::to_string_pretty(&catalogue_json()).expect("encodes") + "\n";
+    if std::env::var_os("SITEBUILDER_BLESS").is_some() {
+        std::fs::write(&path, &fresh).expect("writes catalogue.json");
+    }
+    let stored = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        stored == fresh,
+        "core/catalogue.json is out of date: run SITEBUILDER_BLESS=1 cargo test -p sitebuilder --lib ops::"
+    );
+}
