@@ -74,7 +74,9 @@ async fn retries_run_once(url: &str) {
     assert_eq!(err.code(), "conflict");
 
     // A paid run retried with its key is charged once.
-    sb.grant(31, 100, "test credits").await.expect("grant");
+    sb.grant_credits(31, 100, "test credits")
+        .await
+        .expect("grant");
     let bp = created[0].id;
     for _ in 0..3 {
         let outcome: RunOutcome = sb

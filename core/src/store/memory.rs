@@ -326,7 +326,7 @@ impl Storage for MemoryStore {
         self.lock().catalogue_mut(kind).update(id, patch)
     }
 
-    async fn credit_balance(&self, account_id: i64) -> Result<i64> {
+    async fn balance(&self, account_id: i64) -> Result<i64> {
         Ok(self.lock().ledger.balance(account_id))
     }
 

@@ -63,7 +63,7 @@ impl IdempotencyClaim {
 }
 
 /// Which backend a store runs on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum StorageBackend {
     /// PostgreSQL through sqlx.
@@ -104,7 +104,7 @@ pub struct SavePageContent {
 }
 
 /// The blueprint and pages as stored after [`Storage::save_structure`].
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct SavedStructure {
     /// The updated blueprint.
     pub blueprint: SiteBlueprint,
@@ -135,7 +135,7 @@ pub struct StartedTask {
 }
 
 /// Success and failure counts of one function over a period (from the task log).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct TaskStats {
     /// Function name.
     pub function_name: String,
@@ -251,7 +251,7 @@ pub trait Storage: Send + Sync + std::fmt::Debug {
     // ---- credits ----
 
     /// Current balance (0 for an account never granted anything).
-    async fn credit_balance(&self, account_id: i64) -> Result<i64>;
+    async fn balance(&self, account_id: i64) -> Result<i64>;
     /// Adds credits; with a `reference`, a repeated grant returns the first transaction.
     async fn grant_credits(
         &self,

@@ -143,5 +143,5 @@ pub use openai::{
 pub use pricing::{ModelPrice, PriceTable};
 pub use replay::{RecordedAnswer, ReplayProvider};
 
-mod offline;
-pub use offline::OfflinePlanner;
+mod planner;
+pub use planner::OfflinePlanner;

@@ -137,7 +137,7 @@ impl Storage for SqlStore {
         self.option_update(kind, id, patch).await
     }
 
-    async fn credit_balance(&self, account_id: i64) -> Result<i64> {
+    async fn balance(&self, account_id: i64) -> Result<i64> {
         self.credits_balance(account_id).await
     }
     async fn grant_credits(
@@ -148,7 +148,7 @@ impl Storage for SqlStore {
         description: &str,
         reference: Option<&str>,
     ) -> Result<CreditTransaction> {
-        self.credits_grant(account_id, amount, kind, description, reference)
+        self.grant_credits_row(account_id, amount, kind, description, reference)
             .await
     }
     async fn hold_credits(
