@@ -870,8 +870,15 @@ async fn account_prompt_override_wins_over_the_default_and_call_override_wins_ov
             .expect("text")
             .to_string()
     };
-    assert_eq!(user_text(0), "ACCOUNT TEMPLATE for Forno Azul");
-    assert_eq!(user_text(1), "CALL TEMPLATE A bakery");
+    // Overrides are the host's and stay instructions; what they pull in from users is data.
+    assert_eq!(
+        user_text(0),
+        "ACCOUNT TEMPLATE for <data name=\"blueprint_name\">Forno Azul</data>"
+    );
+    assert_eq!(
+        user_text(1),
+        "CALL TEMPLATE <data name=\"business_brief\">A bakery</data>"
+    );
     // A template with a placeholder the function does not provide is an error naming it, and
     // nothing is charged.
     let err =
