@@ -44,6 +44,7 @@ fn openai(server: &OpenAiServer, timeout: f64) -> ProviderConfig {
         model: "gpt-4o-mini".into(),
         timeout_secs: Some(timeout),
         max_retries: Some(1),
+        json_mode: None,
     }
 }
 
@@ -310,6 +311,58 @@ async fn invalid_answer_is_fixed_on_reask_and_tokens_are_summed() {
         2
     );
     server.assert_wire_valid();
+}
+
+#[tokio::test]
+async fn near_misses_are_coerced_without_a_reask_and_logged() {
+    let server = OpenAiServer::start().await;
+    let mut answer: Value = serde_json::from_str(&valid_answer().await).expect("json");
+    // A heading as "title", a button as text with its target, FAQ pairs as q/a.
+    let hero = &mut answer["pages"][0]["blocks"][0];
+    assert_eq!(hero["type"], "hero");
+    let heading = hero["data"]["heading"].take();
+    hero["data"]
+        .as_object_mut()
+        .expect("data")
+        .remove("heading");
+    hero["data"]["title"] = heading;
+    hero["data"]["cta"] = json!("Order a cake (/contact)");
+    answer["pages"][0]["blocks"]
+        .as_array_mut()
+        .expect("blocks")
+        .push(json!({"type": "faq", "data": {"items": [{"q": "Do you bake on Sundays?", "a": "[Add your opening hours]"}]}}));
+    server.push(Step::answer(answer.to_string()));
+    let e = env_with(openai(&server, 5.0)).await;
+    let bp = blueprint(&e.sb, 21, "A bakery").await;
+    let out =
+        e.sb.generate_structure(&Scope::account(21), bp.id, RunOptions::default())
+            .await
+            .expect("generate");
+    assert_eq!(server.chat_requests().len(), 1, "no re-ask");
+    assert!(
+        out.repairs
+            .iter()
+            .any(|r| r == "coerced pages[0].blocks[0].data: \"title\" renamed to \"heading\""),
+        "{:#?}",
+        out.repairs
+    );
+    let task = e.sb.task(Some(21), &out.task_id).await.expect("task");
+    assert_eq!(task.attempts, 1);
+    let logged = task.result.expect("result")["coercions"].clone();
+    assert_eq!(logged.as_array().map(Vec::len), Some(4), "{logged}");
+    let pages =
+        e.sb.list_pages(&Scope::account(21), bp.id)
+            .await
+            .expect("pages");
+    let home = pages.iter().find(|p| p.slug == "home").expect("home");
+    assert_eq!(
+        home.blocks[0].data["cta"],
+        json!({"label": "Order a cake", "href": "/contact"})
+    );
+    assert_eq!(
+        home.blocks.last().expect("faq").data["items"][0]["question"],
+        "Do you bake on Sundays?"
+    );
 }
 
 /// Runs one failing generation after a successful one and checks the promises.
@@ -907,6 +960,7 @@ async fn doctor_reports_an_unreachable_provider_with_its_fix() {
         model: "gpt-4o-mini".into(),
         timeout_secs: Some(1.0),
         max_retries: Some(0),
+        json_mode: None,
     })
     .await;
     let report = e.sb.doctor().await;
@@ -944,6 +998,7 @@ async fn fallback_chain_from_configuration_moves_past_a_dead_endpoint() {
         model: "gpt-4o-mini".into(),
         timeout_secs: Some(1.0),
         max_retries: Some(0),
+        json_mode: None,
     };
     let e = env_with(ProviderConfig::Fallback {
         providers: vec![dead, openai(&server, 5.0)],

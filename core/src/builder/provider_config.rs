@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::Result;
 use crate::ai::provider::{
-    FallbackProvider, OfflinePlanner, OpenAiCompatible, Provider, ReplayProvider,
+    FallbackProvider, JsonMode, OfflinePlanner, OpenAiCompatible, Provider, ReplayProvider,
 };
 
 /// Which provider answers prompts.
@@ -33,6 +33,10 @@ pub enum ProviderConfig {
         timeout_secs: Option<f64>,
         /// Transport retries (default 3).
         max_retries: Option<u32>,
+        /// How JSON is asked for (default [`JsonMode::Auto`]; `json_object_schema` for
+        /// llama.cpp's server and llama-cpp-python).
+        #[serde(default)]
+        json_mode: Option<JsonMode>,
     },
     /// Recorded answers from a JSON file (tests).
     Replay {
@@ -61,6 +65,7 @@ impl ProviderConfig {
                 model,
                 timeout_secs,
                 max_retries,
+                json_mode,
             } => {
                 let mut b = OpenAiCompatible::builder()
                     .base_url(base_url.clone())
@@ -78,6 +83,9 @@ impl ProviderConfig {
                 }
                 if let Some(r) = max_retries {
                     b = b.max_retries(*r);
+                }
+                if let Some(mode) = json_mode {
+                    b = b.json_mode(*mode);
                 }
                 Arc::new(b.build()?)
             }

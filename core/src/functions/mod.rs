@@ -1,6 +1,7 @@
 //! The built-in AI functions and what they share: the block catalogue, recipes and validation.
 
 pub mod blocks;
+pub mod coerce;
 pub(crate) mod context;
 pub mod declarative;
 pub mod page_content;

@@ -169,6 +169,10 @@ impl AiFunction for GeneratePageContent {
         Ok(json!({"blocks": content.blocks, "seo": content.seo}))
     }
 
+    fn coerce(&self, env: &FunctionEnv, answer: &mut Value) -> Vec<String> {
+        super::coerce::coerce_answer(answer, &env.catalogue)
+    }
+
     async fn save(
         &self,
         env: &FunctionEnv,

@@ -168,6 +168,10 @@ impl AiFunction for GenerateSiteStructure {
         validate_structure(answer, &env.catalogue, &env.limits).map(|s| s.to_value())
     }
 
+    fn coerce(&self, env: &FunctionEnv, answer: &mut Value) -> Vec<String> {
+        super::coerce::coerce_answer(answer, &env.catalogue)
+    }
+
     async fn save(
         &self,
         env: &FunctionEnv,
