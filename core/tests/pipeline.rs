@@ -365,6 +365,68 @@ async fn near_misses_are_coerced_without_a_reask_and_logged() {
     );
 }
 
+#[tokio::test]
+async fn steps_plan_the_sitemap_then_each_page_and_reask_only_a_failed_page() {
+    let server = OpenAiServer::start().await;
+    let whole: Value = serde_json::from_str(&valid_answer().await).expect("json");
+    let mut sitemap = whole.clone();
+    for page in sitemap["pages"].as_array_mut().expect("pages") {
+        page.as_object_mut().expect("page").remove("blocks");
+    }
+    let pages = sitemap["pages"].as_array().expect("pages").len();
+    // Pages are written in parallel, so any page may get any answer: all answers fit any page.
+    let blocks = json!({"blocks": whole["pages"][0]["blocks"]});
+    server.push(Step::answer_with_usage(sitemap.to_string(), 1000, 200));
+    server.push(Step::answer_with_usage(
+        r#"{"blocks": [{"type": "carousel"}]}"#,
+        10,
+        5,
+    ));
+    server.push_times(pages, Step::answer_with_usage(blocks.to_string(), 100, 50));
+    let e = env_with(ProviderConfig::Steps {
+        provider: Box::new(openai(&server, 5.0)),
+    })
+    .await;
+    let bp = blueprint(&e.sb, 22, "A bakery").await;
+    let out =
+        e.sb.generate_structure(&Scope::account(22), bp.id, RunOptions::default())
+            .await
+            .expect("generate");
+    let requests = server.chat_requests();
+    assert_eq!(
+        requests.len(),
+        1 + pages + 1,
+        "one sitemap, a page each, one re-ask"
+    );
+    assert_eq!(server.pending(), 0);
+    // The sitemap step asks for the small schema; page steps for blocks only.
+    let sitemap_schema = &requests[0].body["response_format"]["json_schema"]["schema"];
+    assert!(sitemap_schema["properties"]["pages"]["items"]["properties"]["blocks"].is_null());
+    let page_schema = &requests[1].body["response_format"]["json_schema"]["schema"];
+    assert_eq!(page_schema["required"], json!(["blocks"]));
+    // Every page step continues the conversation: the brief's data block, then the sitemap.
+    let messages = requests[1].body["messages"].as_array().expect("messages");
+    assert!(
+        messages[1]["content"]
+            .as_str()
+            .expect("user")
+            .contains("<data name=\"business_brief\">")
+    );
+    assert_eq!(messages[2]["role"], "assistant");
+    // One run: tokens summed over every step, one charge.
+    assert_eq!(out.tokens_in, 1000 + 10 + 100 * pages as i64);
+    assert_eq!(out.tokens_out, 200 + 5 + 50 * pages as i64);
+    assert_eq!(out.credits_charged, 50);
+    assert_eq!(e.sb.balance(22).await.expect("balance"), 950);
+    let saved =
+        e.sb.list_pages(&Scope::account(22), bp.id)
+            .await
+            .expect("pages");
+    assert_eq!(saved.len(), pages);
+    assert!(saved.iter().all(|p| !p.blocks.is_empty()));
+    server.assert_wire_valid();
+}
+
 /// Runs one failing generation after a successful one and checks the promises.
 async fn failing_run(steps: Vec<Step>, timeout: f64, expected_code: &str) -> OpenAiServer {
     let server = OpenAiServer::start().await;

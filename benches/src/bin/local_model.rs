@@ -3,8 +3,9 @@
 //! an OpenAI-compatible server (llama-cpp-python's, started by `benches/local_model/run.sh`).
 //!
 //! `cargo run -p sitebuilder-benches --bin local_model -- BASE_URL MODEL [briefs|corpus|all]`
-//! with `SITEBUILDER_AI_JSON_MODE` (default `auto`) and `LOCAL_MODEL_SITE_SECS` (the budget of one
-//! site, default 180) read from the environment. Prints a Markdown report.
+//! with `SITEBUILDER_AI_JSON_MODE` (default `auto`), `SITEBUILDER_AI_GENERATION` (`steps`, the
+//! default here, or `whole`) and `LOCAL_MODEL_SITE_SECS` (the budget of one site, default 180)
+//! read from the environment. Prints a Markdown report.
 
 use std::time::{Duration, Instant};
 
@@ -265,16 +266,25 @@ async fn main() {
     );
     let dir = std::env::temp_dir().join(format!("sb-local-model-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("dir");
+    let server = ProviderConfig::OpenAiCompatible {
+        base_url,
+        api_key: None,
+        model: model.clone(),
+        timeout_secs: Some(budget.as_secs_f64()),
+        max_retries: Some(0),
+        json_mode: Some(json_mode),
+    };
+    let generation = std::env::var("SITEBUILDER_AI_GENERATION").unwrap_or_else(|_| "steps".into());
+    let provider = if generation == "steps" {
+        ProviderConfig::Steps {
+            provider: Box::new(server),
+        }
+    } else {
+        server
+    };
     let sb = SiteBuilder::builder()
         .database_url(format!("sqlite://{}/local.db", dir.display()))
-        .provider(ProviderConfig::OpenAiCompatible {
-            base_url,
-            api_key: None,
-            model: model.clone(),
-            timeout_secs: Some(budget.as_secs_f64()),
-            max_retries: Some(0),
-            json_mode: Some(json_mode),
-        })
+        .provider(provider)
         .build()
         .await
         .expect("open");
@@ -284,7 +294,7 @@ async fn main() {
             .expect("grant");
     }
     println!(
-        "## Local model: `{model}`, JSON mode `{}`, {} s per site\n",
+        "## Local model: `{model}`, JSON mode `{}`, generation `{generation}`, {} s per site\n",
         json_mode.as_str(),
         budget.as_secs()
     );

@@ -145,3 +145,5 @@ pub use replay::{RecordedAnswer, ReplayProvider};
 
 mod offline;
 pub use offline::OfflinePlanner;
+mod steps;
+pub use steps::StepwiseProvider;
