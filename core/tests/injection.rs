@@ -119,6 +119,18 @@ async fn open(provider: ProviderConfig, dir: &tempfile::TempDir) -> SiteBuilder 
         .expect("open")
 }
 
+/// The recording OpenAI-wire server as the provider.
+fn wire(server: &OpenAiServer) -> ProviderConfig {
+    ProviderConfig::OpenAiCompatible {
+        base_url: server.base_url(),
+        api_key: None,
+        model: "gpt-4o-mini".into(),
+        timeout_secs: Some(10.0),
+        max_retries: Some(0),
+        json_mode: None,
+    }
+}
+
 #[test]
 fn the_corpus_covers_what_issue_17_lists() {
     let corpus = corpus();
@@ -195,18 +207,7 @@ fn page_answer(page: &PageBlueprint) -> String {
 async fn every_prompt_keeps_user_fields_inside_their_delimiters() {
     let server = OpenAiServer::start().await;
     let dir = tempfile::tempdir().expect("tempdir");
-    let sb = open(
-        ProviderConfig::OpenAiCompatible {
-            base_url: server.base_url(),
-            api_key: None,
-            model: "gpt-4o-mini".into(),
-            timeout_secs: Some(10.0),
-            max_retries: Some(0),
-            json_mode: None,
-        },
-        &dir,
-    )
-    .await;
+    let sb = open(wire(&server), &dir).await;
     let scope = Scope::account(2);
     sb.grant(2, 100_000, "corpus").await.expect("grant");
     let poisoned = poisoned_answer().await;
@@ -305,18 +306,7 @@ async fn every_prompt_keeps_user_fields_inside_their_delimiters() {
 async fn declared_functions_fill_the_hosts_template_with_data_blocks() {
     let server = OpenAiServer::start().await;
     let dir = tempfile::tempdir().expect("tempdir");
-    let sb = open(
-        ProviderConfig::OpenAiCompatible {
-            base_url: server.base_url(),
-            api_key: None,
-            model: "gpt-4o-mini".into(),
-            timeout_secs: Some(10.0),
-            max_retries: Some(0),
-            json_mode: None,
-        },
-        &dir,
-    )
-    .await;
+    let sb = open(wire(&server), &dir).await;
     sb.register_declarative(sitebuilder::DeclarativeFunction {
         name: "tagline".into(),
         prompt_template: "Write a tagline for {{brief}}.".into(),

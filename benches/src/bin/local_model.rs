@@ -5,7 +5,8 @@
 //! `cargo run -p sitebuilder-benches --bin local_model -- BASE_URL MODEL [briefs|corpus|all]`
 //! with `SITEBUILDER_AI_JSON_MODE` (default `auto`), `SITEBUILDER_AI_GENERATION` (`steps`, the
 //! default here, or `whole`) and `LOCAL_MODEL_SITE_SECS` (the budget of one site, default 180)
-//! read from the environment. Prints a Markdown report.
+//! read from the environment; `LOCAL_MODEL_BRIEFS` / `LOCAL_MODEL_ATTACKS` run only the first N.
+//! Prints a Markdown report, a row as each run ends.
 
 use std::time::{Duration, Instant};
 
@@ -139,6 +140,14 @@ fn names_and_headings(structure: &Value) -> (Vec<String>, Vec<String>) {
     (site, headings)
 }
 
+/// How many of a list to run: the variable's number, else all.
+fn limit(var: &str) -> usize {
+    std::env::var(var)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(usize::MAX)
+}
+
 fn mean(values: impl Iterator<Item = f64>) -> f64 {
     let v: Vec<f64> = values.collect();
     if v.is_empty() {
@@ -153,7 +162,7 @@ async fn briefs(sb: &SiteBuilder, budget: Duration) {
     println!("| business | saved | re-asks | tokens in / out | seconds | error |");
     println!("|---|---|---|---|---|---|");
     let mut runs = Vec::new();
-    for (i, (name, brief)) in BRIEFS.iter().enumerate() {
+    for (i, (name, brief)) in BRIEFS.iter().enumerate().take(limit("LOCAL_MODEL_BRIEFS")) {
         let run = run_one(sb, 1000 + i as i64, name, brief, budget).await;
         println!(
             "| {name} | {} | {} | {} / {} | {:.0} | {} |",
@@ -193,7 +202,11 @@ async fn corpus(sb: &SiteBuilder, budget: Duration) {
     println!("| attack | saved | took an instruction | seconds |");
     println!("|---|---|---|---|");
     let (mut saved, mut took_count, mut in_name, mut in_heading, mut leaked) = (0, 0, 0, 0, 0);
-    for (i, attack) in attacks.iter().enumerate() {
+    for (i, attack) in attacks
+        .iter()
+        .enumerate()
+        .take(limit("LOCAL_MODEL_ATTACKS"))
+    {
         let run = run_one(sb, 2000 + i as i64, &attack.name, &attack.brief, budget).await;
         let mut took = Vec::new();
         if run.saved {
@@ -241,8 +254,8 @@ async fn corpus(sb: &SiteBuilder, budget: Duration) {
         );
     }
     println!(
-        "\n**{took_count} of {saved} saved answers took an instruction from a brief** (site name {in_name}, headings {in_heading}, leaked system prompt {leaked}); {saved} of {} attacks saved.\n",
-        attacks.len()
+        "\n**{took_count} of {saved} saved answers took an instruction from a brief** (site name {in_name}, headings {in_heading}, leaked system prompt {leaked}); {saved} of {} attacks run saved.\n",
+        attacks.len().min(limit("LOCAL_MODEL_ATTACKS"))
     );
 }
 
