@@ -174,6 +174,19 @@ def test_openai_compatible_provider_over_http(pg_url: str, fake_model: FakeModel
     assert sb.balance(5) == 30
 
 
+def test_json_mode_reaches_the_wire(sqlite_url: str, fake_model: FakeModel) -> None:
+    """llama.cpp's json_object + schema form can be chosen from Python; an unknown mode is refused."""
+    provider = OpenAICompatible(fake_model.base_url, model="fake-4o", json_mode="json_object_schema")
+    sb = SiteBuilder(sqlite_url, provider=provider)
+    sb.grant(1, 100)
+    bp = sb.create_blueprint(1, "Bakery", config={"business_brief": "Bakery"})
+    sb.generate_structure(1, bp.id)
+    sent = fake_model.requests[-1]["body"]["response_format"]
+    assert sent["type"] == "json_object" and sent["schema"]["type"] == "object"
+    with pytest.raises(InvalidInputError):
+        SiteBuilder(sqlite_url, provider=OpenAICompatible(fake_model.base_url, model="m", json_mode="grammar"))
+
+
 def test_fallback_chain_moves_past_an_endpoint_that_is_down(sqlite_url: str) -> None:
     dead = OpenAICompatible("http://127.0.0.1:9/v1", api_key="k", model="m", timeout_secs=2, max_retries=0)
     sb = SiteBuilder(sqlite_url, provider=Fallback(dead, Offline()))
