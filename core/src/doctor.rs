@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::SiteBuilder;
 use crate::model::OptionKind;
+use crate::tasks::DEFAULT_STUCK_AFTER;
 
 /// One line of the checklist.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -72,8 +73,47 @@ impl DoctorReport {
 }
 
 impl SiteBuilder {
+    /// The `queue` check: fails when a task has waited longer than `stuck_after` for a worker,
+    /// which is what a queue with no live worker looks like from the task log.
+    pub async fn queue_check(&self, stuck_after: std::time::Duration) -> DoctorCheck {
+        let (ok, detail, fix) = match self.queue_status(stuck_after).await {
+            Ok(q) if q.stuck_count == 0 => (
+                true,
+                format!(
+                    "{} queued, none waiting longer than {}s",
+                    q.queued, q.stuck_after_secs
+                ),
+                None,
+            ),
+            Ok(q) => (
+                false,
+                format!(
+                    "{} of {} queued tasks waited longer than {}s for a worker (oldest {:.0}s): {}",
+                    q.stuck_count,
+                    q.queued,
+                    q.stuck_after_secs,
+                    q.oldest_wait_secs,
+                    q.stuck.join(", ")
+                ),
+                Some("start a worker on this queue (`celery -A proj worker`, or a BullMQ worker from createWorker()); check that it uses the same broker and queue name".into()),
+            ),
+            Err(e) => (
+                false,
+                e.to_string(),
+                Some("run `sitebuilder migrate`".into()),
+            ),
+        };
+        DoctorCheck {
+            name: "queue".into(),
+            ok,
+            detail,
+            fix,
+        }
+    }
+
     /// Runs every check the library can answer: database reachable, migrations applied, option
-    /// tables seeded, provider configured and answering. Never fails: problems are in the report.
+    /// tables seeded, tasks not stuck in the queue, provider configured and answering. Never
+    /// fails: problems are in the report.
     pub async fn doctor(&self) -> DoctorReport {
         let mut r = DoctorReport {
             ok: true,
@@ -171,6 +211,10 @@ impl SiteBuilder {
                     ),
                 }
             }
+        }
+        if schema_ok {
+            r.checks.push(self.queue_check(DEFAULT_STUCK_AFTER).await);
+            r.ok = r.checks.iter().all(|c| c.ok);
         }
         let label = self.provider_label();
         match self.provider().health_check().await {

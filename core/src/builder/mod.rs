@@ -3,6 +3,7 @@
 mod assets;
 mod generate;
 mod provider_config;
+mod queue;
 
 use std::sync::{Arc, RwLock};
 

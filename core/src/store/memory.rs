@@ -28,7 +28,7 @@ use crate::schema::{MIGRATIONS, MigrationReport, MigrationState};
 use crate::store::traits::{
     SavePageContent, SaveStructure, SavedStructure, Storage, StorageBackend, TaskStats,
 };
-use crate::tasks::{TaskQuery, TaskRecord};
+use crate::tasks::{TaskQuery, TaskRecord, TaskStatus};
 use crate::{Error, Result};
 
 use assets::AssetTable;
@@ -364,6 +364,10 @@ impl Storage for MemoryStore {
 
     async fn insert_task(&self, record: TaskRecord) -> Result<(TaskRecord, bool)> {
         Ok(self.lock().tasks.insert(record))
+    }
+
+    async fn claim_task(&self, account_id: i64, task_id: &str, from: TaskStatus) -> Result<bool> {
+        Ok(self.lock().tasks.claim(account_id, task_id, from))
     }
 
     async fn update_task(&self, record: &TaskRecord) -> Result<()> {
