@@ -329,8 +329,13 @@ impl NativeSiteBuilder {
         self.call(|sb| async move { json(sb.migration_status().await?) })
     }
 
-    fn doctor(&self) -> Call {
-        self.call(|sb| async move { json(sb.doctor().await) })
+    #[pyo3(signature = (stuck_after_secs=None))]
+    fn doctor(&self, stuck_after_secs: Option<f64>) -> Call {
+        let after = stuck_after_secs
+            .map_or(sitebuilder::tasks::DEFAULT_STUCK_AFTER, |s| {
+                Duration::from_secs_f64(s.max(0.0))
+            });
+        self.call(move |sb| async move { json(sb.doctor_with(after).await) })
     }
 
     fn metadata(&self) -> Call {
@@ -628,6 +633,33 @@ impl NativeSiteBuilder {
     #[pyo3(signature = (task_id, account_id=None))]
     fn task(&self, task_id: String, account_id: Option<i64>) -> Call {
         self.call(move |sb| async move { json(sb.task(account_id, &task_id).await?) })
+    }
+
+    #[pyo3(signature = (function_name, payload, account_id, task_id=None))]
+    fn queue_task(
+        &self,
+        py: Python<'_>,
+        function_name: String,
+        payload: &Bound<'_, PyAny>,
+        account_id: i64,
+        task_id: Option<String>,
+    ) -> PyResult<Call> {
+        let payload = convert::to_json(py, payload, "payload")?;
+        Ok(self.call(move |sb| async move {
+            json(
+                sb.queue_task(&function_name, payload, account_id, task_id)
+                    .await?,
+            )
+        }))
+    }
+
+    fn queue_status(&self, stuck_after_secs: f64) -> Call {
+        let after = Duration::from_secs_f64(stuck_after_secs.max(0.0));
+        self.call(move |sb| async move { json(sb.queue_status(after).await?) })
+    }
+
+    fn metrics(&self) -> Call {
+        self.call(|sb| async move { json(sb.metrics().await?) })
     }
 
     fn recover_stale(&self, older_than_secs: f64) -> Call {

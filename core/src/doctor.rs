@@ -112,9 +112,14 @@ impl SiteBuilder {
     }
 
     /// Runs every check the library can answer: database reachable, migrations applied, option
-    /// tables seeded, tasks not stuck in the queue, provider configured and answering. Never
-    /// fails: problems are in the report.
+    /// tables seeded, no task waiting for a worker longer than [`DEFAULT_STUCK_AFTER`], provider
+    /// configured and answering. Never fails: problems are in the report.
     pub async fn doctor(&self) -> DoctorReport {
+        self.doctor_with(DEFAULT_STUCK_AFTER).await
+    }
+
+    /// [`SiteBuilder::doctor`] with the wait after which a queued task counts as stuck.
+    pub async fn doctor_with(&self, stuck_after: std::time::Duration) -> DoctorReport {
         let mut r = DoctorReport {
             ok: true,
             checks: Vec::new(),
@@ -213,7 +218,7 @@ impl SiteBuilder {
             }
         }
         if schema_ok {
-            r.checks.push(self.queue_check(DEFAULT_STUCK_AFTER).await);
+            r.checks.push(self.queue_check(stuck_after).await);
             r.ok = r.checks.iter().all(|c| c.ok);
         }
         let label = self.provider_label();

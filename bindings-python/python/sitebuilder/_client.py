@@ -18,6 +18,7 @@ from ._records import (
     PageBlueprint,
     Paged,
     Progress,
+    QueueStatus,
     RunOutcome,
     SiteBlueprint,
     SiteBuilderOption,
@@ -168,13 +169,14 @@ class SiteBuilder(AssetMethods):
         """Async twin of :meth:`migration_status`."""
         return await self._await(self._native.migration_status(), _states)
 
-    def doctor(self) -> DoctorReport:
-        """The seed's verification checklist: database, migrations, seed data, provider."""
-        return self._wait(self._native.doctor(), DoctorReport.from_dict)
+    def doctor(self, *, stuck_after_secs: float | None = None) -> DoctorReport:
+        """The seed's verification checklist: database, migrations, seed data, tasks waiting for a
+        worker longer than ``stuck_after_secs`` (default 60), provider."""
+        return self._wait(self._native.doctor(stuck_after_secs), DoctorReport.from_dict)
 
-    async def adoctor(self) -> DoctorReport:
+    async def adoctor(self, *, stuck_after_secs: float | None = None) -> DoctorReport:
         """Async twin of :meth:`doctor`."""
-        return await self._await(self._native.doctor(), DoctorReport.from_dict)
+        return await self._await(self._native.doctor(stuck_after_secs), DoctorReport.from_dict)
 
     def metadata(self) -> dict[str, list[SiteBuilderOption]]:
         """The wizard's dropdowns: ``business_types``, ``audience_profiles``, ``brand_personalities``, ``hero_imagery``."""
@@ -572,6 +574,35 @@ class SiteBuilder(AssetMethods):
     async def atask(self, task_id: str, account_id: int | None = None) -> TaskRecord:
         """Async twin of :meth:`task`."""
         return await self._await(self._native.task(task_id, account_id), TaskRecord.from_dict)
+
+    def queue_task(
+        self, function_name: str, payload: dict[str, Any], account_id: int, *, task_id: str | None = None
+    ) -> TaskRecord:
+        """Records a task as ``queued`` before its message goes to a broker, so :meth:`task` answers at
+        once; the worker's :meth:`run` with the same task id claims it, exactly once."""
+        return self._wait(self._native.queue_task(function_name, payload, account_id, task_id), TaskRecord.from_dict)
+
+    async def aqueue_task(
+        self, function_name: str, payload: dict[str, Any], account_id: int, *, task_id: str | None = None
+    ) -> TaskRecord:
+        """Async twin of :meth:`queue_task`."""
+        return await self._await(self._native.queue_task(function_name, payload, account_id, task_id), TaskRecord.from_dict)
+
+    def queue_status(self, stuck_after_secs: float = 60.0) -> QueueStatus:
+        """Tasks waiting for a worker, the oldest wait, and those waiting over ``stuck_after_secs``."""
+        return self._wait(self._native.queue_status(stuck_after_secs), QueueStatus.from_dict)
+
+    async def aqueue_status(self, stuck_after_secs: float = 60.0) -> QueueStatus:
+        """Async twin of :meth:`queue_status`."""
+        return await self._await(self._native.queue_status(stuck_after_secs), QueueStatus.from_dict)
+
+    def metrics(self) -> str:
+        """Every metric in the Prometheus text format (runs, phases, credits, queue depth, waits)."""
+        return self._wait(self._native.metrics(), str)
+
+    async def ametrics(self) -> str:
+        """Async twin of :meth:`metrics`."""
+        return await self._await(self._native.metrics(), str)
 
     def recover_stale(self, older_than_secs: float) -> list[str]:
         """Marks runs without a heartbeat for ``older_than_secs`` as failed, releasing their credits."""
