@@ -234,3 +234,65 @@ impl SiteBuilder {
         r
     }
 }
+
+/// The `broker` check for a host that names its broker (`redis://host:port/db`, `amqp://…`): the
+/// port accepts a connection within `timeout`, and a Redis answers `PING` (an authentication
+/// error also proves it is there). Never fails: an unreachable broker is a failed check with
+/// its fix.
+pub async fn broker_check(url: &str, timeout: std::time::Duration) -> DoctorCheck {
+    let (ok, detail) = match probe_broker(url, timeout).await {
+        Ok(detail) => (true, detail),
+        Err(detail) => (false, detail),
+    };
+    DoctorCheck {
+        name: "broker".into(),
+        ok,
+        detail,
+        fix: (!ok).then(|| {
+            "start the broker (redis-server) or fix its URL; until it answers, queued work runs inline in the caller".into()
+        }),
+    }
+}
+
+async fn probe_broker(raw: &str, timeout: std::time::Duration) -> Result<String, String> {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    let url = url::Url::parse(raw).map_err(|e| format!("broker URL {raw:?} is not a URL: {e}"))?;
+    let scheme = url.scheme().to_string();
+    let host = url.host_str().unwrap_or("127.0.0.1").to_string();
+    let port = url.port().unwrap_or(match scheme.as_str() {
+        "amqp" | "pyamqp" => 5672,
+        "amqps" => 5671,
+        _ => 6379,
+    });
+    let addr = format!("{host}:{port}");
+    let talk = async {
+        let mut stream = tokio::net::TcpStream::connect(&addr)
+            .await
+            .map_err(|e| format!("{addr}: {e}"))?;
+        if scheme != "redis" {
+            return Ok(format!("{addr} accepts connections"));
+        }
+        stream
+            .write_all(b"PING\r\n")
+            .await
+            .map_err(|e| format!("{addr}: {e}"))?;
+        let mut buf = [0u8; 64];
+        let n = stream
+            .read(&mut buf)
+            .await
+            .map_err(|e| format!("{addr}: {e}"))?;
+        let answer = String::from_utf8_lossy(&buf[..n]).trim().to_string();
+        if answer.starts_with("+PONG") || answer.starts_with("-NOAUTH") {
+            Ok(format!("Redis at {addr} answers PING"))
+        } else {
+            Err(format!(
+                "{addr} answered {answer:?} to PING: not a Redis server?"
+            ))
+        }
+    };
+    match tokio::time::timeout(timeout, talk).await {
+        Ok(result) => result,
+        Err(_) => Err(format!("{addr}: no answer within {timeout:?}")),
+    }
+}

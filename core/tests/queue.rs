@@ -326,3 +326,32 @@ async fn recover_stale_puts_a_blueprint_back_to_the_status_it_had() {
     );
     assert_eq!(sb.balance(35).await.expect("balance"), 450);
 }
+
+#[tokio::test]
+async fn broker_check_tells_a_redis_from_a_closed_port_and_from_another_server() {
+    let redis = sitebuilder::broker_check("redis://127.0.0.1:6379/0", Duration::from_secs(2)).await;
+    assert!(redis.ok, "{redis:?}");
+    assert!(redis.detail.contains("PING"));
+
+    let free = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = free.local_addr().expect("addr").port();
+    drop(free);
+    let closed = sitebuilder::broker_check(
+        &format!("redis://127.0.0.1:{port}/0"),
+        Duration::from_secs(1),
+    )
+    .await;
+    assert!(!closed.ok);
+    assert!(
+        closed.fix.as_deref().unwrap_or("").contains("redis-server"),
+        "{closed:?}"
+    );
+
+    let http = OpenAiServer::start().await;
+    let addr = http.base_url().replace("http://", "redis://");
+    let other = sitebuilder::broker_check(&addr, Duration::from_secs(2)).await;
+    assert!(!other.ok, "{other:?}");
+
+    let bad = sitebuilder::broker_check("not a url", Duration::from_secs(1)).await;
+    assert!(!bad.ok && bad.detail.contains("not a URL"));
+}
