@@ -331,10 +331,9 @@ impl NativeSiteBuilder {
 
     #[pyo3(signature = (stuck_after_secs=None))]
     fn doctor(&self, stuck_after_secs: Option<f64>) -> Call {
-        let after = stuck_after_secs
-            .map_or(sitebuilder::tasks::DEFAULT_STUCK_AFTER, |s| {
-                Duration::from_secs_f64(s.max(0.0))
-            });
+        let after = stuck_after_secs.map_or(sitebuilder::tasks::DEFAULT_STUCK_AFTER, |s| {
+            Duration::from_secs_f64(s.max(0.0))
+        });
         self.call(move |sb| async move { json(sb.doctor_with(after).await) })
     }
 
