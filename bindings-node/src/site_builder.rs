@@ -80,10 +80,10 @@ impl SiteBuilder {
     /// longer than `stuckAfterMs` (default 60 000), provider.
     #[napi]
     pub async fn doctor(&self, stuck_after_ms: Option<u32>) -> DoctorReport {
-        let after = stuck_after_ms.map_or(sitebuilder::tasks::DEFAULT_STUCK_AFTER, |ms| {
-            Duration::from_millis(u64::from(ms))
-        });
-        self.inner.doctor_with(after).await.into()
+        self.inner
+            .doctor_with(stuck_after(stuck_after_ms))
+            .await
+            .into()
     }
 
     /// The four option catalogues of the wizard.
@@ -374,10 +374,8 @@ impl SiteBuilder {
     /// than `stuckAfterMs` (default 60 000).
     #[napi]
     pub async fn queue_status(&self, stuck_after_ms: Option<u32>) -> napi::Result<QueueStatus> {
-        let after = stuck_after_ms.map_or(sitebuilder::tasks::DEFAULT_STUCK_AFTER, |ms| {
-            Duration::from_millis(u64::from(ms))
-        });
-        Ok(self.inner.queue_status(after).await.napi()?.into())
+        let status = self.inner.queue_status(stuck_after(stuck_after_ms)).await;
+        Ok(status.napi()?.into())
     }
 
     /// Every metric in the Prometheus text format (runs, phases, credits, queue depth, waits).
@@ -464,4 +462,11 @@ impl SiteBuilder {
     pub fn function_names(&self) -> Vec<String> {
         self.inner.function_names()
     }
+}
+
+/// The wait after which a queued task counts as stuck: `ms`, or the core's default.
+fn stuck_after(ms: Option<u32>) -> Duration {
+    ms.map_or(sitebuilder::tasks::DEFAULT_STUCK_AFTER, |ms| {
+        Duration::from_millis(u64::from(ms))
+    })
 }

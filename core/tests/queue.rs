@@ -26,6 +26,21 @@ async fn open(provider: ProviderConfig) -> (SiteBuilder, tempfile::TempDir) {
     (sb, dir)
 }
 
+/// What a worker does with a delivered message: runs the structure generation under the task id.
+async fn deliver(
+    sb: &SiteBuilder,
+    account: i64,
+    task_id: &str,
+    payload: serde_json::Value,
+) -> sitebuilder::Result<sitebuilder::RunOutcome> {
+    let opts = RunOptions {
+        task_id: Some(task_id.into()),
+        ..RunOptions::default()
+    };
+    sb.run("generate_site_structure", payload, account, opts)
+        .await
+}
+
 #[tokio::test]
 async fn a_queued_task_is_readable_before_any_worker_runs_it() {
     let (sb, _dir) = open(ProviderConfig::Offline).await;
@@ -101,16 +116,7 @@ async fn a_queued_task_is_readable_before_any_worker_runs_it() {
 
     // The worker's run claims it: running, then succeeded, charged once.
     sb.grant(31, 100, "credits").await.expect("grant");
-    let out = sb
-        .run(
-            "generate_site_structure",
-            json!({"blueprint_id": bp.id}),
-            31,
-            RunOptions {
-                task_id: Some("q-1".into()),
-                ..RunOptions::default()
-            },
-        )
+    let out = deliver(&sb, 31, "q-1", json!({"blueprint_id": bp.id}))
         .await
         .expect("run");
     assert_eq!((out.credits_charged, out.replayed), (50, false));
@@ -160,18 +166,7 @@ async fn duplicated_deliveries_of_a_queued_task_run_it_once_and_charge_once() {
     let deliveries = (0..4).map(|_| {
         let sb = sb.clone();
         let payload = payload.clone();
-        tokio::spawn(async move {
-            sb.run(
-                "generate_site_structure",
-                payload,
-                33,
-                RunOptions {
-                    task_id: Some("dup".into()),
-                    ..RunOptions::default()
-                },
-            )
-            .await
-        })
+        tokio::spawn(async move { deliver(&sb, 33, "dup", payload).await })
     });
     let mut charged = 0;
     let mut ran = 0;
@@ -189,16 +184,7 @@ async fn duplicated_deliveries_of_a_queued_task_run_it_once_and_charge_once() {
     assert_eq!(server.chat_requests().len(), 1, "the model was asked once");
     assert_eq!(sb.balance(33).await.expect("balance"), 450);
     // A delivery after the run finished replays it.
-    let late = sb
-        .run(
-            "generate_site_structure",
-            payload,
-            33,
-            RunOptions {
-                task_id: Some("dup".into()),
-                ..RunOptions::default()
-            },
-        )
+    let late = deliver(&sb, 33, "dup", payload)
         .await
         .expect("late delivery");
     assert!(late.replayed);
@@ -266,17 +252,9 @@ async fn doctor_fails_on_tasks_no_worker_takes_and_metrics_show_the_queue() {
     );
     late.created_at = chrono::Utc::now() - chrono::Duration::seconds(5);
     sb.storage().insert_task(late).await.expect("insert");
-    sb.run(
-        "generate_site_structure",
-        json!({"blueprint_id": bp.id}),
-        34,
-        RunOptions {
-            task_id: Some("late".into()),
-            ..RunOptions::default()
-        },
-    )
-    .await
-    .expect("run");
+    deliver(&sb, 34, "late", json!({"blueprint_id": bp.id}))
+        .await
+        .expect("run");
     let text = sb.metrics().await.expect("metrics");
     assert!(
         text.contains("sitebuilder_task_wait_seconds")
