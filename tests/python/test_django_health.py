@@ -72,6 +72,20 @@ def test_health_fails_on_a_task_no_worker_takes_and_metrics_count_it(settings: A
     bp = sb.create_blueprint(account, "Waiting", config={"business_brief": "Cafe"})
     queued = sb.queue_task("generate_site_structure", {"blueprint_id": bp.id}, account)
     try:
+        # The task answers at once through the API, as queued, with its function and time.
+        from accounts.models import Membership
+        from django.contrib.auth.models import User
+
+        user = User.objects.create_user(f"u{uuid.uuid4().hex[:8]}", "u@x.test", "pw")
+        Membership.objects.create(user=user, account_id=account)
+        client = Client()
+        client.force_login(user)
+        task = client.get(f"{API}/tasks/{queued.task_id}/")
+        assert task.status_code == 200, task.content
+        body = task.json()
+        assert body["status"] == "queued" and body["function_name"] == "generate_site_structure"
+        assert body["created_at"] and body["payload"] == {"blueprint_id": bp.id}
+
         response = Client().get(f"{API}/health/")
         assert response.status_code == 503
         queue = _checks(response)["queue"]
