@@ -60,11 +60,11 @@ def _app(broker: str, queue: str = "celery") -> Celery:
     return app
 
 
-def _worker(queue: str, env: dict[str, str], log: Path, *extra: str) -> subprocess.Popen[bytes]:
+def _worker(queue: str, env: dict[str, str], log: Path, *extra: str, concurrency: int = 1) -> subprocess.Popen[bytes]:
     return subprocess.Popen(
         [
             sys.executable, "-m", "celery", "-A", "support.celery_app", "worker",
-            "--pool=prefork", "--concurrency=1", "-Q", queue, "-n", f"{queue}-{uuid.uuid4().hex[:4]}@%h",
+            "--pool=prefork", f"--concurrency={concurrency}", "-Q", queue, "-n", f"{queue}-{uuid.uuid4().hex[:4]}@%h",
             "--loglevel=INFO", "--without-gossip", "--without-mingle", "--without-heartbeat", *extra,
         ],
         cwd=HERE,
@@ -232,3 +232,33 @@ def test_worker_killed_mid_run_is_recovered_by_the_beat_schedule(
     assert after.version == before.version and after.structure_json == before.structure_json
     assert sb.balance(9) == 150, "the hold was released"
     assert "recover_stale: released 1 abandoned task(s)" in beat_log.read_text(errors="replace")
+
+
+def test_a_duplicated_message_runs_once_and_charges_once(pg_url: str, redis: RedisServer, queue: str, tmp_path: Path) -> None:
+    sb = SiteBuilder(pg_url, provider="offline")
+    sb.grant(10, 100)
+    bp = sb.create_blueprint(10, "Twice", config={"business_brief": "A bakery in Porto"})
+    app = _app(redis.url(1), queue)
+    with FakeModel(delay=2) as model:
+        log = tmp_path / "worker.log"
+        worker = _worker(queue, _worker_env(redis, queue, pg_url, model), log, concurrency=2)
+        gen = _use_app(app, sb)
+        next(gen)
+        try:
+            handle = sb_celery.dispatch("generate_site_structure", {"blueprint_id": bp.id}, 10)
+            assert handle.queued
+            # The same message again while the first delivery runs (a broker redelivery, a retry
+            # by the caller): the second worker process waits for the first and replays it.
+            sb_celery.run_ai_task.apply_async(
+                args=("generate_site_structure", {"blueprint_id": bp.id}, 10), task_id=handle.task_id, retry=False
+            )
+            done = f"run_ai_task DONE: generate_site_structure task_id={handle.task_id}"
+            _wait_for("both deliveries", lambda: log.read_text(errors="replace").count(done) >= 2, 60, log)
+        finally:
+            next(gen, None)
+            _stop(worker)
+    runs = sorted(line.split("credits=")[1] for line in log.read_text(errors="replace").splitlines() if done in line)
+    assert runs == ["0 replayed=True", "50 replayed=False"], runs
+    assert len(model.requests) == 1, "the model was asked once"
+    assert sb.balance(10) == 50
+    assert sb.task(handle.task_id, 10).status == "succeeded"
