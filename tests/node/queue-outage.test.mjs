@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 
 import { SiteBuilder } from 'sitebuilder';
 import { healthHandler, metricsHandler } from 'sitebuilder/health';
-import { createWorker, doctor, enqueue, scheduleRecovery } from 'sitebuilder/queue';
+import { createWorker, doctor, enqueue, processJob, scheduleRecovery } from 'sitebuilder/queue';
 
 import { completion, openAiProvider, openAiServer, pgSchema, sqliteDb, structureAnswer } from './helpers.mjs';
 import { RedisServer, freePort } from './support/redis-server.mjs';
@@ -218,5 +218,29 @@ describe('a worker process killed mid-run', () => {
     assert.equal(after.version, before.version);
     assert.deepEqual(after.structureJson, before.structureJson);
     assert.equal(await sb.balance(1), 150, 'the hold was released');
+  });
+});
+
+describe('two deliveries of one job at once', () => {
+  test('run it once: the twin waits for the first and replays its outcome', async () => {
+    const db = sqliteDb();
+    const server = await openAiServer(() => ({ body: completion(structureAnswer()), delayMs: 500 }));
+    try {
+      const sb = await SiteBuilder.open({ databaseUrl: db.url, provider: openAiProvider(server) });
+      await sb.grant(1, 100);
+      const bp = await sb.createBlueprint(1, { name: 'Twins', config: { businessBrief: 'A bakery in Porto' } });
+      const jobId = randomUUID();
+      await sb.queueTask('generate_site_structure', { blueprint_id: bp.id }, 1, jobId);
+      // What a stalled job re-run next to its still-running first run looks like to processJob.
+      const job = () => ({ id: jobId, name: 'generate_site_structure', data: { functionName: 'generate_site_structure', payload: { blueprint_id: bp.id }, accountId: 1 }, updateProgress: async () => {} });
+      const [a, b] = await Promise.all([processJob(sb, job()), processJob(sb, job())]);
+      assert.deepEqual([a.replayed, b.replayed].sort(), [false, true]);
+      assert.equal(a.creditsCharged + b.creditsCharged, 50);
+      assert.equal(server.requests.length, 1, 'the model was asked once');
+      assert.equal(await sb.balance(1), 50);
+    } finally {
+      await server.close();
+      db.cleanup();
+    }
   });
 });
