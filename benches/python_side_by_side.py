@@ -118,7 +118,7 @@ def main() -> None:
     with FakeModel() as model:
         sb = SiteBuilder(url, provider=OpenAICompatible(model.base_url, api_key="k", model="fake"))
         bp = sb.create_blueprint(account.id, "Bench", config={"business_brief": "Bakery"}, site_id=site.id, sector_id=sector.id)
-        sb.grant(account.id, 50 * (n // 5 + 50))
+        sb.grant_credits(account.id, 50 * (n // 5 + 50))
         rows = [
             ("metadata()", timeit(sb.metadata, n), timeit(orm_metadata, n)),
             ("blueprint get", timeit(lambda: sb.get_blueprint(account.id, bp.id), n), timeit(lambda: orm_get(account.id, bp.id), n)),

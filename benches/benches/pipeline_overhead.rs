@@ -35,7 +35,7 @@ fn bench(c: &mut Criterion) {
                     .build(),
             )
             .expect("open");
-        rt.block_on(sb.grant(1, 1_000_000_000, "bench"))
+        rt.block_on(sb.grant_credits(1, 1_000_000_000, "bench"))
             .expect("grant");
         c.bench_function(&format!("generate_structure_overhead/{name}"), |b| {
             b.iter_custom(|iters| {

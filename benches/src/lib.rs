@@ -73,7 +73,7 @@ pub async fn canned_structure_answer() -> String {
             "brief": "A family bakery in Porto selling sourdough, custard tarts and wedding cakes",
             "objectives": ["take cake orders", "show opening hours"], "style": {}, "business_type": null,
             "audience_profiles": [], "brand_personalities": [], "hero_imagery": null,
-            "hosting_type": "igny8_sites", "block_types": sitebuilder::functions::blocks::DEFAULT_BLOCK_TYPES, "existing_structure": null, "locked_pages": []
+            "hosting_type": "igny8_sites", "block_types": sitebuilder::blocks::DEFAULT_BLOCK_TYPES, "existing_structure": null, "locked_pages": []
         }),
         temperature: None,
         max_tokens: None,

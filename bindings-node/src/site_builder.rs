@@ -409,7 +409,7 @@ impl SiteBuilder {
         let description = description.unwrap_or_else(|| "grant".to_string());
         let tx = self
             .inner
-            .grant(account_id, amount, &description)
+            .grant_credits(account_id, amount, &description)
             .await
             .napi()?;
         Ok(tx.into())

@@ -1,5 +1,5 @@
-//! Site assets and run statistics on the native `SiteBuilder`: each method hands its arguments to
-//! the core (`sb.assets()`, `sb.stats()`) unchanged. Names, content sniffing, size limits and the
+//! The asset operations that carry bytes (upload, download), which the JSON catalogue does not;
+//! listing, deleting and usage go through `call` like every other operation. Names, content sniffing, size limits and the
 //! per-account quota are the core's; nothing here decides what is accepted.
 
 use pyo3::prelude::*;
@@ -7,7 +7,6 @@ use pyo3::types::PyBytes;
 
 use crate::builder::{NativeSiteBuilder, json, scope};
 use crate::call::{Call, Output};
-use crate::error;
 
 #[pymethods]
 impl NativeSiteBuilder {
@@ -51,57 +50,10 @@ impl NativeSiteBuilder {
         })
     }
 
-    /// A blueprint's assets, oldest first.
-    #[pyo3(signature = (account_id, blueprint_id, site_id=None, sector_id=None))]
-    fn list_assets(
-        &self,
-        account_id: i64,
-        blueprint_id: i64,
-        site_id: Option<i64>,
-        sector_id: Option<i64>,
-    ) -> Call {
-        let s = scope(account_id, site_id, sector_id);
-        self.call(move |sb| async move { json(sb.assets().list(&s, blueprint_id).await?) })
-    }
-
-    /// Deletes an asset and gives its bytes back to the quota.
-    #[pyo3(signature = (account_id, asset_id, site_id=None, sector_id=None))]
-    fn delete_asset(
-        &self,
-        account_id: i64,
-        asset_id: i64,
-        site_id: Option<i64>,
-        sector_id: Option<i64>,
-    ) -> Call {
-        let s = scope(account_id, site_id, sector_id);
-        self.call(move |sb| async move { json(sb.assets().delete(&s, asset_id).await?) })
-    }
-
-    /// `[used_bytes, quota_bytes]` of the account.
-    fn asset_usage(&self, account_id: i64) -> Call {
-        self.call(move |sb| async move { json(sb.assets().usage(account_id).await?) })
-    }
-
     /// The asset limits in force (the core's defaults where the host set none), known without
     /// opening the database so a host can bound how much of an upload it reads.
     fn asset_limits(&self) -> (u64, u64) {
         let config = &self.inner.config.assets;
         (config.max_file_bytes, config.account_quota_bytes)
-    }
-
-    /// Per-function counts of runs finished since `since` (RFC 3339).
-    fn stats(&self, py: Python<'_>, since: &str) -> PyResult<Call> {
-        let since = chrono::DateTime::parse_from_rfc3339(since)
-            .map_err(|e| {
-                error::invalid_input(
-                    py,
-                    format!("since must be an RFC 3339 timestamp with a zone, got {since:?}: {e}"),
-                )
-            })?
-            .with_timezone(&chrono::Utc);
-        Ok(self.call(move |sb| async move {
-            let stats = sb.stats(since).await?;
-            json(stats)
-        }))
     }
 }

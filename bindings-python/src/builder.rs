@@ -7,18 +7,15 @@
 
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
 
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 use serde::Deserialize;
 use serde::Serialize;
 use serde_json::Value;
-use sitebuilder::model::{BlueprintPatch, BlueprintQuery, NewBlueprint, NewPage, PagePatch};
+use sitebuilder::ops::CallContext;
 use sitebuilder::tasks::ProgressCallback;
-use sitebuilder::{
-    AssetConfig, CancelToken, DeclarativeFunction, ProviderConfig, RunOptions, Scope,
-};
+use sitebuilder::{AssetConfig, CancelToken, DeclarativeFunction, ProviderConfig, Scope};
 
 use crate::call::{Call, Output};
 use crate::cancel::{PyCancelToken, token_for};
@@ -179,21 +176,6 @@ pub(crate) fn scope(account_id: i64, site_id: Option<i64>, sector_id: Option<i64
     }
 }
 
-fn options(
-    task_id: Option<String>,
-    prompt_override: Option<String>,
-    on_progress: Option<ProgressCallback>,
-    cancel: CancelToken,
-) -> RunOptions {
-    RunOptions {
-        task_id,
-        on_progress,
-        prompt_override,
-        cancel: Some(cancel),
-        ..RunOptions::default()
-    }
-}
-
 /// The asset settings: the core's defaults with what the host set.
 fn asset_config(
     root: Option<PathBuf>,
@@ -325,326 +307,29 @@ impl NativeSiteBuilder {
             .map(|(pid, _)| *pid)
     }
 
-    fn migrate(&self) -> Call {
-        self.call(|sb| async move { json(sb.migrate().await?) })
-    }
-
-    fn migration_status(&self) -> Call {
-        self.call(|sb| async move { json(sb.migration_status().await?) })
-    }
-
-    fn doctor(&self) -> Call {
-        self.call(|sb| async move { json(sb.doctor().await) })
-    }
-
-    fn metadata(&self) -> Call {
-        self.call(|sb| async move { json(sb.metadata().await?) })
-    }
-
-    fn function_names(&self) -> Call {
-        self.call(|sb| async move { json(sb.function_names()) })
-    }
-
-    #[pyo3(signature = (account_id, data, site_id=None, sector_id=None))]
-    fn create_blueprint(
+    /// Runs the catalogue operation `name` (`sitebuilder::ops`) with a JSON-shaped `request`;
+    /// progress of AI runs goes to `on_progress`, `cancel` stops them.
+    #[pyo3(name = "call", signature = (name, request, on_progress=None, cancel=None))]
+    fn call_op(
         &self,
         py: Python<'_>,
-        account_id: i64,
-        data: &Bound<'_, PyAny>,
-        site_id: Option<i64>,
-        sector_id: Option<i64>,
+        name: String,
+        request: &Bound<'_, PyAny>,
+        on_progress: Option<Py<PyAny>>,
+        cancel: Option<&Bound<'_, PyCancelToken>>,
     ) -> PyResult<Call> {
-        let new: NewBlueprint = convert::from_py(py, data, "blueprint")?;
-        let s = scope(account_id, site_id, sector_id);
-        Ok(self.call(move |sb| async move { json(sb.create_blueprint(&s, new).await?) }))
-    }
-
-    #[pyo3(signature = (account_id, blueprint_id, site_id=None, sector_id=None))]
-    fn get_blueprint(
-        &self,
-        account_id: i64,
-        blueprint_id: i64,
-        site_id: Option<i64>,
-        sector_id: Option<i64>,
-    ) -> Call {
-        let s = scope(account_id, site_id, sector_id);
-        self.call(move |sb| async move { json(sb.get_blueprint(&s, blueprint_id).await?) })
-    }
-
-    #[pyo3(signature = (account_id, query=None, site_id=None, sector_id=None))]
-    fn list_blueprints(
-        &self,
-        py: Python<'_>,
-        account_id: i64,
-        query: Option<&Bound<'_, PyAny>>,
-        site_id: Option<i64>,
-        sector_id: Option<i64>,
-    ) -> PyResult<Call> {
-        let q: BlueprintQuery = match query {
-            Some(q) => convert::from_py(py, q, "query")?,
-            None => BlueprintQuery::default(),
-        };
-        let s = scope(account_id, site_id, sector_id);
-        Ok(self.call(move |sb| async move { json(sb.list_blueprints(&s, q).await?) }))
-    }
-
-    #[pyo3(signature = (account_id, blueprint_id, patch, site_id=None, sector_id=None))]
-    fn update_blueprint(
-        &self,
-        py: Python<'_>,
-        account_id: i64,
-        blueprint_id: i64,
-        patch: &Bound<'_, PyAny>,
-        site_id: Option<i64>,
-        sector_id: Option<i64>,
-    ) -> PyResult<Call> {
-        let patch: BlueprintPatch = convert::from_py(py, patch, "patch")?;
-        let s = scope(account_id, site_id, sector_id);
-        Ok(self.call(
-            move |sb| async move { json(sb.update_blueprint(&s, blueprint_id, patch).await?) },
+        let request = convert::to_json(py, request, &name)?;
+        Ok(self.run_call(
+            on_progress,
+            cancel,
+            move |sb, on_progress, cancel| async move {
+                let ctx = CallContext {
+                    on_progress,
+                    cancel: Some(cancel),
+                };
+                sb.call_with(&name, request, ctx).await
+            },
         ))
-    }
-
-    #[pyo3(signature = (account_id, blueprint_id, site_id=None, sector_id=None))]
-    fn delete_blueprint(
-        &self,
-        account_id: i64,
-        blueprint_id: i64,
-        site_id: Option<i64>,
-        sector_id: Option<i64>,
-    ) -> Call {
-        let s = scope(account_id, site_id, sector_id);
-        self.call(move |sb| async move { json(sb.delete_blueprint(&s, blueprint_id).await?) })
-    }
-
-    #[pyo3(signature = (account_id, blueprint_id, data, site_id=None, sector_id=None))]
-    fn create_page(
-        &self,
-        py: Python<'_>,
-        account_id: i64,
-        blueprint_id: i64,
-        data: &Bound<'_, PyAny>,
-        site_id: Option<i64>,
-        sector_id: Option<i64>,
-    ) -> PyResult<Call> {
-        let new: NewPage = convert::from_py(py, data, "page")?;
-        let s = scope(account_id, site_id, sector_id);
-        Ok(self.call(move |sb| async move { json(sb.create_page(&s, blueprint_id, new).await?) }))
-    }
-
-    #[pyo3(signature = (account_id, page_id, site_id=None, sector_id=None))]
-    fn get_page(
-        &self,
-        account_id: i64,
-        page_id: i64,
-        site_id: Option<i64>,
-        sector_id: Option<i64>,
-    ) -> Call {
-        let s = scope(account_id, site_id, sector_id);
-        self.call(move |sb| async move { json(sb.get_page(&s, page_id).await?) })
-    }
-
-    #[pyo3(signature = (account_id, blueprint_id, site_id=None, sector_id=None))]
-    fn list_pages(
-        &self,
-        account_id: i64,
-        blueprint_id: i64,
-        site_id: Option<i64>,
-        sector_id: Option<i64>,
-    ) -> Call {
-        let s = scope(account_id, site_id, sector_id);
-        self.call(move |sb| async move { json(sb.list_pages(&s, blueprint_id).await?) })
-    }
-
-    #[pyo3(signature = (account_id, page_id, patch, site_id=None, sector_id=None))]
-    fn update_page(
-        &self,
-        py: Python<'_>,
-        account_id: i64,
-        page_id: i64,
-        patch: &Bound<'_, PyAny>,
-        site_id: Option<i64>,
-        sector_id: Option<i64>,
-    ) -> PyResult<Call> {
-        let patch: PagePatch = convert::from_py(py, patch, "patch")?;
-        let s = scope(account_id, site_id, sector_id);
-        Ok(self.call(move |sb| async move { json(sb.update_page(&s, page_id, patch).await?) }))
-    }
-
-    #[pyo3(signature = (account_id, page_id, site_id=None, sector_id=None))]
-    fn delete_page(
-        &self,
-        account_id: i64,
-        page_id: i64,
-        site_id: Option<i64>,
-        sector_id: Option<i64>,
-    ) -> Call {
-        let s = scope(account_id, site_id, sector_id);
-        self.call(move |sb| async move { json(sb.delete_page(&s, page_id).await?) })
-    }
-
-    #[pyo3(signature = (account_id, blueprint_id, page_ids, site_id=None, sector_id=None))]
-    fn reorder_pages(
-        &self,
-        account_id: i64,
-        blueprint_id: i64,
-        page_ids: Vec<i64>,
-        site_id: Option<i64>,
-        sector_id: Option<i64>,
-    ) -> Call {
-        let s = scope(account_id, site_id, sector_id);
-        self.call(
-            move |sb| async move { json(sb.reorder_pages(&s, blueprint_id, &page_ids).await?) },
-        )
-    }
-
-    #[pyo3(signature = (account_id, blueprint_id, site_id=None, sector_id=None, task_id=None, prompt_override=None, on_progress=None, cancel=None))]
-    #[allow(clippy::too_many_arguments)]
-    fn generate_structure(
-        &self,
-        account_id: i64,
-        blueprint_id: i64,
-        site_id: Option<i64>,
-        sector_id: Option<i64>,
-        task_id: Option<String>,
-        prompt_override: Option<String>,
-        on_progress: Option<Py<PyAny>>,
-        cancel: Option<&Bound<'_, PyCancelToken>>,
-    ) -> Call {
-        let s = scope(account_id, site_id, sector_id);
-        self.run_call(on_progress, cancel, move |sb, cb, token| async move {
-            json(
-                sb.generate_structure(
-                    &s,
-                    blueprint_id,
-                    options(task_id, prompt_override, cb, token),
-                )
-                .await?,
-            )
-        })
-    }
-
-    #[pyo3(signature = (account_id, page_id, site_id=None, sector_id=None, task_id=None, prompt_override=None, on_progress=None, cancel=None))]
-    #[allow(clippy::too_many_arguments)]
-    fn generate_page_content(
-        &self,
-        account_id: i64,
-        page_id: i64,
-        site_id: Option<i64>,
-        sector_id: Option<i64>,
-        task_id: Option<String>,
-        prompt_override: Option<String>,
-        on_progress: Option<Py<PyAny>>,
-        cancel: Option<&Bound<'_, PyCancelToken>>,
-    ) -> Call {
-        let s = scope(account_id, site_id, sector_id);
-        self.run_call(on_progress, cancel, move |sb, cb, token| async move {
-            json(
-                sb.generate_page_content(&s, page_id, options(task_id, prompt_override, cb, token))
-                    .await?,
-            )
-        })
-    }
-
-    #[pyo3(signature = (account_id, blueprint_id, site_id=None, sector_id=None, task_id=None, prompt_override=None, on_progress=None, cancel=None))]
-    #[allow(clippy::too_many_arguments)]
-    fn generate_all_pages(
-        &self,
-        account_id: i64,
-        blueprint_id: i64,
-        site_id: Option<i64>,
-        sector_id: Option<i64>,
-        task_id: Option<String>,
-        prompt_override: Option<String>,
-        on_progress: Option<Py<PyAny>>,
-        cancel: Option<&Bound<'_, PyCancelToken>>,
-    ) -> Call {
-        let s = scope(account_id, site_id, sector_id);
-        self.run_call(on_progress, cancel, move |sb, cb, token| async move {
-            json(
-                sb.generate_all_pages(
-                    &s,
-                    blueprint_id,
-                    options(task_id, prompt_override, cb, token),
-                )
-                .await?,
-            )
-        })
-    }
-
-    #[pyo3(signature = (function_name, payload, account_id, task_id=None, prompt_override=None, on_progress=None, cancel=None))]
-    #[allow(clippy::too_many_arguments)]
-    fn run(
-        &self,
-        py: Python<'_>,
-        function_name: String,
-        payload: &Bound<'_, PyAny>,
-        account_id: i64,
-        task_id: Option<String>,
-        prompt_override: Option<String>,
-        on_progress: Option<Py<PyAny>>,
-        cancel: Option<&Bound<'_, PyCancelToken>>,
-    ) -> PyResult<Call> {
-        let payload = convert::to_json(py, payload, "payload")?;
-        Ok(
-            self.run_call(on_progress, cancel, move |sb, cb, token| async move {
-                json(
-                    sb.run(
-                        &function_name,
-                        payload,
-                        account_id,
-                        options(task_id, prompt_override, cb, token),
-                    )
-                    .await?,
-                )
-            }),
-        )
-    }
-
-    #[pyo3(signature = (function_name, payload, account_id, task_id=None, prompt_override=None))]
-    fn dispatch(
-        &self,
-        py: Python<'_>,
-        function_name: String,
-        payload: &Bound<'_, PyAny>,
-        account_id: i64,
-        task_id: Option<String>,
-        prompt_override: Option<String>,
-    ) -> PyResult<Call> {
-        let payload = convert::to_json(py, payload, "payload")?;
-        Ok(self.call(move |sb| async move {
-            json(
-                sb.dispatch(
-                    &function_name,
-                    payload,
-                    account_id,
-                    RunOptions {
-                        task_id,
-                        prompt_override,
-                        ..RunOptions::default()
-                    },
-                )
-                .await?,
-            )
-        }))
-    }
-
-    #[pyo3(signature = (task_id, account_id=None))]
-    fn task(&self, task_id: String, account_id: Option<i64>) -> Call {
-        self.call(move |sb| async move { json(sb.task(account_id, &task_id).await?) })
-    }
-
-    fn recover_stale(&self, older_than_secs: f64) -> Call {
-        let age = Duration::from_secs_f64(older_than_secs.max(0.0));
-        self.call(move |sb| async move { json(sb.recover_stale(age).await?) })
-    }
-
-    fn balance(&self, account_id: i64) -> Call {
-        self.call(move |sb| async move { json(sb.balance(account_id).await?) })
-    }
-
-    fn grant(&self, account_id: i64, amount: i64, description: String) -> Call {
-        self.call(move |sb| async move { json(sb.grant(account_id, amount, &description).await?) })
     }
 
     /// Registers a declarative function on this process's handle and on every later one.

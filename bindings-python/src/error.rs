@@ -247,14 +247,14 @@ fn build(
     py: Python<'_>,
     code: &str,
     message: &str,
-    fields: &[(&str, Py<PyAny>)],
+    fields: &[(String, Py<PyAny>)],
 ) -> PyResult<PyErr> {
     let class = class_for(py, code)?;
     let exc = class.call1((message,))?;
     exc.setattr("code", code)?;
     exc.setattr("message", message)?;
     for (name, value) in fields {
-        exc.setattr(*name, value)?;
+        exc.setattr(name.as_str(), value)?;
     }
     Ok(PyErr::from_value(exc))
 }
@@ -295,43 +295,12 @@ pub(crate) fn to_pyerr(py: Python<'_>, err: &sitebuilder::Error) -> PyErr {
     or_internal(made)
 }
 
-/// The variant-specific attributes.
-fn fields(py: Python<'_>, err: &sitebuilder::Error) -> PyResult<Vec<(&'static str, Py<PyAny>)>> {
-    use sitebuilder::Error as E;
-    let v = |x: Bound<'_, PyAny>| x.unbind();
-    Ok(match err {
-        E::InsufficientCredits {
-            required,
-            available,
-        } => vec![
-            ("required", v(required.into_pyobject(py)?.into_any())),
-            ("available", v(available.into_pyobject(py)?.into_any())),
-        ],
-        E::MigrationRequired { pending } => {
-            vec![("pending", v(pending.clone().into_pyobject(py)?.into_any()))]
-        }
-        E::SchemaMismatch { missing } => {
-            vec![("missing", v(missing.clone().into_pyobject(py)?.into_any()))]
-        }
-        E::NotFound { entity, id } => vec![
-            ("entity", v(entity.into_pyobject(py)?.into_any())),
-            ("id", v(id.into_pyobject(py)?.into_any())),
-        ],
-        E::ProviderUnavailable { provider, .. } => {
-            vec![("provider", v(provider.into_pyobject(py)?.into_any()))]
-        }
-        E::ProviderRejected {
-            provider, status, ..
-        } => vec![
-            ("provider", v(provider.into_pyobject(py)?.into_any())),
-            ("status", v(status.into_pyobject(py)?.into_any())),
-        ],
-        E::InvalidAiOutput { attempts, errors } => vec![
-            ("attempts", v(attempts.into_pyobject(py)?.into_any())),
-            ("errors", v(errors.clone().into_pyobject(py)?.into_any())),
-        ],
-        _ => Vec::new(),
-    })
+/// The variant's attributes, as the core serialises them (`Error::fields`).
+fn fields(py: Python<'_>, err: &sitebuilder::Error) -> PyResult<Vec<(String, Py<PyAny>)>> {
+    err.fields()
+        .iter()
+        .map(|(k, v)| Ok((k.clone(), crate::convert::to_py(py, v)?)))
+        .collect()
 }
 
 /// Builds the exception for `code` with a message, for tests and for hosts re-raising stored
@@ -350,10 +319,6 @@ pub(crate) fn error_for_code(
             extra.push((k.extract()?, val.unbind()));
         }
     }
-    let borrowed: Vec<(&str, Py<PyAny>)> = extra
-        .iter()
-        .map(|(k, val)| (k.as_str(), val.clone_ref(py)))
-        .collect();
-    let err = build(py, code, message, &borrowed)?;
+    let err = build(py, code, message, &extra)?;
     Ok(err.into_value(py).into_any())
 }

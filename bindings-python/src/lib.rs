@@ -28,6 +28,12 @@ fn _ensure_runtime() -> PyResult<u32> {
     Ok(std::process::id())
 }
 
+/// The core's operations catalogue as JSON (names, arguments, routes, JSON Schemas).
+#[pyfunction]
+fn catalogue() -> String {
+    sitebuilder::ops::catalogue_json().to_string()
+}
+
 #[pymodule]
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     let py = m.py();
@@ -38,6 +44,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<call::Call>()?;
     m.add_class::<cancel::PyCancelToken>()?;
     m.add_function(wrap_pyfunction!(error::error_for_code, m)?)?;
+    m.add_function(wrap_pyfunction!(catalogue, m)?)?;
     m.add_function(wrap_pyfunction!(_runtime_pid, m)?)?;
     m.add_function(wrap_pyfunction!(_ensure_runtime, m)?)?;
     Ok(())

@@ -9,7 +9,7 @@ use crate::SiteBuilder;
 use crate::model::OptionKind;
 
 /// One line of the checklist.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct DoctorCheck {
     /// Short name (`database`, `migrations`, `options:business_types`, `provider`, …).
     pub name: String,
@@ -22,7 +22,7 @@ pub struct DoctorCheck {
 }
 
 /// The whole checklist.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct DoctorReport {
     /// True when every check passed.
     pub ok: bool,

@@ -140,8 +140,11 @@ pub enum Error {
         message: String,
     },
 
-    /// The database failed; the operation was rolled back.
-    #[error("database error during {context}: {source}")]
+    /// The database failed; the operation was rolled back. The driver's text stays in the source
+    /// chain (for logs), out of the message, which may reach an untrusted client.
+    #[error(
+        "database error during {context}; the operation was rolled back, retry later (the cause is logged with the error's source)"
+    )]
     Database {
         /// What the library was doing.
         context: String,
@@ -272,6 +275,63 @@ impl Error {
     pub fn json(context: impl fmt::Display) -> impl FnOnce(serde_json::Error) -> Self {
         let context = context.to_string();
         move |source| Error::Json { context, source }
+    }
+}
+
+impl Error {
+    /// The variant's own fields (`required`/`available`, `entity`/`id`, `pending`, …) as JSON, so
+    /// every surface exposes the same ones without picking them out by hand.
+    pub fn fields(&self) -> serde_json::Map<String, serde_json::Value> {
+        use serde_json::json;
+        let value = match self {
+            Error::NotFound { entity, id } => json!({"entity": entity, "id": id}),
+            Error::InsufficientCredits {
+                required,
+                available,
+            } => json!({"required": required, "available": available}),
+            Error::MigrationRequired { pending } => json!({"pending": pending}),
+            Error::MigrationChecksumMismatch {
+                version,
+                name,
+                recorded,
+                expected,
+            } => {
+                json!({"version": version, "name": name, "recorded": recorded, "expected": expected})
+            }
+            Error::SchemaMismatch { missing } => json!({"missing": missing}),
+            Error::ProviderUnavailable { provider, .. } => json!({"provider": provider}),
+            Error::ProviderRejected {
+                provider, status, ..
+            } => json!({"provider": provider, "status": status}),
+            Error::InvalidAiOutput { attempts, errors } => {
+                json!({"attempts": attempts, "errors": errors})
+            }
+            Error::Database { context, .. } | Error::Json { context, .. } => {
+                json!({"context": context})
+            }
+            _ => json!({}),
+        };
+        match value {
+            serde_json::Value::Object(map) => map,
+            _ => serde_json::Map::new(),
+        }
+    }
+}
+
+/// `{"code", "message", "transient", ...fields}`: the error as every binding and HTTP surface
+/// shows it.
+impl serde::Serialize for Error {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let fields = self.fields();
+        let mut map = serializer.serialize_map(Some(3 + fields.len()))?;
+        map.serialize_entry("code", self.code())?;
+        map.serialize_entry("message", &self.to_string())?;
+        map.serialize_entry("transient", &self.is_transient())?;
+        for (k, v) in &fields {
+            map.serialize_entry(k, v)?;
+        }
+        map.end()
     }
 }
 

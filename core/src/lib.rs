@@ -12,7 +12,7 @@
 //! use sitebuilder::prelude::*;
 //! let sb = SiteBuilder::builder().database_url("sqlite://sitebuilder.db").provider(ProviderConfig::Offline).build().await?;
 //! let scope = Scope::account(1);
-//! sb.grant(1, 100, "welcome credits").await?;
+//! sb.grant_credits(1, 100, "welcome credits").await?;
 //! let bp = sb.create_blueprint(&scope, NewBlueprint::new("Casa Lupa", "A family trattoria in Porto")).await?;
 //! let outcome = sb.generate_structure(&scope, bp.id, RunOptions::default()).await?;
 //! println!("version {} with {} pages", outcome.result["version"], outcome.result["pages"].as_array().map_or(0, Vec::len));
@@ -32,10 +32,13 @@ mod doctor;
 mod error;
 
 pub mod ai;
+pub mod blocks;
 pub mod credits;
 pub mod files;
 pub mod functions;
 pub mod model;
+pub mod ops;
+pub mod planner;
 pub mod prompts;
 pub mod schema;
 pub mod store;

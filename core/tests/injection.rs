@@ -158,7 +158,7 @@ async fn the_offline_planner_never_names_or_heads_a_site_with_an_instruction() {
     let dir = tempfile::tempdir().expect("tempdir");
     let sb = open(ProviderConfig::Offline, &dir).await;
     let scope = Scope::account(1);
-    sb.grant(1, 100_000, "corpus").await.expect("grant");
+    sb.grant_credits(1, 100_000, "corpus").await.expect("grant");
     for attack in &corpus() {
         let bp = sb
             .create_blueprint(&scope, NewBlueprint::new(&attack.name, &attack.brief))
@@ -209,7 +209,7 @@ async fn every_prompt_keeps_user_fields_inside_their_delimiters() {
     let dir = tempfile::tempdir().expect("tempdir");
     let sb = open(wire(&server), &dir).await;
     let scope = Scope::account(2);
-    sb.grant(2, 100_000, "corpus").await.expect("grant");
+    sb.grant_credits(2, 100_000, "corpus").await.expect("grant");
     let poisoned = poisoned_answer().await;
 
     // The skeleton of a harmless brief's prompt: every attack's prompt must have the same one.
@@ -316,7 +316,7 @@ async fn declared_functions_fill_the_hosts_template_with_data_blocks() {
         description: None,
     })
     .expect("register");
-    sb.grant(3, 100, "t").await.expect("grant");
+    sb.grant_credits(3, 100, "t").await.expect("grant");
     let brief = corpus().swap_remove(2).brief;
     server.push(Step::answer(r#"{"tagline": "Bread"}"#));
     sb.run(

@@ -84,7 +84,7 @@ async fn counters_and_stats_match_the_runs() {
         .expect("open");
     let since = chrono::Utc::now() - chrono::Duration::seconds(1);
     let scope = Scope::account(1);
-    sb.grant(1, 200, "t").await.expect("grant");
+    sb.grant_credits(1, 200, "t").await.expect("grant");
     let mut codes = Vec::new();
     for _ in 0..4 {
         let bp = sb

@@ -58,7 +58,7 @@ async fn valid_answer() -> String {
 }
 
 async fn blueprint(sb: &SiteBuilder, account: i64, brief: &str) -> SiteBlueprint {
-    sb.grant(account, 1000, "test credits")
+    sb.grant_credits(account, 1000, "test credits")
         .await
         .expect("grant");
     sb.create_blueprint(
@@ -558,7 +558,9 @@ async fn rejected_key_is_never_logged() {
 async fn insufficient_credits_changes_nothing() {
     let e = env_with(ProviderConfig::Offline).await;
     let scope = Scope::account(9);
-    e.sb.grant(9, 30, "not enough").await.expect("grant");
+    e.sb.grant_credits(9, 30, "not enough")
+        .await
+        .expect("grant");
     let bp =
         e.sb.create_blueprint(&scope, NewBlueprint::new("Forno", "A bakery"))
             .await
@@ -841,7 +843,7 @@ async fn declarative_function_runs_and_validates_against_its_schema() {
     })
     .expect("register");
     assert!(e.sb.function_names().contains(&"tagline_ideas".to_string()));
-    e.sb.grant(14, 10, "t").await.expect("grant");
+    e.sb.grant_credits(14, 10, "t").await.expect("grant");
     let out =
         e.sb.run(
             "tagline_ideas",

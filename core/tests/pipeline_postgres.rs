@@ -23,7 +23,7 @@ async fn two_hundred_generations_for_fifty_credits_worth() {
         .expect("open");
     let account = 77;
     let scope = Scope::account(account);
-    sb.grant(account, 50 * 50, "credits for 50 structures")
+    sb.grant_credits(account, 50 * 50, "credits for 50 structures")
         .await
         .expect("grant");
     let mut ids = Vec::new();

@@ -215,7 +215,7 @@ async fn two_hundred_concurrent_charges_never_overdraw() {
         tokio::spawn(async move {
             let mut polls = 0u32;
             while !stop.load(Ordering::Acquire) {
-                let balance = store.credit_balance(ACCOUNT).await.expect("poll balance");
+                let balance = store.balance(ACCOUNT).await.expect("poll balance");
                 assert!(balance >= 0, "balance went negative: {balance}");
                 polls += 1;
             }
@@ -242,7 +242,7 @@ async fn two_hundred_concurrent_charges_never_overdraw() {
     );
     assert_eq!(charged, 50, "2500 credits pay for exactly 50 runs of 50");
 
-    let balance = stores[0].credit_balance(ACCOUNT).await.expect("balance");
+    let balance = stores[0].balance(ACCOUNT).await.expect("balance");
     assert_eq!(balance, 0);
     let txs = stores[0].list_transactions(ACCOUNT).await.expect("ledger");
     assert_eq!(

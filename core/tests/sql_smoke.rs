@@ -90,7 +90,7 @@ async fn walk(url: &str) {
         .await
         .expect("grant");
     store.hold_credits(7, 50, "t1", "hold").await.expect("hold");
-    assert_eq!(store.credit_balance(7).await.expect("balance"), 50);
+    assert_eq!(store.balance(7).await.expect("balance"), 50);
     let err = store
         .hold_credits(7, 60, "t2", "hold")
         .await

@@ -14,7 +14,7 @@ async fn main() -> sitebuilder::Result<()> {
         .build()
         .await?;
     let scope = Scope::account(1);
-    sb.grant(1, 100, "welcome credits").await?;
+    sb.grant_credits(1, 100, "welcome credits").await?;
     let bp = sb
         .create_blueprint(
             &scope,

@@ -69,8 +69,10 @@ def test_blueprint_and_page_crud(db_url: str) -> None:
 
     got = sb.get_blueprint(7, bp.id)
     assert got == bp
-    updated = sb.update_blueprint(7, bp.id, name="Bakery & Cafe", status="ready")
-    assert updated.name == "Bakery & Cafe" and updated.status == "ready"
+    updated = sb.update_blueprint(7, bp.id, name="Bakery & Cafe")
+    assert updated.name == "Bakery & Cafe" and updated.status == "draft"
+    with pytest.raises(InvalidInputError, match="status"):
+        sb.update_blueprint(7, bp.id, status="ready")  # lifecycle: generation and publishing own it
 
     second = sb.create_blueprint(7, "Second")
     listing = sb.list_blueprints(7, limit=1)
@@ -129,7 +131,7 @@ def test_credits_and_offline_generation(db_url: str) -> None:
     assert (caught.value.required, caught.value.available) == (50, 0)
     assert sb.get_blueprint(3, bp.id).status != "generating"
 
-    tx = sb.grant(3, 120, "purchase")
+    tx = sb.grant_credits(3, 120, "purchase")
     assert tx.amount == 120 and tx.balance_after == 120
     events: list[Progress] = []
     outcome = sb.generate_structure(3, bp.id, on_progress=events.append)
@@ -148,7 +150,7 @@ def test_credits_and_offline_generation(db_url: str) -> None:
 
     again = sb.generate_structure(3, bp.id, task_id=outcome.task_id)
     assert again.replayed and sb.balance(3) == 70, "the same task id is never charged twice"
-    record = sb.task(outcome.task_id, 3)
+    record = sb.task(3, outcome.task_id)
     assert record.status == "succeeded" and record.credits == 50
 
 
@@ -156,7 +158,7 @@ def test_openai_compatible_provider_over_http(pg_url: str, fake_model: FakeModel
     provider = OpenAICompatible(fake_model.base_url, api_key="sk-test", model="fake-4o")
     sb = SiteBuilder(pg_url, provider=provider)
     assert "fake-4o" in sb.provider_label
-    sb.grant(5, 100)
+    sb.grant_credits(5, 100)
     bp = sb.create_blueprint(5, "Bakery", config={"business_brief": "Bakery"})
     outcome = sb.generate_structure(5, bp.id)
     assert outcome.model == "fake-4o" and outcome.tokens_in >= 120
@@ -188,7 +190,7 @@ def test_json_mode_reaches_the_wire(sqlite_url: str, fake_model: FakeModel) -> N
 def test_fallback_chain_moves_past_an_endpoint_that_is_down(sqlite_url: str) -> None:
     dead = OpenAICompatible("http://127.0.0.1:9/v1", api_key="k", model="m", timeout_secs=2, max_retries=0)
     sb = SiteBuilder(sqlite_url, provider=Fallback(dead, Offline()))
-    sb.grant(1, 50)
+    sb.grant_credits(1, 50)
     bp = sb.create_blueprint(1, "Bakery", config={"business_brief": "Bakery"})
     outcome = sb.generate_structure(1, bp.id)
     assert outcome.provider == "offline" and outcome.credits_charged == 50
@@ -199,7 +201,7 @@ def test_fallback_chain_moves_past_an_endpoint_that_is_down(sqlite_url: str) -> 
 def test_provider_down_raises_provider_unavailable(sqlite_url: str) -> None:
     with FakeModel(mode="down") as model:
         sb = SiteBuilder(sqlite_url, provider=OpenAICompatible(model.base_url, api_key="k", model="m", max_retries=0))
-        sb.grant(1, 100)
+        sb.grant_credits(1, 100)
         bp = sb.create_blueprint(1, "Bakery", config={"business_brief": "Bakery"})
         with pytest.raises(ProviderUnavailableError) as caught:
             sb.generate_structure(1, bp.id)
@@ -212,7 +214,7 @@ def test_provider_down_raises_provider_unavailable(sqlite_url: str) -> None:
 
 def test_progress_callback_errors_are_logged_not_raised(sqlite_url: str, caplog: pytest.LogCaptureFixture) -> None:
     sb = SiteBuilder(sqlite_url, provider=Offline())
-    sb.grant(1, 50)
+    sb.grant_credits(1, 50)
     bp = sb.create_blueprint(1, "Bakery", config={"business_brief": "Bakery"})
 
     def broken(_: Progress) -> None:
@@ -228,7 +230,7 @@ def test_sync_calls_release_the_gil(sqlite_url: str) -> None:
     """Another Python thread keeps running while a call blocks in Rust."""
     with FakeModel(delay=0.5) as model:
         sb = SiteBuilder(sqlite_url, provider=OpenAICompatible(model.base_url, api_key="k", model="m"))
-        sb.grant(1, 50)
+        sb.grant_credits(1, 50)
         bp = sb.create_blueprint(1, "Bakery", config={"business_brief": "Bakery"})
         ticks = 0
         stop = threading.Event()
@@ -253,7 +255,7 @@ def test_async_twins(db_url: str) -> None:
         meta, bp = await asyncio.gather(sb.ametadata(), sb.acreate_blueprint(4, "Async", config={"business_brief": "Shop"}))
         assert meta["business_types"]
         assert (await sb.aget_blueprint(4, bp.id)).name == "Async"
-        await sb.agrant(4, 60)
+        await sb.agrant_credits(4, 60)
         seen: list[str] = []
         outcome = await sb.agenerate_structure(4, bp.id, on_progress=lambda p: seen.append(p.phase))
         assert outcome.credits_charged == 50 and "DONE" in seen
@@ -269,7 +271,7 @@ def test_async_twins(db_url: str) -> None:
 def test_async_cancellation_does_not_break_the_loop(sqlite_url: str) -> None:
     with FakeModel(delay=1.0) as model:
         sb = SiteBuilder(sqlite_url, provider=OpenAICompatible(model.base_url, api_key="k", model="m"))
-        sb.grant(1, 50)
+        sb.grant_credits(1, 50)
         bp = sb.create_blueprint(1, "Bakery", config={"business_brief": "Bakery"})
 
         async def main() -> None:
@@ -292,7 +294,7 @@ def test_register_declarative_function(sqlite_url: str, fake_model: FakeModel) -
         "site_page_generation",
     )
     assert "write_blocks" in sb.function_names()
-    sb.grant(2, 40)
+    sb.grant_credits(2, 40)
     outcome = sb.run("write_blocks", {"topic": "bread"}, 2)
     assert outcome.function_name == "write_blocks"
     assert outcome.result["blocks"][0]["type"] == "hero"
@@ -301,16 +303,16 @@ def test_register_declarative_function(sqlite_url: str, fake_model: FakeModel) -
 
 def test_dispatch_runs_in_the_background(sqlite_url: str) -> None:
     sb = SiteBuilder(sqlite_url, provider=Offline())
-    sb.grant(6, 50)
+    sb.grant_credits(6, 50)
     bp = sb.create_blueprint(6, "Background", config={"business_brief": "Florist in Lisbon"})
     task_id = sb.dispatch("generate_site_structure", {"blueprint_id": bp.id}, 6)
     deadline = time.monotonic() + 30
-    record = sb.task(task_id, 6)
+    record = sb.task(6, task_id)
     while record.status not in ("succeeded", "failed"):
         assert time.monotonic() < deadline, record
         time.sleep(0.05)
-        record = sb.task(task_id, 6)
+        record = sb.task(6, task_id)
     assert record.status == "succeeded", record.error_message
     assert record.credits == 50 and sb.get_blueprint(6, bp.id).status == "ready"
     with pytest.raises(NotFoundError):
-        sb.task(task_id, 7)
+        sb.task(7, task_id)

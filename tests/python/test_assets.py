@@ -48,13 +48,14 @@ def test_round_trip_list_delete_and_usage(db_url: str, tmp_path: Path) -> None:
     record, content = sb.download_asset(1, asset.id)
     assert content == PNG and isinstance(content, bytes) and record == asset
     assert [a.id for a in sb.list_assets(1, bp.id)] == [asset.id, pdf.id, svg.id]
-    assert sb.asset_usage(1) == (len(PNG) + len(PDF) + len(SVG), 200 * 1024 * 1024)
+    usage = sb.asset_usage(1)
+    assert (usage.used_bytes, usage.quota_bytes) == (len(PNG) + len(PDF) + len(SVG), 200 * 1024 * 1024)
     assert len(_files(root)) == 3
 
     sb.delete_asset(1, asset.id)
     with pytest.raises(NotFoundError):
         sb.download_asset(1, asset.id)
-    assert sb.asset_usage(1)[0] == len(PDF) + len(SVG)
+    assert sb.asset_usage(1).used_bytes == len(PDF) + len(SVG)
     assert len(_files(root)) == 2
 
 
@@ -82,7 +83,7 @@ def test_core_rules_reach_python_as_typed_errors(db_url: str, tmp_path: Path) ->
         sb.upload_asset(2, bp.id, "two.png", PNG + PNG)  # fits one file, not the account's quota
     with pytest.raises(TypeError):
         sb.upload_asset(2, bp.id, "text.png", "not bytes")  # type: ignore[arg-type]
-    assert sb.asset_usage(2) == (len(PNG), 200)
+    assert (sb.asset_usage(2).used_bytes, sb.asset_usage(2).quota_bytes) == (len(PNG), 200)
     assert len(_files(root)) == 1
 
 
@@ -99,7 +100,7 @@ def test_other_accounts_never_see_assets(db_url: str, tmp_path: Path) -> None:
     with pytest.raises(NotFoundError):
         sb.upload_asset(4, bp.id, "intruder.png", PNG)
     assert sb.download_asset(3, asset.id)[1] == PNG
-    assert sb.asset_usage(4)[0] == 0
+    assert sb.asset_usage(4).used_bytes == 0
 
 
 def test_async_twins_and_object_store_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -112,7 +113,7 @@ def test_async_twins_and_object_store_url(tmp_path: Path, monkeypatch: pytest.Mo
         record, content = await sb.adownload_asset(5, asset.id)
         assert content == PNG and record.id == asset.id
         assert [a.id for a in await sb.alist_assets(5, bp.id)] == [asset.id]
-        assert (await sb.aasset_usage(5))[0] == len(PNG)
+        assert (await sb.aasset_usage(5)).used_bytes == len(PNG)
         await sb.adelete_asset(5, asset.id)
         assert await sb.alist_assets(5, bp.id) == []
         with pytest.raises(InvalidInputError):

@@ -22,18 +22,18 @@ def _slow_builder(url: str, model: FakeModel) -> SiteBuilder:
 
 def _finished(sb: SiteBuilder, task_id: str, account_id: int, within: float) -> TaskRecord:
     deadline = time.monotonic() + within
-    record = sb.task(task_id, account_id)
+    record = sb.task(account_id, task_id)
     while record.status not in ("succeeded", "failed", "cancelled"):
         assert time.monotonic() < deadline, record
         time.sleep(0.05)
-        record = sb.task(task_id, account_id)
+        record = sb.task(account_id, task_id)
     return record
 
 
 def test_cancelling_an_async_run_cancels_the_run_itself(db_url: str) -> None:
     with FakeModel(delay=DELAY) as model:
         sb = _slow_builder(db_url, model)
-        sb.grant(1, 50)
+        sb.grant_credits(1, 50)
         bp = sb.create_blueprint(1, "Bakery", config={"business_brief": "Bakery in Porto"})
         started = time.monotonic()
 
@@ -42,7 +42,7 @@ def test_cancelling_an_async_run_cancels_the_run_itself(db_url: str) -> None:
             while not model.requests:  # the run is waiting for the model now
                 assert time.monotonic() - started < DELAY, "the model was never called"
                 await asyncio.sleep(0.02)
-            assert (await sb.atask("cancel-async", 1)).status == "running"
+            assert (await sb.atask(1, "cancel-async")).status == "running"
             task.cancel()
             with pytest.raises(asyncio.CancelledError):
                 await task
@@ -61,7 +61,7 @@ def test_cancelling_an_async_run_cancels_the_run_itself(db_url: str) -> None:
 def test_sync_run_stops_through_a_cancel_token(sqlite_url: str) -> None:
     with FakeModel(delay=DELAY) as model:
         sb = _slow_builder(sqlite_url, model)
-        sb.grant(2, 50)
+        sb.grant_credits(2, 50)
         bp = sb.create_blueprint(2, "Bakery", config={"business_brief": "Bakery"})
         token = CancelToken()
         assert not token.cancelled and "cancelled=False" in repr(token)
@@ -77,7 +77,7 @@ def test_sync_run_stops_through_a_cancel_token(sqlite_url: str) -> None:
             sb.generate_structure(2, bp.id, task_id="cancel-sync", cancel=token)
         assert time.monotonic() - started < DELAY
         assert caught.value.code == "cancelled" and token.cancelled
-        assert sb.task("cancel-sync", 2).status == "cancelled"
+        assert sb.task(2, "cancel-sync").status == "cancelled"
         assert sb.get_blueprint(2, bp.id).status != "generating"
         assert sb.balance(2) == 50
 
@@ -91,7 +91,7 @@ def test_sync_run_stops_through_a_cancel_token(sqlite_url: str) -> None:
 def test_stats_count_outcomes_by_function(sqlite_url: str) -> None:
     sb = SiteBuilder(sqlite_url, provider=Offline())
     since = datetime.now(timezone.utc) - timedelta(seconds=5)
-    sb.grant(3, 50)
+    sb.grant_credits(3, 50)
     bp = sb.create_blueprint(3, "Stats", config={"business_brief": "Florist"})
     sb.generate_structure(3, bp.id)
     with pytest.raises(sitebuilder.InsufficientCreditsError):
@@ -115,7 +115,7 @@ def test_stats_count_outcomes_by_function(sqlite_url: str) -> None:
 
 def test_async_twins_of_dispatch_recover_and_reorder(sqlite_url: str) -> None:
     sb = SiteBuilder(sqlite_url, provider=Offline())
-    sb.grant(4, 50)
+    sb.grant_credits(4, 50)
     bp = sb.create_blueprint(4, "Twins", config={"business_brief": "Cafe in Braga"})
     a = sb.create_page(4, bp.id, "a", "A")
     b = sb.create_page(4, bp.id, "b", "B")

@@ -71,7 +71,7 @@ def test_worker_runs_generate_site_structure(pg_url: str, queue: str, tmp_path: 
     with FakeModel(delay=0.8) as model:
         sb = SiteBuilder(pg_url, provider=OpenAICompatible(model.base_url, api_key="sk-celery", model="fake-4o"))
         account = 77
-        sb.grant(account, 120)
+        sb.grant_credits(account, 120)
         bp = sb.create_blueprint(account, "Porto Bakery", config={"business_brief": "Family bakery"})
 
         env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
@@ -130,7 +130,7 @@ def test_worker_runs_generate_site_structure(pg_url: str, queue: str, tmp_path: 
             runs = [line for line in log.read_text(errors="replace").splitlines() if done_line in line]
             assert "credits=50 replayed=False" in runs[0] and "credits=0 replayed=True" in runs[1], runs
             assert sb.balance(account) == 70
-            record = sb.task(task_id, account)
+            record = sb.task(account, task_id)
             assert record.status == "succeeded" and record.credits == 50
         finally:
             _stop(worker)
@@ -144,7 +144,7 @@ def test_dispatch_falls_back_inline_when_broker_is_down(pg_url: str, caplog: pyt
     dead = Celery("dead", broker="redis://127.0.0.1:1/0", backend="redis://127.0.0.1:1/0")
     dead.conf.update(broker_connection_timeout=1, broker_connection_retry=False, broker_connection_max_retries=0)
     sb = SiteBuilder(pg_url, provider="offline")
-    sb.grant(5, 50)
+    sb.grant_credits(5, 50)
     bp = sb.create_blueprint(5, "Fallback", config={"business_brief": "Cafe"})
     from celery import current_app
 
@@ -165,6 +165,6 @@ def test_dispatch_falls_back_inline_when_broker_is_down(pg_url: str, caplog: pyt
     assert elapsed < 30
     saved = sb.get_blueprint(5, bp.id)
     assert saved.status == "ready" and saved.structure_json["pages"]
-    record = sb.task(handle.task_id, 5)
+    record = sb.task(5, handle.task_id)
     assert record.status == "succeeded"
     assert sb.balance(5) == 0

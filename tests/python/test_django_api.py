@@ -145,7 +145,7 @@ def test_generate_structure_402_then_success() -> None:
     assert (body["required"], body["available"]) == (50, 0)
     assert "credits" in body["error"]
 
-    get_sitebuilder().grant(account, 70, "test purchase")
+    get_sitebuilder().grant_credits(account, 70, "test purchase")
     response = _post(client, f"{API}/blueprints/{bp['id']}/generate_structure/")
     assert response.status_code == 200, response.content
     outcome = response.json()["outcome"]
@@ -174,7 +174,7 @@ def test_provider_down_is_503(settings: Any) -> None:
         account = _account()
         client = _client(account)
         bp = _post(client, f"{API}/blueprints/", {"name": "Bakery", "config_json": {"business_brief": "Bread"}}).json()
-        get_sitebuilder().grant(account, 50)
+        get_sitebuilder().grant_credits(account, 50)
         response = _post(client, f"{API}/blueprints/{bp['id']}/generate_structure/")
     assert response.status_code == 503
     assert response.json()["code"] == "provider_unavailable"
@@ -316,7 +316,7 @@ def test_async_generation_falls_back_inline_without_broker(settings: Any) -> Non
         account = _account()
         client = _client(account)
         bp = _post(client, f"{API}/blueprints/", {"name": "Queued", "config_json": {"business_brief": "Cafe"}}).json()
-        get_sitebuilder().grant(account, 50)
+        get_sitebuilder().grant_credits(account, 50)
         response = _post(client, f"{API}/blueprints/{bp['id']}/generate_structure/")
     finally:
         previous.set_current()

@@ -35,7 +35,7 @@ def test_engine_survives_fork(pg_url: str) -> None:
 
     def child() -> dict:
         bp = sb.create_blueprint(1, "Child", config={"business_brief": "Bakery in Porto"})
-        sb.grant(1, 50)
+        sb.grant_credits(1, 50)
         outcome = sb.generate_structure(1, bp.id)
         return {
             "pid": os.getpid(),

@@ -44,7 +44,7 @@ async fn main() {
         .expect("open");
     let cold = std::env::args().any(|a| a == "--cold");
     const WARM_UP: usize = 40;
-    sb.grant(1, 50 * (RUNS + WARM_UP) as i64, "bench")
+    sb.grant_credits(1, 50 * (RUNS + WARM_UP) as i64, "bench")
         .await
         .expect("grant");
     let scope = Scope::account(1);

@@ -302,7 +302,7 @@ async fn main() {
         .await
         .expect("open");
     for account in (1000..1010).chain(2000..2100) {
-        sb.grant(account, 1000, "local model bench")
+        sb.grant_credits(account, 1000, "local model bench")
             .await
             .expect("grant");
     }

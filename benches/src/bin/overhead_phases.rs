@@ -34,7 +34,9 @@ async fn main() {
         .build()
         .await
         .expect("open");
-    sb.grant(1, 1_000_000, "bench").await.expect("grant");
+    sb.grant_credits(1, 1_000_000, "bench")
+        .await
+        .expect("grant");
     let scope = Scope::account(1);
     let mut totals: BTreeMap<String, u64> = BTreeMap::new();
     // Warm-up: the first runs open the pools' connections (a TLS handshake, if the server

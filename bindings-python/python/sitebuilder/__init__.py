@@ -3,7 +3,7 @@
     from sitebuilder import SiteBuilder, Offline
 
     sb = SiteBuilder("sqlite://site.db", provider=Offline())
-    sb.grant(1, 100)
+    sb.grant_credits(1, 100)
     bp = sb.create_blueprint(1, "Bakery", config={"business_brief": "Family bakery in Porto"})
     outcome = sb.generate_structure(1, bp.id)
 
@@ -12,9 +12,10 @@ Django: ``sitebuilder.contrib.django``; Celery: ``sitebuilder.contrib.celery``.
 
 from __future__ import annotations
 
-from ._client import ProgressHandler, SiteBuilder
+from ._client import ProgressHandler, Scope, SiteBuilder
 from ._native import CancelToken, __version__
 from ._records import (
+    AssetUsage,
     CreditTransaction,
     DoctorCheck,
     DoctorReport,
@@ -29,6 +30,7 @@ from ._records import (
     SiteBuilderOption,
     TaskRecord,
     TaskStats,
+    UsageLogEntry,
 )
 from .errors import (
     ERROR_CODES,
@@ -58,6 +60,7 @@ from .errors import (
 from .providers import Fallback, FromEnv, Offline, OpenAICompatible, Provider, Replay
 
 __all__ = [
+    "AssetUsage",
     "ERROR_CODES",
     "AIOutputError",
     "AIOutputTruncatedError",
@@ -98,11 +101,13 @@ __all__ = [
     "SchemaMismatchError",
     "SiteAsset",
     "SiteBlueprint",
+    "Scope",
     "SiteBuilder",
     "SiteBuilderError",
     "SiteBuilderOption",
     "TaskRecord",
     "TaskStats",
+    "UsageLogEntry",
     "__version__",
     "error_class",
 ]

@@ -24,25 +24,14 @@ def _asset(data: dict[str, Any]) -> SiteAsset:
     return SiteAsset.from_dict(data)
 
 
-def _assets(data: list[dict[str, Any]]) -> list[SiteAsset]:
-    return [SiteAsset.from_dict(a) for a in data]
-
-
 def _download(data: tuple[dict[str, Any], bytes]) -> tuple[SiteAsset, bytes]:
     record, content = data
     return SiteAsset.from_dict(record), content
 
 
-def _usage(data: list[int]) -> tuple[int, int]:
-    return int(data[0]), int(data[1])
-
-
-def _none(_: Any) -> None:
-    return None
-
-
 class AssetMethods:
-    """Upload, download, list and delete the files of site blueprints."""
+    """Upload and download the files of site blueprints (listing, deleting and usage are catalogue
+    operations, see ``_ops``)."""
 
     _native: NativeSiteBuilder
 
@@ -113,35 +102,3 @@ class AssetMethods:
     ) -> tuple[SiteAsset, bytes]:
         """Async twin of :meth:`download_asset`."""
         return _download(await self._native.download_asset(account_id, asset_id, site_id, sector_id).start())
-
-    def list_assets(
-        self, account_id: int, blueprint_id: int, *, site_id: int | None = None, sector_id: int | None = None
-    ) -> list[SiteAsset]:
-        """A blueprint's assets, oldest first; ``NotFoundError`` for another account's blueprint."""
-        return _assets(self._native.list_assets(account_id, blueprint_id, site_id, sector_id).wait())
-
-    async def alist_assets(
-        self, account_id: int, blueprint_id: int, *, site_id: int | None = None, sector_id: int | None = None
-    ) -> list[SiteAsset]:
-        """Async twin of :meth:`list_assets`."""
-        return _assets(await self._native.list_assets(account_id, blueprint_id, site_id, sector_id).start())
-
-    def delete_asset(
-        self, account_id: int, asset_id: int, *, site_id: int | None = None, sector_id: int | None = None
-    ) -> None:
-        """Deletes an asset; its bytes count no more against the account's quota."""
-        _none(self._native.delete_asset(account_id, asset_id, site_id, sector_id).wait())
-
-    async def adelete_asset(
-        self, account_id: int, asset_id: int, *, site_id: int | None = None, sector_id: int | None = None
-    ) -> None:
-        """Async twin of :meth:`delete_asset`."""
-        _none(await self._native.delete_asset(account_id, asset_id, site_id, sector_id).start())
-
-    def asset_usage(self, account_id: int) -> tuple[int, int]:
-        """``(used_bytes, quota_bytes)`` of the account's assets."""
-        return _usage(self._native.asset_usage(account_id).wait())
-
-    async def aasset_usage(self, account_id: int) -> tuple[int, int]:
-        """Async twin of :meth:`asset_usage`."""
-        return _usage(await self._native.asset_usage(account_id).start())

@@ -32,6 +32,7 @@ __all__ = [
     "__version__",
     "_ensure_runtime",
     "_runtime_pid",
+    "catalogue",
     "error_for_code",
 ]
 
@@ -86,6 +87,7 @@ class QuotaExceededError(SiteBuilderError): ...
 class FileStorageError(SiteBuilderError, OSError): ...
 
 def error_for_code(code: str, message: str, **fields: Any) -> SiteBuilderError: ...
+def catalogue() -> str: ...
 def _runtime_pid() -> int | None: ...
 def _ensure_runtime() -> int: ...
 
@@ -122,123 +124,13 @@ class SiteBuilder:
     ) -> SiteBuilder: ...
     def open(self) -> Call: ...
     def handle_pid(self) -> int | None: ...
-    def migrate(self) -> Call: ...
-    def migration_status(self) -> Call: ...
-    def doctor(self) -> Call: ...
-    def metadata(self) -> Call: ...
-    def function_names(self) -> Call: ...
-    def create_blueprint(
-        self, account_id: int, data: dict[str, Any], site_id: int | None = None, sector_id: int | None = None
-    ) -> Call: ...
-    def get_blueprint(
-        self, account_id: int, blueprint_id: int, site_id: int | None = None, sector_id: int | None = None
-    ) -> Call: ...
-    def list_blueprints(
+    def call(
         self,
-        account_id: int,
-        query: dict[str, Any] | None = None,
-        site_id: int | None = None,
-        sector_id: int | None = None,
-    ) -> Call: ...
-    def update_blueprint(
-        self,
-        account_id: int,
-        blueprint_id: int,
-        patch: dict[str, Any],
-        site_id: int | None = None,
-        sector_id: int | None = None,
-    ) -> Call: ...
-    def delete_blueprint(
-        self, account_id: int, blueprint_id: int, site_id: int | None = None, sector_id: int | None = None
-    ) -> Call: ...
-    def create_page(
-        self,
-        account_id: int,
-        blueprint_id: int,
-        data: dict[str, Any],
-        site_id: int | None = None,
-        sector_id: int | None = None,
-    ) -> Call: ...
-    def get_page(
-        self, account_id: int, page_id: int, site_id: int | None = None, sector_id: int | None = None
-    ) -> Call: ...
-    def list_pages(
-        self, account_id: int, blueprint_id: int, site_id: int | None = None, sector_id: int | None = None
-    ) -> Call: ...
-    def update_page(
-        self,
-        account_id: int,
-        page_id: int,
-        patch: dict[str, Any],
-        site_id: int | None = None,
-        sector_id: int | None = None,
-    ) -> Call: ...
-    def delete_page(
-        self, account_id: int, page_id: int, site_id: int | None = None, sector_id: int | None = None
-    ) -> Call: ...
-    def reorder_pages(
-        self,
-        account_id: int,
-        blueprint_id: int,
-        page_ids: list[int],
-        site_id: int | None = None,
-        sector_id: int | None = None,
-    ) -> Call: ...
-    def generate_structure(
-        self,
-        account_id: int,
-        blueprint_id: int,
-        site_id: int | None = None,
-        sector_id: int | None = None,
-        task_id: str | None = None,
-        prompt_override: str | None = None,
+        name: str,
+        request: dict[str, Any],
         on_progress: _Progress | None = None,
         cancel: CancelToken | None = None,
     ) -> Call: ...
-    def generate_page_content(
-        self,
-        account_id: int,
-        page_id: int,
-        site_id: int | None = None,
-        sector_id: int | None = None,
-        task_id: str | None = None,
-        prompt_override: str | None = None,
-        on_progress: _Progress | None = None,
-        cancel: CancelToken | None = None,
-    ) -> Call: ...
-    def generate_all_pages(
-        self,
-        account_id: int,
-        blueprint_id: int,
-        site_id: int | None = None,
-        sector_id: int | None = None,
-        task_id: str | None = None,
-        prompt_override: str | None = None,
-        on_progress: _Progress | None = None,
-        cancel: CancelToken | None = None,
-    ) -> Call: ...
-    def run(
-        self,
-        function_name: str,
-        payload: dict[str, Any],
-        account_id: int,
-        task_id: str | None = None,
-        prompt_override: str | None = None,
-        on_progress: _Progress | None = None,
-        cancel: CancelToken | None = None,
-    ) -> Call: ...
-    def dispatch(
-        self,
-        function_name: str,
-        payload: dict[str, Any],
-        account_id: int,
-        task_id: str | None = None,
-        prompt_override: str | None = None,
-    ) -> Call: ...
-    def task(self, task_id: str, account_id: int | None = None) -> Call: ...
-    def recover_stale(self, older_than_secs: float) -> Call: ...
-    def balance(self, account_id: int) -> Call: ...
-    def grant(self, account_id: int, amount: int, description: str) -> Call: ...
     def register_function(self, spec: dict[str, Any]) -> Call: ...
     def upload_asset(
         self,
@@ -253,12 +145,4 @@ class SiteBuilder:
     def download_asset(
         self, account_id: int, asset_id: int, site_id: int | None = None, sector_id: int | None = None
     ) -> Call: ...
-    def list_assets(
-        self, account_id: int, blueprint_id: int, site_id: int | None = None, sector_id: int | None = None
-    ) -> Call: ...
-    def delete_asset(
-        self, account_id: int, asset_id: int, site_id: int | None = None, sector_id: int | None = None
-    ) -> Call: ...
-    def asset_usage(self, account_id: int) -> Call: ...
     def asset_limits(self) -> tuple[int, int]: ...
-    def stats(self, since: str) -> Call: ...

@@ -16,6 +16,7 @@ from datetime import datetime, timezone
 from typing import Any, ClassVar, Generic, TypeVar
 
 __all__ = [
+    "AssetUsage",
     "CreditTransaction",
     "DoctorCheck",
     "DoctorReport",
@@ -30,6 +31,7 @@ __all__ = [
     "SiteBuilderOption",
     "TaskRecord",
     "TaskStats",
+    "UsageLogEntry",
     "parse_datetime",
 ]
 
@@ -226,6 +228,8 @@ class RunOutcome(_Record):
     cost_usd: float
     credits_charged: int
     replayed: bool
+    repairs: list[str] = field(default_factory=list)
+    """What the lenient parser fixed in the model's answer (empty for a clean answer)."""
 
 
 @dataclass
@@ -371,3 +375,31 @@ class TaskStats(_Record):
     def failed(self) -> int:
         """Failed runs, all codes together."""
         return sum(self.failed_by_code.values())
+
+
+@dataclass
+class UsageLogEntry(_Record):
+    """A usage row: what one paid run used (model, tokens, cost) and what it was for."""
+
+    _datetimes: ClassVar[tuple[str, ...]] = ("created_at",)
+
+    id: int
+    account_id: int
+    operation_type: str
+    credits_used: int
+    cost_usd: float
+    model_used: str
+    tokens_input: int
+    tokens_output: int
+    related_object_type: str | None
+    related_object_id: int | None
+    metadata: Any
+    created_at: datetime | None
+
+
+@dataclass
+class AssetUsage(_Record):
+    """Bytes an account's site assets take, and its quota."""
+
+    used_bytes: int
+    quota_bytes: int

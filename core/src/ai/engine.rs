@@ -53,7 +53,7 @@ impl std::fmt::Debug for RunOptions {
 }
 
 /// What a finished run produced.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct RunOutcome {
     /// Task id.
     pub task_id: String,

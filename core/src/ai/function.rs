@@ -9,9 +9,9 @@ use serde_json::Value;
 
 use super::provider::OutputSchema;
 use crate::Result;
+use crate::blocks::BlockCatalogue;
+use crate::blocks::validate::Limits;
 use crate::credits::Capture;
-use crate::functions::blocks::BlockCatalogue;
-use crate::functions::validate::Limits;
 use crate::model::Scope;
 use crate::store::Storage;
 

@@ -2,6 +2,7 @@
 
 mod assets;
 mod generate;
+mod idempotent;
 mod provider_config;
 
 use std::sync::{Arc, RwLock};
@@ -14,13 +15,13 @@ use crate::ai::engine::{Engine, EngineConfig};
 use crate::ai::function::{AiFunction, FunctionEnv};
 use crate::ai::provider::Provider;
 use crate::ai::registry::Registry;
-use crate::credits::{CreditPolicy, CreditTransaction, CreditUnit, TransactionType};
-use crate::functions::blocks::BlockCatalogue;
+use crate::blocks::BlockCatalogue;
+use crate::blocks::validate::Limits;
+use crate::credits::{CreditPolicy, CreditTransaction, CreditUnit, TransactionType, UsageLogEntry};
 use crate::functions::declarative::{DeclarativeFunction, Declared};
-use crate::functions::validate::Limits;
 use crate::model::{
-    BlueprintPatch, BlueprintQuery, NewBlueprint, NewPage, OptionKind, PageBlueprint, PagePatch,
-    Paged, Scope, SiteBlueprint, SiteBuilderOption,
+    BlueprintPatch, BlueprintQuery, InputLimits, NewBlueprint, NewOption, NewPage, OptionKind,
+    OptionPatch, PageBlueprint, PagePatch, Paged, Scope, SiteBlueprint, SiteBuilderOption,
 };
 use crate::prompts::PromptCatalogue;
 use crate::schema::{DEFAULT_PREFIX, MigrationReport, MigrationState};
@@ -28,7 +29,7 @@ use crate::store::{MemoryStore, Storage};
 use crate::{Error, Result};
 
 /// The seed's metadata endpoint: the four option lists for the wizard's dropdowns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Metadata {
     /// Business types.
     pub business_types: Vec<SiteBuilderOption>,
@@ -271,6 +272,8 @@ impl SiteBuilder {
         scope: &Scope,
         new: NewBlueprint,
     ) -> Result<SiteBlueprint> {
+        crate::model::check_scope(scope)?;
+        new.check(&InputLimits::default())?;
         self.storage().create_blueprint(scope, new).await
     }
     /// Reads a blueprint.
@@ -285,13 +288,15 @@ impl SiteBuilder {
     ) -> Result<Paged<SiteBlueprint>> {
         self.storage().list_blueprints(scope, query).await
     }
-    /// Updates a blueprint.
+    /// Updates a blueprint's name, description, config or hosting type. Its status, version and
+    /// deployed version belong to generation and publishing: a patch that sets them is refused.
     pub async fn update_blueprint(
         &self,
         scope: &Scope,
         id: i64,
         patch: BlueprintPatch,
     ) -> Result<SiteBlueprint> {
+        patch.check(&InputLimits::default())?;
         self.storage().update_blueprint(scope, id, patch).await
     }
     /// Deletes a blueprint, its pages and its site assets (files and their quota bytes).
@@ -308,6 +313,8 @@ impl SiteBuilder {
         blueprint_id: i64,
         new: NewPage,
     ) -> Result<PageBlueprint> {
+        crate::model::check_scope(scope)?;
+        new.check(&self.engine.env.catalogue, &InputLimits::default())?;
         self.storage().create_page(scope, blueprint_id, new).await
     }
     /// Reads a page.
@@ -318,13 +325,15 @@ impl SiteBuilder {
     pub async fn list_pages(&self, scope: &Scope, blueprint_id: i64) -> Result<Vec<PageBlueprint>> {
         self.storage().list_pages(scope, blueprint_id).await
     }
-    /// Updates a page.
+    /// Updates a page's slug, title, type, blocks (checked against the block catalogue) or order.
+    /// Its status belongs to generation and publishing: a patch that sets it is refused.
     pub async fn update_page(
         &self,
         scope: &Scope,
         id: i64,
         patch: PagePatch,
     ) -> Result<PageBlueprint> {
+        patch.check(&self.engine.env.catalogue, &InputLimits::default())?;
         self.storage().update_page(scope, id, patch).await
     }
     /// Deletes a page.
@@ -345,11 +354,11 @@ impl SiteBuilder {
 
     /// Credits an account holds.
     pub async fn balance(&self, account_id: i64) -> Result<i64> {
-        self.storage().credit_balance(account_id).await
+        self.storage().balance(account_id).await
     }
 
     /// Adds purchased credits to an account.
-    pub async fn grant(
+    pub async fn grant_credits(
         &self,
         account_id: i64,
         amount: i64,
@@ -364,6 +373,47 @@ impl SiteBuilder {
                 None,
             )
             .await
+    }
+
+    /// Ledger rows of an account (grants, holds, deductions, releases), oldest first.
+    pub async fn list_transactions(&self, account_id: i64) -> Result<Vec<CreditTransaction>> {
+        self.storage().list_transactions(account_id).await
+    }
+
+    /// Usage rows of an account (one per paid run: model, tokens, cost), oldest first.
+    pub async fn list_usage(&self, account_id: i64) -> Result<Vec<UsageLogEntry>> {
+        self.storage().list_usage(account_id).await
+    }
+
+    /// Options of a catalogue; inactive ones too with `include_inactive` (admin).
+    pub async fn list_options(
+        &self,
+        kind: OptionKind,
+        include_inactive: bool,
+    ) -> Result<Vec<SiteBuilderOption>> {
+        match include_inactive {
+            true => self.storage().list_all_options(kind).await,
+            false => self.storage().list_options(kind).await,
+        }
+    }
+
+    /// Adds an option to a catalogue (admin); a duplicate name is [`Error::Conflict`].
+    pub async fn create_option(
+        &self,
+        kind: OptionKind,
+        new: NewOption,
+    ) -> Result<SiteBuilderOption> {
+        self.storage().create_option(kind, new).await
+    }
+
+    /// Edits an option of a catalogue (admin).
+    pub async fn update_option(
+        &self,
+        kind: OptionKind,
+        id: i64,
+        patch: OptionPatch,
+    ) -> Result<SiteBuilderOption> {
+        self.storage().update_option(kind, id, patch).await
     }
 
     /// The credit policy in force.

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use crate::{Error, Result};
 
 /// How an operation's cost scales.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum CreditUnit {
     /// A flat cost per call.
@@ -25,7 +25,7 @@ pub enum CreditUnit {
 }
 
 /// The cost of one operation.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct OperationCost {
     /// Credits per unit.
     pub credits: i64,
@@ -34,7 +34,7 @@ pub struct OperationCost {
 }
 
 /// Maps operation names to costs. An unknown operation is an error, never free.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct CreditPolicy {
     costs: BTreeMap<String, OperationCost>,
 }

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 /// Kind of a ledger transaction (the seed's values plus `hold`/`release` for reservations).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum TransactionType {
     /// Credits bought.
@@ -77,7 +77,7 @@ impl std::fmt::Display for TransactionType {
 }
 
 /// One append-only ledger row. The sum of `amount` over an account's rows is its balance.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct CreditTransaction {
     /// Primary key.
     pub id: i64,
@@ -100,7 +100,7 @@ pub struct CreditTransaction {
 }
 
 /// What an AI run used, written to the usage log when its credits are captured.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct UsageRecord {
     /// Credit operation (`site_structure_generation`, …).
     pub operation_type: String,
@@ -123,7 +123,7 @@ pub struct UsageRecord {
 }
 
 /// A stored usage log row.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct UsageLogEntry {
     /// Primary key.
     pub id: i64,
@@ -137,7 +137,7 @@ pub struct UsageLogEntry {
 }
 
 /// Converts a hold into a deduction inside the transaction that saves an output.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Capture {
     /// The hold's reference (task id).
     pub reference: String,
@@ -148,7 +148,7 @@ pub struct Capture {
 }
 
 /// Result of asking for a hold.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(tag = "outcome", rename_all = "snake_case")]
 pub enum HoldOutcome {
     /// Credits are now reserved (or already were, for this reference).

@@ -1,10 +1,13 @@
-//! The built-in AI functions and what they share: the block catalogue, recipes and validation.
+//! The built-in AI functions: site structure, page content and declarative ones.
+//!
+//! The block catalogue and validation they share live in [`crate::blocks`]; the recipes belong to
+//! the offline planner ([`crate::planner::recipes`]). The old paths stay as re-exports.
 
-pub mod blocks;
+pub use crate::blocks;
 pub mod coerce;
 pub(crate) mod context;
 pub mod declarative;
 pub mod page_content;
-pub mod recipes;
+pub use crate::planner::recipes;
 pub mod site_structure;
-pub mod validate;
+pub use crate::blocks::validate;

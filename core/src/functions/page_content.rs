@@ -6,9 +6,9 @@ use serde_json::{Value, json};
 use super::context::{
     ChosenOptions, data_or, describe, option_json, payload_scope, prepared_target,
 };
-use super::validate::validate_page_content;
 use crate::ai::function::{AiFunction, FunctionEnv, Prepared, payload_id};
 use crate::ai::provider::OutputSchema;
+use crate::blocks::validate::validate_page_content;
 use crate::credits::Capture;
 use crate::model::{PagePatch, PageStatus, Scope, SiteInfo, SiteStructure, merge_locked_blocks};
 use crate::prompts::SITE_PAGE_GENERATION;

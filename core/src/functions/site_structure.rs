@@ -6,9 +6,9 @@ use serde_json::{Value, json};
 use super::context::{
     ChosenOptions, bullets, data_or, describe, option_json, payload_scope, prepared_target,
 };
-use super::validate::validate_structure;
 use crate::ai::function::{AiFunction, FunctionEnv, Prepared, payload_id};
 use crate::ai::provider::OutputSchema;
+use crate::blocks::validate::validate_structure;
 use crate::credits::Capture;
 use crate::model::{
     BlueprintPatch, BlueprintStatus, LAYOUTS, NewPage, PageLocks, PageStatus, PageType,

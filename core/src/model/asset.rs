@@ -9,7 +9,7 @@ use crate::Error;
 ///
 /// The bytes live in the object store under `key`; this row is what the library trusts about
 /// them (type sniffed from the content, size and checksum computed on upload).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct SiteAsset {
     /// Primary key.
     pub id: i64,

@@ -7,7 +7,7 @@ use serde_json::Value;
 use super::{BlueprintStatus, HostingType, SiteConfig};
 
 /// A site blueprint (`igny8_site_blueprints`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct SiteBlueprint {
     /// Primary key.
     pub id: i64,
@@ -40,7 +40,7 @@ pub struct SiteBlueprint {
 }
 
 /// Fields for creating a blueprint; the rest take the seed's defaults.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(default)]
 pub struct NewBlueprint {
     /// Display name (required, ≤ 255 characters).
@@ -68,7 +68,7 @@ impl NewBlueprint {
 }
 
 /// A partial update: `None` leaves a field as it is.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(default)]
 pub struct BlueprintPatch {
     /// New name.
@@ -89,7 +89,7 @@ pub struct BlueprintPatch {
 ///
 /// Pagination is keyset by id (ascending): pass the last id seen as `after_id` for the next page, so
 /// pages stay stable while rows are added or removed.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(default)]
 pub struct BlueprintQuery {
     /// Only this status.
@@ -117,7 +117,7 @@ impl Default for BlueprintQuery {
 }
 
 /// One page of a listing.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Paged<T> {
     /// The rows, ordered by id.
     pub items: Vec<T>,

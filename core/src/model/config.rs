@@ -7,7 +7,7 @@ use serde_json::{Map, Value};
 ///
 /// Keys this struct does not know are kept in `extra` and written back unchanged, so a host's own
 /// keys survive a round trip through the library.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(default)]
 pub struct SiteConfig {
     /// The business brief in the owner's words.

@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 /// Which catalogue an option belongs to; each is its own table.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum OptionKind {
     /// `…business_types`
@@ -68,7 +68,7 @@ impl std::str::FromStr for OptionKind {
 }
 
 /// One option of a catalogue (`SiteBuilderOption` in the seed).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct SiteBuilderOption {
     /// Primary key.
     pub id: i64,
@@ -89,7 +89,7 @@ pub struct SiteBuilderOption {
 }
 
 /// Fields for a new option (admin).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(default)]
 pub struct NewOption {
     /// Unique name (≤ 120 characters).
@@ -101,7 +101,7 @@ pub struct NewOption {
 }
 
 /// A partial option update (admin).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(default)]
 pub struct OptionPatch {
     /// New name.

@@ -7,7 +7,7 @@ use serde_json::{Map, Value};
 use super::{PageStatus, PageType};
 
 /// One block of a page, as the seed's renderer reads it: `{type, data}`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Block {
     /// Block type from the block catalogue (`hero`, `text`, `features`, …).
     #[serde(rename = "type")]
@@ -44,7 +44,7 @@ impl Block {
 }
 
 /// A page blueprint (`igny8_page_blueprints`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct PageBlueprint {
     /// Primary key.
     pub id: i64,
@@ -76,7 +76,7 @@ pub struct PageBlueprint {
 }
 
 /// Fields for creating a page.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(default)]
 pub struct NewPage {
     /// URL slug: lowercase `a-z0-9-`, 1–255 characters.
@@ -95,7 +95,7 @@ pub struct NewPage {
 }
 
 /// A partial page update: `None` leaves a field as it is.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(default)]
 pub struct PagePatch {
     /// New slug.

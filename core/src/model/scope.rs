@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 ///
 /// Reads, updates and deletes only see rows of `account_id`; when `site_id` or `sector_id` are set
 /// they narrow further. Creates write them into the seed's `site_id` / `sector_id` columns.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Scope {
     /// The owning account (stored in the seed's `tenant_id` column).
     pub account_id: i64,

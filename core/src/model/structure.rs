@@ -17,7 +17,7 @@ pub const LAYOUTS: &[&str] = &[
 ];
 
 /// A whole site: global settings and its pages.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct SiteStructure {
     /// Site-wide settings.
     pub site: SiteInfo,
@@ -29,7 +29,7 @@ pub struct SiteStructure {
 }
 
 /// Site-wide settings of a structure.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct SiteInfo {
     /// Site name.
     pub name: String,
@@ -58,7 +58,7 @@ fn default_layout() -> String {
 }
 
 /// One page of a structure.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct PageSpec {
     /// URL slug.
     pub slug: String,
@@ -82,7 +82,7 @@ pub struct PageSpec {
 }
 
 /// Search metadata of a page.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Seo {
     /// `<title>`.
     #[serde(default)]

@@ -15,7 +15,7 @@ pub use seed::seed_options;
 pub use tables::{DEFAULT_PREFIX, Tables};
 
 /// State of one migration in a database (`showmigrations`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct MigrationState {
     /// Version number.
     pub version: i64,
@@ -32,7 +32,7 @@ pub struct MigrationState {
 }
 
 /// Recorded and expected checksums of an edited migration.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ChecksumMismatch {
     /// Stored in the history table.
     pub recorded: String,
@@ -48,7 +48,7 @@ impl MigrationState {
 }
 
 /// What one `migrate()` call did.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct MigrationReport {
     /// Migrations this call applied (`NNNN_name`).
     pub applied: Vec<String>,

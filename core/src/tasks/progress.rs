@@ -5,7 +5,19 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 
 /// The seed's pipeline phases, each owning a slice of the 0–100 % progress range.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum Phase {
     /// Validate input, hold credits: 0–10 %.
@@ -82,7 +94,7 @@ impl std::fmt::Display for Phase {
 }
 
 /// One progress event.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Progress {
     /// Task id of the run.
     pub task_id: String,

@@ -9,7 +9,7 @@ use serde_json::Value;
 use super::Phase;
 
 /// State of a run.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum TaskStatus {
     /// Accepted, not started.
@@ -64,7 +64,7 @@ impl std::str::FromStr for TaskStatus {
 }
 
 /// A task log row.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct TaskRecord {
     /// Unique task id (the idempotency key of its credits).
     pub task_id: String,
@@ -158,7 +158,7 @@ impl TaskRecord {
 }
 
 /// Filter for listing task log rows.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(default)]
 pub struct TaskQuery {
     /// Only this account.

@@ -174,7 +174,7 @@ pub async fn offline_structure_answer(name: &str, brief: &str) -> String {
             "objectives": [], "style": {}, "business_type": null,
             "audience_profiles": [], "brand_personalities": [], "hero_imagery": null,
             "hosting_type": "igny8_sites",
-            "block_types": sitebuilder::functions::blocks::DEFAULT_BLOCK_TYPES,
+            "block_types": sitebuilder::blocks::DEFAULT_BLOCK_TYPES,
             "existing_structure": null, "locked_pages": []
         }),
         temperature: None,

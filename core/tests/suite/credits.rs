@@ -13,7 +13,7 @@ use super::{A, B, Store, assert_ledger_consistent, capture, expect_err, grant};
 
 pub async fn credits_grant_is_idempotent(store: Store) {
     assert_eq!(
-        store.credit_balance(A).await.expect("balance"),
+        store.balance(A).await.expect("balance"),
         0,
         "an unknown account has 0"
     );
@@ -48,7 +48,7 @@ pub async fn credits_grant_is_idempotent(store: Store) {
         again, first,
         "a repeated grant returns the first transaction"
     );
-    assert_eq!(store.credit_balance(A).await.expect("balance"), 100);
+    assert_eq!(store.balance(A).await.expect("balance"), 100);
 
     // Another kind or another account with the same reference is a different grant.
     store
@@ -150,7 +150,7 @@ pub async fn credits_hold_release_capture(store: Store) {
             balance_after: 70
         }
     );
-    assert_eq!(store.credit_balance(A).await.expect("balance"), 70);
+    assert_eq!(store.balance(A).await.expect("balance"), 70);
     // Holding again for the same reference does not charge again.
     let again = store
         .hold_credits(A, 30, "t1", "hold t1 again")
@@ -176,7 +176,7 @@ pub async fn credits_hold_release_capture(store: Store) {
     );
 
     assert!(store.release_credits(A, "t1").await.expect("release"));
-    assert_eq!(store.credit_balance(A).await.expect("balance"), 100);
+    assert_eq!(store.balance(A).await.expect("balance"), 100);
     assert!(
         !store
             .release_credits(A, "t1")
@@ -215,7 +215,7 @@ pub async fn credits_hold_release_capture(store: Store) {
         .capture_credits(A, capture("t1", 30))
         .await
         .expect("capture");
-    assert_eq!(store.credit_balance(A).await.expect("balance"), 70);
+    assert_eq!(store.balance(A).await.expect("balance"), 70);
     store
         .capture_credits(A, capture("t1", 30))
         .await
@@ -234,7 +234,7 @@ pub async fn credits_hold_release_capture(store: Store) {
             .expect("release captured"),
         "a capture is final"
     );
-    assert_eq!(store.credit_balance(A).await.expect("balance"), 70);
+    assert_eq!(store.balance(A).await.expect("balance"), 70);
 
     let kinds: Vec<(TransactionType, i64)> = store
         .list_transactions(A)
@@ -372,7 +372,7 @@ pub async fn credits_concurrent_holds_never_overdraw(store: Store) {
         tokio::spawn(async move {
             let mut polls = 0u32;
             while !stop.load(Ordering::Acquire) {
-                let balance = store.credit_balance(A).await.expect("poll balance");
+                let balance = store.balance(A).await.expect("poll balance");
                 assert!(balance >= 0, "balance went negative: {balance}");
                 polls += 1;
                 tokio::task::yield_now().await;
@@ -434,7 +434,7 @@ pub async fn credits_same_reference_held_once(store: Store) {
             other => panic!("unexpected {other:?}"),
         }
     }
-    assert_eq!(store.credit_balance(A).await.expect("balance"), 70);
+    assert_eq!(store.balance(A).await.expect("balance"), 70);
     let holds = store
         .list_transactions(A)
         .await
@@ -491,7 +491,7 @@ pub async fn start_task_writes_row_and_hold_once(store: Store) {
         }
     }
     assert_eq!(inserted, 1);
-    assert_eq!(store.credit_balance(A).await.expect("balance"), 70);
+    assert_eq!(store.balance(A).await.expect("balance"), 70);
 
     let poor = store
         .start_task(task("t-2", A), hold(100))
@@ -517,7 +517,7 @@ pub async fn start_task_writes_row_and_hold_once(store: Store) {
         !store.release_credits(A, "t-2").await.expect("release"),
         "no hold was left behind"
     );
-    assert_eq!(store.credit_balance(A).await.expect("balance"), 70);
+    assert_eq!(store.balance(A).await.expect("balance"), 70);
     assert_eq!(assert_ledger_consistent(&store, A).await, 70);
 
     // Without a hold it is a plain insert.

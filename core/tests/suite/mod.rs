@@ -3,6 +3,7 @@
 
 mod blueprints;
 mod credits;
+mod idempotency;
 mod isolation;
 mod options;
 mod pages;
@@ -11,6 +12,7 @@ mod tasks;
 
 pub use blueprints::*;
 pub use credits::*;
+pub use idempotency::*;
 pub use isolation::*;
 pub use options::*;
 pub use pages::*;
@@ -210,10 +212,7 @@ pub async fn grant(store: &Store, account: i64, amount: i64) {
 /// Checks the ledger invariants of `account`: every row's `balance_after` is the running sum
 /// of amounts, the sum is the balance, and the balance never went below zero. Returns the balance.
 pub async fn assert_ledger_consistent(store: &Store, account: i64) -> i64 {
-    let balance = store
-        .credit_balance(account)
-        .await
-        .expect("reading the balance");
+    let balance = store.balance(account).await.expect("reading the balance");
     let txs = store
         .list_transactions(account)
         .await

@@ -107,7 +107,7 @@ pub(crate) async fn run(sb: SiteBuilder, a: &Args) -> Result<ExitCode> {
         .credits_for("site_structure_generation", 1)?;
     let balance = sb.balance(a.account).await?;
     if balance < cost && !a.no_grant {
-        sb.grant(
+        sb.grant_credits(
             a.account,
             cost - balance,
             "sitebuilder CLI: credits for one generation",

@@ -51,7 +51,7 @@ bp_id = created.json()["id"]
 row = seed.SiteBlueprint.objects.get(id=bp_id)
 assert (row.account_id, row.site_id, row.sector_id, row.name) == (account.id, site.id, sector.id, "Bakery")
 
-get_sitebuilder().grant(account.id, 50, "adoption test")
+get_sitebuilder().grant_credits(account.id, 50, "adoption test")
 generated = post(f"{API}/blueprints/{bp_id}/generate_structure/", {})
 assert generated.status_code == 200, generated.content
 pages = list(seed.PageBlueprint.objects.filter(site_blueprint_id=bp_id))

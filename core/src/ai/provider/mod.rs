@@ -143,7 +143,7 @@ pub use openai::{
 pub use pricing::{ModelPrice, PriceTable};
 pub use replay::{RecordedAnswer, ReplayProvider};
 
-mod offline;
-pub use offline::OfflinePlanner;
+mod planner;
+pub use planner::OfflinePlanner;
 mod steps;
 pub use steps::StepwiseProvider;

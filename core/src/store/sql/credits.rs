@@ -325,7 +325,7 @@ impl SqlStore {
         self.balance_on(&mut held.conn(), account_id).await
     }
 
-    pub(super) async fn credits_grant(
+    pub(super) async fn grant_credits_row(
         &self,
         account_id: i64,
         amount: i64,

@@ -306,7 +306,7 @@ class TaskView(View):
     @api
     def get(self, request: HttpRequest, task_id: str) -> HttpResponse:
         scope = _scope(request)
-        return JsonResponse(get_sitebuilder().task(task_id, scope.account_id).to_dict())
+        return JsonResponse(get_sitebuilder().task(scope.account_id, task_id).to_dict())
 
 
 def asset_json(asset: SiteAsset) -> dict[str, Any]:
@@ -402,5 +402,4 @@ class SiteAssetUsageView(View):
 
     @api
     def get(self, request: HttpRequest) -> HttpResponse:
-        used, quota = get_sitebuilder().asset_usage(_scope(request).account_id)
-        return JsonResponse({"used_bytes": used, "quota_bytes": quota})
+        return JsonResponse(get_sitebuilder().asset_usage(_scope(request).account_id).to_dict())

@@ -7,6 +7,7 @@
 
 mod defaults;
 mod strict;
+pub mod validate;
 
 use std::sync::{Arc, LazyLock};
 

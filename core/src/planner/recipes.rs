@@ -472,7 +472,7 @@ mod tests {
 
     #[test]
     fn every_plan_uses_default_block_types_and_known_fallbacks() {
-        let known = crate::functions::blocks::DEFAULT_BLOCK_TYPES;
+        let known = crate::blocks::DEFAULT_BLOCK_TYPES;
         for kind in BusinessKind::ALL {
             let pages = kind.pages();
             assert_eq!(pages[0].page_type, PageType::Home, "{kind:?}");

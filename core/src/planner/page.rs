@@ -6,9 +6,9 @@ use super::compose::{Composer, Links, PageRef};
 use super::plan::{block_types, seo};
 use super::profile::{Inputs, Profile, named, named_list, str_at, strings};
 use crate::Result;
-use crate::functions::blocks::DEFAULT_BLOCK_TYPES;
-use crate::functions::recipes::{Topic, default_recipe};
+use crate::blocks::DEFAULT_BLOCK_TYPES;
 use crate::model::{Block, PageType};
+use crate::planner::recipes::{Topic, default_recipe};
 
 pub(super) fn content(context: &Value) -> Result<Value> {
     let site = context.get("site").unwrap_or(&Value::Null);

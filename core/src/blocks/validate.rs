@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use super::blocks::{BlockCatalogue, kind_of};
+use super::{BlockCatalogue, kind_of};
 use crate::model::{Block, PageSpec, PageType, Seo, SiteStructure};
 
 /// Size bounds of an answer; a model that exceeds them is re-asked, a host can loosen them.

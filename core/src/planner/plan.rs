@@ -5,10 +5,10 @@ use serde_json::{Value, json};
 use super::compose::{Composer, Links, PageRef, has_form};
 use super::profile::{Inputs, Profile, Style, named, named_list, str_at, strings};
 use super::text::clip;
-use crate::functions::blocks::DEFAULT_BLOCK_TYPES;
-use crate::functions::recipes::{BusinessKind, PagePlan, Topic, extra_topics, fallbacks};
-use crate::functions::validate::normalize_slug;
+use crate::blocks::DEFAULT_BLOCK_TYPES;
+use crate::blocks::validate::normalize_slug;
 use crate::model::LAYOUTS;
+use crate::planner::recipes::{BusinessKind, PagePlan, Topic, extra_topics, fallbacks};
 use crate::{Error, Result};
 
 /// Pages in the main menu, home included; the rest go to the footer.

@@ -3,9 +3,9 @@
 use serde_json::{Value, json};
 
 use super::{Composer, PageRef};
-use crate::ai::provider::offline::profile::Profile;
-use crate::ai::provider::offline::text::lower_first;
-use crate::functions::recipes::Topic;
+use crate::planner::profile::Profile;
+use crate::planner::recipes::Topic;
+use crate::planner::text::lower_first;
 
 /// A form field: (name, label, type, required).
 fn field(name: &str, label: &str, kind: &str, required: bool) -> Value {

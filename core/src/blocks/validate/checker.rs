@@ -4,7 +4,7 @@
 use serde_json::{Map, Value};
 
 use super::{Limits, normalize_slug};
-use crate::functions::blocks::{BlockCatalogue, kind_of, strip_nulls};
+use crate::blocks::{BlockCatalogue, kind_of, strip_nulls};
 use crate::model::{Block, LAYOUTS, PageType, Seo, SiteInfo};
 
 /// Maps a navigation entry or link target to an existing page slug.

@@ -2,8 +2,9 @@ use serde_json::{Value, json};
 
 use super::*;
 use crate::ai::provider::{ChatMessage, OutputSchema};
-use crate::functions::blocks::BlockCatalogue;
-use crate::functions::validate::{Limits, validate_page_content, validate_structure};
+use crate::ai::provider::{CompletionRequest, OfflinePlanner, Provider};
+use crate::blocks::BlockCatalogue;
+use crate::blocks::validate::{Limits, validate_page_content, validate_structure};
 use crate::model::{OptionKind, SiteStructure};
 use crate::schema::seed_options;
 
@@ -32,7 +33,7 @@ fn structure_context(name: &str, brief: &str, business_type: Value, objectives: 
         "brand_personalities": [],
         "hero_imagery": null,
         "hosting_type": "igny8_sites",
-        "block_types": crate::functions::blocks::DEFAULT_BLOCK_TYPES,
+        "block_types": crate::blocks::DEFAULT_BLOCK_TYPES,
         "existing_structure": null,
         "locked_pages": []
     })

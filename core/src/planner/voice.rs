@@ -4,7 +4,7 @@
 //! Lines are general enough to be true of any business of the kind; anything specific (prices,
 //! figures, names) is left as a bracketed note for the owner. `{name}` is the business name.
 
-use crate::functions::recipes::{BusinessKind, Topic};
+use crate::planner::recipes::{BusinessKind, Topic};
 
 /// How a kind of business speaks.
 pub(super) struct Voice {

@@ -6,7 +6,7 @@ use serde_json::Value;
 
 use super::text::{self, capitalize, join_list, lower_first, phrase};
 use super::voice::{Voice, voice};
-use crate::functions::recipes::BusinessKind;
+use crate::planner::recipes::BusinessKind;
 
 /// How bold the copy is; indexes the per-style lines of a [`Voice`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -3,9 +3,9 @@
 use serde_json::{Value, json};
 
 use super::{Links, PageRef, offering_phrase};
-use crate::ai::provider::offline::profile::{Profile, Style};
-use crate::ai::provider::offline::text::lower_first;
-use crate::functions::recipes::Topic;
+use crate::planner::profile::{Profile, Style};
+use crate::planner::recipes::Topic;
+use crate::planner::text::lower_first;
 
 /// Heading and subheading of an inner page's hero.
 pub(super) fn topic_intro(p: &Profile, page: &PageRef<'_>) -> (String, String) {
@@ -135,7 +135,7 @@ fn objective_line(objective: &str) -> String {
 }
 
 fn capitalize_first(text: &str) -> String {
-    crate::ai::provider::offline::text::capitalize(text)
+    crate::planner::text::capitalize(text)
 }
 
 /// Heading and body of a text block.
@@ -161,8 +161,8 @@ pub(super) fn text_section(p: &Profile, page: &PageRef<'_>, rich: bool) -> (Stri
     match page.topic {
         Topic::About => ("Our story".into(), story()),
         Topic::Home => match p.kind {
-            crate::functions::recipes::BusinessKind::Nonprofit => ("Our mission".into(), story()),
-            crate::functions::recipes::BusinessKind::Publisher => ("What we write about".into(), story()),
+            crate::planner::recipes::BusinessKind::Nonprofit => ("Our mission".into(), story()),
+            crate::planner::recipes::BusinessKind::Publisher => ("What we write about".into(), story()),
             _ => (format!("Welcome to {name}"), story()),
         },
         Topic::Menu => (
@@ -353,21 +353,21 @@ pub(super) fn grid_items(p: &Profile, topic: Topic, links: &Links) -> (String, V
                 })
                 .collect(),
         ),
-        Topic::Home if p.kind == crate::functions::recipes::BusinessKind::Publisher => grid_items(p, Topic::Blog, links),
+        Topic::Home if p.kind == crate::planner::recipes::BusinessKind::Publisher => grid_items(p, Topic::Blog, links),
         Topic::Features => (
             format!("Why {} choose {}", p.voice.customers, p.name),
             p.voice.why.iter().map(|(t, d, i)| json!({"title": t, "description": p.fill(d), "icon": i})).collect(),
         ),
         Topic::Listings => ("Available now".into(), listings(p, None)),
-        Topic::Home if p.kind == crate::functions::recipes::BusinessKind::RealEstate => {
+        Topic::Home if p.kind == crate::planner::recipes::BusinessKind::RealEstate => {
             ("Featured properties".into(), listings(p, links.href(Topic::Listings)))
         }
         Topic::Home | Topic::Shop | Topic::Products | Topic::Collections | Topic::Programs | Topic::Work | Topic::Menu => {
             let target = match p.kind {
-                crate::functions::recipes::BusinessKind::Restaurant => links.href(Topic::Menu),
-                crate::functions::recipes::BusinessKind::Ecommerce => links.href(Topic::Shop),
-                crate::functions::recipes::BusinessKind::Education => links.href(Topic::Programs),
-                crate::functions::recipes::BusinessKind::Portfolio => links.href(Topic::Work),
+                crate::planner::recipes::BusinessKind::Restaurant => links.href(Topic::Menu),
+                crate::planner::recipes::BusinessKind::Ecommerce => links.href(Topic::Shop),
+                crate::planner::recipes::BusinessKind::Education => links.href(Topic::Programs),
+                crate::planner::recipes::BusinessKind::Portfolio => links.href(Topic::Work),
                 _ => None,
             };
             let target = target.filter(|_| topic == Topic::Home);

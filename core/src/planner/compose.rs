@@ -7,8 +7,8 @@ use serde_json::{Value, json};
 
 use super::profile::{Imagery, Profile, Style};
 use super::text::{capitalize, clip, join_list, lower_first};
-use crate::functions::recipes::Topic;
 use crate::model::Block;
+use crate::planner::recipes::Topic;
 
 /// The pages of the site a block may link to: (topic, slug).
 #[derive(Debug, Clone, Default)]

@@ -1,0 +1,266 @@
+//! The operations catalogue: every capability of [`SiteBuilder`] defined once, as data.
+//!
+//! An operation is a serde request type (its doc comment is the operation's doc) implementing
+//! [`Operation`]: its name, whether it only reads, its HTTP route under [`HTTP_PREFIX`], the
+//! order of its positional arguments and its response type. Everything else follows from that one
+//! definition: the facade's typed methods call the same code, [`SiteBuilder::call`] runs any of
+//! them by name from JSON (the one generic path the Python and Node bindings use),
+//! [`catalogue`] lists them at run time and [`catalogue_json`] exports them with JSON Schema for
+//! requests and responses (the source of the bindings' stubs, parity tests and OpenAPI document).
+//!
+//! Adding an operation: a request struct with `#[derive(Deserialize, Serialize, JsonSchema)]` and
+//! a doc comment, an `impl Operation` next to its kin, and one line in the [`operations!`] list.
+
+mod account;
+mod admin;
+mod content;
+mod runs;
+
+use std::future::Future;
+
+use schemars::JsonSchema;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use serde_json::{Value, json};
+
+pub use account::*;
+pub use admin::*;
+pub use content::*;
+pub use runs::*;
+
+use crate::ai::cancel::CancelToken;
+use crate::tasks::ProgressCallback;
+use crate::{Error, Result, SiteBuilder};
+
+/// Where every HTTP route of the catalogue lives (the seed's prefix).
+pub const HTTP_PREFIX: &str = "/api/v1/site-builder/";
+
+/// How an operation is served over HTTP.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Http {
+    /// `GET`, `POST`, `PATCH`, `PUT` or `DELETE`.
+    pub method: &'static str,
+    /// Path under [`HTTP_PREFIX`]; `{field}` segments are request fields. The other fields come
+    /// from the query string (`GET`, `DELETE`) or the JSON body. Scope fields (`account_id`,
+    /// `site_id`, `sector_id`) come from the authenticated user, never from the request.
+    pub path: &'static str,
+    /// Success status (`200`, `201` for creates, `204` for deletes).
+    pub status: u16,
+}
+
+/// An HTTP route (a `const fn` so that [`Spec`]s stay constants).
+pub(crate) const fn route(method: &'static str, path: &'static str, status: u16) -> Option<Http> {
+    Some(Http {
+        method,
+        path,
+        status,
+    })
+}
+
+/// What a surface needs to know about an operation besides its types.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Spec {
+    /// snake_case name: the Rust and Python method; Node uses its camelCase.
+    pub name: &'static str,
+    /// Whether it only reads (safe to retry, `GET` over HTTP).
+    pub read_only: bool,
+    /// Whether it changes the whole installation (credit grants, policy, catalogues,
+    /// migrations): HTTP surfaces serve it to staff only.
+    pub admin: bool,
+    /// Positional arguments in order, by request field name; `"scope"` stands for
+    /// `account_id` (+ `site_id`, `sector_id`), passed the same way on every surface. Every
+    /// other field is an option (keyword in Python, trailing options object in Node).
+    pub args: &'static [&'static str],
+    /// Its HTTP route, if it is served over HTTP.
+    pub http: Option<Http>,
+}
+
+/// What a caller can hand a running operation besides its JSON: where progress goes and how to
+/// stop it (only AI runs use them).
+#[derive(Clone, Default)]
+pub struct CallContext {
+    /// Receives progress events of AI runs.
+    pub on_progress: Option<ProgressCallback>,
+    /// Stops an AI run at its next check.
+    pub cancel: Option<CancelToken>,
+}
+
+impl std::fmt::Debug for CallContext {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CallContext")
+            .field("on_progress", &self.on_progress.is_some())
+            .field("cancel", &self.cancel)
+            .finish()
+    }
+}
+
+/// One operation: its request type (this type), response type and [`Spec`].
+pub trait Operation: DeserializeOwned + Serialize + JsonSchema + Send + 'static {
+    /// What it answers.
+    type Response: Serialize + JsonSchema + Send;
+    /// Name, access, arguments and route.
+    const SPEC: Spec;
+    /// Runs it.
+    fn execute(
+        self,
+        sb: &SiteBuilder,
+        ctx: CallContext,
+    ) -> impl Future<Output = Result<Self::Response>> + Send;
+}
+
+/// An operation as listed at run time.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct OpInfo {
+    /// snake_case name.
+    pub name: &'static str,
+    /// Node's name: the camelCase of `name`.
+    pub node_name: String,
+    /// What it does (the request type's doc comment).
+    pub doc: String,
+    /// Whether it only reads.
+    pub read_only: bool,
+    /// Whether HTTP surfaces serve it to staff only.
+    pub admin: bool,
+    /// Positional arguments in order (`"scope"` = account, site, sector).
+    pub args: &'static [&'static str],
+    /// HTTP route, if served over HTTP.
+    pub http: Option<Http>,
+    /// JSON Schema of the request.
+    pub request: Value,
+    /// JSON Schema of the response.
+    pub response: Value,
+}
+
+impl OpInfo {
+    fn of<O: Operation>() -> OpInfo {
+        let request = serde_json::to_value(schemars::schema_for!(O)).unwrap_or(Value::Null);
+        let response =
+            serde_json::to_value(schemars::schema_for!(O::Response)).unwrap_or(Value::Null);
+        let doc = request
+            .get("description")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_string();
+        OpInfo {
+            name: O::SPEC.name,
+            node_name: camel_case(O::SPEC.name),
+            doc,
+            read_only: O::SPEC.read_only,
+            admin: O::SPEC.admin,
+            args: O::SPEC.args,
+            http: O::SPEC.http,
+            request,
+            response,
+        }
+    }
+}
+
+/// `generate_all_pages` → `generateAllPages`.
+pub fn camel_case(snake: &str) -> String {
+    let mut out = String::with_capacity(snake.len());
+    let mut upper = false;
+    for c in snake.chars() {
+        match (c, upper) {
+            ('_', _) => upper = true,
+            (c, true) => {
+                out.extend(c.to_uppercase());
+                upper = false;
+            }
+            (c, false) => out.push(c),
+        }
+    }
+    out
+}
+
+async fn run<O: Operation>(sb: &SiteBuilder, request: Value, ctx: CallContext) -> Result<Value> {
+    let request: O = serde_json::from_value(request)
+        .map_err(|e| Error::invalid(format!("{}: {e}", O::SPEC.name)))?;
+    let response = request.execute(sb, ctx).await?;
+    serde_json::to_value(response).map_err(Error::json(O::SPEC.name))
+}
+
+/// Lists the operations once; `catalogue` and `SiteBuilder::call` both follow from the list.
+macro_rules! operations {
+    ($($op:ty),+ $(,)?) => {
+        /// Every operation, in a stable order.
+        pub fn catalogue() -> Vec<OpInfo> {
+            vec![$(OpInfo::of::<$op>()),+]
+        }
+
+        async fn dispatch(sb: &SiteBuilder, name: &str, request: Value, ctx: CallContext) -> Result<Value> {
+            $(if name == <$op as Operation>::SPEC.name {
+                return run::<$op>(sb, request, ctx).await;
+            })+
+            Err(Error::not_found("operation", name))
+        }
+    };
+}
+
+operations![
+    // content
+    GetMetadata,
+    CreateBlueprint,
+    GetBlueprint,
+    ListBlueprints,
+    UpdateBlueprint,
+    DeleteBlueprint,
+    CreatePage,
+    GetPage,
+    ListPages,
+    UpdatePage,
+    DeletePage,
+    ReorderPages,
+    // AI runs and the task log
+    GenerateStructure,
+    GeneratePageContent,
+    GenerateAllPages,
+    Run,
+    Dispatch,
+    Task,
+    WaitTask,
+    Stats,
+    RecoverStale,
+    // an account's credits and prompts
+    Balance,
+    GrantCredits,
+    ListTransactions,
+    ListUsage,
+    SetPromptOverride,
+    GetAssetUsage,
+    ListAssets,
+    DeleteAsset,
+    // installation
+    ListOptions,
+    CreateOption,
+    UpdateOption,
+    GetCreditPolicy,
+    SetCreditCost,
+    FunctionNames,
+    Doctor,
+    Migrate,
+    MigrationStatus,
+];
+
+/// The catalogue as one JSON document: `{"http_prefix", "operations": [...]}`, each operation
+/// with its JSON Schema for request and response.
+pub fn catalogue_json() -> Value {
+    json!({ "http_prefix": HTTP_PREFIX, "operations": catalogue() })
+}
+
+impl SiteBuilder {
+    /// Runs the operation `name` of the [`catalogue`] with a JSON request, answering JSON.
+    ///
+    /// The bindings' one generic path. An unknown name is [`Error::NotFound`]; a request that does
+    /// not match the operation's schema is [`Error::InvalidInput`] naming the field.
+    pub async fn call(&self, name: &str, request: Value) -> Result<Value> {
+        dispatch(self, name, request, CallContext::default()).await
+    }
+
+    /// [`SiteBuilder::call`] with progress reporting and cancellation for AI runs.
+    pub async fn call_with(&self, name: &str, request: Value, ctx: CallContext) -> Result<Value> {
+        dispatch(self, name, request, ctx).await
+    }
+}
+
+#[cfg(test)]
+mod tests;
