@@ -32,6 +32,7 @@ pub mod files;
 pub mod functions;
 pub mod model;
 pub mod prompts;
+pub mod render;
 pub mod schema;
 pub mod store;
 pub mod tasks;
