@@ -41,7 +41,8 @@ pub mod telemetry;
 pub use ai::cancel::CancelToken;
 pub use ai::engine::{EngineConfig, RunOptions, RunOutcome};
 pub use builder::{
-    DEFAULT_DATABASE_URL, Metadata, ProviderConfig, SiteBuilder, SiteBuilderBuilder,
+    DEFAULT_DATABASE_URL, ExportFormat, ExportSiteRequest, ExportSiteResponse, Metadata,
+    ProviderConfig, RenderPageRequest, RenderPageResponse, SiteBuilder, SiteBuilderBuilder,
 };
 pub use doctor::{DoctorCheck, DoctorReport};
 pub use error::{ERROR_CODES, Error, Result};

@@ -3,12 +3,16 @@
 mod assets;
 mod generate;
 mod provider_config;
+mod site;
 
 use std::sync::{Arc, RwLock};
 
 use serde::{Deserialize, Serialize};
 
 pub use provider_config::ProviderConfig;
+pub use site::{
+    ExportFormat, ExportSiteRequest, ExportSiteResponse, RenderPageRequest, RenderPageResponse,
+};
 
 use crate::ai::engine::{Engine, EngineConfig};
 use crate::ai::function::{AiFunction, FunctionEnv};
@@ -45,6 +49,7 @@ pub struct Metadata {
 pub struct SiteBuilder {
     pub(crate) engine: Engine,
     pub(crate) assets: crate::files::Assets,
+    pub(crate) renderer: Arc<crate::render::Renderer>,
 }
 
 /// Configures and opens a [`SiteBuilder`].
@@ -62,6 +67,7 @@ pub struct SiteBuilderBuilder {
     limits: Limits,
     engine: EngineConfig,
     assets: crate::files::AssetConfig,
+    render: crate::render::RenderOptions,
 }
 
 /// The default database: a SQLite file in the current folder.
@@ -82,6 +88,7 @@ impl Default for SiteBuilderBuilder {
             limits: Limits::default(),
             engine: EngineConfig::default(),
             assets: crate::files::AssetConfig::default(),
+            render: crate::render::RenderOptions::default(),
         }
     }
 }
@@ -150,6 +157,12 @@ impl SiteBuilderBuilder {
         self
     }
 
+    /// How sites are rendered: base URL, form action, the host's template folder.
+    pub fn render_options(mut self, options: crate::render::RenderOptions) -> Self {
+        self.render = options;
+        self
+    }
+
     /// Opens storage (migrating unless turned off) and builds the provider.
     pub async fn build(self) -> Result<SiteBuilder> {
         let storage: Arc<dyn Storage> = match self.custom_storage {
@@ -169,8 +182,10 @@ impl SiteBuilderBuilder {
             None => self.provider.build()?,
         };
         let assets = crate::files::Assets::new(Arc::clone(&storage), self.assets)?;
+        let renderer = Arc::new(crate::render::Renderer::new(self.render)?);
         Ok(SiteBuilder {
             assets,
+            renderer,
             engine: Engine {
                 env: FunctionEnv {
                     storage,
