@@ -129,12 +129,15 @@ impl Site {
             }
         };
         let info = structure.as_ref().map(|s| &s.site);
-        let layout = info
-            .map(|i| i.layout.as_str())
+        let layout = options
+            .layout
+            .as_deref()
+            .or(info.map(|i| i.layout.as_str()))
             .filter(|l| LAYOUTS.contains(l))
             .unwrap_or("default")
             .to_string();
         if let Some(i) = info
+            && options.layout.is_none()
             && !LAYOUTS.contains(&i.layout.as_str())
         {
             issue(

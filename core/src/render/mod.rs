@@ -42,6 +42,9 @@ pub struct RenderOptions {
     pub form_action: Option<String>,
     /// A folder of templates that override the shipped ones by relative path.
     pub template_dir: Option<PathBuf>,
+    /// Render with this layout instead of the structure's (one of the seven), e.g. to preview a
+    /// site in another look.
+    pub layout: Option<String>,
 }
 
 /// Everything the renderer reads about one site.
@@ -119,6 +122,14 @@ pub struct Renderer {
 impl Renderer {
     /// A renderer with `options`; a `template_dir` that is not a folder is a configuration error.
     pub fn new(options: RenderOptions) -> Result<Renderer> {
+        if let Some(layout) = options.layout.as_deref()
+            && !crate::model::LAYOUTS.contains(&layout)
+        {
+            return Err(Error::invalid(format!(
+                "layout {layout:?} is not one of {}",
+                crate::model::LAYOUTS.join(", ")
+            )));
+        }
         if let Some(dir) = &options.template_dir
             && !dir.is_dir()
         {

@@ -94,8 +94,11 @@ pub(super) fn json_ld(site: &Site, page: &Page) -> String {
             }
         ]
     });
-    // `</script>` inside a string must not close the element; `<\/` is the same JSON string.
-    doc.to_string().replace("</", "<\\/")
+    // Inside <script>, `<` could end or confuse the element; `\u003c` is the same JSON string.
+    doc.to_string()
+        .replace('<', "\\u003c")
+        .replace('>', "\\u003e")
+        .replace('&', "\\u0026")
 }
 
 /// `sitemap.xml` with every page's canonical URL.
