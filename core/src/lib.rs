@@ -42,7 +42,8 @@ pub use ai::cancel::CancelToken;
 pub use ai::engine::{EngineConfig, RunOptions, RunOutcome};
 pub use builder::{
     DEFAULT_DATABASE_URL, ExportFormat, ExportSiteRequest, ExportSiteResponse, Metadata,
-    ProviderConfig, RenderPageRequest, RenderPageResponse, SiteBuilder, SiteBuilderBuilder,
+    ProviderConfig, PublishRequest, PublishResponse, RenderPageRequest, RenderPageResponse,
+    SiteBuilder, SiteBuilderBuilder, UnpublishResponse,
 };
 pub use doctor::{DoctorCheck, DoctorReport};
 pub use error::{ERROR_CODES, Error, Result};

@@ -103,6 +103,21 @@ fn generate_writes_structure_and_the_rendered_site() {
         String::from_utf8_lossy(&export.stderr)
     );
     assert!(dir.path().join("bakery.zip").is_file());
+    let hosting = dir.path().join("hosting");
+    let url = format!("file://{}", hosting.display());
+    let publish = cli(dir.path(), &["publish", "1", "--target", &url]);
+    let said = String::from_utf8_lossy(&publish.stdout);
+    assert!(
+        publish.status.success() && said.contains("deployed version"),
+        "{said}{}",
+        String::from_utf8_lossy(&publish.stderr)
+    );
+    assert!(hosting.join("1/1/current.json").is_file());
+    let again = cli(dir.path(), &["publish", "1", "--target", &url]);
+    assert!(String::from_utf8_lossy(&again.stdout).contains("already deployed"));
+    let down = cli(dir.path(), &["unpublish", "1", "--target", &url]);
+    assert!(down.status.success());
+    assert!(!hosting.join("1/1/current.json").exists());
     let doctor = cli(dir.path(), &["doctor"]);
     assert!(
         doctor.status.success(),

@@ -3,6 +3,7 @@
 mod assets;
 mod generate;
 mod provider_config;
+mod publish;
 mod site;
 
 use std::sync::{Arc, RwLock};
@@ -10,6 +11,7 @@ use std::sync::{Arc, RwLock};
 use serde::{Deserialize, Serialize};
 
 pub use provider_config::ProviderConfig;
+pub use publish::{PublishRequest, PublishResponse, UnpublishResponse};
 pub use site::{
     ExportFormat, ExportSiteRequest, ExportSiteResponse, RenderPageRequest, RenderPageResponse,
 };
@@ -50,6 +52,7 @@ pub struct SiteBuilder {
     pub(crate) engine: Engine,
     pub(crate) assets: crate::files::Assets,
     pub(crate) renderer: Arc<crate::render::Renderer>,
+    pub(crate) publish: Option<publish::PublishTarget>,
 }
 
 /// Configures and opens a [`SiteBuilder`].
@@ -68,6 +71,7 @@ pub struct SiteBuilderBuilder {
     engine: EngineConfig,
     assets: crate::files::AssetConfig,
     render: crate::render::RenderOptions,
+    publish_url: Option<(String, Vec<(String, String)>)>,
 }
 
 /// The default database: a SQLite file in the current folder.
@@ -89,6 +93,7 @@ impl Default for SiteBuilderBuilder {
             engine: EngineConfig::default(),
             assets: crate::files::AssetConfig::default(),
             render: crate::render::RenderOptions::default(),
+            publish_url: None,
         }
     }
 }
@@ -163,6 +168,23 @@ impl SiteBuilderBuilder {
         self
     }
 
+    /// Where `publish` puts sites of hosting type `igny8_sites`: an `object_store` URL
+    /// (`file:///srv/sites`, `memory:///`, `s3://bucket/sites` when compiled in).
+    pub fn publish_url(mut self, url: impl Into<String>) -> Self {
+        self.publish_url = Some((url.into(), Vec::new()));
+        self
+    }
+
+    /// Like [`Self::publish_url`], with backend options (region, credentials, endpoint…).
+    pub fn publish_url_with_options(
+        mut self,
+        url: impl Into<String>,
+        options: Vec<(String, String)>,
+    ) -> Self {
+        self.publish_url = Some((url.into(), options));
+        self
+    }
+
     /// Opens storage (migrating unless turned off) and builds the provider.
     pub async fn build(self) -> Result<SiteBuilder> {
         let storage: Arc<dyn Storage> = match self.custom_storage {
@@ -183,9 +205,14 @@ impl SiteBuilderBuilder {
         };
         let assets = crate::files::Assets::new(Arc::clone(&storage), self.assets)?;
         let renderer = Arc::new(crate::render::Renderer::new(self.render)?);
+        let publish = match &self.publish_url {
+            Some((url, options)) => Some(publish::PublishTarget::open(url, options)?),
+            None => None,
+        };
         Ok(SiteBuilder {
             assets,
             renderer,
+            publish,
             engine: Engine {
                 env: FunctionEnv {
                     storage,

@@ -6,6 +6,7 @@
 mod asset;
 mod blueprint;
 mod config;
+mod deployment;
 mod enums;
 mod locks;
 mod option;
@@ -17,6 +18,7 @@ pub(crate) use asset::quota_error;
 pub use asset::{NewAssetRow, SiteAsset};
 pub use blueprint::{BlueprintPatch, BlueprintQuery, NewBlueprint, Paged, SiteBlueprint};
 pub use config::SiteConfig;
+pub use deployment::{Deployment, NewDeployment};
 pub use enums::{BlueprintStatus, HostingType, PageStatus, PageType, ParseEnumError};
 pub use locks::PageLocks;
 pub(crate) use locks::merge_locked_blocks;

@@ -28,6 +28,10 @@ pub(crate) enum Command {
     Generate(GenerateArgs),
     /// Write a blueprint's rendered site to a folder or a .zip.
     Export(ExportArgs),
+    /// Publish a blueprint's site to its hosting target (an object store URL).
+    Publish(PublishArgs),
+    /// Take a published site down.
+    Unpublish(PublishArgs),
     /// Apply pending migrations.
     Migrate,
     /// List migrations as applied or pending.
@@ -112,6 +116,20 @@ pub(crate) struct ExportArgs {
     /// Write a zip archive whatever the target's name.
     #[arg(long)]
     pub zip: bool,
+    /// Account id.
+    #[arg(long, default_value_t = 1)]
+    pub account: i64,
+    #[command(flatten)]
+    pub render: RenderArgs,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct PublishArgs {
+    /// The blueprint's id.
+    pub blueprint_id: i64,
+    /// Where sites of hosting type igny8_sites go: file:///srv/sites, s3://bucket/sites…
+    #[arg(long, env = "SITEBUILDER_PUBLISH_URL")]
+    pub target: String,
     /// Account id.
     #[arg(long, default_value_t = 1)]
     pub account: i64,

@@ -1,4 +1,4 @@
-//! The `sitebuilder` command line: `generate`, `export`, `migrate`, `status`, `doctor`, `options`,
+//! The `sitebuilder` command line: `generate`, `export`, `publish`, `unpublish`, `migrate`, `status`, `doctor`, `options`,
 //! `completions`.
 
 mod args;
@@ -19,6 +19,16 @@ async fn open(
     render: Option<&RenderArgs>,
     layout: Option<String>,
 ) -> sitebuilder::Result<SiteBuilder> {
+    open_with(cli, auto_migrate, render, layout, None).await
+}
+
+async fn open_with(
+    cli: &Cli,
+    auto_migrate: bool,
+    render: Option<&RenderArgs>,
+    layout: Option<String>,
+    publish_url: Option<&str>,
+) -> sitebuilder::Result<SiteBuilder> {
     let url = cli
         .database_url
         .clone()
@@ -37,6 +47,9 @@ async fn open(
             template_dir: r.templates.clone(),
             layout,
         });
+    }
+    if let Some(url) = publish_url {
+        b = b.publish_url(url);
     }
     b.build().await
 }
@@ -118,6 +131,42 @@ async fn run(cli: Cli) -> sitebuilder::Result<ExitCode> {
         Command::Generate(a) => {
             let sb = open(&cli, true, Some(&a.render), a.layout.clone()).await?;
             generate::run(sb, a).await
+        }
+        Command::Publish(a) => {
+            let sb = open_with(&cli, true, Some(&a.render), None, Some(&a.target)).await?;
+            let out = sb
+                .publish(&Scope::account(a.account), a.blueprint_id)
+                .await?;
+            generate::print_issues(&out.issues);
+            let d = &out.deployment;
+            if out.no_op {
+                println!(
+                    "version {} is already deployed (deployment {}); nothing uploaded",
+                    d.version, d.id
+                );
+            } else {
+                println!(
+                    "deployed version {} as deployment {}: {} files, {} bytes, checksum {} → {}",
+                    d.version,
+                    d.id,
+                    d.files,
+                    d.bytes,
+                    &d.checksum[..12],
+                    d.target
+                );
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Unpublish(a) => {
+            let sb = open_with(&cli, true, None, None, Some(&a.target)).await?;
+            let out = sb
+                .unpublish(&Scope::account(a.account), a.blueprint_id)
+                .await?;
+            println!(
+                "removed {} objects; blueprint {} is no longer published",
+                out.removed_objects, a.blueprint_id
+            );
+            Ok(ExitCode::SUCCESS)
         }
         Command::Export(a) => {
             let sb = open(&cli, true, Some(&a.render), None).await?;
