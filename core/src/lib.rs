@@ -40,6 +40,7 @@ pub mod model;
 pub mod ops;
 pub mod planner;
 pub mod prompts;
+pub mod render;
 pub mod schema;
 pub mod store;
 pub mod tasks;
@@ -48,7 +49,9 @@ pub mod telemetry;
 pub use ai::cancel::CancelToken;
 pub use ai::engine::{EngineConfig, RunOptions, RunOutcome};
 pub use builder::{
-    DEFAULT_DATABASE_URL, Metadata, ProviderConfig, SiteBuilder, SiteBuilderBuilder,
+    DEFAULT_DATABASE_URL, ExportFormat, ExportSiteRequest, ExportSiteResponse, Metadata,
+    ProviderConfig, PublishRequest, PublishResponse, RenderPageRequest, RenderPageResponse,
+    SiteBuilder, SiteBuilderBuilder, UnpublishResponse,
 };
 pub use doctor::{DoctorCheck, DoctorReport, broker_check};
 pub use error::{ERROR_CODES, Error, Result};

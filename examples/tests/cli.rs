@@ -1,5 +1,6 @@
 //! The README's first command, run as a test: `sitebuilder generate "<brief>"` on a fresh SQLite
-//! file with the offline planner, then `status` and `doctor`.
+//! file with the offline planner (structure.json and the rendered site in site/), then `status`,
+//! `doctor`, `export`, per-subcommand help and shell completions.
 
 use std::process::Command;
 
@@ -17,7 +18,7 @@ fn cli(dir: &std::path::Path, args: &[&str]) -> std::process::Output {
 }
 
 #[test]
-fn generate_writes_structure_and_preview() {
+fn generate_writes_structure_and_the_rendered_site() {
     let dir = tempfile::tempdir().expect("tempdir");
     let out = cli(
         dir.path(),
@@ -52,19 +53,72 @@ fn generate_writes_structure_and_preview() {
     )
     .expect("json");
     assert!(structure["pages"].as_array().is_some_and(|p| p.len() >= 3));
-    let html = std::fs::read_to_string(dir.path().join("site-preview.html")).expect("preview");
-    assert!(
-        !html.contains("<script>"),
-        "model or user text reached the HTML unescaped"
-    );
+    let site = dir.path().join("site");
+    let home = std::fs::read_to_string(site.join("index.html")).expect("site/index.html");
+    assert!(home.starts_with("<!doctype html>"), "{home}");
     for page in structure["pages"].as_array().expect("pages") {
-        assert!(html.contains(&format!("id=\"{}\"", page["slug"].as_str().expect("slug"))));
+        let slug = page["slug"].as_str().expect("slug");
+        let file = if slug == "home" {
+            "index.html".to_string()
+        } else {
+            format!("{slug}.html")
+        };
+        let html =
+            std::fs::read_to_string(site.join(&file)).unwrap_or_else(|e| panic!("{file}: {e}"));
+        assert!(
+            !html.contains("<script>alert"),
+            "model or user text reached the HTML unescaped"
+        );
+        assert!(
+            home.contains(&format!("href=\"{file}\"")),
+            "{file} is in the menu"
+        );
     }
+    for file in ["sitemap.xml", "robots.txt", "404.html", "assets/site.css"] {
+        assert!(site.join(file).is_file(), "{file}");
+    }
+    assert!(!dir.path().join("site-preview.html").exists());
     assert!(dir.path().join("sitebuilder.db").exists());
 
     let status = cli(dir.path(), &["status"]);
     let s = String::from_utf8_lossy(&status.stdout);
     assert!(s.contains("[X] 0001_initial") && !s.contains("[ ]"), "{s}");
+    let export = cli(
+        dir.path(),
+        &["export", "1", "bakery.zip", "--layout", "magazine"],
+    );
+    assert!(!export.status.success(), "export takes no --layout");
+    let export = cli(
+        dir.path(),
+        &[
+            "export",
+            "1",
+            "bakery.zip",
+            "--base-url",
+            "https://bakery.example",
+        ],
+    );
+    assert!(
+        export.status.success(),
+        "{}",
+        String::from_utf8_lossy(&export.stderr)
+    );
+    assert!(dir.path().join("bakery.zip").is_file());
+    let hosting = dir.path().join("hosting");
+    let url = format!("file://{}", hosting.display());
+    let publish = cli(dir.path(), &["publish", "1", "--target", &url]);
+    let said = String::from_utf8_lossy(&publish.stdout);
+    assert!(
+        publish.status.success() && said.contains("deployed version"),
+        "{said}{}",
+        String::from_utf8_lossy(&publish.stderr)
+    );
+    assert!(hosting.join("1/1/current.json").is_file());
+    let again = cli(dir.path(), &["publish", "1", "--target", &url]);
+    assert!(String::from_utf8_lossy(&again.stdout).contains("already deployed"));
+    let down = cli(dir.path(), &["unpublish", "1", "--target", &url]);
+    assert!(down.status.success());
+    assert!(!hosting.join("1/1/current.json").exists());
     let doctor = cli(dir.path(), &["doctor"]);
     assert!(
         doctor.status.success(),
@@ -86,6 +140,10 @@ fn doctor_fails_on_an_unmigrated_database_and_says_how_to_fix_it() {
         stdout.contains("pending: 0001_initial") && stdout.contains("sitebuilder migrate"),
         "{stdout}"
     );
+    let help = cli(dir.path(), &["export", "--help"]);
+    assert!(String::from_utf8_lossy(&help.stdout).contains("--zip"));
+    let completions = cli(dir.path(), &["completions", "bash"]);
+    assert!(String::from_utf8_lossy(&completions.stdout).contains("sitebuilder"));
     let bad = cli(dir.path(), &["generate"]);
     assert!(!bad.status.success());
     assert!(String::from_utf8_lossy(&bad.stderr).contains("invalid_input"));

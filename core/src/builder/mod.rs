@@ -4,13 +4,19 @@ mod assets;
 mod generate;
 mod idempotent;
 mod provider_config;
+mod publish;
 mod queue;
+mod site;
 
 use std::sync::{Arc, RwLock};
 
 use serde::{Deserialize, Serialize};
 
 pub use provider_config::ProviderConfig;
+pub use publish::{PublishRequest, PublishResponse, UnpublishResponse};
+pub use site::{
+    ExportFormat, ExportSiteRequest, ExportSiteResponse, RenderPageRequest, RenderPageResponse,
+};
 
 use crate::ai::engine::{Engine, EngineConfig};
 use crate::ai::function::{AiFunction, FunctionEnv};
@@ -47,6 +53,8 @@ pub struct Metadata {
 pub struct SiteBuilder {
     pub(crate) engine: Engine,
     pub(crate) assets: crate::files::Assets,
+    pub(crate) renderer: Arc<crate::render::Renderer>,
+    pub(crate) publish: Option<publish::PublishTarget>,
 }
 
 /// Configures and opens a [`SiteBuilder`].
@@ -64,6 +72,8 @@ pub struct SiteBuilderBuilder {
     limits: Limits,
     engine: EngineConfig,
     assets: crate::files::AssetConfig,
+    render: crate::render::RenderOptions,
+    publish_url: Option<(String, Vec<(String, String)>)>,
 }
 
 /// The default database: a SQLite file in the current folder.
@@ -84,6 +94,8 @@ impl Default for SiteBuilderBuilder {
             limits: Limits::default(),
             engine: EngineConfig::default(),
             assets: crate::files::AssetConfig::default(),
+            render: crate::render::RenderOptions::default(),
+            publish_url: None,
         }
     }
 }
@@ -152,6 +164,29 @@ impl SiteBuilderBuilder {
         self
     }
 
+    /// How sites are rendered: base URL, form action, the host's template folder.
+    pub fn render_options(mut self, options: crate::render::RenderOptions) -> Self {
+        self.render = options;
+        self
+    }
+
+    /// Where `publish` puts sites of hosting type `igny8_sites`: an `object_store` URL
+    /// (`file:///srv/sites`, `memory:///`, `s3://bucket/sites` when compiled in).
+    pub fn publish_url(mut self, url: impl Into<String>) -> Self {
+        self.publish_url = Some((url.into(), Vec::new()));
+        self
+    }
+
+    /// Like [`Self::publish_url`], with backend options (region, credentials, endpoint…).
+    pub fn publish_url_with_options(
+        mut self,
+        url: impl Into<String>,
+        options: Vec<(String, String)>,
+    ) -> Self {
+        self.publish_url = Some((url.into(), options));
+        self
+    }
+
     /// Opens storage (migrating unless turned off) and builds the provider.
     pub async fn build(self) -> Result<SiteBuilder> {
         let storage: Arc<dyn Storage> = match self.custom_storage {
@@ -171,8 +206,15 @@ impl SiteBuilderBuilder {
             None => self.provider.build()?,
         };
         let assets = crate::files::Assets::new(Arc::clone(&storage), self.assets)?;
+        let renderer = Arc::new(crate::render::Renderer::new(self.render)?);
+        let publish = match &self.publish_url {
+            Some((url, options)) => Some(publish::PublishTarget::open(url, options)?),
+            None => None,
+        };
         Ok(SiteBuilder {
             assets,
+            renderer,
+            publish,
             engine: Engine {
                 env: FunctionEnv {
                     storage,

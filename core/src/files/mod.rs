@@ -12,7 +12,7 @@
 
 mod names;
 mod sniff;
-mod store;
+pub(crate) mod store;
 
 use std::path::PathBuf;
 use std::sync::Arc;

@@ -111,6 +111,26 @@ impl Objects {
             Err(e) => Err(storage_error(format!("deleting asset {key}"))(e)),
         }
     }
+
+    /// Removes every object under `prefix` (a release, a whole site); returns how many.
+    pub(crate) async fn delete_prefix(&self, prefix: &str) -> Result<usize> {
+        use futures_util::TryStreamExt;
+        let path = self.path(prefix)?;
+        let keys: Vec<Path> = self
+            .store
+            .list(Some(&path))
+            .map_ok(|m| m.location)
+            .try_collect()
+            .await
+            .map_err(storage_error(format!("listing {prefix}")))?;
+        for key in &keys {
+            match self.store.delete(key).await {
+                Ok(()) | Err(object_store::Error::NotFound { .. }) => {}
+                Err(e) => return Err(storage_error(format!("deleting {key}"))(e)),
+            }
+        }
+        Ok(keys.len())
+    }
 }
 
 /// The default local folder, relative to the working directory.

@@ -6,6 +6,7 @@
 mod asset;
 mod blueprint;
 mod config;
+mod deployment;
 mod enums;
 mod input;
 mod locks;
@@ -18,6 +19,7 @@ pub(crate) use asset::quota_error;
 pub use asset::{NewAssetRow, SiteAsset};
 pub use blueprint::{BlueprintPatch, BlueprintQuery, NewBlueprint, Paged, SiteBlueprint};
 pub use config::SiteConfig;
+pub use deployment::{Deployment, NewDeployment};
 pub use enums::{BlueprintStatus, HostingType, PageStatus, PageType, ParseEnumError};
 pub use input::{
     InputLimits, check_blocks, check_config, check_id, check_json, check_name, check_scope,

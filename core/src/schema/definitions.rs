@@ -97,6 +97,11 @@ pub const MIGRATIONS: &[MigrationDef] = &[
         name: "idempotency_keys",
         build: m0007_idempotency_keys,
     },
+    MigrationDef {
+        version: 8,
+        name: "site_deployments",
+        build: m0008_site_deployments,
+    },
 ];
 
 fn render_table(t: &TableCreateStatement, d: Dialect) -> String {
@@ -556,6 +561,41 @@ fn m0007_idempotency_keys(tables: &Tables, d: Dialect) -> Vec<String> {
         .primary_key(Index::create().col("tenant_id").col("idem_key"))
         .take();
     vec![render_table(&t, d)]
+}
+
+/// Deployments: one row per publish. A new table only; the seed's tables keep their columns.
+fn m0008_site_deployments(tables: &Tables, d: Dialect) -> Vec<String> {
+    let name = tables.site_deployments();
+    let mut t = Table::create();
+    t.table(name.clone()).if_not_exists().col(id_col());
+    tenant_cols(&mut t);
+    t.col(ColumnDef::new("site_blueprint_id").big_integer().not_null())
+        .col(ColumnDef::new("version").integer().not_null())
+        .col(ColumnDef::new("target").string_len(1024).not_null())
+        .col(ColumnDef::new("files").big_integer().not_null())
+        .col(ColumnDef::new("bytes").big_integer().not_null())
+        .col(ColumnDef::new("checksum").string_len(64).not_null())
+        .col(ColumnDef::new("status").string_len(20).not_null())
+        .col(ColumnDef::new("error").text().null())
+        .col(ts("started_at"))
+        .col(
+            ColumnDef::new("finished_at")
+                .timestamp_with_time_zone()
+                .null(),
+        );
+    vec![
+        render_table(&t, d),
+        render(
+            &Index::create()
+                .if_not_exists()
+                .name(format!("{name}_tenant_blueprint_idx"))
+                .table(name.clone())
+                .col("tenant_id")
+                .col("site_blueprint_id")
+                .take(),
+            d,
+        ),
+    ]
 }
 
 #[cfg(test)]

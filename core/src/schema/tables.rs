@@ -98,6 +98,10 @@ impl Tables {
     pub fn site_assets(&self) -> String {
         self.name("sb_site_assets")
     }
+    /// Deployments of rendered sites (named as the design names it, next to the seed's tables).
+    pub fn site_deployments(&self) -> String {
+        self.name("site_deployments")
+    }
     /// Library-owned: bytes of assets stored per account, checked against the quota.
     pub fn asset_usage(&self) -> String {
         self.name("sb_asset_usage")

@@ -23,7 +23,7 @@ use crate::model::{
     BlueprintPatch, BlueprintQuery, NewBlueprint, NewOption, NewPage, OptionKind, OptionPatch,
     PageBlueprint, PagePatch, Paged, Scope, SiteBlueprint, SiteBuilderOption,
 };
-use crate::model::{NewAssetRow, SiteAsset};
+use crate::model::{Deployment, NewAssetRow, NewDeployment, SiteAsset};
 use crate::schema::{MIGRATIONS, MigrationReport, MigrationState};
 use crate::store::traits::{
     IdempotencyClaim, IdempotencyRequest, SavePageContent, SaveStructure, SavedStructure, Storage,
@@ -85,6 +85,8 @@ struct State {
     /// (account, key) → (operation, request hash, answer once finished, claimed at).
     idempotency: HashMap<(i64, String), IdempotentCall>,
     assets: AssetTable,
+    next_deployment_id: i64,
+    deployments: BTreeMap<i64, Deployment>,
 }
 
 #[derive(Debug)]
@@ -162,6 +164,8 @@ impl MemoryStore {
                 prompts: HashMap::new(),
                 idempotency: HashMap::new(),
                 assets: AssetTable::default(),
+                next_deployment_id: 0,
+                deployments: BTreeMap::new(),
             }),
         }
     }
@@ -527,5 +531,57 @@ impl Storage for MemoryStore {
 
     async fn asset_bytes_used(&self, account_id: i64) -> Result<i64> {
         Ok(self.lock().assets.used(account_id))
+    }
+
+    async fn insert_deployment(&self, row: NewDeployment) -> Result<Deployment> {
+        let mut state = self.lock();
+        state.next_deployment_id += 1;
+        let d = Deployment {
+            id: state.next_deployment_id,
+            account_id: row.account_id,
+            site_id: row.site_id,
+            sector_id: row.sector_id,
+            site_blueprint_id: row.site_blueprint_id,
+            version: row.version,
+            target: row.target,
+            files: row.files,
+            bytes: row.bytes,
+            checksum: row.checksum,
+            status: "publishing".into(),
+            error: None,
+            started_at: now(),
+            finished_at: None,
+        };
+        state.deployments.insert(d.id, d.clone());
+        Ok(d)
+    }
+    async fn finish_deployment(
+        &self,
+        id: i64,
+        status: &str,
+        error: Option<String>,
+    ) -> Result<Deployment> {
+        let mut state = self.lock();
+        let d = state
+            .deployments
+            .get_mut(&id)
+            .ok_or_else(|| Error::not_found("site_deployment", id))?;
+        d.status = status.to_string();
+        d.error = error;
+        d.finished_at = Some(now());
+        Ok(d.clone())
+    }
+    async fn list_deployments(&self, scope: &Scope, blueprint_id: i64) -> Result<Vec<Deployment>> {
+        Ok(self
+            .lock()
+            .deployments
+            .values()
+            .rev()
+            .filter(|d| {
+                d.site_blueprint_id == blueprint_id
+                    && visible(scope, d.account_id, d.site_id, d.sector_id)
+            })
+            .cloned()
+            .collect())
     }
 }

@@ -13,7 +13,7 @@ use crate::model::{
     OptionPatch, PageBlueprint, PageLocks, PagePatch, PageStatus, Paged, Scope, Seo, SiteBlueprint,
     SiteBuilderOption, SiteStructure,
 };
-use crate::model::{NewAssetRow, SiteAsset};
+use crate::model::{Deployment, NewAssetRow, NewDeployment, SiteAsset};
 use crate::schema::{MigrationReport, MigrationState};
 use crate::tasks::{TaskQuery, TaskRecord, TaskStatus};
 
@@ -365,4 +365,18 @@ pub trait Storage: Send + Sync + std::fmt::Debug {
     async fn delete_asset(&self, scope: &Scope, id: i64) -> Result<SiteAsset>;
     /// Bytes the account's assets take (0 for an account that never uploaded).
     async fn asset_bytes_used(&self, account_id: i64) -> Result<i64>;
+
+    // ---- deployments ----
+
+    /// Records a publish that is starting (status `publishing`).
+    async fn insert_deployment(&self, row: NewDeployment) -> Result<Deployment>;
+    /// Sets a deployment's final `status` (and error) and its finish time.
+    async fn finish_deployment(
+        &self,
+        id: i64,
+        status: &str,
+        error: Option<String>,
+    ) -> Result<Deployment>;
+    /// Deployments of a blueprint, newest first.
+    async fn list_deployments(&self, scope: &Scope, blueprint_id: i64) -> Result<Vec<Deployment>>;
 }

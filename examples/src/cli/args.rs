@@ -1,92 +1,139 @@
-//! Hand-rolled argument parsing: a handful of flags does not need a parser crate.
+//! The command line, declared with clap: a `--help` per subcommand and shell completions.
 
-use std::collections::VecDeque;
+use std::path::PathBuf;
 
-/// Parsed command line.
-#[derive(Debug, Default)]
-pub(crate) struct Args {
-    pub command: String,
-    pub positional: Vec<String>,
+use clap::{Args, Parser, Subcommand};
+
+/// AI site generation: a business brief in, a validated site structure and a static website out
+/// (embedded SQLite and the offline planner by default).
+#[derive(Debug, Parser)]
+#[command(name = "sitebuilder", version, propagate_version = true)]
+#[command(
+    after_help = "ENVIRONMENT:\n  SITEBUILDER_DATABASE_URL   default database (sqlite://sitebuilder.db)\n  SITEBUILDER_BROKER_URL     the task broker `doctor` checks (redis://host:port/db, amqp://…)\n  SITEBUILDER_AI_BASE_URL, SITEBUILDER_AI_API_KEY (or OPENAI_API_KEY), SITEBUILDER_AI_MODEL\n                             an OpenAI-compatible endpoint; without them the offline planner answers"
+)]
+pub(crate) struct Cli {
+    /// Database URL: sqlite://file.db or postgres://…
+    #[arg(long, global = true, env = "SITEBUILDER_DATABASE_URL")]
     pub database_url: Option<String>,
+    /// Table name prefix (default igny8_).
+    #[arg(long, global = true)]
     pub prefix: Option<String>,
-    pub name: Option<String>,
-    pub business_type: Option<String>,
-    pub audience: Vec<String>,
-    pub personality: Vec<String>,
-    pub imagery: Option<String>,
-    pub objectives: Vec<String>,
-    pub account: i64,
-    pub out_dir: String,
-    pub no_grant: bool,
-    pub json: bool,
+    #[command(subcommand)]
+    pub command: Command,
 }
 
-pub(crate) const USAGE: &str = "\
-sitebuilder — AI site structure generation (embedded SQLite + offline planner by default)
+#[derive(Debug, Subcommand)]
+pub(crate) enum Command {
+    /// Generate a site from a business brief: structure.json and the rendered site in site/.
+    Generate(GenerateArgs),
+    /// Write a blueprint's rendered site to a folder or a .zip.
+    Export(ExportArgs),
+    /// Publish a blueprint's site to its hosting target (an object store URL).
+    Publish(PublishArgs),
+    /// Take a published site down.
+    Unpublish(PublishArgs),
+    /// Apply pending migrations.
+    Migrate,
+    /// List migrations as applied or pending.
+    Status,
+    /// Check database, migrations, seed data, queued tasks, provider and, with
+    /// SITEBUILDER_BROKER_URL, the broker (exit 1 on failure).
+    Doctor {
+        /// Print the report as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// List option catalogues (business_types, audience_profiles, brand_personalities, hero_imagery).
+    Options {
+        /// Only this catalogue.
+        kind: Option<String>,
+    },
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
+}
 
-USAGE:
-  sitebuilder [--database-url URL] [--prefix PREFIX] <command> [options]
+/// How the site is rendered (shared by `generate` and `export`).
+#[derive(Debug, Args, Clone, Default)]
+pub(crate) struct RenderArgs {
+    /// The URL the site will be served from, for canonical URLs and sitemap.xml.
+    #[arg(long)]
+    pub base_url: Option<String>,
+    /// Where forms post (default `#`).
+    #[arg(long)]
+    pub form_action: Option<String>,
+    /// A folder of templates overriding the shipped ones (blocks/hero.html, layouts/blog/…).
+    #[arg(long)]
+    pub templates: Option<PathBuf>,
+}
 
-COMMANDS:
-  generate \"<brief>\"   generate a site structure from a business brief
-      --name NAME             site name (default: derived from the brief)
-      --business-type T       business type option (name or id; see `options`)
-      --audience A            audience profile (repeatable)
-      --personality P         brand personality (repeatable)
-      --imagery I             hero imagery direction
-      --objective O           site objective (repeatable)
-      --account N             account id (default 1)
-      --out-dir DIR           where structure.json and site-preview.html go (default .)
-      --no-grant              do not grant the account the credits the run needs
-  migrate                apply pending migrations
-  status                 list migrations as applied or pending
-  doctor                 check database, migrations, seed data, queued tasks, provider and, with
-                         SITEBUILDER_BROKER_URL, the broker (exit 1 on failure)
-  options [KIND]         list option catalogues (business_types, audience_profiles, …)
+#[derive(Debug, Args)]
+pub(crate) struct GenerateArgs {
+    /// The business brief, in the owner's words.
+    pub brief: Option<String>,
+    /// Site name (default: derived from the brief).
+    #[arg(long)]
+    pub name: Option<String>,
+    /// Business type option (name or id; see `options`).
+    #[arg(long)]
+    pub business_type: Option<String>,
+    /// Audience profile (repeatable).
+    #[arg(long)]
+    pub audience: Vec<String>,
+    /// Brand personality (repeatable).
+    #[arg(long)]
+    pub personality: Vec<String>,
+    /// Hero imagery direction.
+    #[arg(long)]
+    pub imagery: Option<String>,
+    /// Site objective (repeatable).
+    #[arg(long = "objective")]
+    pub objectives: Vec<String>,
+    /// Layout to render with, overriding the generated one (default, minimal, magazine,
+    /// ecommerce, portfolio, blog, corporate).
+    #[arg(long)]
+    pub layout: Option<String>,
+    /// Account id.
+    #[arg(long, default_value_t = 1)]
+    pub account: i64,
+    /// Where structure.json and the site/ folder go.
+    #[arg(long, default_value = ".")]
+    pub out_dir: PathBuf,
+    /// Do not grant the account the credits the run needs.
+    #[arg(long)]
+    pub no_grant: bool,
+    #[command(flatten)]
+    pub render: RenderArgs,
+}
 
-ENVIRONMENT:
-  SITEBUILDER_DATABASE_URL   default database (sqlite://sitebuilder.db)
-  SITEBUILDER_BROKER_URL     the task broker `doctor` checks (redis://host:port/db, amqp://…)
-  SITEBUILDER_AI_BASE_URL, SITEBUILDER_AI_API_KEY (or OPENAI_API_KEY), SITEBUILDER_AI_MODEL
-                             an OpenAI-compatible endpoint; without them the offline planner answers
-";
+#[derive(Debug, Args)]
+pub(crate) struct ExportArgs {
+    /// The blueprint's id.
+    pub blueprint_id: i64,
+    /// A folder, a path ending in .zip, or an object store URL (file:///…).
+    pub target: String,
+    /// Write a zip archive whatever the target's name.
+    #[arg(long)]
+    pub zip: bool,
+    /// Account id.
+    #[arg(long, default_value_t = 1)]
+    pub account: i64,
+    #[command(flatten)]
+    pub render: RenderArgs,
+}
 
-pub(crate) fn parse(raw: impl Iterator<Item = String>) -> Result<Args, String> {
-    let mut q: VecDeque<String> = raw.collect();
-    let mut a = Args {
-        account: 1,
-        out_dir: ".".into(),
-        ..Args::default()
-    };
-    let value = |q: &mut VecDeque<String>, flag: &str| {
-        q.pop_front().ok_or_else(|| format!("{flag} needs a value"))
-    };
-    while let Some(arg) = q.pop_front() {
-        match arg.as_str() {
-            "-h" | "--help" => a.command = "help".into(),
-            "--database-url" => a.database_url = Some(value(&mut q, &arg)?),
-            "--prefix" => a.prefix = Some(value(&mut q, &arg)?),
-            "--name" => a.name = Some(value(&mut q, &arg)?),
-            "--business-type" => a.business_type = Some(value(&mut q, &arg)?),
-            "--audience" => a.audience.push(value(&mut q, &arg)?),
-            "--personality" => a.personality.push(value(&mut q, &arg)?),
-            "--imagery" => a.imagery = Some(value(&mut q, &arg)?),
-            "--objective" => a.objectives.push(value(&mut q, &arg)?),
-            "--account" => {
-                a.account = value(&mut q, &arg)?
-                    .parse()
-                    .map_err(|_| "--account needs an integer".to_string())?
-            }
-            "--out-dir" => a.out_dir = value(&mut q, &arg)?,
-            "--no-grant" => a.no_grant = true,
-            "--json" => a.json = true,
-            flag if flag.starts_with("--") => return Err(format!("unknown option {flag}")),
-            _ if a.command.is_empty() => a.command = arg,
-            _ => a.positional.push(arg),
-        }
-    }
-    if a.command.is_empty() {
-        a.command = "help".into();
-    }
-    Ok(a)
+#[derive(Debug, Args)]
+pub(crate) struct PublishArgs {
+    /// The blueprint's id.
+    pub blueprint_id: i64,
+    /// Where sites of hosting type igny8_sites go: file:///srv/sites, s3://bucket/sites…
+    #[arg(long, env = "SITEBUILDER_PUBLISH_URL")]
+    pub target: String,
+    /// Account id.
+    #[arg(long, default_value_t = 1)]
+    pub account: i64,
+    #[command(flatten)]
+    pub render: RenderArgs,
 }

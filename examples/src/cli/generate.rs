@@ -1,14 +1,16 @@
-//! `sitebuilder generate "<brief>"`: the main job, with a progress bar and a sitemap tree.
+//! `sitebuilder generate "<brief>"`: the main job, with a progress bar, a sitemap tree and the
+//! rendered site written to `site/`.
 
 use std::process::ExitCode;
 use std::sync::Arc;
 
+use indicatif::{ProgressBar, ProgressStyle};
 use sitebuilder::model::{NewBlueprint, OptionKind, SiteConfig, SiteStructure};
+use sitebuilder::render::RenderIssue;
 use sitebuilder::tasks::Progress;
-use sitebuilder::{Error, Result, RunOptions, Scope, SiteBuilder};
+use sitebuilder::{Error, ExportSiteRequest, Result, RunOptions, Scope, SiteBuilder};
 
-use crate::args::Args;
-use crate::preview;
+use crate::args::GenerateArgs;
 
 /// Finds an option by id or by (case-insensitive) name or name prefix.
 async fn find_option(sb: &SiteBuilder, kind: OptionKind, wanted: &str) -> Result<i64> {
@@ -30,16 +32,36 @@ async fn find_option(sb: &SiteBuilder, kind: OptionKind, wanted: &str) -> Result
         })
 }
 
-fn bar(p: &Progress) {
-    let filled = usize::from(p.percent) / 5;
-    println!(
-        "[{}{}] {:>3}% {:<8} {}",
-        "#".repeat(filled),
-        ".".repeat(20 - filled),
-        p.percent,
-        p.phase.as_str(),
-        p.message
-    );
+/// A progress bar on a terminal; one line per phase otherwise (logs, pipes, tests).
+fn progress() -> impl Fn(&Progress) + Send + Sync + 'static {
+    let bar = ProgressBar::new(100);
+    if let Ok(style) = ProgressStyle::with_template("[{bar:30.cyan/blue}] {pos:>3}% {msg}") {
+        bar.set_style(style.progress_chars("#>."));
+    }
+    move |p: &Progress| {
+        let line = format!("{:<8} {}", p.phase.as_str(), p.message);
+        if bar.is_hidden() {
+            println!("{:>3}% {line}", p.percent);
+        } else {
+            bar.set_position(u64::from(p.percent));
+            bar.set_message(line);
+            if p.percent >= 100 {
+                bar.finish();
+            }
+        }
+    }
+}
+
+/// Lists what the renderer worked around, one line each.
+pub(crate) fn print_issues(issues: &[RenderIssue]) {
+    for i in issues {
+        let at = match (&i.page, i.block_index) {
+            (Some(p), Some(b)) => format!("/{p} block {b}: "),
+            (Some(p), None) => format!("/{p}: "),
+            _ => String::new(),
+        };
+        println!("note [{}] {at}{}", i.code, i.message);
+    }
 }
 
 /// A site name from the brief: the business's name where the brief gives one (quoted, "called
@@ -75,8 +97,8 @@ fn default_name(brief: &str) -> String {
     }
 }
 
-pub(crate) async fn run(sb: SiteBuilder, a: &Args) -> Result<ExitCode> {
-    let brief = a.positional.first().cloned().ok_or_else(|| {
+pub(crate) async fn run(sb: SiteBuilder, a: &GenerateArgs) -> Result<ExitCode> {
+    let brief = a.brief.clone().ok_or_else(|| {
         Error::invalid("generate needs a brief: sitebuilder generate \"A family bakery in Porto\"")
     })?;
     let mut config = SiteConfig {
@@ -136,7 +158,7 @@ pub(crate) async fn run(sb: SiteBuilder, a: &Args) -> Result<ExitCode> {
         sb.provider_label()
     );
     let opts = RunOptions {
-        on_progress: Some(Arc::new(bar)),
+        on_progress: Some(Arc::new(progress())),
         ..RunOptions::default()
     };
     let outcome = sb.generate_structure(&scope, bp.id, opts).await?;
@@ -160,16 +182,26 @@ pub(crate) async fn run(sb: SiteBuilder, a: &Args) -> Result<ExitCode> {
             blocks.join(", ")
         );
     }
-    let dir = std::path::Path::new(&a.out_dir);
+    let dir = a.out_dir.as_path();
     std::fs::create_dir_all(dir)
         .map_err(|e| Error::invalid(format!("cannot create {}: {e}", dir.display())))?;
     let json_path = dir.join("structure.json");
-    let html_path = dir.join("site-preview.html");
     let pretty = serde_json::to_string_pretty(&structure.to_value()).unwrap_or_default();
     std::fs::write(&json_path, pretty)
         .map_err(|e| Error::invalid(format!("cannot write {}: {e}", json_path.display())))?;
-    std::fs::write(&html_path, preview::html(&structure, &outcome.provider))
-        .map_err(|e| Error::invalid(format!("cannot write {}: {e}", html_path.display())))?;
+    let site_dir = dir.join("site");
+    let site = sb
+        .export_site(
+            &scope,
+            ExportSiteRequest {
+                blueprint_id: bp.id,
+                target: site_dir.to_string_lossy().into_owned(),
+                format: None,
+            },
+        )
+        .await?;
+    println!();
+    print_issues(&site.issues);
     println!();
     println!(
         "provider: {} · model: {} · tokens {}/{} · charged {} credits (balance {}) · task {}",
@@ -181,7 +213,13 @@ pub(crate) async fn run(sb: SiteBuilder, a: &Args) -> Result<ExitCode> {
         sb.balance(a.account).await?,
         outcome.task_id
     );
-    println!("wrote {} and {}", json_path.display(), html_path.display());
+    println!(
+        "wrote {} and the site in {}/ ({} files; open {})",
+        json_path.display(),
+        site_dir.display(),
+        site.files.len(),
+        site_dir.join("index.html").display()
+    );
     Ok(ExitCode::SUCCESS)
 }
 

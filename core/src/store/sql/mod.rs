@@ -4,6 +4,7 @@ mod assets;
 mod blueprints;
 mod credits;
 pub(crate) mod db;
+mod deployments;
 mod idempotency;
 mod options;
 mod pages;

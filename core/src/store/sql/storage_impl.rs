@@ -11,7 +11,7 @@ use crate::model::{
     BlueprintPatch, BlueprintQuery, NewBlueprint, NewOption, NewPage, OptionKind, OptionPatch,
     PageBlueprint, PagePatch, Paged, Scope, SiteBlueprint, SiteBuilderOption,
 };
-use crate::model::{NewAssetRow, SiteAsset};
+use crate::model::{Deployment, NewAssetRow, NewDeployment, SiteAsset};
 use crate::schema::{MigrationReport, MigrationState};
 use crate::store::{
     IdempotencyClaim, IdempotencyRequest, SavePageContent, SaveStructure, SavedStructure,
@@ -246,5 +246,19 @@ impl Storage for SqlStore {
     }
     async fn asset_bytes_used(&self, account_id: i64) -> Result<i64> {
         self.assets_used(account_id).await
+    }
+    async fn insert_deployment(&self, row: NewDeployment) -> Result<Deployment> {
+        self.deployments_insert(row).await
+    }
+    async fn finish_deployment(
+        &self,
+        id: i64,
+        status: &str,
+        error: Option<String>,
+    ) -> Result<Deployment> {
+        self.deployments_finish(id, status, error).await
+    }
+    async fn list_deployments(&self, scope: &Scope, blueprint_id: i64) -> Result<Vec<Deployment>> {
+        self.deployments_list(scope, blueprint_id).await
     }
 }
