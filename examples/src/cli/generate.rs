@@ -67,9 +67,9 @@ pub(crate) fn print_issues(issues: &[RenderIssue]) {
 /// A site name from the brief: its opening noun phrase, title-cased ("A family bakery in
 /// Porto…" → "Family Bakery"). `--name` overrides it.
 fn default_name(brief: &str) -> String {
-    const STOP: [&str; 12] = [
+    const STOP: [&str; 13] = [
         "in", "for", "selling", "with", "that", "who", "which", "offering", "near", "at", "on",
-        "from",
+        "from", "and",
     ];
     let clause = brief.split([',', '.', ';', ':']).next().unwrap_or_default();
     let words: Vec<String> = clause
@@ -227,5 +227,9 @@ mod tests {
         );
         assert_eq!(super::default_name("dental clinic, Braga"), "Dental Clinic");
         assert_eq!(super::default_name("   "), "My Site");
+        assert_eq!(
+            super::default_name("Handmade ceramic mugs and bowls"),
+            "Handmade Ceramic Mugs"
+        );
     }
 }
