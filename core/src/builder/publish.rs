@@ -157,16 +157,17 @@ impl SiteBuilder {
                 .await?;
             return Err(e);
         }
-        self.update_blueprint(
-            scope,
-            bp.id,
-            BlueprintPatch {
-                status: Some(BlueprintStatus::Deployed),
-                deployed_version: Some(bp.version),
-                ..BlueprintPatch::default()
-            },
-        )
-        .await?;
+        self.storage()
+            .update_blueprint(
+                scope,
+                bp.id,
+                BlueprintPatch {
+                    status: Some(BlueprintStatus::Deployed),
+                    deployed_version: Some(bp.version),
+                    ..BlueprintPatch::default()
+                },
+            )
+            .await?;
         let deployment = self
             .storage()
             .finish_deployment(row.id, "deployed", None)
@@ -207,15 +208,16 @@ impl SiteBuilder {
             }
         }
         if bp.status == BlueprintStatus::Deployed {
-            self.update_blueprint(
-                scope,
-                bp.id,
-                BlueprintPatch {
-                    status: Some(BlueprintStatus::Ready),
-                    ..BlueprintPatch::default()
-                },
-            )
-            .await?;
+            self.storage()
+                .update_blueprint(
+                    scope,
+                    bp.id,
+                    BlueprintPatch {
+                        status: Some(BlueprintStatus::Ready),
+                        ..BlueprintPatch::default()
+                    },
+                )
+                .await?;
         }
         Ok(UnpublishResponse {
             removed_objects: removed as u64,
