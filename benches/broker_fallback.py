@@ -59,7 +59,7 @@ def main() -> None:
     logging.getLogger("sitebuilder.celery").setLevel(logging.ERROR)
     with tempfile.TemporaryDirectory() as tmp:
         sb = SiteBuilder(f"sqlite://{tmp}/bench.db", provider="offline")
-        sb.grant(1, 10**9)
+        sb.grant_credits(1, 10**9)
         measure("closed port", f"redis://127.0.0.1:{closed_port()}/0", sb, 20)
         redis = RedisServer()
         redis.start()

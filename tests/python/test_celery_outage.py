@@ -122,7 +122,7 @@ def test_broker_down_falls_back_inline_and_doctor_says_so_then_the_broker_is_use
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     sb = SiteBuilder(pg_url, provider="offline")
-    sb.grant(8, 1000)
+    sb.grant_credits(8, 1000)
     app = _app(redis.url(1), queue)
     with FakeModel() as model:
         gen = _use_app(app, sb)
@@ -196,7 +196,7 @@ def test_worker_killed_mid_run_is_recovered_by_the_beat_schedule(
     pg_url: str, redis: RedisServer, queue: str, tmp_path: Path
 ) -> None:
     sb = SiteBuilder(pg_url, provider="offline")
-    sb.grant(9, 200)
+    sb.grant_credits(9, 200)
     bp = sb.create_blueprint(9, "Killed", config={"business_brief": "A bakery in Porto"})
     sb.generate_structure(9, bp.id)  # a first structure: the blueprint is `ready`, version 1
     before = sb.get_blueprint(9, bp.id)
@@ -236,7 +236,7 @@ def test_worker_killed_mid_run_is_recovered_by_the_beat_schedule(
 
 def test_a_duplicated_message_runs_once_and_charges_once(pg_url: str, redis: RedisServer, queue: str, tmp_path: Path) -> None:
     sb = SiteBuilder(pg_url, provider="offline")
-    sb.grant(10, 100)
+    sb.grant_credits(10, 100)
     bp = sb.create_blueprint(10, "Twice", config={"business_brief": "A bakery in Porto"})
     app = _app(redis.url(1), queue)
     with FakeModel(delay=2) as model:

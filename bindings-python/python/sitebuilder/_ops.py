@@ -141,6 +141,46 @@ class Operations(Base):
         """Async twin of :meth:`reorder_pages`."""
         return await self._acall('reorder_pages', _request(self._scope(scope, site_id, sector_id), blueprint_id=blueprint_id, page_ids=page_ids), _list(PageBlueprint.from_dict))
 
+    def render_page(self, scope: int | Scope, blueprint_id: int, slug: str, *, site_id: int | None = None, sector_id: int | None = None) -> dict[str, Any]:
+        """One page of a blueprint's site as a self-contained HTML document, for a live preview (`404` renders the not-found page). Data the templates cannot show renders as an annotated fallback listed in `issues`."""
+        return self._call('render_page', _request(self._scope(scope, site_id, sector_id), blueprint_id=blueprint_id, slug=slug), dict)
+
+    async def arender_page(self, scope: int | Scope, blueprint_id: int, slug: str, *, site_id: int | None = None, sector_id: int | None = None) -> dict[str, Any]:
+        """Async twin of :meth:`render_page`."""
+        return await self._acall('render_page', _request(self._scope(scope, site_id, sector_id), blueprint_id=blueprint_id, slug=slug), dict)
+
+    def export_site(self, scope: int | Scope, blueprint_id: int, target: str, *, format: str | None = None, site_id: int | None = None, sector_id: int | None = None) -> dict[str, Any]:
+        """Writes every file of a blueprint's site (pages, CSS, assets, sitemap.xml, robots.txt, 404) to a folder or a zip, a local path or an object store URL. Not served over HTTP: the target is a path on the server."""
+        return self._call('export_site', _request(self._scope(scope, site_id, sector_id), blueprint_id=blueprint_id, target=target, format=format), dict)
+
+    async def aexport_site(self, scope: int | Scope, blueprint_id: int, target: str, *, format: str | None = None, site_id: int | None = None, sector_id: int | None = None) -> dict[str, Any]:
+        """Async twin of :meth:`export_site`."""
+        return await self._acall('export_site', _request(self._scope(scope, site_id, sector_id), blueprint_id=blueprint_id, target=target, format=format), dict)
+
+    def publish(self, scope: int | Scope, blueprint_id: int, *, site_id: int | None = None, sector_id: int | None = None) -> dict[str, Any]:
+        """Publishes the blueprint's current version to its hosting target: sets `deployed_version` and status `deployed` and records a deployment; the same version twice uploads nothing; a failed upload leaves the previous release serving."""
+        return self._call('publish', _request(self._scope(scope, site_id, sector_id), blueprint_id=blueprint_id), dict)
+
+    async def apublish(self, scope: int | Scope, blueprint_id: int, *, site_id: int | None = None, sector_id: int | None = None) -> dict[str, Any]:
+        """Async twin of :meth:`publish`."""
+        return await self._acall('publish', _request(self._scope(scope, site_id, sector_id), blueprint_id=blueprint_id), dict)
+
+    def unpublish(self, scope: int | Scope, blueprint_id: int, *, site_id: int | None = None, sector_id: int | None = None) -> dict[str, Any]:
+        """Takes a published site down and sets the blueprint back to `ready`."""
+        return self._call('unpublish', _request(self._scope(scope, site_id, sector_id), blueprint_id=blueprint_id), dict)
+
+    async def aunpublish(self, scope: int | Scope, blueprint_id: int, *, site_id: int | None = None, sector_id: int | None = None) -> dict[str, Any]:
+        """Async twin of :meth:`unpublish`."""
+        return await self._acall('unpublish', _request(self._scope(scope, site_id, sector_id), blueprint_id=blueprint_id), dict)
+
+    def list_deployments(self, scope: int | Scope, blueprint_id: int, *, site_id: int | None = None, sector_id: int | None = None) -> dict[str, Any]:
+        """A blueprint's deployments, newest first."""
+        return self._call('list_deployments', _request(self._scope(scope, site_id, sector_id), blueprint_id=blueprint_id), dict)
+
+    async def alist_deployments(self, scope: int | Scope, blueprint_id: int, *, site_id: int | None = None, sector_id: int | None = None) -> dict[str, Any]:
+        """Async twin of :meth:`list_deployments`."""
+        return await self._acall('list_deployments', _request(self._scope(scope, site_id, sector_id), blueprint_id=blueprint_id), dict)
+
     def generate_structure(self, scope: int | Scope, blueprint_id: int, *, prompt_override: str | None = None, task_id: str | None = None, site_id: int | None = None, sector_id: int | None = None, on_progress: ProgressHandler | None = None, cancel: CancelToken | None = None) -> RunOutcome:
         """Generates (or regenerates) a blueprint's structure and pages: `ready` with version + 1, or `failed` with the previous structure intact and nothing charged."""
         return self._call('generate_structure', _request(self._scope(scope, site_id, sector_id), blueprint_id=blueprint_id, prompt_override=prompt_override, task_id=task_id), RunOutcome.from_dict, on_progress, cancel)

@@ -27,7 +27,7 @@ pub struct PublishRequest {
 }
 
 /// Response of `publish`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct PublishResponse {
     /// The deployment serving the blueprint's current version.
     pub deployment: Deployment,
@@ -38,7 +38,7 @@ pub struct PublishResponse {
 }
 
 /// Response of `unpublish`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct UnpublishResponse {
     /// Objects removed from the hosting store.
     pub removed_objects: u64,

@@ -26,7 +26,7 @@ pub struct RenderPageRequest {
 }
 
 /// Response of `render_page`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct RenderPageResponse {
     /// A self-contained HTML document (stylesheet inlined).
     pub html: String,
@@ -35,7 +35,9 @@ pub struct RenderPageResponse {
 }
 
 /// How an export is packaged.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum ExportFormat {
     /// A folder of files (`index.html`, `about.html`, `assets/…`).
@@ -59,7 +61,7 @@ pub struct ExportSiteRequest {
 }
 
 /// Response of `export_site`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ExportSiteResponse {
     /// Where the files went, as given.
     pub target: String,

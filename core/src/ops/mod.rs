@@ -15,6 +15,7 @@ mod account;
 mod admin;
 mod content;
 mod runs;
+mod site;
 
 use std::future::Future;
 
@@ -27,6 +28,7 @@ pub use account::*;
 pub use admin::*;
 pub use content::*;
 pub use runs::*;
+pub use site::*;
 
 use crate::ai::cancel::CancelToken;
 use crate::tasks::ProgressCallback;
@@ -210,6 +212,12 @@ operations![
     UpdatePage,
     DeletePage,
     ReorderPages,
+    // the rendered site
+    RenderPage,
+    ExportSite,
+    Publish,
+    Unpublish,
+    ListDeployments,
     // AI runs and the task log
     GenerateStructure,
     GeneratePageContent,

@@ -79,7 +79,7 @@ pub struct RenderedFile {
 }
 
 /// Something the renderer had to work around, with where it happened.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct RenderIssue {
     /// `unknown_block_type`, `invalid_block_data`, `template_error`, `broken_link`,
     /// `missing_asset`, `no_base_url`, `invalid_structure`.
