@@ -118,6 +118,44 @@ async fn retries_run_once(url: &str) {
     assert_eq!(err.code(), "invalid_input");
 }
 
+/// The operations catalogue's generic path takes the key too (what the bindings and HTTP use).
+#[tokio::test]
+async fn catalogue_calls_take_an_idempotency_key() {
+    use serde_json::json;
+    use sitebuilder::ops::CallContext;
+    let sb = open("memory:").await;
+    let request = json!({"account_id": 5, "name": "Casa Lupa"});
+    let first = sb
+        .call_idempotent(
+            "create_blueprint",
+            request.clone(),
+            "k",
+            CallContext::default(),
+        )
+        .await
+        .expect("first");
+    let again = sb
+        .call_idempotent("create_blueprint", request, "k", CallContext::default())
+        .await
+        .expect("again");
+    assert_eq!(first, again);
+    let listed = sb
+        .call("list_blueprints", json!({"account_id": 5}))
+        .await
+        .expect("list");
+    assert_eq!(listed["items"].as_array().map(Vec::len), Some(1));
+    let err = sb
+        .call_idempotent(
+            "grant_credits",
+            json!({"amount": 5}),
+            "k2",
+            CallContext::default(),
+        )
+        .await
+        .expect_err("no account");
+    assert_eq!(err.code(), "invalid_input");
+}
+
 #[cfg(feature = "sqlite")]
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn sqlite_retries_run_once() {

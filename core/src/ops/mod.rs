@@ -189,6 +189,13 @@ macro_rules! operations {
             vec![$(OpInfo::of::<$op>()),+]
         }
 
+        fn catalogue_spec(name: &str) -> Option<Spec> {
+            $(if name == <$op as Operation>::SPEC.name {
+                return Some(<$op as Operation>::SPEC);
+            })+
+            None
+        }
+
         async fn dispatch(sb: &SiteBuilder, name: &str, request: Value, ctx: CallContext) -> Result<Value> {
             $(if name == <$op as Operation>::SPEC.name {
                 return run::<$op>(sb, request, ctx).await;
@@ -270,6 +277,35 @@ impl SiteBuilder {
     /// [`SiteBuilder::call`] with progress reporting and cancellation for AI runs.
     pub async fn call_with(&self, name: &str, request: Value, ctx: CallContext) -> Result<Value> {
         dispatch(self, name, request, ctx).await
+    }
+
+    /// [`SiteBuilder::call_with`] made safe to retry: the first call with `key` runs the
+    /// operation, a later one with the same key and request answers the first result without
+    /// running (or charging) anything again (see [`SiteBuilder::idempotent`]). Keys belong to the
+    /// request's `account_id`; read-only operations need none and ignore it.
+    pub async fn call_idempotent(
+        &self,
+        name: &str,
+        request: Value,
+        key: &str,
+        ctx: CallContext,
+    ) -> Result<Value> {
+        if catalogue_spec(name).is_some_and(|spec| spec.read_only) {
+            return dispatch(self, name, request, ctx).await;
+        }
+        let account_id = request
+            .get("account_id")
+            .and_then(Value::as_i64)
+            .ok_or_else(|| {
+                Error::invalid(format!(
+                    "{name}: an idempotency key needs the request's account_id (keys are per account)"
+                ))
+            })?;
+        let body = request.clone();
+        self.idempotent(account_id, key, name, &body, || {
+            dispatch(self, name, request, ctx)
+        })
+        .await
     }
 }
 
