@@ -839,6 +839,7 @@ module.exports.CancelHandle = nativeBinding.CancelHandle
 module.exports.SiteBuilder = nativeBinding.SiteBuilder
 module.exports.__errorSample = nativeBinding.__errorSample
 module.exports.BlueprintStatus = nativeBinding.BlueprintStatus
+module.exports.catalogue = nativeBinding.catalogue
 module.exports.CreditUnit = nativeBinding.CreditUnit
 module.exports.errorCodes = nativeBinding.errorCodes
 module.exports.HostingType = nativeBinding.HostingType

@@ -24,6 +24,13 @@ pub fn error_codes() -> Vec<String> {
         .collect()
 }
 
+/// The core's operations catalogue as JSON text: names, positional arguments, HTTP routes and
+/// JSON Schemas of every operation.
+#[napi]
+pub fn catalogue() -> String {
+    sitebuilder::ops::catalogue_json().to_string()
+}
+
 /// Version of the native library.
 #[napi]
 pub fn version() -> String {
