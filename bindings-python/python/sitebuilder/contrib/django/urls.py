@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.urls import path
 
 from . import views
+from .operations import catalogue_urlpatterns
 
 app_name = "sitebuilder"
 
@@ -25,3 +26,6 @@ urlpatterns = [
     path("assets/usage/", views.SiteAssetUsageView.as_view(), name="asset-usage"),
     path("assets/<int:pk>/", views.SiteAssetDetailView.as_view(), name="asset-detail"),
 ]
+
+# Every other operation of the core's catalogue, from the catalogue.
+urlpatterns += catalogue_urlpatterns(urlpatterns)
