@@ -390,6 +390,12 @@ export interface NewPage {
   order?: number
 }
 
+/**
+ * The OpenAPI 3.1 document of the catalogue's HTTP routes, as JSON text (what the Django app
+ * serves too).
+ */
+export declare function openapi(): string
+
 /** How `SiteBuilder.open` connects to its database and AI provider. */
 export interface OpenOptions {
   /**

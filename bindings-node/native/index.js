@@ -843,6 +843,7 @@ module.exports.catalogue = nativeBinding.catalogue
 module.exports.CreditUnit = nativeBinding.CreditUnit
 module.exports.errorCodes = nativeBinding.errorCodes
 module.exports.HostingType = nativeBinding.HostingType
+module.exports.openapi = nativeBinding.openapi
 module.exports.OptionKind = nativeBinding.OptionKind
 module.exports.PageStatus = nativeBinding.PageStatus
 module.exports.PageType = nativeBinding.PageType

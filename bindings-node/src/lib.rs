@@ -31,6 +31,13 @@ pub fn catalogue() -> String {
     sitebuilder::ops::catalogue_json().to_string()
 }
 
+/// The OpenAPI 3.1 document of the catalogue's HTTP routes, as JSON text (what the Django app
+/// serves too).
+#[napi]
+pub fn openapi() -> String {
+    sitebuilder::ops::openapi().to_string()
+}
+
 /// Version of the native library.
 #[napi]
 pub fn version() -> String {
