@@ -80,7 +80,7 @@ impl SiteBuilder {
             .await
     }
 
-    /// Generates every page of a blueprint, [`BULK_CONCURRENCY`] at a time. Each page is its own
+    /// Generates every page of a blueprint, four at a time. Each page is its own
     /// task (`<task id>:<page id>`), so retrying the bulk call never charges a finished page
     /// twice. Returns one result per page in page order; the first error is returned after every
     /// page was attempted.

@@ -9,7 +9,7 @@
 //! requests and responses (the source of the bindings' stubs, parity tests and OpenAPI document).
 //!
 //! Adding an operation: a request struct with `#[derive(Deserialize, Serialize, JsonSchema)]` and
-//! a doc comment, an `impl Operation` next to its kin, and one line in the [`operations!`] list.
+//! a doc comment, an `impl Operation` next to its kin, and one line in the `operations!` list below.
 
 mod account;
 mod admin;
