@@ -123,7 +123,6 @@ def catalogue_urlpatterns(seed: list[URLPattern]) -> list[URLPattern]:
         props: dict[str, Any] = {}
         for op in operations.values():
             props.update(op["request"].get("properties", {}))
-        view = type("OperationView", (OperationView,), {"operations": operations})
         name = "op-" + next(iter(operations.values()))["name"].replace("_", "-")
-        patterns.append(path(_django_path(template, props), view.as_view(), name=name))
+        patterns.append(path(_django_path(template, props), OperationView.as_view(operations=operations), name=name))
     return patterns
