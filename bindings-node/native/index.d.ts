@@ -518,6 +518,11 @@ export interface ProviderOptions {
   timeoutSecs?: number
   /** Retries on 429/5xx and transport errors (`kind: "openai"`). */
   maxRetries?: number
+  /**
+   * How JSON is asked for (`kind: "openai"`): "auto" (default), "json_schema",
+   * "json_object_schema" (llama.cpp's server and llama-cpp-python), "json_object" or "off".
+   */
+  jsonMode?: string
   /** File of recorded answers (`kind: "replay"`; required). */
   path?: string
   /** The chain, first choice first (`kind: "fallback"`; required, not empty). */

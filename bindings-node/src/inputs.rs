@@ -52,6 +52,9 @@ pub struct ProviderOptions {
     pub timeout_secs: Option<f64>,
     /// Retries on 429/5xx and transport errors (`kind: "openai"`).
     pub max_retries: Option<u32>,
+    /// How JSON is asked for (`kind: "openai"`): "auto" (default), "json_schema",
+    /// "json_object_schema" (llama.cpp's server and llama-cpp-python), "json_object" or "off".
+    pub json_mode: Option<String>,
     /// File of recorded answers (`kind: "replay"`; required).
     pub path: Option<String>,
     /// The chain, first choice first (`kind: "fallback"`; required, not empty).
@@ -73,6 +76,12 @@ impl TryFrom<ProviderOptions> for sitebuilder::ProviderConfig {
                     .ok_or_else(|| invalid("provider.model is required for kind \"openai\""))?,
                 timeout_secs: p.timeout_secs,
                 max_retries: p.max_retries,
+                json_mode: p
+                    .json_mode
+                    .as_deref()
+                    .map(str::parse::<sitebuilder::ai::provider::JsonMode>)
+                    .transpose()
+                    .map_err(|e| invalid(format!("provider.jsonMode: {e}")))?,
             },
             "offline" => sitebuilder::ProviderConfig::Offline,
             "replay" => sitebuilder::ProviderConfig::Replay {

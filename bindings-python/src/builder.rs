@@ -39,6 +39,8 @@ enum ProviderSpec {
         timeout_secs: Option<f64>,
         #[serde(default)]
         max_retries: Option<u32>,
+        #[serde(default)]
+        json_mode: Option<sitebuilder::ai::provider::JsonMode>,
     },
     /// Recorded answers.
     Replay { path: PathBuf },
@@ -57,12 +59,14 @@ impl ProviderSpec {
                 model,
                 timeout_secs,
                 max_retries,
+                json_mode,
             } => ProviderConfig::OpenAiCompatible {
                 base_url,
                 api_key,
                 model,
                 timeout_secs,
                 max_retries,
+                json_mode,
             },
             ProviderSpec::Replay { path } => ProviderConfig::Replay { path },
             ProviderSpec::Fallback { providers } => ProviderConfig::Fallback {

@@ -140,8 +140,11 @@ pub enum Error {
         message: String,
     },
 
-    /// The database failed; the operation was rolled back.
-    #[error("database error during {context}: {source}")]
+    /// The database failed; the operation was rolled back. The driver's text stays in the source
+    /// chain (for logs), out of the message, which may reach an untrusted client.
+    #[error(
+        "database error during {context}; the operation was rolled back, retry later (the cause is logged with the error's source)"
+    )]
     Database {
         /// What the library was doing.
         context: String,

@@ -22,6 +22,11 @@
 //! ```
 #![forbid(unsafe_code)]
 
+// README.md's Rust example is compiled as a doctest, so the front page cannot drift from the API.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+struct ReadmeDoctests;
+
 mod builder;
 mod doctor;
 mod error;

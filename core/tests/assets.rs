@@ -490,6 +490,7 @@ async fn memory_concurrent_uploads_never_pass_the_quota() {
 
 /// A row that cannot be written (its table is gone) must take the object and the reservation
 /// with it.
+#[cfg(feature = "sqlite")]
 #[tokio::test]
 async fn failed_record_leaves_no_file_and_no_used_quota() {
     let f = Fixture::new("sqlite", 1 << 20, 1 << 20).await;

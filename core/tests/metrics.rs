@@ -77,6 +77,7 @@ async fn counters_and_stats_match_the_runs() {
             model: "gpt-4o-mini".into(),
             timeout_secs: Some(5.0),
             max_retries: Some(2),
+            json_mode: None,
         })
         .build()
         .await

@@ -350,6 +350,108 @@ async fn json_schema_refused_falls_back_to_json_object_and_remembers() {
             json!("json_object")
         ]
     );
+    // The first fallback is llama.cpp's form: json_object with the schema beside it.
+    assert_eq!(
+        server.chat_requests()[1].body["response_format"]["schema"]["required"],
+        json!(["ok"])
+    );
+    server.assert_wire_valid();
+}
+
+#[tokio::test]
+async fn a_format_refusal_is_recognised_whatever_the_status() {
+    // llama-cpp-python answers json_schema with a 500 naming response_format, FastAPI with a 422
+    // listing the field: neither is retried as is.
+    let server = OpenAiServer::start().await;
+    server.push(Step::status(
+        500,
+        "1 validation error for CreateChatCompletionRequest response_format: Input should be 'text' or 'json_object'",
+    ));
+    server.push(Step::answer(r#"{"ok": true}"#));
+    let provider = builder(&server).max_retries(0).build().expect("provider");
+    let answer = provider.complete(&request()).await.expect("adapted");
+    assert_eq!(answer.content, r#"{"ok": true}"#);
+    let sent = server.chat_requests();
+    assert_eq!(sent.len(), 2);
+    assert_eq!(sent[1].body["response_format"]["type"], "json_object");
+    assert!(sent[1].body["response_format"]["schema"].is_object());
+
+    // A server that refuses the schema beside json_object too ends at plain json_object.
+    let server = OpenAiServer::start().await;
+    server.push(Step::reject_json_schema());
+    server.push(Step::raw(
+        422,
+        r#"{"detail": [{"loc": ["body", "response_format", "schema"], "msg": "Extra inputs are not permitted"}]}"#,
+    ));
+    server.push(Step::answer(r#"{"ok": true}"#));
+    server.push(Step::answer(r#"{"ok": true}"#));
+    let provider = builder(&server).max_retries(0).build().expect("provider");
+    provider.complete(&request()).await.expect("adapted twice");
+    provider.complete(&request()).await.expect("remembered");
+    let formats: Vec<_> = server
+        .chat_requests()
+        .iter()
+        .map(|r| r.body["response_format"].clone())
+        .collect();
+    assert_eq!(formats[0]["type"], "json_schema");
+    assert!(formats[1]["schema"].is_object());
+    assert_eq!(formats[2], json!({"type": "json_object"}));
+    assert_eq!(formats[3], json!({"type": "json_object"}));
+
+    // A 500 that names no request feature is still an outage, retried then given up.
+    let server = OpenAiServer::start().await;
+    server.push_times(2, Step::status(500, "model crashed"));
+    let err = builder(&server)
+        .max_retries(1)
+        .build()
+        .expect("provider")
+        .complete(&request())
+        .await
+        .expect_err("unavailable");
+    assert_eq!(err.code(), "provider_unavailable");
+    assert_eq!(server.chat_requests().len(), 2);
+    server.assert_wire_valid();
+}
+
+#[tokio::test]
+async fn every_json_mode_can_be_chosen() {
+    let server = OpenAiServer::start().await;
+    let mut seen = Vec::new();
+    for name in JsonMode::NAMES {
+        let mode: JsonMode = name.parse().expect("a mode");
+        assert_eq!(mode.as_str(), name);
+        server.push(Step::answer(r#"{"ok": true}"#));
+        builder(&server)
+            .json_mode(mode)
+            .build()
+            .expect("provider")
+            .complete(&request())
+            .await
+            .expect("answer");
+        let body = server.chat_requests().pop().expect("request").body;
+        seen.push((
+            name,
+            body["response_format"]["type"].clone(),
+            body["response_format"].get("schema").is_some(),
+        ));
+    }
+    assert_eq!(
+        seen,
+        [
+            ("auto", json!("json_schema"), false),
+            ("json_schema", json!("json_schema"), false),
+            ("json_object_schema", json!("json_object"), true),
+            ("json_object", json!("json_object"), false),
+            ("off", serde_json::Value::Null, false),
+        ]
+    );
+    assert_eq!(
+        "llama".parse::<JsonMode>().ok(),
+        Some(JsonMode::JsonObjectSchema)
+    );
+    let err = "grammar".parse::<JsonMode>().expect_err("unknown");
+    assert_eq!(err.code(), "configuration");
+    assert!(err.to_string().contains("json_object_schema"), "{err}");
     server.assert_wire_valid();
 }
 

@@ -44,6 +44,7 @@ fn openai(server: &OpenAiServer, timeout: f64) -> ProviderConfig {
         model: "gpt-4o-mini".into(),
         timeout_secs: Some(timeout),
         max_retries: Some(1),
+        json_mode: None,
     }
 }
 
@@ -309,6 +310,120 @@ async fn invalid_answer_is_fixed_on_reask_and_tokens_are_summed() {
             .attempts,
         2
     );
+    server.assert_wire_valid();
+}
+
+#[tokio::test]
+async fn near_misses_are_coerced_without_a_reask_and_logged() {
+    let server = OpenAiServer::start().await;
+    let mut answer: Value = serde_json::from_str(&valid_answer().await).expect("json");
+    // A heading as "title", a button as text with its target, FAQ pairs as q/a.
+    let hero = &mut answer["pages"][0]["blocks"][0];
+    assert_eq!(hero["type"], "hero");
+    let heading = hero["data"]["heading"].take();
+    hero["data"]
+        .as_object_mut()
+        .expect("data")
+        .remove("heading");
+    hero["data"]["title"] = heading;
+    hero["data"]["cta"] = json!("Order a cake (/contact)");
+    answer["pages"][0]["blocks"]
+        .as_array_mut()
+        .expect("blocks")
+        .push(json!({"type": "faq", "data": {"items": [{"q": "Do you bake on Sundays?", "a": "[Add your opening hours]"}]}}));
+    server.push(Step::answer(answer.to_string()));
+    let e = env_with(openai(&server, 5.0)).await;
+    let bp = blueprint(&e.sb, 21, "A bakery").await;
+    let out =
+        e.sb.generate_structure(&Scope::account(21), bp.id, RunOptions::default())
+            .await
+            .expect("generate");
+    assert_eq!(server.chat_requests().len(), 1, "no re-ask");
+    assert!(
+        out.repairs
+            .iter()
+            .any(|r| r == "coerced pages[0].blocks[0].data: \"title\" renamed to \"heading\""),
+        "{:#?}",
+        out.repairs
+    );
+    let task = e.sb.task(Some(21), &out.task_id).await.expect("task");
+    assert_eq!(task.attempts, 1);
+    let logged = task.result.expect("result")["coercions"].clone();
+    assert_eq!(logged.as_array().map(Vec::len), Some(4), "{logged}");
+    let pages =
+        e.sb.list_pages(&Scope::account(21), bp.id)
+            .await
+            .expect("pages");
+    let home = pages.iter().find(|p| p.slug == "home").expect("home");
+    assert_eq!(
+        home.blocks[0].data["cta"],
+        json!({"label": "Order a cake", "href": "/contact"})
+    );
+    assert_eq!(
+        home.blocks.last().expect("faq").data["items"][0]["question"],
+        "Do you bake on Sundays?"
+    );
+}
+
+#[tokio::test]
+async fn steps_plan_the_sitemap_then_each_page_and_reask_only_a_failed_page() {
+    let server = OpenAiServer::start().await;
+    let whole: Value = serde_json::from_str(&valid_answer().await).expect("json");
+    let mut sitemap = whole.clone();
+    for page in sitemap["pages"].as_array_mut().expect("pages") {
+        page.as_object_mut().expect("page").remove("blocks");
+    }
+    let pages = sitemap["pages"].as_array().expect("pages").len();
+    // Pages are written in parallel, so any page may get any answer: all answers fit any page.
+    let blocks = json!({"blocks": whole["pages"][0]["blocks"]});
+    server.push(Step::answer_with_usage(sitemap.to_string(), 1000, 200));
+    server.push(Step::answer_with_usage(
+        r#"{"blocks": [{"type": "carousel"}]}"#,
+        10,
+        5,
+    ));
+    server.push_times(pages, Step::answer_with_usage(blocks.to_string(), 100, 50));
+    let e = env_with(ProviderConfig::Steps {
+        provider: Box::new(openai(&server, 5.0)),
+    })
+    .await;
+    let bp = blueprint(&e.sb, 22, "A bakery").await;
+    let out =
+        e.sb.generate_structure(&Scope::account(22), bp.id, RunOptions::default())
+            .await
+            .expect("generate");
+    let requests = server.chat_requests();
+    assert_eq!(
+        requests.len(),
+        1 + pages + 1,
+        "one sitemap, a page each, one re-ask"
+    );
+    assert_eq!(server.pending(), 0);
+    // The sitemap step asks for the small schema; page steps for blocks only.
+    let sitemap_schema = &requests[0].body["response_format"]["json_schema"]["schema"];
+    assert!(sitemap_schema["properties"]["pages"]["items"]["properties"]["blocks"].is_null());
+    let page_schema = &requests[1].body["response_format"]["json_schema"]["schema"];
+    assert_eq!(page_schema["required"], json!(["blocks"]));
+    // Every page step continues the conversation: the brief's data block, then the sitemap.
+    let messages = requests[1].body["messages"].as_array().expect("messages");
+    assert!(
+        messages[1]["content"]
+            .as_str()
+            .expect("user")
+            .contains("<data name=\"business_brief\">")
+    );
+    assert_eq!(messages[2]["role"], "assistant");
+    // One run: tokens summed over every step, one charge.
+    assert_eq!(out.tokens_in, 1000 + 10 + 100 * pages as i64);
+    assert_eq!(out.tokens_out, 200 + 5 + 50 * pages as i64);
+    assert_eq!(out.credits_charged, 50);
+    assert_eq!(e.sb.balance(22).await.expect("balance"), 950);
+    let saved =
+        e.sb.list_pages(&Scope::account(22), bp.id)
+            .await
+            .expect("pages");
+    assert_eq!(saved.len(), pages);
+    assert!(saved.iter().all(|p| !p.blocks.is_empty()));
     server.assert_wire_valid();
 }
 
@@ -872,8 +987,15 @@ async fn account_prompt_override_wins_over_the_default_and_call_override_wins_ov
             .expect("text")
             .to_string()
     };
-    assert_eq!(user_text(0), "ACCOUNT TEMPLATE for Forno Azul");
-    assert_eq!(user_text(1), "CALL TEMPLATE A bakery");
+    // Overrides are the host's and stay instructions; what they pull in from users is data.
+    assert_eq!(
+        user_text(0),
+        "ACCOUNT TEMPLATE for <data name=\"blueprint_name\">Forno Azul</data>"
+    );
+    assert_eq!(
+        user_text(1),
+        "CALL TEMPLATE <data name=\"business_brief\">A bakery</data>"
+    );
     // A template with a placeholder the function does not provide is an error naming it, and
     // nothing is charged.
     let err =
@@ -902,6 +1024,7 @@ async fn doctor_reports_an_unreachable_provider_with_its_fix() {
         model: "gpt-4o-mini".into(),
         timeout_secs: Some(1.0),
         max_retries: Some(0),
+        json_mode: None,
     })
     .await;
     let report = e.sb.doctor().await;
@@ -939,6 +1062,7 @@ async fn fallback_chain_from_configuration_moves_past_a_dead_endpoint() {
         model: "gpt-4o-mini".into(),
         timeout_secs: Some(1.0),
         max_retries: Some(0),
+        json_mode: None,
     };
     let e = env_with(ProviderConfig::Fallback {
         providers: vec![dead, openai(&server, 5.0)],

@@ -3,6 +3,7 @@
 use sitebuilder::model::*;
 use sitebuilder::store::{SaveStructure, SqlStore, SqlStoreOptions, Storage};
 
+#[cfg(feature = "postgres")]
 async fn pg_url() -> String {
     use sqlx::Executor;
     let schema = format!("sbsmoke_{}", uuid::Uuid::new_v4().simple());
@@ -97,12 +98,14 @@ async fn walk(url: &str) {
     assert_eq!(err.code(), "insufficient_credits");
 }
 
+#[cfg(feature = "sqlite")]
 #[tokio::test]
 async fn sqlite_file() {
     let dir = tempfile::tempdir().expect("tempdir");
     walk(&format!("sqlite://{}/smoke.db", dir.path().display())).await;
 }
 
+#[cfg(feature = "postgres")]
 #[tokio::test]
 async fn postgres_schema() {
     walk(&pg_url().await).await;
@@ -110,6 +113,7 @@ async fn postgres_schema() {
 
 /// Page lookups by account and blueprint use the index on both columns, not a walk over every
 /// page of the account (which grew with the account's size on every save).
+#[cfg(feature = "sqlite")]
 #[tokio::test]
 async fn sqlite_page_lookup_uses_the_account_blueprint_index() {
     use sqlx::Row;

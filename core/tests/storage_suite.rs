@@ -44,6 +44,7 @@ macro_rules! backend_suite {
                 task_log_list_filters,
                 task_log_stats,
                 prompt_overrides,
+                idempotency_keys,
             );
         }
     };

@@ -23,6 +23,27 @@ test('a fallback chain moves past an endpoint that is down', async () => {
   }
 });
 
+test('jsonMode chooses how JSON is asked for; an unknown mode is refused', async () => {
+  const server = await openAiServer();
+  const db = sqliteDb();
+  try {
+    const sb = await SiteBuilder.open({ databaseUrl: db.url, provider: openAiProvider(server, { jsonMode: 'json_object_schema' }) });
+    await sb.grant(1, 50);
+    const bp = await sb.createBlueprint(1, { name: 'Porto Bakery', config: { businessBrief: 'Family bakery in Porto' } });
+    await sb.generateStructure(1, bp.id);
+    const format = server.requests.at(-1).body.response_format;
+    assert.equal(format.type, 'json_object');
+    assert.equal(format.schema.type, 'object');
+    await assert.rejects(
+      SiteBuilder.open({ databaseUrl: db.url, provider: openAiProvider(server, { jsonMode: 'grammar' }) }),
+      (err) => err.code === 'invalid_input' && /json_object_schema/.test(err.message),
+    );
+  } finally {
+    await server.close();
+    db.cleanup();
+  }
+});
+
 test('tablePrefix names every table (PostgreSQL)', async () => {
   const db = pgSchema();
   try {

@@ -69,8 +69,10 @@ def test_blueprint_and_page_crud(db_url: str) -> None:
 
     got = sb.get_blueprint(7, bp.id)
     assert got == bp
-    updated = sb.update_blueprint(7, bp.id, name="Bakery & Cafe", status="ready")
-    assert updated.name == "Bakery & Cafe" and updated.status == "ready"
+    updated = sb.update_blueprint(7, bp.id, name="Bakery & Cafe")
+    assert updated.name == "Bakery & Cafe" and updated.status == "draft"
+    with pytest.raises(InvalidInputError, match="status"):
+        sb.update_blueprint(7, bp.id, status="ready")  # lifecycle: generation and publishing own it
 
     second = sb.create_blueprint(7, "Second")
     listing = sb.list_blueprints(7, limit=1)
@@ -170,6 +172,19 @@ def test_openai_compatible_provider_over_http(pg_url: str, fake_model: FakeModel
     assert page_outcome.credits_charged == 20
     assert sb.get_page(5, about.id).blocks[0]["data"]["heading"] == "Freshly written heading"
     assert sb.balance(5) == 30
+
+
+def test_json_mode_reaches_the_wire(sqlite_url: str, fake_model: FakeModel) -> None:
+    """llama.cpp's json_object + schema form can be chosen from Python; an unknown mode is refused."""
+    provider = OpenAICompatible(fake_model.base_url, model="fake-4o", json_mode="json_object_schema")
+    sb = SiteBuilder(sqlite_url, provider=provider)
+    sb.grant(1, 100)
+    bp = sb.create_blueprint(1, "Bakery", config={"business_brief": "Bakery"})
+    sb.generate_structure(1, bp.id)
+    sent = fake_model.requests[-1]["body"]["response_format"]
+    assert sent["type"] == "json_object" and sent["schema"]["type"] == "object"
+    with pytest.raises(InvalidInputError):
+        SiteBuilder(sqlite_url, provider=OpenAICompatible(fake_model.base_url, model="m", json_mode="grammar"))
 
 
 def test_fallback_chain_moves_past_an_endpoint_that_is_down(sqlite_url: str) -> None:

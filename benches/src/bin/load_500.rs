@@ -37,6 +37,7 @@ async fn main() {
             model: "gpt-4o-mini".into(),
             timeout_secs: Some(30.0),
             max_retries: Some(0),
+            json_mode: None,
         })
         .build()
         .await

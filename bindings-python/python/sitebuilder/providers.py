@@ -23,6 +23,9 @@ class OpenAICompatible:
     model: str = "gpt-4o-mini"
     timeout_secs: float | None = None
     max_retries: int | None = None
+    #: How JSON is asked for: "auto" (default), "json_schema", "json_object_schema"
+    #: (llama.cpp's server and llama-cpp-python), "json_object" or "off".
+    json_mode: str | None = None
 
     def to_native(self) -> dict[str, Any]:
         """The shape the native layer takes."""
@@ -33,6 +36,7 @@ class OpenAICompatible:
             "model": self.model,
             "timeout_secs": self.timeout_secs,
             "max_retries": self.max_retries,
+            "json_mode": self.json_mode,
         }
 
 

@@ -77,7 +77,8 @@ pub struct RunOutcome {
     pub credits_charged: i64,
     /// True when the task had already succeeded and its stored result was returned unchanged.
     pub replayed: bool,
-    /// Lenient-parser repairs applied to the accepted answer.
+    /// Lenient-parser repairs applied to the accepted answer, then the schema coercions
+    /// (`coerced …`, also kept in the task log's result under `coercions`).
     pub repairs: Vec<String>,
 }
 
@@ -511,7 +512,7 @@ impl Engine {
         };
         let max_attempts = self.config.max_reasks + 1;
         let mut cost = 0.0;
-        let (output, repairs) = loop {
+        let (output, mut repairs, coercions) = loop {
             check_cancel(&opts.cancel, "calling the model")?;
             let attempt = t.record.attempts as u32 + 1;
             let msg = if attempt == 1 {
@@ -564,17 +565,27 @@ impl Engine {
             t.enter_quiet(Phase::Parse, 80, "parsing and validating the answer");
             let errors = match parse_lenient(&completion.content) {
                 Err(e) => vec![format!("the answer is not valid JSON: {e}")],
-                Ok(parsed) => match f.parse(env, prepared, &parsed.value) {
-                    Ok(output) => {
-                        let repairs: Vec<String> = parsed
+                Ok(parsed) => {
+                    let repairs = || -> Vec<String> {
+                        parsed
                             .repairs
                             .iter()
                             .map(|r| r.as_str().to_string())
-                            .collect();
-                        break (output, repairs);
+                            .collect()
+                    };
+                    match f.parse(env, prepared, &parsed.value) {
+                        Ok(output) => break (output, repairs(), Vec::new()),
+                        Err(errors) => {
+                            // A near-miss whose meaning is clear is mapped, not re-asked.
+                            let mut mapped = parsed.value.clone();
+                            let coercions = f.coerce(env, &mut mapped);
+                            match (!coercions.is_empty()).then(|| f.parse(env, prepared, &mapped)) {
+                                Some(Ok(output)) => break (output, repairs(), coercions),
+                                _ => errors,
+                            }
+                        }
                     }
-                    Err(errors) => errors,
-                },
+                }
             };
             if attempt >= max_attempts {
                 return Err(Error::InvalidAiOutput {
@@ -611,8 +622,15 @@ impl Engine {
                 }),
             },
         };
-        let result = f.save(env, prepared, output, capture).await?;
+        let mut result = f.save(env, prepared, output, capture).await?;
         t.record.credits = credits;
+        if !coercions.is_empty() {
+            // Kept with the result in the task log: what was mapped instead of re-asked.
+            if let Some(object) = result.as_object_mut() {
+                object.insert("coercions".into(), serde_json::json!(coercions));
+            }
+            repairs.extend(coercions.iter().map(|c| format!("coerced {c}")));
+        }
         Ok(RunOutcome {
             task_id: t.record.task_id.clone(),
             function_name: f.name().to_string(),

@@ -106,6 +106,13 @@ pub trait AiFunction: Send + Sync + Debug {
         answer: &Value,
     ) -> std::result::Result<Value, Vec<String>>;
 
+    /// Maps unambiguous near-misses of an answer that failed [`AiFunction::parse`] onto the
+    /// output schema, in place; returns one line per mapping (none: nothing to try). The engine
+    /// parses the mapped answer before re-asking, and keeps the mappings in the task log.
+    fn coerce(&self, _env: &FunctionEnv, _answer: &mut Value) -> Vec<String> {
+        Vec::new()
+    }
+
     /// Stores the output and captures credits in the same transaction (SAVE); returns the result.
     async fn save(
         &self,

@@ -237,7 +237,7 @@ impl SiteBuilder {
                     status: Some(BlueprintStatus::Failed),
                     ..BlueprintPatch::default()
                 };
-                self.update_blueprint(&scope, id, patch).await?;
+                self.storage().update_blueprint(&scope, id, patch).await?;
             }
             if let Some(id) = t.payload.get("page_id").and_then(Value::as_i64)
                 && let Ok(page) = self.get_page(&scope, id).await
@@ -247,7 +247,7 @@ impl SiteBuilder {
                     status: Some(PageStatus::Failed),
                     ..PagePatch::default()
                 };
-                self.update_page(&scope, id, patch).await?;
+                self.storage().update_page(&scope, id, patch).await?;
             }
             t.status = TaskStatus::Failed;
             t.error_code = Some("cancelled".into());

@@ -2,6 +2,7 @@
 
 mod assets;
 mod generate;
+mod idempotent;
 mod provider_config;
 
 use std::sync::{Arc, RwLock};
@@ -19,8 +20,8 @@ use crate::blocks::validate::Limits;
 use crate::credits::{CreditPolicy, CreditTransaction, CreditUnit, TransactionType, UsageLogEntry};
 use crate::functions::declarative::{DeclarativeFunction, Declared};
 use crate::model::{
-    BlueprintPatch, BlueprintQuery, NewBlueprint, NewOption, NewPage, OptionKind, OptionPatch,
-    PageBlueprint, PagePatch, Paged, Scope, SiteBlueprint, SiteBuilderOption,
+    BlueprintPatch, BlueprintQuery, InputLimits, NewBlueprint, NewOption, NewPage, OptionKind,
+    OptionPatch, PageBlueprint, PagePatch, Paged, Scope, SiteBlueprint, SiteBuilderOption,
 };
 use crate::prompts::PromptCatalogue;
 use crate::schema::{DEFAULT_PREFIX, MigrationReport, MigrationState};
@@ -271,6 +272,8 @@ impl SiteBuilder {
         scope: &Scope,
         new: NewBlueprint,
     ) -> Result<SiteBlueprint> {
+        crate::model::check_scope(scope)?;
+        new.check(&InputLimits::default())?;
         self.storage().create_blueprint(scope, new).await
     }
     /// Reads a blueprint.
@@ -285,13 +288,15 @@ impl SiteBuilder {
     ) -> Result<Paged<SiteBlueprint>> {
         self.storage().list_blueprints(scope, query).await
     }
-    /// Updates a blueprint.
+    /// Updates a blueprint's name, description, config or hosting type. Its status, version and
+    /// deployed version belong to generation and publishing: a patch that sets them is refused.
     pub async fn update_blueprint(
         &self,
         scope: &Scope,
         id: i64,
         patch: BlueprintPatch,
     ) -> Result<SiteBlueprint> {
+        patch.check(&InputLimits::default())?;
         self.storage().update_blueprint(scope, id, patch).await
     }
     /// Deletes a blueprint, its pages and its site assets (files and their quota bytes).
@@ -308,6 +313,8 @@ impl SiteBuilder {
         blueprint_id: i64,
         new: NewPage,
     ) -> Result<PageBlueprint> {
+        crate::model::check_scope(scope)?;
+        new.check(&self.engine.env.catalogue, &InputLimits::default())?;
         self.storage().create_page(scope, blueprint_id, new).await
     }
     /// Reads a page.
@@ -318,13 +325,15 @@ impl SiteBuilder {
     pub async fn list_pages(&self, scope: &Scope, blueprint_id: i64) -> Result<Vec<PageBlueprint>> {
         self.storage().list_pages(scope, blueprint_id).await
     }
-    /// Updates a page.
+    /// Updates a page's slug, title, type, blocks (checked against the block catalogue) or order.
+    /// Its status belongs to generation and publishing: a patch that sets it is refused.
     pub async fn update_page(
         &self,
         scope: &Scope,
         id: i64,
         patch: PagePatch,
     ) -> Result<PageBlueprint> {
+        patch.check(&self.engine.env.catalogue, &InputLimits::default())?;
         self.storage().update_page(scope, id, patch).await
     }
     /// Deletes a page.

@@ -8,7 +8,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::Result;
 use crate::ai::provider::{
-    FallbackProvider, OfflinePlanner, OpenAiCompatible, Provider, ReplayProvider,
+    FallbackProvider, JsonMode, OfflinePlanner, OpenAiCompatible, Provider, ReplayProvider,
+    StepwiseProvider,
 };
 
 /// Which provider answers prompts.
@@ -16,7 +17,8 @@ use crate::ai::provider::{
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum ProviderConfig {
     /// `SITEBUILDER_AI_BASE_URL` / `SITEBUILDER_AI_API_KEY` (or `OPENAI_API_KEY`) /
-    /// `SITEBUILDER_AI_MODEL`; the offline planner when none is set.
+    /// `SITEBUILDER_AI_MODEL` / `SITEBUILDER_AI_JSON_MODE`, and `SITEBUILDER_AI_GENERATION=steps`
+    /// for [`ProviderConfig::Steps`]; the offline planner when none is set.
     #[default]
     FromEnv,
     /// The deterministic offline planner (no network).
@@ -33,6 +35,10 @@ pub enum ProviderConfig {
         timeout_secs: Option<f64>,
         /// Transport retries (default 3).
         max_retries: Option<u32>,
+        /// How JSON is asked for (default [`JsonMode::Auto`]; `json_object_schema` for
+        /// llama.cpp's server and llama-cpp-python).
+        #[serde(default)]
+        json_mode: Option<JsonMode>,
     },
     /// Recorded answers from a JSON file (tests).
     Replay {
@@ -44,6 +50,12 @@ pub enum ProviderConfig {
         /// The chain, first choice first.
         providers: Vec<ProviderConfig>,
     },
+    /// Structures generated in steps by `provider` (sitemap, then each page's blocks, re-asking
+    /// only a failed page): for models too small to write a whole site in one answer.
+    Steps {
+        /// Who answers each step.
+        provider: Box<ProviderConfig>,
+    },
 }
 
 impl ProviderConfig {
@@ -51,7 +63,18 @@ impl ProviderConfig {
     pub fn build(&self) -> Result<Arc<dyn Provider>> {
         Ok(match self {
             ProviderConfig::FromEnv => match OpenAiCompatible::from_env()? {
-                Some(p) => Arc::new(p),
+                Some(p) => {
+                    let generation = std::env::var("SITEBUILDER_AI_GENERATION").unwrap_or_default();
+                    match generation.trim().to_ascii_lowercase().as_str() {
+                        "" | "whole" => Arc::new(p),
+                        "steps" => Arc::new(StepwiseProvider::new(Arc::new(p))),
+                        other => {
+                            return Err(crate::Error::config(format!(
+                                "SITEBUILDER_AI_GENERATION is {other:?}; use \"whole\" (one answer, the default) or \"steps\""
+                            )));
+                        }
+                    }
+                }
                 None => Arc::new(OfflinePlanner),
             },
             ProviderConfig::Offline => Arc::new(OfflinePlanner),
@@ -61,6 +84,7 @@ impl ProviderConfig {
                 model,
                 timeout_secs,
                 max_retries,
+                json_mode,
             } => {
                 let mut b = OpenAiCompatible::builder()
                     .base_url(base_url.clone())
@@ -79,6 +103,9 @@ impl ProviderConfig {
                 if let Some(r) = max_retries {
                     b = b.max_retries(*r);
                 }
+                if let Some(mode) = json_mode {
+                    b = b.json_mode(*mode);
+                }
                 Arc::new(b.build()?)
             }
             ProviderConfig::Replay { path } => Arc::new(ReplayProvider::from_file(path)?),
@@ -93,6 +120,9 @@ impl ProviderConfig {
                     .map(ProviderConfig::build)
                     .collect::<Result<Vec<_>>>()?;
                 Arc::new(FallbackProvider::new(chain))
+            }
+            ProviderConfig::Steps { provider } => {
+                Arc::new(StepwiseProvider::new(provider.build()?))
             }
         })
     }

@@ -63,28 +63,36 @@ pub(crate) fn option_json(o: &SiteBuilderOption) -> Value {
     json!({"name": o.name, "description": o.description})
 }
 
-/// "Name — description" lines, or a fallback, for prompts.
-pub(crate) fn describe(options: &[SiteBuilderOption], fallback: &str) -> String {
-    if options.is_empty() {
-        return fallback.to_string();
-    }
-    options
-        .iter()
-        .map(|o| format!("{} — {}", o.name, o.description))
-        .collect::<Vec<_>>()
-        .join("; ")
+/// "Name — description" lines, or `None` when nothing was chosen. Option names and
+/// descriptions are editable by a host's users, so they reach prompts as data.
+pub(crate) fn describe(options: &[SiteBuilderOption]) -> Option<String> {
+    (!options.is_empty()).then(|| {
+        options
+            .iter()
+            .map(|o| format!("{} — {}", o.name, o.description))
+            .collect::<Vec<_>>()
+            .join("; ")
+    })
 }
 
-/// Bulleted objectives, or a fallback.
-pub(crate) fn bullets(items: &[String], fallback: &str) -> String {
-    if items.is_empty() {
-        return fallback.to_string();
+/// Bulleted objectives, or `None` when there are none.
+pub(crate) fn bullets(items: &[String]) -> Option<String> {
+    (!items.is_empty()).then(|| {
+        items
+            .iter()
+            .map(|i| format!("- {i}"))
+            .collect::<Vec<_>>()
+            .join("\n")
+    })
+}
+
+/// A prompt value: user-written (or model-written) `text` fenced as the data block `name`, or,
+/// when there is none, the host's own `fallback` line, which stays an instruction.
+pub(crate) fn data_or(name: &str, text: Option<String>, fallback: &str) -> String {
+    match text.filter(|t| !t.trim().is_empty()) {
+        Some(t) => crate::prompts::data_block(name, &t),
+        None => fallback.to_string(),
     }
-    items
-        .iter()
-        .map(|i| format!("- {i}"))
-        .collect::<Vec<_>>()
-        .join("\n")
 }
 
 /// The scope a payload asks for: the account plus the optional `site_id` / `sector_id` keys.

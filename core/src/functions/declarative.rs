@@ -20,7 +20,8 @@ use crate::{Error, Result};
 pub struct DeclarativeFunction {
     /// Registry name (lowercase snake_case); also its prompt type.
     pub name: String,
-    /// Template with `{{key}}` placeholders filled from the payload's top-level keys.
+    /// Template with `{{key}}` placeholders filled from the payload's top-level keys, each value
+    /// as a `<data name="key">` block (the template is the host's and trusted; the payload is data).
     pub prompt_template: String,
     /// JSON schema the answer must satisfy.
     pub output_schema: Value,
@@ -113,7 +114,7 @@ impl AiFunction for Declared {
             .as_object()
             .map(|m| {
                 m.iter()
-                    .map(|(k, v)| (k.clone(), as_prompt_text(v)))
+                    .map(|(k, v)| (k.clone(), crate::prompts::data_block(k, &as_prompt_text(v))))
                     .collect()
             })
             .unwrap_or_default();

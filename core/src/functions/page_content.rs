@@ -3,7 +3,9 @@
 use async_trait::async_trait;
 use serde_json::{Value, json};
 
-use super::context::{ChosenOptions, describe, option_json, payload_scope, prepared_target};
+use super::context::{
+    ChosenOptions, data_or, describe, option_json, payload_scope, prepared_target,
+};
 use crate::ai::function::{AiFunction, FunctionEnv, Prepared, payload_id};
 use crate::ai::provider::OutputSchema;
 use crate::blocks::validate::validate_page_content;
@@ -80,48 +82,39 @@ impl AiFunction for GeneratePageContent {
         let chosen = ChosenOptions::load(storage, &bp.config).await?;
         let blocks_json =
             serde_json::to_string(&page.blocks).map_err(Error::json("page blocks"))?;
+        // The site's name, tagline, tone, the page's title, objective and blocks were chosen by
+        // a model or a user earlier: like the brief, they go in as data blocks.
         let mut variables = std::collections::BTreeMap::new();
-        for (k, v) in [
-            ("site_name", site.name.clone()),
-            ("site_tagline", site.tagline.clone()),
+        for (k, v, fallback) in [
+            ("site_name", Some(site.name.clone()), "not named yet"),
+            ("site_tagline", Some(site.tagline.clone()), "none yet"),
+            ("tone", Some(site.tone.clone()), "clear and friendly"),
+            ("layout", Some(site.layout.clone()), "default"),
             (
-                "tone",
-                if site.tone.is_empty() {
-                    "clear and friendly".into()
-                } else {
-                    site.tone.clone()
-                },
+                "business_brief",
+                Some(bp.config.business_brief.clone()),
+                "none given",
             ),
-            ("layout", site.layout.clone()),
-            ("business_brief", bp.config.business_brief.clone()),
             (
                 "audience",
-                describe(&chosen.audience_profiles, "not specified"),
+                describe(&chosen.audience_profiles),
+                "not specified",
             ),
             (
                 "brand_personality",
-                describe(&chosen.brand_personalities, "not specified"),
+                describe(&chosen.brand_personalities),
+                "not specified",
             ),
-            ("page_title", page.title.clone()),
-            ("page_slug", page.slug.clone()),
+            ("page_title", Some(page.title.clone()), "untitled"),
+            ("page_slug", Some(page.slug.clone()), "none"),
+            ("page_objective", Some(objective.clone()), "not specified"),
+            ("primary_cta", Some(primary_cta.clone()), "not specified"),
+            ("page_blocks", Some(blocks_json), "[]"),
+        ] {
+            variables.insert(k.to_string(), data_or(k, v, fallback));
+        }
+        for (k, v) in [
             ("page_type", page.page_type.to_string()),
-            (
-                "page_objective",
-                if objective.is_empty() {
-                    "not specified".into()
-                } else {
-                    objective.clone()
-                },
-            ),
-            (
-                "primary_cta",
-                if primary_cta.is_empty() {
-                    "not specified".into()
-                } else {
-                    primary_cta.clone()
-                },
-            ),
-            ("page_blocks", blocks_json),
             ("block_catalogue", env.derived.prompt_description.clone()),
         ] {
             variables.insert(k.to_string(), v);
@@ -174,6 +167,10 @@ impl AiFunction for GeneratePageContent {
     ) -> std::result::Result<Value, Vec<String>> {
         let content = validate_page_content(answer, &env.catalogue, &env.limits)?;
         Ok(json!({"blocks": content.blocks, "seo": content.seo}))
+    }
+
+    fn coerce(&self, env: &FunctionEnv, answer: &mut Value) -> Vec<String> {
+        super::coerce::coerce_answer(answer, &env.catalogue)
     }
 
     async fn save(

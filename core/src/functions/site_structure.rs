@@ -4,7 +4,7 @@ use async_trait::async_trait;
 use serde_json::{Value, json};
 
 use super::context::{
-    ChosenOptions, bullets, describe, option_json, payload_scope, prepared_target,
+    ChosenOptions, bullets, data_or, describe, option_json, payload_scope, prepared_target,
 };
 use crate::ai::function::{AiFunction, FunctionEnv, Prepared, payload_id};
 use crate::ai::provider::OutputSchema;
@@ -67,42 +67,46 @@ impl AiFunction for GenerateSiteStructure {
         let mut set = |k: &str, v: String| {
             variables.insert(k.to_string(), v);
         };
-        set("blueprint_name", bp.name.clone());
-        set("business_brief", brief.clone());
-        set(
+        // Everything a user wrote (or a model chose earlier) goes in as a data block.
+        let mut data = |k: &str, v: Option<String>, fallback: &str| {
+            set(k, data_or(k, v, fallback));
+        };
+        data("blueprint_name", Some(bp.name.clone()), "none given");
+        data("business_brief", Some(brief.clone()), "none given");
+        data(
             "objectives",
-            bullets(
-                &bp.config.objectives,
-                "- not specified: infer sensible goals from the brief",
-            ),
+            bullets(&bp.config.objectives),
+            "- not specified: infer sensible goals from the brief",
         );
-        set(
+        data(
             "business_type",
-            describe(
-                chosen.business_type.as_slice(),
-                "not specified: infer it from the brief",
-            ),
+            describe(chosen.business_type.as_slice()),
+            "not specified: infer it from the brief",
         );
-        set(
+        data(
             "audience",
-            describe(
-                &chosen.audience_profiles,
-                "not specified: infer it from the brief",
-            ),
+            describe(&chosen.audience_profiles),
+            "not specified: infer it from the brief",
         );
-        set(
+        data(
             "brand_personality",
-            describe(
-                &chosen.brand_personalities,
-                "not specified: clear, warm and professional",
-            ),
+            describe(&chosen.brand_personalities),
+            "not specified: clear, warm and professional",
         );
-        set(
+        data(
             "hero_imagery",
-            describe(
-                chosen.hero_imagery.as_slice(),
-                "not specified: choose what fits the business",
-            ),
+            describe(chosen.hero_imagery.as_slice()),
+            "not specified: choose what fits the business",
+        );
+        data(
+            "locked_pages",
+            (!bp.config.locked_pages.is_empty()).then(|| bp.config.locked_pages.join(", ")),
+            "none",
+        );
+        data(
+            "existing_structure",
+            existing_value.as_ref().map(Value::to_string),
+            "none (first generation)",
         );
         set("hosting_type", bp.hosting_type.to_string());
         set("layouts", LAYOUTS.join(", "));
@@ -115,21 +119,6 @@ impl AiFunction for GenerateSiteStructure {
                 .join(", "),
         );
         set("block_catalogue", env.derived.prompt_description.clone());
-        set(
-            "locked_pages",
-            if bp.config.locked_pages.is_empty() {
-                "none".to_string()
-            } else {
-                bp.config.locked_pages.join(", ")
-            },
-        );
-        set(
-            "existing_structure",
-            existing_value
-                .as_ref()
-                .map(Value::to_string)
-                .unwrap_or_else(|| "none (first generation)".to_string()),
-        );
         let context = json!({
             "blueprint": {"id": bp.id, "name": bp.name, "description": bp.description},
             "brief": brief,
@@ -177,6 +166,10 @@ impl AiFunction for GenerateSiteStructure {
         answer: &Value,
     ) -> std::result::Result<Value, Vec<String>> {
         validate_structure(answer, &env.catalogue, &env.limits).map(|s| s.to_value())
+    }
+
+    fn coerce(&self, env: &FunctionEnv, answer: &mut Value) -> Vec<String> {
+        super::coerce::coerce_answer(answer, &env.catalogue)
     }
 
     async fn save(

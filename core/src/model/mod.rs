@@ -7,6 +7,7 @@ mod asset;
 mod blueprint;
 mod config;
 mod enums;
+mod input;
 mod locks;
 mod option;
 mod page;
@@ -18,6 +19,10 @@ pub use asset::{NewAssetRow, SiteAsset};
 pub use blueprint::{BlueprintPatch, BlueprintQuery, NewBlueprint, Paged, SiteBlueprint};
 pub use config::SiteConfig;
 pub use enums::{BlueprintStatus, HostingType, PageStatus, PageType, ParseEnumError};
+pub use input::{
+    InputLimits, check_blocks, check_config, check_id, check_json, check_name, check_scope,
+    check_text,
+};
 pub use locks::PageLocks;
 pub(crate) use locks::merge_locked_blocks;
 pub use option::{NewOption, OptionKind, OptionPatch, SiteBuilderOption};

@@ -42,6 +42,18 @@ pub struct PlanRequest<'a> {
     pub output_schema: Option<&'a Value>,
 }
 
+/// The business's name as the planner reads it from a brief: a quoted or « »-marked name,
+/// "called X", or the subject of a sentence; `None` rather than instruction-like text.
+pub fn business_name(brief: &str) -> Option<String> {
+    text::name_in_brief(brief)
+}
+
+/// Whether `text` reads as instructions to a builder or a model (a prompt injection, template
+/// syntax, a role tag) and so must never become a name or heading.
+pub fn reads_as_instructions(text: &str) -> bool {
+    text::instruction_like(text)
+}
+
 /// The answer for `request`, as a model would send it. Deterministic: the same request gives
 /// byte-identical JSON.
 pub fn answer(request: PlanRequest<'_>) -> Result<Value> {

@@ -87,7 +87,6 @@ impl Profile {
         let voice = voice(kind);
         let name = text::business_name(inputs.name_hint, inputs.brief)
             .unwrap_or_else(|| format!("The {}", capitalize(voice.noun)));
-        let fill_name = |t: &str| t.replace("{name}", &name);
         let extracted = text::offerings(inputs.brief);
         let offerings = if extracted.len() >= 2 {
             // Varied lines so a list of offerings does not read as one sentence repeated; a
@@ -106,9 +105,14 @@ impl Profile {
                         _ if voice.offering_line.contains('[') => voice.offering_line,
                         _ => LINES[(i - 1) % LINES.len()],
                     };
-                    let line = fill_name(template)
-                        .replace("{offer_lower}", &lower_first(o))
-                        .replace("{offer}", o);
+                    let line = text::fill_slots(
+                        template,
+                        &[
+                            ("name", &name),
+                            ("offer_lower", &lower_first(o)),
+                            ("offer", o),
+                        ],
+                    );
                     (o.clone(), capitalize(&line))
                 })
                 .collect()
@@ -162,9 +166,10 @@ impl Profile {
 
     /// `template` with `{name}` and `{customers}` filled in.
     pub(super) fn fill(&self, template: &str) -> String {
-        template
-            .replace("{name}", &self.name)
-            .replace("{customers}", self.voice.customers)
+        text::fill_slots(
+            template,
+            &[("name", &self.name), ("customers", self.voice.customers)],
+        )
     }
 
     /// The line of a per-style triple that fits this profile.

@@ -92,6 +92,11 @@ pub const MIGRATIONS: &[MigrationDef] = &[
         name: "page_lookup_index",
         build: m0006_page_lookup_index,
     },
+    MigrationDef {
+        version: 7,
+        name: "idempotency_keys",
+        build: m0007_idempotency_keys,
+    },
 ];
 
 fn render_table(t: &TableCreateStatement, d: Dialect) -> String {
@@ -532,6 +537,25 @@ fn m0006_page_lookup_index(tables: &Tables, d: Dialect) -> Vec<String> {
             d,
         ),
     ]
+}
+
+/// A client's retry of a write (same `Idempotency-Key`) gets the first answer back: one row per
+/// account and key, claimed before the write runs and holding its answer after.
+fn m0007_idempotency_keys(tables: &Tables, d: Dialect) -> Vec<String> {
+    let t = Table::create()
+        .table(tables.idempotency_keys())
+        .if_not_exists()
+        .col(ColumnDef::new("tenant_id").big_integer().not_null())
+        .col(ColumnDef::new("idem_key").string_len(255).not_null())
+        .col(ColumnDef::new("operation").string_len(100).not_null())
+        .col(ColumnDef::new("request_hash").string_len(64).not_null())
+        .col(ColumnDef::new("status").string_len(16).not_null())
+        .col(ColumnDef::new("response_json").json_binary().null())
+        .col(ts("created_at"))
+        .col(ts("updated_at"))
+        .primary_key(Index::create().col("tenant_id").col("idem_key"))
+        .take();
+    vec![render_table(&t, d)]
 }
 
 #[cfg(test)]

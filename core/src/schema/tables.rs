@@ -90,6 +90,10 @@ impl Tables {
     pub fn prompt_overrides(&self) -> String {
         self.name("sb_prompt_overrides")
     }
+    /// Library-owned: idempotency keys of client writes.
+    pub fn idempotency_keys(&self) -> String {
+        self.name("sb_idempotency_keys")
+    }
     /// Library-owned: metadata of site assets (files of a blueprint).
     pub fn site_assets(&self) -> String {
         self.name("sb_site_assets")

@@ -26,7 +26,8 @@ use crate::model::{
 use crate::model::{NewAssetRow, SiteAsset};
 use crate::schema::{MIGRATIONS, MigrationReport, MigrationState};
 use crate::store::traits::{
-    SavePageContent, SaveStructure, SavedStructure, Storage, StorageBackend, TaskStats,
+    IdempotencyClaim, IdempotencyRequest, SavePageContent, SaveStructure, SavedStructure, Storage,
+    StorageBackend, TaskStats,
 };
 use crate::tasks::{TaskQuery, TaskRecord};
 use crate::{Error, Result};
@@ -81,7 +82,17 @@ struct State {
     ledger: Ledger,
     tasks: TaskLog,
     prompts: HashMap<(i64, String), PromptOverride>,
+    /// (account, key) → (operation, request hash, answer once finished, claimed at).
+    idempotency: HashMap<(i64, String), IdempotentCall>,
     assets: AssetTable,
+}
+
+#[derive(Debug)]
+struct IdempotentCall {
+    operation: String,
+    request_hash: String,
+    response: Option<serde_json::Value>,
+    claimed_at: DateTime<Utc>,
 }
 
 /// One option table.
@@ -149,6 +160,7 @@ impl MemoryStore {
                 ledger: Ledger::default(),
                 tasks: TaskLog::default(),
                 prompts: HashMap::new(),
+                idempotency: HashMap::new(),
                 assets: AssetTable::default(),
             }),
         }
@@ -380,6 +392,72 @@ impl Storage for MemoryStore {
 
     async fn task_stats(&self, since: DateTime<Utc>) -> Result<Vec<TaskStats>> {
         Ok(self.lock().tasks.stats(since))
+    }
+
+    async fn claim_idempotency_key(
+        &self,
+        req: &IdempotencyRequest<'_>,
+    ) -> Result<IdempotencyClaim> {
+        let mut state = self.lock();
+        let now = Utc::now();
+        let fresh = IdempotentCall {
+            operation: req.operation.to_string(),
+            request_hash: req.request_hash.to_string(),
+            response: None,
+            claimed_at: now,
+        };
+        match state
+            .idempotency
+            .entry((req.account_id, req.key.to_string()))
+        {
+            std::collections::hash_map::Entry::Vacant(slot) => {
+                slot.insert(fresh);
+                Ok(IdempotencyClaim::Claimed)
+            }
+            std::collections::hash_map::Entry::Occupied(mut slot) => {
+                let call = slot.get();
+                let same = call.operation == req.operation && call.request_hash == req.request_hash;
+                if same && call.response.is_none() && call.claimed_at < now - req.takeover_after {
+                    slot.insert(fresh);
+                    return Ok(IdempotencyClaim::Claimed);
+                }
+                let status = if call.response.is_some() {
+                    "done"
+                } else {
+                    "running"
+                };
+                IdempotencyClaim::from_row(same, status, call.response.clone())
+            }
+        }
+    }
+
+    async fn finish_idempotency_key(
+        &self,
+        account_id: i64,
+        key: &str,
+        response: &serde_json::Value,
+    ) -> Result<()> {
+        if let Some(call) = self
+            .lock()
+            .idempotency
+            .get_mut(&(account_id, key.to_string()))
+        {
+            call.response = Some(response.clone());
+        }
+        Ok(())
+    }
+
+    async fn abandon_idempotency_key(&self, account_id: i64, key: &str) -> Result<()> {
+        let mut state = self.lock();
+        let slot = (account_id, key.to_string());
+        if state
+            .idempotency
+            .get(&slot)
+            .is_some_and(|call| call.response.is_none())
+        {
+            state.idempotency.remove(&slot);
+        }
+        Ok(())
     }
 
     async fn prompt_override(&self, account_id: i64, prompt_type: &str) -> Result<Option<String>> {

@@ -16,6 +16,6 @@ pub use slug::validate_slug;
 #[cfg(any(feature = "sqlite", feature = "postgres"))]
 pub use sql::{SqlStore, SqlStoreOptions};
 pub use traits::{
-    SavePageContent, SaveStructure, SavedStructure, StartedTask, Storage, StorageBackend, TaskHold,
-    TaskStats,
+    IdempotencyClaim, IdempotencyRequest, SavePageContent, SaveStructure, SavedStructure,
+    StartedTask, Storage, StorageBackend, TaskHold, TaskStats,
 };

@@ -17,6 +17,51 @@ use crate::model::{NewAssetRow, SiteAsset};
 use crate::schema::{MigrationReport, MigrationState};
 use crate::tasks::{TaskQuery, TaskRecord};
 
+/// A call that carries an idempotency key.
+#[derive(Debug, Clone, Copy)]
+pub struct IdempotencyRequest<'a> {
+    /// Keys are per account.
+    pub account_id: i64,
+    /// The client's key (`Idempotency-Key` over HTTP).
+    pub key: &'a str,
+    /// The operation's name.
+    pub operation: &'a str,
+    /// SHA-256 (hex) of the request, so a key reused for another request is caught.
+    pub request_hash: &'a str,
+    /// A first call still "running" after this long is taken to have died with its process.
+    pub takeover_after: chrono::Duration,
+}
+
+/// What claiming an idempotency key found.
+#[derive(Debug, Clone, PartialEq)]
+pub enum IdempotencyClaim {
+    /// This call is the first with the key: run it.
+    Claimed,
+    /// A call with the same key and request finished with this answer.
+    Done(serde_json::Value),
+}
+
+impl IdempotencyClaim {
+    /// The outcome for a key found already stored, by the same request (`same`) or not.
+    pub(crate) fn from_row(
+        same: bool,
+        status: &str,
+        response: Option<serde_json::Value>,
+    ) -> Result<IdempotencyClaim> {
+        if !same {
+            return Err(crate::Error::conflict(
+                "this idempotency key was already used for a different request; use a new key for a new request",
+            ));
+        }
+        match (status, response) {
+            ("done", Some(response)) => Ok(IdempotencyClaim::Done(response)),
+            _ => Err(crate::Error::conflict(
+                "the first request with this idempotency key is still running; retry it in a moment",
+            )),
+        }
+    }
+}
+
 /// Which backend a store runs on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
@@ -277,6 +322,26 @@ pub trait Storage: Send + Sync + std::fmt::Debug {
         prompt_type: &str,
         text: Option<&str>,
     ) -> Result<()>;
+
+    // ---- idempotency keys ----
+
+    /// Claims an idempotency key for a request, atomically: [`IdempotencyClaim::Claimed`] when
+    /// this call is the first (run the operation, then [`Storage::finish_idempotency_key`] or
+    /// [`Storage::abandon_idempotency_key`]), [`IdempotencyClaim::Done`] with the first answer
+    /// when a call with the same key and request already finished, and a `conflict` error when
+    /// the key belongs to another request or its first call is still running.
+    async fn claim_idempotency_key(&self, req: &IdempotencyRequest<'_>)
+    -> Result<IdempotencyClaim>;
+    /// Records the answer of a claimed key's call.
+    async fn finish_idempotency_key(
+        &self,
+        account_id: i64,
+        key: &str,
+        response: &serde_json::Value,
+    ) -> Result<()>;
+    /// Releases a claimed key whose call failed, so that a retry runs it again (a failed write
+    /// changed nothing).
+    async fn abandon_idempotency_key(&self, account_id: i64, key: &str) -> Result<()>;
 
     // ---- site assets ----
 

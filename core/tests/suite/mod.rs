@@ -3,6 +3,7 @@
 
 mod blueprints;
 mod credits;
+mod idempotency;
 mod isolation;
 mod options;
 mod pages;
@@ -11,6 +12,7 @@ mod tasks;
 
 pub use blueprints::*;
 pub use credits::*;
+pub use idempotency::*;
 pub use isolation::*;
 pub use options::*;
 pub use pages::*;

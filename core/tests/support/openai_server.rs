@@ -3,7 +3,7 @@
 //! Each test pushes the steps the server plays, one per chat request (an answer with usage, a raw
 //! status with headers, a delay, a refusal, a truncated answer, a rejected `json_schema`), and
 //! reads back every request it received. The spec helpers validate requests and answers against
-//! the OpenAPI description in `shared/specs/openai-openapi.yaml`.
+//! the chat-completions part of OpenAI's OpenAPI description, vendored in `openai-spec/`.
 //!
 //! Use from any test file: `#[path = "support/openai_server.rs"] mod openai_server;`.
 #![allow(dead_code)]
@@ -468,33 +468,16 @@ fn completion_body(
 
 const SPEC_URI: &str = "https://spec.sitebuilder.test/openai-openapi.json";
 
-/// Path of the OpenAPI description: `SITEBUILDER_OPENAI_SPEC`, else `shared/specs/` beside the
-/// workspace.
-pub(crate) fn spec_path() -> std::path::PathBuf {
-    std::env::var_os("SITEBUILDER_OPENAI_SPEC").map_or_else(
-        || {
-            std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-                .join("../../shared/specs/openai-openapi.yaml")
-        },
-        Into::into,
-    )
-}
+/// The chat-completions part of OpenAI's OpenAPI description, vendored with its source and licence
+/// in `openai-spec/` beside this file (the full document is 3 MB of YAML; this is what the wire
+/// tests validate against).
+const SPEC_JSON: &str = include_str!("openai-spec/chat-completions.json");
 
 fn registry() -> &'static jsonschema::Registry<'static> {
     static REGISTRY: OnceLock<jsonschema::Registry<'static>> = OnceLock::new();
     REGISTRY.get_or_init(|| {
-        let path = spec_path();
-        let text = std::fs::read_to_string(&path).unwrap_or_else(|e| {
-            panic!(
-                "cannot read the OpenAI spec at {} ({e}); set SITEBUILDER_OPENAI_SPEC",
-                path.display()
-            )
-        });
-        // The spec holds integers beyond i64 (the bounds of `seed`) that neither YAML's nor
-        // JSON's value type takes as integers: read them as floats.
-        let text = widen_huge_integers(&text);
-        let yaml: serde_norway::Value = serde_norway::from_str(&text).expect("the spec is YAML");
-        let spec = yaml_to_json(yaml);
+        // Integers beyond i64 (the bounds of `seed`) parse as floats, which is what they are.
+        let spec: Value = serde_json::from_str(SPEC_JSON).expect("the vendored spec is JSON");
         jsonschema::Registry::new()
             .draft(jsonschema::Draft::Draft202012)
             .add(SPEC_URI, spec)
@@ -502,59 +485,6 @@ fn registry() -> &'static jsonschema::Registry<'static> {
             .prepare()
             .expect("prepare the registry")
     })
-}
-
-/// `key: 12345678901234567890` (19+ digits) → `key: 12345678901234567890.0`.
-fn widen_huge_integers(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 64);
-    for line in text.split_inclusive('\n') {
-        let body = line.trim_end();
-        let number = body
-            .rsplit_once(": ")
-            .map(|(_, v)| v.trim_start_matches('-'));
-        if number.is_some_and(|n| n.len() >= 19 && n.bytes().all(|b| b.is_ascii_digit())) {
-            out.push_str(body);
-            out.push_str(".0");
-            out.push_str(&line[body.len()..]);
-        } else {
-            out.push_str(line);
-        }
-    }
-    out
-}
-
-fn yaml_to_json(yaml: serde_norway::Value) -> Value {
-    use serde_norway::Value as Yaml;
-    match yaml {
-        Yaml::Null => Value::Null,
-        Yaml::Bool(b) => Value::Bool(b),
-        Yaml::Number(n) => n
-            .as_i64()
-            .map(Value::from)
-            .or_else(|| n.as_u64().map(Value::from))
-            .or_else(|| {
-                n.as_f64()
-                    .and_then(serde_json::Number::from_f64)
-                    .map(Value::Number)
-            })
-            .unwrap_or(Value::Null),
-        Yaml::String(s) => Value::String(s),
-        Yaml::Sequence(items) => Value::Array(items.into_iter().map(yaml_to_json).collect()),
-        Yaml::Mapping(map) => Value::Object(
-            map.into_iter()
-                .map(|(k, v)| {
-                    let key = match k {
-                        Yaml::String(s) => s,
-                        other => serde_norway::to_string(&other)
-                            .map(|s| s.trim().to_owned())
-                            .unwrap_or_default(),
-                    };
-                    (key, yaml_to_json(v))
-                })
-                .collect(),
-        ),
-        Yaml::Tagged(tagged) => yaml_to_json(tagged.value),
-    }
 }
 
 /// Validates `value` against `#/components/schemas/<schema>` of the spec; the error list says

@@ -145,3 +145,5 @@ pub use replay::{RecordedAnswer, ReplayProvider};
 
 mod planner;
 pub use planner::OfflinePlanner;
+mod steps;
+pub use steps::StepwiseProvider;

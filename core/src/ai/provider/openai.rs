@@ -9,7 +9,7 @@ mod backoff;
 mod wire;
 
 use std::fmt;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
 use std::time::Duration;
 
 use async_trait::async_trait;
@@ -27,19 +27,75 @@ pub const DEFAULT_BASE_URL: &str = "https://api.openai.com/v1";
 /// Model used when none is configured.
 pub const DEFAULT_MODEL: &str = "gpt-4o-mini";
 
-/// How the provider asks for JSON.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+/// How the provider asks for JSON (`SITEBUILDER_AI_JSON_MODE`, the Python `json_mode=` and the
+/// Node `jsonMode` option take the snake_case names).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum JsonMode {
-    /// `json_schema` (strict); if the server rejects it, `json_object` from then on.
+    /// `json_schema` (strict); a server that refuses it (whatever the status code) gets
+    /// llama.cpp's `json_object` + `schema` from then on, and one that refuses that too plain
+    /// `json_object`.
     #[default]
     Auto,
     /// Always `json_schema` (strict); a server that rejects it is an error.
     JsonSchema,
+    /// Always `{"type": "json_object", "schema": …}`: llama.cpp's server and llama-cpp-python
+    /// turn the schema into a grammar, so even a small model answers in shape.
+    JsonObjectSchema,
     /// Always `json_object` (older models and servers without structured outputs).
     JsonObject,
     /// No `response_format` at all (servers that reject the field); the prompt alone asks for JSON.
     Off,
 }
+
+impl JsonMode {
+    /// Every mode's name, as the environment variable and the bindings take it.
+    pub const NAMES: [&'static str; 5] = [
+        "auto",
+        "json_schema",
+        "json_object_schema",
+        "json_object",
+        "off",
+    ];
+
+    /// The mode's snake_case name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            JsonMode::Auto => "auto",
+            JsonMode::JsonSchema => "json_schema",
+            JsonMode::JsonObjectSchema => "json_object_schema",
+            JsonMode::JsonObject => "json_object",
+            JsonMode::Off => "off",
+        }
+    }
+}
+
+impl std::str::FromStr for JsonMode {
+    type Err = Error;
+
+    /// A mode by name (case and `-`/`_` insensitive); `llama` is `json_object_schema`.
+    fn from_str(s: &str) -> Result<Self> {
+        let name = s.trim().to_ascii_lowercase().replace('-', "_");
+        Ok(match name.as_str() {
+            "auto" | "" => JsonMode::Auto,
+            "json_schema" => JsonMode::JsonSchema,
+            "json_object_schema" | "llama" => JsonMode::JsonObjectSchema,
+            "json_object" => JsonMode::JsonObject,
+            "off" | "none" => JsonMode::Off,
+            _ => {
+                return Err(Error::config(format!(
+                    "unknown JSON mode {s:?}; use one of: {}",
+                    JsonMode::NAMES.join(", ")
+                )));
+            }
+        })
+    }
+}
+
+/// Steps of [`JsonMode::Auto`]'s fallback, remembered per provider.
+const AUTO_SCHEMA: u8 = 0;
+const AUTO_OBJECT_SCHEMA: u8 = 1;
+const AUTO_OBJECT: u8 = 2;
 
 /// An API key that cannot leak through `Debug` or `Display`.
 #[derive(Clone)]
@@ -226,7 +282,7 @@ impl OpenAiCompatibleBuilder {
             prices: self.prices,
             temperature: self.temperature,
             max_tokens: self.max_tokens,
-            json_object_only: AtomicBool::new(false),
+            auto_step: AtomicU8::new(AUTO_SCHEMA),
             max_completion_tokens: AtomicBool::new(false),
             omit_temperature: AtomicBool::new(false),
         })
@@ -248,8 +304,9 @@ pub struct OpenAiCompatible {
     prices: PriceTable,
     temperature: Option<f32>,
     max_tokens: Option<u32>,
-    /// The server refused `json_schema`: ask for `json_object` from now on.
-    json_object_only: AtomicBool,
+    /// How far [`JsonMode::Auto`] fell back: `json_schema`, then `json_object` + `schema`, then
+    /// plain `json_object`.
+    auto_step: AtomicU8,
     /// The server wants `max_completion_tokens` instead of `max_tokens`.
     max_completion_tokens: AtomicBool,
     /// The server refuses any temperature but its default.
@@ -273,10 +330,7 @@ impl fmt::Debug for OpenAiCompatible {
             .field("timeout", &self.timeout)
             .field("max_retries", &self.max_retries)
             .field("json_mode", &self.json_mode)
-            .field(
-                "json_object_only",
-                &self.json_object_only.load(Ordering::Relaxed),
-            )
+            .field("auto_step", &self.auto_step.load(Ordering::Relaxed))
             .finish_non_exhaustive()
     }
 }
@@ -310,8 +364,9 @@ impl OpenAiCompatible {
 
     /// Configuration from `get` (an environment lookup): `SITEBUILDER_AI_BASE_URL` (default
     /// OpenAI's when only a key is set), `SITEBUILDER_AI_API_KEY` or `OPENAI_API_KEY`,
-    /// `SITEBUILDER_AI_MODEL` (default `gpt-4o-mini`). `None` when neither a base URL nor a key is
-    /// set: the caller then uses the offline planner.
+    /// `SITEBUILDER_AI_MODEL` (default `gpt-4o-mini`), `SITEBUILDER_AI_JSON_MODE` (one of
+    /// [`JsonMode::NAMES`], default `auto`). `None` when neither a base URL nor a key is set: the
+    /// caller then uses the offline planner.
     pub fn from_env_with(get: impl Fn(&str) -> Option<String>) -> Result<Option<Self>> {
         let var = |name: &str| {
             get(name)
@@ -328,6 +383,12 @@ impl OpenAiCompatible {
             .model(var("SITEBUILDER_AI_MODEL").unwrap_or_else(|| DEFAULT_MODEL.to_owned()));
         if let Some(key) = api_key {
             builder = builder.api_key(key);
+        }
+        if let Some(mode) = var("SITEBUILDER_AI_JSON_MODE") {
+            builder = builder.json_mode(
+                mode.parse()
+                    .map_err(|e: Error| Error::config(format!("SITEBUILDER_AI_JSON_MODE: {e}")))?,
+            );
         }
         builder.build().map(Some)
     }
@@ -349,7 +410,12 @@ impl OpenAiCompatible {
 
     /// Whether the server refused `json_schema` earlier and `json_object` is used instead.
     pub fn uses_json_object_fallback(&self) -> bool {
-        self.json_object_only.load(Ordering::Relaxed)
+        self.auto_step.load(Ordering::Relaxed) > AUTO_SCHEMA
+    }
+
+    /// The JSON mode asked for.
+    pub fn json_mode(&self) -> JsonMode {
+        self.json_mode
     }
 
     fn endpoint(&self, path: &str) -> String {
@@ -368,11 +434,14 @@ impl OpenAiCompatible {
         let format = match (self.json_mode, &request.output_schema) {
             (_, None) | (JsonMode::Off, _) => Format::None,
             (JsonMode::JsonObject, _) => Format::JsonObject,
+            (JsonMode::JsonObjectSchema, _) => Format::JsonObjectSchema,
             (JsonMode::JsonSchema, _) => Format::JsonSchema,
-            (JsonMode::Auto, _) if schema_refused || self.uses_json_object_fallback() => {
-                Format::JsonObject
-            }
-            (JsonMode::Auto, _) => Format::JsonSchema,
+            (JsonMode::Auto, _) if schema_refused => Format::JsonObject,
+            (JsonMode::Auto, _) => match self.auto_step.load(Ordering::Relaxed) {
+                AUTO_SCHEMA => Format::JsonSchema,
+                AUTO_OBJECT_SCHEMA => Format::JsonObjectSchema,
+                _ => Format::JsonObject,
+            },
         };
         Shape {
             format,
@@ -467,8 +536,9 @@ impl OpenAiCompatible {
         }
     }
 
-    /// On a 400, whether the server refused a request feature we can drop; switches it off and
-    /// says which (`None`: a real rejection).
+    /// Whether the server refused a request feature we can drop (whatever the status code: a
+    /// 400 from OpenAI, a 422 or 500 from llama-cpp-python's validation); switches it off and
+    /// says which (`None`: a real rejection or failure).
     fn adapt(
         &self,
         shape: Shape,
@@ -476,17 +546,26 @@ impl OpenAiCompatible {
         schema_refused: &mut bool,
     ) -> Option<&'static str> {
         let lower = message.to_ascii_lowercase();
-        if shape.format == Format::JsonSchema
-            && self.json_mode == JsonMode::Auto
-            && (lower.contains("response_format") || lower.contains("json_schema"))
-        {
+        let names_format = lower.contains("response_format")
+            || lower.contains("json_schema")
+            || lower.contains("json_object");
+        if self.json_mode == JsonMode::Auto && names_format && !*schema_refused {
             if lower.contains("invalid schema") {
-                // This schema is the problem, not the feature: fall back for this call only.
+                // This schema is the problem, not the feature: plain json_object for this call.
                 *schema_refused = true;
-            } else {
-                self.json_object_only.store(true, Ordering::Relaxed);
+                return Some("the answer schema was refused; using json_object for this call");
             }
-            return Some("json_schema response format refused; using json_object");
+            match shape.format {
+                Format::JsonSchema => {
+                    self.auto_step.store(AUTO_OBJECT_SCHEMA, Ordering::Relaxed);
+                    return Some("json_schema response format refused; using json_object + schema");
+                }
+                Format::JsonObjectSchema => {
+                    self.auto_step.store(AUTO_OBJECT, Ordering::Relaxed);
+                    return Some("json_object + schema refused; using json_object");
+                }
+                _ => {}
+            }
         }
         if !shape.max_completion_tokens
             && lower.contains("max_tokens")
@@ -588,9 +667,7 @@ impl Provider for OpenAiCompatible {
             match self.chat_once(&body).await {
                 Outcome::Answer(response) => return self.completion(response, retries),
                 Outcome::Rejected { status, message } => {
-                    if status == 400
-                        && let Some(change) = self.adapt(shape, &message, &mut schema_refused)
-                    {
+                    if let Some(change) = self.adapt(shape, &message, &mut schema_refused) {
                         tracing::warn!(provider = %self.label, server_message = %message, "{change}");
                         retries += 1;
                         continue;
@@ -607,6 +684,15 @@ impl Provider for OpenAiCompatible {
                     retry_after,
                     source,
                 } => {
+                    // A 5xx that names a request feature is a refusal in disguise: adapt and
+                    // ask again at once instead of retrying the same request.
+                    if cause.starts_with("HTTP ")
+                        && let Some(change) = self.adapt(shape, &cause, &mut schema_refused)
+                    {
+                        tracing::warn!(provider = %self.label, server_message = %cause, "{change}");
+                        retries += 1;
+                        continue;
+                    }
                     if failures >= self.max_retries {
                         tracing::warn!(provider = %self.label, attempts = failures + 1, %cause, "chat completion failed, giving up");
                         return Err(Error::ProviderUnavailable {
@@ -817,6 +903,24 @@ mod tests {
         .expect("configured");
         assert_eq!(p.base_url(), "http://127.0.0.1:11434/v1");
         assert_eq!(p.label(), "openai:llama3.1@127.0.0.1:11434");
+        assert_eq!(p.json_mode(), JsonMode::Auto);
+        let p = OpenAiCompatible::from_env_with(env(&[
+            ("SITEBUILDER_AI_BASE_URL", "http://127.0.0.1:8080/v1"),
+            ("SITEBUILDER_AI_JSON_MODE", " JSON-Object-Schema "),
+        ]))
+        .expect("ok")
+        .expect("configured");
+        assert_eq!(p.json_mode(), JsonMode::JsonObjectSchema);
+        let err = OpenAiCompatible::from_env_with(env(&[
+            ("SITEBUILDER_AI_BASE_URL", "http://127.0.0.1:8080/v1"),
+            ("SITEBUILDER_AI_JSON_MODE", "grammar"),
+        ]))
+        .expect_err("unknown mode");
+        assert_eq!(err.code(), "configuration");
+        assert!(
+            err.to_string().contains("SITEBUILDER_AI_JSON_MODE"),
+            "{err}"
+        );
         let err = OpenAiCompatible::from_env_with(env(&[("SITEBUILDER_AI_BASE_URL", "localhost")]))
             .expect_err("not a URL");
         assert_eq!(err.code(), "configuration");

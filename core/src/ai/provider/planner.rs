@@ -20,6 +20,16 @@ impl OfflinePlanner {
     pub fn new() -> Self {
         OfflinePlanner
     }
+
+    /// The business's name as the planner reads it from a brief ([`planner::business_name`]).
+    pub fn business_name(brief: &str) -> Option<String> {
+        planner::business_name(brief)
+    }
+
+    /// Whether `text` reads as instructions ([`planner::reads_as_instructions`]).
+    pub fn reads_as_instructions(text: &str) -> bool {
+        planner::reads_as_instructions(text)
+    }
 }
 
 /// Tokens as the usual rule of thumb counts them: four characters each, rounded up.

@@ -275,8 +275,9 @@ pub(crate) fn map_db_error(e: sqlx::Error, context: &str) -> Error {
             };
         }
         if db.is_unique_violation() {
+            // The constraint's name is the database's business, not the caller's.
             return Error::conflict(format!(
-                "{context}: a record with the same unique key exists ({msg})"
+                "{context}: a record with the same unique value already exists (a page slug is unique within its blueprint, an option name within its list); choose another value"
             ));
         }
     }

@@ -4,6 +4,7 @@ mod assets;
 mod blueprints;
 mod credits;
 pub(crate) mod db;
+mod idempotency;
 mod options;
 mod pages;
 mod storage_impl;
@@ -217,6 +218,7 @@ async fn ping_if_idle<C: sqlx::Connection>(
 
 /// Whether a pool's commits wait for the write-ahead log to reach disk (PostgreSQL only).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(not(feature = "postgres"), allow(dead_code))]
 enum Durability {
     Synchronous,
     Relaxed,
@@ -224,6 +226,9 @@ enum Durability {
 
 async fn connect(url: &str, max_connections: u32, durability: Durability) -> Result<DbPool> {
     let shown = redact_url(url);
+    // Only PostgreSQL pools have a durability setting.
+    #[cfg(not(feature = "postgres"))]
+    let _ = durability;
     if url.starts_with("postgres://") || url.starts_with("postgresql://") {
         #[cfg(feature = "postgres")]
         {

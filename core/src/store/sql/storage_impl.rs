@@ -14,8 +14,8 @@ use crate::model::{
 use crate::model::{NewAssetRow, SiteAsset};
 use crate::schema::{MigrationReport, MigrationState};
 use crate::store::{
-    SavePageContent, SaveStructure, SavedStructure, StartedTask, Storage, StorageBackend, TaskHold,
-    TaskStats,
+    IdempotencyClaim, IdempotencyRequest, SavePageContent, SaveStructure, SavedStructure,
+    StartedTask, Storage, StorageBackend, TaskHold, TaskStats,
 };
 use crate::tasks::{TaskQuery, TaskRecord};
 
@@ -203,6 +203,24 @@ impl Storage for SqlStore {
         text: Option<&str>,
     ) -> Result<()> {
         self.prompt_set(account_id, prompt_type, text).await
+    }
+
+    async fn claim_idempotency_key(
+        &self,
+        req: &IdempotencyRequest<'_>,
+    ) -> Result<IdempotencyClaim> {
+        self.idempotency_claim(req).await
+    }
+    async fn finish_idempotency_key(
+        &self,
+        account_id: i64,
+        key: &str,
+        response: &serde_json::Value,
+    ) -> Result<()> {
+        self.idempotency_finish(account_id, key, response).await
+    }
+    async fn abandon_idempotency_key(&self, account_id: i64, key: &str) -> Result<()> {
+        self.idempotency_abandon(account_id, key).await
     }
 
     async fn reserve_asset_bytes(&self, account_id: i64, bytes: i64, quota: i64) -> Result<i64> {

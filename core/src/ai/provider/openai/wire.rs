@@ -13,6 +13,8 @@ use super::super::{CompletionRequest, OutputSchema, Usage};
 pub(super) enum Format {
     None,
     JsonObject,
+    /// llama.cpp's `{"type": "json_object", "schema": …}`.
+    JsonObjectSchema,
     JsonSchema,
 }
 
@@ -62,6 +64,12 @@ pub(super) fn request_body(
         }
         (Format::JsonObject, Some(_)) => {
             body.insert("response_format".into(), json!({"type": "json_object"}));
+        }
+        (Format::JsonObjectSchema, Some(schema)) => {
+            body.insert(
+                "response_format".into(),
+                json!({"type": "json_object", "schema": Value::clone(&schema.schema)}),
+            );
         }
         _ => {}
     }

@@ -1,0 +1,324 @@
+//! Generation in steps, for models too small to write a whole site in one answer: the sitemap
+//! first (site settings and pages without blocks: a small schema), then each page's blocks with
+//! a schema of their own, pages in parallel, re-asking only a page that failed.
+//!
+//! It wraps any provider and answers a structure request with one assembled answer, so the
+//! engine still holds and charges once, validates the whole and keeps one task-log row. Every
+//! step is a continuation of the same conversation (the brief stays fenced as data in the first
+//! user message; the sitemap goes back as the model's own answer). Other requests pass through.
+
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use serde_json::{Value, json};
+
+use super::{ChatMessage, Completion, CompletionRequest, OutputSchema, Provider, Usage};
+use crate::ai::lenient::parse_lenient;
+use crate::{Error, Result};
+
+/// Pages written at once (a local server answers one at a time anyway; a hosted one in parallel).
+const PAGES_AT_ONCE: usize = 4;
+/// Asks per page (the first and its re-asks).
+const PAGE_ATTEMPTS: u32 = 3;
+
+/// A provider that generates site structures in steps.
+#[derive(Debug, Clone)]
+pub struct StepwiseProvider {
+    inner: Arc<dyn Provider>,
+}
+
+impl StepwiseProvider {
+    /// Wraps `inner`: structure requests go in steps, everything else straight through.
+    pub fn new(inner: Arc<dyn Provider>) -> Self {
+        StepwiseProvider { inner }
+    }
+}
+
+/// The sitemap schema (pages without blocks) and one page's blocks schema, cut from a structure
+/// answer schema; `None` when the schema is not one.
+fn split_schema(schema: &Value) -> Option<(Value, Value)> {
+    let page = schema.pointer("/properties/pages/items")?;
+    let blocks = page.pointer("/properties/blocks")?.clone();
+    let mut sitemap = schema.clone();
+    let page = sitemap.pointer_mut("/properties/pages/items")?;
+    page["properties"].as_object_mut()?.remove("blocks");
+    if let Some(required) = page["required"].as_array_mut() {
+        required.retain(|r| r != "blocks");
+    }
+    let page_schema = json!({
+        "type": "object",
+        "additionalProperties": false,
+        "required": ["blocks"],
+        "properties": {"blocks": blocks}
+    });
+    Some((sitemap, page_schema))
+}
+
+/// `schema` with every property that may be null made optional (what strict mode means by a
+/// nullable field), so a page's answer is checked the way the engine's validation checks it.
+fn relax(schema: &mut Value) {
+    match schema {
+        Value::Object(map) => {
+            if let (Some(Value::Object(props)), Some(Value::Array(required))) =
+                (map.get("properties"), map.get("required"))
+            {
+                let nullable = |v: &Value| {
+                    v["type"]
+                        .as_array()
+                        .is_some_and(|t| t.contains(&json!("null")))
+                        || v["anyOf"]
+                            .as_array()
+                            .is_some_and(|o| o.iter().any(|b| b["type"] == "null"))
+                };
+                let kept: Vec<Value> = required
+                    .iter()
+                    .filter(|r| {
+                        r.as_str()
+                            .and_then(|r| props.get(r))
+                            .is_none_or(|p| !nullable(p))
+                    })
+                    .cloned()
+                    .collect();
+                map.insert("required".into(), Value::Array(kept));
+            }
+            map.values_mut().for_each(relax);
+        }
+        Value::Array(items) => items.iter_mut().for_each(relax),
+        _ => {}
+    }
+}
+
+/// Sums what every step cost.
+#[derive(Default)]
+struct Spent {
+    usage: Usage,
+    cost_usd: f64,
+    retries: u32,
+}
+
+impl Spent {
+    fn add(&mut self, c: &Completion) {
+        self.usage.prompt_tokens += c.usage.prompt_tokens;
+        self.usage.completion_tokens += c.usage.completion_tokens;
+        self.cost_usd += c.cost_usd;
+        self.retries += c.retries;
+    }
+}
+
+impl StepwiseProvider {
+    /// One page's blocks: asks, checks the answer against the page schema, re-asks this page
+    /// only (with what was wrong) up to [`PAGE_ATTEMPTS`] times.
+    async fn page_blocks(
+        &self,
+        base: &CompletionRequest,
+        sitemap_answer: &str,
+        page: &Value,
+        schema: &OutputSchema,
+        validator: &jsonschema::Validator,
+    ) -> (Result<Value>, Spent) {
+        let mut spent = Spent::default();
+        let mut request = base.clone();
+        request.output_schema = Some(schema.clone());
+        request
+            .messages
+            .push(ChatMessage::assistant(sitemap_answer.to_string()));
+        request.messages.push(ChatMessage::user(format!(
+            "Good. Now write the blocks of one page only: slug {}, title {}, type {}, objective {}. \
+             Follow the block catalogue and the rules above. Answer with one JSON object: \
+             {{\"blocks\": [...]}} and nothing else.",
+            json!(page["slug"]),
+            json!(page["title"]),
+            json!(page["type"]),
+            json!(page["objective"]),
+        )));
+        let mut last_error = Error::InvalidAiOutput {
+            attempts: 0,
+            errors: vec![],
+        };
+        for attempt in 1..=PAGE_ATTEMPTS {
+            let completion = match self.inner.complete(&request).await {
+                Ok(c) => c,
+                Err(e @ (Error::AiOutputTruncated | Error::InvalidAiOutput { .. })) => {
+                    last_error = e;
+                    request.messages.push(ChatMessage::user(
+                        "That answer was cut off or empty. Answer again with fewer, shorter blocks.",
+                    ));
+                    continue;
+                }
+                Err(e) => return (Err(e), spent),
+            };
+            spent.add(&completion);
+            let errors: Vec<String> = match parse_lenient(&completion.content) {
+                Err(e) => vec![format!("the answer is not valid JSON: {e}")],
+                Ok(parsed) => {
+                    let blocks = match parsed.value.get("blocks") {
+                        Some(b) => json!({"blocks": b}),
+                        None if parsed.value.is_array() => json!({"blocks": parsed.value}),
+                        None => parsed.value.clone(),
+                    };
+                    let errors: Vec<String> = validator
+                        .iter_errors(&blocks)
+                        .take(8)
+                        .map(|e| format!("{}: {e}", e.instance_path()))
+                        .collect();
+                    if errors.is_empty() {
+                        return (Ok(blocks["blocks"].clone()), spent);
+                    }
+                    errors
+                }
+            };
+            last_error = Error::InvalidAiOutput {
+                attempts: attempt,
+                errors: errors.clone(),
+            };
+            request
+                .messages
+                .push(ChatMessage::assistant(completion.content));
+            request.messages.push(ChatMessage::user(format!(
+                "That page's answer could not be used:\n- {}\nAnswer again with the complete, corrected JSON only.",
+                errors.join("\n- ")
+            )));
+        }
+        (Err(last_error), spent)
+    }
+}
+
+#[async_trait]
+impl Provider for StepwiseProvider {
+    fn label(&self) -> String {
+        self.inner.label()
+    }
+
+    fn is_offline(&self) -> bool {
+        self.inner.is_offline()
+    }
+
+    async fn complete(&self, request: &CompletionRequest) -> Result<Completion> {
+        let Some((sitemap_schema, page_schema)) = request
+            .output_schema
+            .as_ref()
+            .filter(|_| request.function_name == "generate_site_structure")
+            .and_then(|s| split_schema(&s.schema))
+        else {
+            return self.inner.complete(request).await;
+        };
+        // Step 1: the sitemap.
+        let mut sitemap_request = request.clone();
+        sitemap_request.output_schema = Some(OutputSchema {
+            name: "sitemap".into(),
+            description: Some("Site settings and pages, without their blocks.".into()),
+            schema: Arc::new(sitemap_schema),
+        });
+        sitemap_request.messages.push(ChatMessage::user(
+            "Work in steps. First only the sitemap: the \"site\" settings and every page with slug, \
+             title, type, objective, primary_cta and seo, but no blocks yet. Answer with one JSON \
+             object {\"site\": {...}, \"pages\": [...]} and nothing else.",
+        ));
+        let first = self.inner.complete(&sitemap_request).await?;
+        let mut spent = Spent::default();
+        spent.add(&first);
+        let Ok(parsed) = parse_lenient(&first.content) else {
+            // Not JSON: hand it on as is; the engine's validation re-asks the whole run.
+            return Ok(Completion {
+                retries: spent.retries,
+                ..first
+            });
+        };
+        let mut sitemap = parsed.value;
+        let pages: Vec<Value> = sitemap["pages"].as_array().cloned().unwrap_or_default();
+        if pages.is_empty() {
+            return Ok(first);
+        }
+        // Step 2: each page's blocks, a few at a time, each re-asked on its own.
+        let page_output = OutputSchema {
+            name: "page_blocks".into(),
+            description: Some("The blocks of one page.".into()),
+            schema: Arc::new(page_schema),
+        };
+        let mut checked = Value::clone(&page_output.schema);
+        relax(&mut checked);
+        let validator = jsonschema::validator_for(&checked)
+            .map_err(|e| Error::config(format!("the page blocks schema does not compile: {e}")))?;
+        let sitemap_text = sitemap.to_string();
+        let mut written: Vec<(Result<Value>, Spent)> = Vec::with_capacity(pages.len());
+        for chunk in pages.chunks(PAGES_AT_ONCE) {
+            let asks = chunk.iter().map(|page| {
+                self.page_blocks(request, &sitemap_text, page, &page_output, &validator)
+            });
+            written.extend(futures_util::future::join_all(asks).await);
+        }
+        let mut failed = Vec::new();
+        let mut unavailable = None;
+        for (i, (blocks, page_spent)) in written.into_iter().enumerate() {
+            spent.usage.prompt_tokens += page_spent.usage.prompt_tokens;
+            spent.usage.completion_tokens += page_spent.usage.completion_tokens;
+            spent.cost_usd += page_spent.cost_usd;
+            spent.retries += page_spent.retries;
+            match blocks {
+                Ok(blocks) => sitemap["pages"][i]["blocks"] = blocks,
+                Err(Error::InvalidAiOutput { errors, .. }) => failed.extend(
+                    errors
+                        .iter()
+                        .map(|e| format!("page {}: {e}", pages[i]["slug"])),
+                ),
+                Err(e) => {
+                    unavailable.get_or_insert(e);
+                }
+            }
+        }
+        // A provider failure (down, refused, cancelled) is reported as itself.
+        if let Some(e) = unavailable {
+            return Err(e);
+        }
+        if !failed.is_empty() {
+            return Err(Error::InvalidAiOutput {
+                attempts: PAGE_ATTEMPTS,
+                errors: failed,
+            });
+        }
+        Ok(Completion {
+            content: sitemap.to_string(),
+            provider: first.provider,
+            model: first.model,
+            usage: spent.usage,
+            cost_usd: spent.cost_usd,
+            retries: spent.retries,
+        })
+    }
+
+    async fn health_check(&self) -> Result<String> {
+        self.inner.health_check().await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::functions::blocks::BlockCatalogue;
+
+    #[test]
+    fn the_structure_schema_splits_into_sitemap_and_page() {
+        let schema = BlockCatalogue::default().structure_output_schema();
+        let (sitemap, page) = split_schema(&schema).expect("a structure schema");
+        let requires = |object: &Value, key: &str| {
+            object["required"]
+                .as_array()
+                .expect("required")
+                .contains(&json!(key))
+        };
+        let items = &sitemap["properties"]["pages"]["items"];
+        assert!(items["properties"].get("blocks").is_none());
+        assert!(!requires(items, "blocks"));
+        assert_eq!(
+            page["properties"]["blocks"],
+            schema["properties"]["pages"]["items"]["properties"]["blocks"]
+        );
+        assert!(split_schema(&BlockCatalogue::default().page_output_schema()).is_none());
+        let mut relaxed = page.clone();
+        relax(&mut relaxed);
+        let block = &relaxed["properties"]["blocks"]["items"]["anyOf"][0];
+        assert!(!requires(block, "id") && requires(block, "data"));
+        // The sitemap schema is a fraction of the whole.
+        assert!(sitemap.to_string().len() * 5 < schema.to_string().len());
+    }
+}

@@ -1,0 +1,337 @@
+//! Schema-aligned coercion: an answer whose meaning is clear but whose shape misses the block
+//! schema in a common way is mapped onto the schema instead of costing a re-ask.
+//!
+//! Each block's `data` is walked against its type's schema. Only unambiguous near-misses are
+//! mapped, and each mapping is reported (the engine keeps them in the task log):
+//! - a key that is a known synonym of exactly one missing property (`body` → `description`,
+//!   `q`/`a` → `question`/`answer`, `url` → `href`, `title` → `heading` where the block has no
+//!   `title`);
+//! - a link written as text with both parts ("Book a table (/booking)", "[Call us](tel:…)",
+//!   "Book → /booking") where a `{label, href}` object is expected;
+//! - bare field names where form fields are expected ("email" → `{name, label, type,
+//!   required}`);
+//! - `"true"`/`"false"` where a boolean is expected, a single string where a list of strings is.
+//!
+//! A bare button label (no target) or an unknown key with no single missing property to map to
+//! stays as it is: validation then asks the model again.
+
+use serde_json::{Map, Value, json};
+
+use super::blocks::BlockCatalogue;
+
+/// Property → keys models use for it instead.
+const SYNONYMS: &[(&str, &[&str])] = &[
+    (
+        "description",
+        &["body", "text", "content", "desc", "details"],
+    ),
+    ("body", &["text", "content", "description", "paragraph"]),
+    ("question", &["q", "title"]),
+    ("answer", &["a", "response", "reply"]),
+    ("heading", &["title", "headline", "header"]),
+    ("subheading", &["subtitle", "subheadline", "tagline"]),
+    ("label", &["text", "title", "name"]),
+    ("href", &["url", "link", "path", "target"]),
+    (
+        "submit_label",
+        &["submit", "submit_text", "button", "button_label"],
+    ),
+    ("alt", &["alt_text", "description"]),
+];
+
+/// Coerces every block of a structure (`pages[].blocks[]`) or page answer (`blocks[]`) in
+/// place; returns what was mapped, one line each (empty: nothing was).
+pub fn coerce_answer(answer: &mut Value, catalogue: &BlockCatalogue) -> Vec<String> {
+    let mut log = Vec::new();
+    if let Some(pages) = answer.get_mut("pages").and_then(Value::as_array_mut) {
+        for (p, page) in pages.iter_mut().enumerate() {
+            if let Some(blocks) = page.get_mut("blocks").and_then(Value::as_array_mut) {
+                coerce_blocks(blocks, catalogue, &format!("pages[{p}].blocks"), &mut log);
+            }
+        }
+    }
+    if let Some(blocks) = answer.get_mut("blocks").and_then(Value::as_array_mut) {
+        coerce_blocks(blocks, catalogue, "blocks", &mut log);
+    }
+    log
+}
+
+fn coerce_blocks(
+    blocks: &mut [Value],
+    catalogue: &BlockCatalogue,
+    path: &str,
+    log: &mut Vec<String>,
+) {
+    for (i, block) in blocks.iter_mut().enumerate() {
+        let Some(schema) = block
+            .get("type")
+            .and_then(Value::as_str)
+            .and_then(|t| catalogue.get(t))
+            .map(|t| t.schema().clone())
+        else {
+            continue;
+        };
+        if let Some(data) = block.get_mut("data") {
+            coerce(data, &schema, &format!("{path}[{i}].data"), log);
+        }
+    }
+}
+
+/// Maps `value` onto `schema` where the intent is unambiguous.
+fn coerce(value: &mut Value, schema: &Value, path: &str, log: &mut Vec<String>) {
+    if let Some(options) = schema.get("anyOf").and_then(Value::as_array) {
+        // `X or null`: coerce against the non-null branch.
+        if let Some(branch) = options.iter().find(|o| o["type"] != "null")
+            && !value.is_null()
+        {
+            coerce(value, branch, path, log);
+        }
+        return;
+    }
+    match schema.get("type").and_then(Value::as_str) {
+        Some("object") => coerce_object(value, schema, path, log),
+        Some("array") => coerce_array(value, schema, path, log),
+        Some("boolean") => {
+            if let Some(b) = value.as_str().and_then(|s| match s.trim() {
+                "true" | "yes" => Some(true),
+                "false" | "no" => Some(false),
+                _ => None,
+            }) {
+                log.push(format!("{path}: the string {value} as a boolean"));
+                *value = Value::Bool(b);
+            }
+        }
+        _ => {}
+    }
+}
+
+fn coerce_object(value: &mut Value, schema: &Value, path: &str, log: &mut Vec<String>) {
+    let Some(properties) = schema.get("properties").and_then(Value::as_object) else {
+        return;
+    };
+    if let Some(text) = value.as_str() {
+        if let Some(object) = text_as_object(text, properties) {
+            log.push(format!(
+                "{path}: the text {value} as {}",
+                Value::Object(object.clone())
+            ));
+            *value = Value::Object(object);
+        }
+        return;
+    }
+    let Some(object) = value.as_object_mut() else {
+        return;
+    };
+    rename_synonyms(object, properties, path, log);
+    for (key, sub_schema) in properties {
+        if let Some(sub) = object.get_mut(key) {
+            coerce(sub, sub_schema, &format!("{path}.{key}"), log);
+        }
+    }
+}
+
+/// Renames each unknown key that is a synonym of exactly one missing property (and no other
+/// unknown key claims that property).
+fn rename_synonyms(
+    object: &mut Map<String, Value>,
+    properties: &Map<String, Value>,
+    path: &str,
+    log: &mut Vec<String>,
+) {
+    let unknown: Vec<String> = object
+        .keys()
+        .filter(|k| !properties.contains_key(k.as_str()))
+        .cloned()
+        .collect();
+    for (target, aliases) in SYNONYMS {
+        if !properties.contains_key(*target) || object.contains_key(*target) {
+            continue;
+        }
+        let claims: Vec<&String> = unknown
+            .iter()
+            .filter(|k| aliases.contains(&k.to_ascii_lowercase().as_str()))
+            .filter(|k| object.contains_key(k.as_str()))
+            .collect();
+        if let [only] = claims.as_slice() {
+            let only = (*only).clone();
+            if let Some(v) = object.remove(&only) {
+                log.push(format!("{path}: \"{only}\" renamed to \"{target}\""));
+                object.insert((*target).to_string(), v);
+            }
+        }
+    }
+}
+
+fn coerce_array(value: &mut Value, schema: &Value, path: &str, log: &mut Vec<String>) {
+    let items = &schema["items"];
+    if let Value::String(s) = value
+        && items["type"] == "string"
+    {
+        log.push(format!("{path}: the single string as a list"));
+        *value = json!([s.clone()]);
+        return;
+    }
+    let Some(list) = value.as_array_mut() else {
+        return;
+    };
+    for (i, item) in list.iter_mut().enumerate() {
+        coerce(item, items, &format!("{path}[{i}]"), log);
+    }
+}
+
+/// A string where an object is expected: a link with both parts, or a bare form-field name.
+fn text_as_object(text: &str, properties: &Map<String, Value>) -> Option<Map<String, Value>> {
+    let has = |k: &str| properties.contains_key(k);
+    if has("label") && has("href") && properties.len() == 2 {
+        let (label, href) = split_link(text)?;
+        let mut out = Map::new();
+        out.insert("label".into(), json!(label));
+        out.insert("href".into(), json!(href));
+        return Some(out);
+    }
+    if has("name") && has("label") && has("type") && has("required") {
+        return form_field(text);
+    }
+    None
+}
+
+/// "Label (/path)", "[Label](/path)", "Label -> /path", "Label → /path".
+fn split_link(text: &str) -> Option<(String, String)> {
+    let text = text.trim();
+    let is_target = |t: &str| {
+        let t = t.trim();
+        !t.contains(' ')
+            && ["/", "http://", "https://", "tel:", "mailto:", "#"]
+                .iter()
+                .any(|p| t.starts_with(p))
+    };
+    let (label, href) = if let Some(rest) = text.strip_prefix('[') {
+        let (label, after) = rest.split_once("](")?;
+        (label, after.strip_suffix(')')?)
+    } else if let Some((label, href)) = text.split_once("->").or_else(|| text.split_once('→')) {
+        (label, href)
+    } else if text.ends_with(')') {
+        let open = text.rfind('(')?;
+        (&text[..open], &text[open + 1..text.len() - 1])
+    } else {
+        return None;
+    };
+    let (label, href) = (label.trim(), href.trim());
+    (!label.is_empty() && is_target(href)).then(|| (label.to_string(), href.to_string()))
+}
+
+/// "Email address" → `{name: "email_address", label: "Email address", type: "email",
+/// required: true}`.
+fn form_field(text: &str) -> Option<Map<String, Value>> {
+    let label = text.trim();
+    let name: String = label
+        .to_lowercase()
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+        .collect::<String>()
+        .split('_')
+        .filter(|p| !p.is_empty())
+        .collect::<Vec<_>>()
+        .join("_");
+    if name.is_empty() || !name.starts_with(|c: char| c.is_ascii_lowercase()) || label.len() > 40 {
+        return None;
+    }
+    let kind = match () {
+        _ if name.contains("email") => "email",
+        _ if name.contains("phone") || name.contains("tel") || name.contains("mobile") => "tel",
+        _ if ["message", "comment", "details", "notes", "question"]
+            .iter()
+            .any(|w| name.contains(w)) =>
+        {
+            "textarea"
+        }
+        _ if name.contains("date") => "date",
+        _ if name.contains("time") => "time",
+        _ => "text",
+    };
+    let required = name.contains("name") || name.contains("email");
+    let mut label = label.to_string();
+    if let Some(first) = label.get(..1) {
+        label = first.to_uppercase() + &label[1..];
+    }
+    let mut out = Map::new();
+    out.insert("name".into(), json!(name));
+    out.insert("label".into(), json!(label));
+    out.insert("type".into(), json!(kind));
+    out.insert("required".into(), json!(required));
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn page(blocks: Value) -> Value {
+        json!({"blocks": blocks, "seo": {"meta_title": "T", "meta_description": "D"}})
+    }
+
+    #[test]
+    fn common_near_misses_are_mapped_and_logged() {
+        let catalogue = BlockCatalogue::default();
+        let mut answer = page(json!([
+            {"type": "hero", "data": {"title": "Fresh bread", "cta": "Order a cake (/order)"}},
+            {"type": "faq", "data": {"items": [{"q": "Parking?", "a": "On the street."}]}},
+            {"type": "form", "data": {"heading": "Write", "fields": ["Name", "Email", "Message"], "submit": "Send"}},
+            {"type": "services", "data": {"heading": "What we do", "items": [{"title": "Cakes", "body": "For birthdays."}]}}
+        ]));
+        let log = coerce_answer(&mut answer, &catalogue);
+        assert_eq!(answer["blocks"][0]["data"]["heading"], "Fresh bread");
+        assert_eq!(
+            answer["blocks"][0]["data"]["cta"],
+            json!({"label": "Order a cake", "href": "/order"})
+        );
+        assert_eq!(
+            answer["blocks"][1]["data"]["items"][0],
+            json!({"question": "Parking?", "answer": "On the street."})
+        );
+        assert_eq!(
+            answer["blocks"][2]["data"]["fields"][1],
+            json!({"name": "email", "label": "Email", "type": "email", "required": true})
+        );
+        assert_eq!(answer["blocks"][2]["data"]["fields"][2]["type"], "textarea");
+        assert_eq!(answer["blocks"][2]["data"]["submit_label"], "Send");
+        assert_eq!(
+            answer["blocks"][3]["data"]["items"][0]["description"],
+            "For birthdays."
+        );
+        assert!(log.len() >= 8, "{log:#?}");
+        assert!(
+            log.iter()
+                .any(|l| l == "blocks[1].data.items[0]: \"q\" renamed to \"question\""),
+            "{log:#?}"
+        );
+        let checked = crate::functions::validate::validate_page_content(
+            &answer,
+            &catalogue,
+            &crate::functions::validate::Limits::default(),
+        );
+        assert!(checked.is_ok(), "{checked:?}");
+    }
+
+    #[test]
+    fn ambiguous_shapes_are_left_for_a_re_ask() {
+        let catalogue = BlockCatalogue::default();
+        let original = page(json!([
+            {"type": "hero", "data": {"heading": "H", "cta": "Book a table"}},
+            {"type": "services", "data": {"items": [{"title": "Cakes", "body": "x", "text": "y"}]}}
+        ]));
+        let mut answer = original.clone();
+        let log = coerce_answer(&mut answer, &catalogue);
+        assert!(log.is_empty(), "{log:#?}");
+        assert_eq!(answer, original);
+        assert_eq!(
+            split_link("Call us -> tel:+351222"),
+            Some(("Call us".into(), "tel:+351222".into()))
+        );
+        assert_eq!(
+            split_link("[Menu](/menu)"),
+            Some(("Menu".into(), "/menu".into()))
+        );
+        assert_eq!(split_link("Open (daily)"), None);
+    }
+}
