@@ -28,7 +28,7 @@ test('jsonMode chooses how JSON is asked for; an unknown mode is refused', async
   const db = sqliteDb();
   try {
     const sb = await SiteBuilder.open({ databaseUrl: db.url, provider: openAiProvider(server, { jsonMode: 'json_object_schema' }) });
-    await sb.grant(1, 50);
+    await sb.grantCredits(1, 50);
     const bp = await sb.createBlueprint(1, { name: 'Porto Bakery', config: { businessBrief: 'Family bakery in Porto' } });
     await sb.generateStructure(1, bp.id);
     const format = server.requests.at(-1).body.response_format;

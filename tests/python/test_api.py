@@ -178,7 +178,7 @@ def test_json_mode_reaches_the_wire(sqlite_url: str, fake_model: FakeModel) -> N
     """llama.cpp's json_object + schema form can be chosen from Python; an unknown mode is refused."""
     provider = OpenAICompatible(fake_model.base_url, model="fake-4o", json_mode="json_object_schema")
     sb = SiteBuilder(sqlite_url, provider=provider)
-    sb.grant(1, 100)
+    sb.grant_credits(1, 100)
     bp = sb.create_blueprint(1, "Bakery", config={"business_brief": "Bakery"})
     sb.generate_structure(1, bp.id)
     sent = fake_model.requests[-1]["body"]["response_format"]
