@@ -3,7 +3,12 @@
 // task. The job id is the core's task id, and the core charges credits at most once per task id, so
 // a stalled job that BullMQ runs again (or the same job id enqueued twice) never charges twice.
 // When Redis cannot be reached, `enqueue` runs the function inline and logs a warning, so the work
-// is never silently dropped because no broker is there.
+// is never silently dropped because no broker is there. Whether Redis is there comes from a short
+// probe whose answer is kept for `PROBE_TTL_MS`, so a dead Redis costs each call well under a
+// second and a Redis that comes back is used again without a restart. A job is on record as
+// `queued` in the task log before it is added, so `sb.task(jobId)` answers while no worker runs.
+// `scheduleRecovery` adds the repeatable job that runs `recoverStale`; `doctor` adds the Redis and
+// worker checks to the core's.
 
 const { randomUUID } = require('node:crypto');
 const { Queue, Worker, UnrecoverableError } = require('bullmq');
@@ -15,6 +20,15 @@ const DEFAULT_QUEUE_NAME = 'sitebuilder-ai';
 const DEFAULT_CONNECTION = Object.freeze({ host: '127.0.0.1', port: 6379 });
 /** Error codes worth retrying; every other failure will fail the same way again. */
 const TRANSIENT_CODES = new Set(['provider_unavailable', 'database']);
+/** Name of the repeatable job that runs `sb.recoverStale`. */
+const RECOVER_JOB_NAME = 'sitebuilder:recover_stale';
+/** How long a Redis probe's answer is reused (ms). */
+const PROBE_TTL_MS = 3000;
+/** Default wait (ms without progress) after which a running task counts as abandoned. */
+const RECOVER_OLDER_THAN_MS = 900_000;
+
+/** Probe answers per `host:port`: `{ at, up }`. */
+const probes = new Map();
 
 function isClient(connection) {
   return connection !== null && typeof connection === 'object' && typeof connection.duplicate === 'function';
@@ -61,6 +75,24 @@ async function redisReachable(connection = DEFAULT_CONNECTION, timeoutMs = 1000)
   }
 }
 
+function describe(connection) {
+  return isClient(connection) ? 'the given Redis client' : `Redis at ${connection.host ?? '127.0.0.1'}:${connection.port ?? 6379}`;
+}
+
+/**
+ * Whether Redis is reachable, from a probe of at most `timeoutMs`, reused for `ttlMs` per address
+ * (`fresh: true` asks again). Never throws.
+ */
+async function brokerReachable(connection = DEFAULT_CONNECTION, { timeoutMs = 500, ttlMs = PROBE_TTL_MS, fresh = false } = {}) {
+  if (isClient(connection)) return redisReachable(connection, timeoutMs);
+  const key = `${connection.host ?? '127.0.0.1'}:${connection.port ?? 6379}`;
+  const seen = probes.get(key);
+  if (!fresh && seen && Date.now() - seen.at < ttlMs) return seen.up;
+  const up = await redisReachable(connection, timeoutMs);
+  probes.set(key, { at: Date.now(), up });
+  return up;
+}
+
 /**
  * Enqueues `functionName(payload)` for `accountId` as a BullMQ job whose id is the run's task id.
  * Resolves with `{ mode: "queued", jobId, queueName }`, or, when Redis is unreachable within
@@ -72,7 +104,8 @@ async function enqueue(sb, functionName, payload, accountId, options = {}) {
     connection = DEFAULT_CONNECTION,
     queueName = DEFAULT_QUEUE_NAME,
     queue = undefined,
-    timeoutMs = 1000,
+    timeoutMs = 500,
+    probeTtlMs = PROBE_TTL_MS,
     jobOptions = {},
     logger = console,
     onProgress = undefined,
@@ -89,21 +122,24 @@ async function enqueue(sb, functionName, payload, accountId, options = {}) {
     ...jobOptions,
   };
 
+  // On record before anything else: the id answers `queued` at once, and a bad call fails here.
+  await sb.queueTask(functionName, payload, accountId, jobId);
   const target = queue ?? null;
-  const reachable = await redisReachable(target ? await target.client : connection, timeoutMs);
+  const where = target ? await target.client : connection;
+  const reachable = await brokerReachable(where, { timeoutMs, ttlMs: probeTtlMs });
   if (reachable) {
     const q = target ?? new Queue(queueName, { connection: isClient(connection) ? connection : { ...connection } });
     try {
       await withTimeout(q.add(functionName, data, opts), Math.max(timeoutMs, 5000), 'BullMQ add');
       return { mode: 'queued', jobId, queueName: q.name };
     } catch (err) {
+      if (!isClient(where)) probes.set(`${where.host ?? '127.0.0.1'}:${where.port ?? 6379}`, { at: Date.now(), up: false });
       logger.warn(`sitebuilder: could not enqueue ${functionName} on Redis (${err.message}); running it inline`);
     } finally {
       if (!target) await q.close().catch(() => {});
     }
   } else {
-    const where = isClient(connection) ? 'the given Redis client' : `Redis at ${connection.host ?? '127.0.0.1'}:${connection.port ?? 6379}`;
-    logger.warn(`sitebuilder: ${where} is unreachable; running ${functionName} inline (start Redis and a worker to queue it)`);
+    logger.warn(`sitebuilder: ${describe(where)} is unreachable; running ${functionName} inline (start Redis and a worker to queue it)`);
   }
   const outcome = await sb.run(functionName, payload, accountId, { taskId: jobId, onProgress, signal });
   return { mode: 'inline', jobId, outcome };
@@ -115,15 +151,26 @@ async function enqueue(sb, functionName, payload, accountId, options = {}) {
  * (bad input, no credits, a cancellation, …) are not retried by BullMQ.
  */
 async function processJob(sb, job, signal = undefined) {
+  if (job.name === RECOVER_JOB_NAME) return sb.recoverStale(job.data?.olderThanMs ?? RECOVER_OLDER_THAN_MS);
   const { functionName, payload, accountId } = job.data;
-  try {
-    return await sb.run(functionName, payload, accountId, {
-      taskId: String(job.id),
+  const taskId = String(job.id);
+  const run = () =>
+    sb.run(functionName, payload, accountId, {
+      taskId,
       signal,
       onProgress: (event) => {
         job.updateProgress({ phase: event.phase, percent: event.percent, message: event.message }).catch(() => {});
       },
     });
+  try {
+    try {
+      return await run();
+    } catch (err) {
+      // A twin of a job another worker is running (the same job id added twice, a stalled job
+      // re-run while its first run goes on): wait for that run and replay its outcome.
+      if (err?.code !== 'conflict' || !(await waitForTwin(sb, taskId, accountId, signal))) throw err;
+      return await run();
+    }
   } catch (err) {
     if (err && typeof err.code === 'string' && !TRANSIENT_CODES.has(err.code)) {
       const final = new UnrecoverableError(`${err.code}: ${err.message}`);
@@ -132,6 +179,63 @@ async function processJob(sb, job, signal = undefined) {
     }
     throw err;
   }
+}
+
+/** Waits while the task runs elsewhere; true when that run then succeeded. */
+async function waitForTwin(sb, taskId, accountId, signal, timeoutMs = RECOVER_OLDER_THAN_MS) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline && !signal?.aborted) {
+    const record = await sb.task(accountId, taskId);
+    if (record.status !== 'running') return record.status === 'succeeded';
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  return false;
+}
+
+/**
+ * Adds (or updates) the repeatable job that runs `sb.recoverStale(olderThanMs)` every `everyMs`
+ * on `queue`; a worker from `createWorker` on that queue runs it. Pick `olderThanMs` above the
+ * provider's timeout × retries.
+ */
+async function scheduleRecovery(queue, { everyMs = 60_000, olderThanMs = RECOVER_OLDER_THAN_MS } = {}) {
+  return queue.upsertJobScheduler('sitebuilder-recover-stale', { every: everyMs }, { name: RECOVER_JOB_NAME, data: { olderThanMs } });
+}
+
+/**
+ * The core's checks (`sb.doctor`) plus Redis reachable and a live worker on the queue, each failure
+ * with its fix. `{ ok, checks }`, as `sb.doctor()`.
+ */
+async function doctor(sb, options = {}) {
+  const { connection = DEFAULT_CONNECTION, queueName = DEFAULT_QUEUE_NAME, queue = undefined, timeoutMs = 1000, stuckAfterMs = undefined } = options;
+  const report = await sb.doctor(stuckAfterMs);
+  const checks = [...report.checks];
+  const where = queue ? await queue.client : connection;
+  const up = await brokerReachable(where, { timeoutMs, fresh: true });
+  checks.push({
+    name: 'broker',
+    ok: up,
+    detail: up ? `${describe(where)} answers PING` : `${describe(where)} does not answer within ${timeoutMs} ms`,
+    fix: up ? null : 'start Redis (redis-server) or fix the connection; until then enqueue() runs jobs inline in the caller',
+  });
+  if (up) {
+    const q = queue ?? new Queue(queueName, { connection: isClient(connection) ? connection : { ...connection } });
+    try {
+      const workers = await withTimeout(q.getWorkersCount(), timeoutMs, 'listing workers');
+      checks.push({
+        name: 'workers',
+        ok: workers > 0,
+        detail: `${workers} worker(s) on queue ${q.name}`,
+        fix: workers > 0 ? null : `start a worker on queue ${q.name}: createWorker(sb, { queueName: '${q.name}' }) in a long-running process`,
+      });
+    } catch (err) {
+      checks.push({ name: 'workers', ok: false, detail: `cannot list workers: ${err.message}`, fix: 'check the Redis connection' });
+    } finally {
+      if (!queue) await q.close().catch(() => {});
+    }
+  } else {
+    checks.push({ name: 'workers', ok: false, detail: 'not asked: Redis is unreachable', fix: 'start Redis, then a worker from createWorker()' });
+  }
+  return { ok: checks.every((c) => c.ok), checks };
 }
 
 /** A BullMQ worker running sitebuilder jobs from `queueName`. Close it with `await worker.close()`. */
@@ -150,7 +254,12 @@ module.exports = {
   createWorker,
   processJob,
   redisReachable,
+  brokerReachable,
+  scheduleRecovery,
+  doctor,
   DEFAULT_QUEUE_NAME,
   DEFAULT_CONNECTION,
   TRANSIENT_CODES,
+  RECOVER_JOB_NAME,
+  PROBE_TTL_MS,
 };

@@ -56,8 +56,11 @@ export declare class SiteBuilder {
   migrate(): Promise<MigrationReport>
   /** Every migration with whether it is applied (the seed's `showmigrations`). */
   migrationStatus(): Promise<Array<MigrationState>>
-  /** The verification checklist: database, migrations, seed data, provider. */
-  doctor(): Promise<DoctorReport>
+  /**
+   * The verification checklist: database, migrations, seed data, tasks waiting for a worker
+   * longer than `stuckAfterMs` (default 60 000), provider.
+   */
+  doctor(stuckAfterMs?: number | undefined | null): Promise<DoctorReport>
   /** The four option catalogues of the wizard. */
   metadata(): Promise<Metadata>
   /** Label of the configured provider (`offline`, `openai:<model>@<base url>`, …). */
@@ -102,6 +105,18 @@ export declare class SiteBuilder {
   task(accountId: number | null | undefined, taskId: string): Promise<TaskRecord>
   /** Waits until a task finishes (polling the task log); `cancelled` when `timeoutMs` passes first. */
   waitTask(accountId: number | null | undefined, taskId: string, timeoutSecs?: number): Promise<TaskRecord>
+  /**
+   * Records a task as `queued` before its job goes to a queue, so `task()` answers at once; the
+   * worker's `run()` with the same task id claims it, exactly once.
+   */
+  queueTask(functionName: string, payload: any, accountId: number, taskId?: string | undefined | null): Promise<TaskRecord>
+  /**
+   * Tasks waiting for a worker (from the task log), the oldest wait, and those waiting longer
+   * than `stuckAfterMs` (default 60 000).
+   */
+  queueStatus(stuckAfterMs?: number | undefined | null): Promise<QueueStatus>
+  /** Every metric in the Prometheus text format (runs, phases, credits, queue depth, waits). */
+  metrics(): Promise<string>
   /**
    * Marks runs without progress for `olderThanMs` as failed (their worker died), releases their
    * credit holds and resets their blueprint or page; returns their task ids. Pick a value above
@@ -527,6 +542,20 @@ export interface ProviderOptions {
   path?: string
   /** The chain, first choice first (`kind: "fallback"`; required, not empty). */
   providers?: Array<ProviderOptions>
+}
+
+/** Tasks waiting for a worker, read from the task log. */
+export interface QueueStatus {
+  /** Tasks in `queued`. */
+  queued: number
+  /** Seconds the oldest of them has waited (0 when none waits). */
+  oldestWaitSecs: number
+  /** The wait after which a task counts as stuck, in seconds. */
+  stuckAfterSecs: number
+  /** Ids of tasks waiting longer than that, oldest first (at most 20). */
+  stuck: Array<string>
+  /** How many tasks wait longer than that. */
+  stuckCount: number
 }
 
 /** Options of one AI run. */

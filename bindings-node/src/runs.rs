@@ -177,6 +177,34 @@ impl From<sitebuilder::RunOutcome> for RunOutcome {
     }
 }
 
+/// Tasks waiting for a worker, read from the task log.
+#[napi(object)]
+#[derive(Debug, Clone)]
+pub struct QueueStatus {
+    /// Tasks in `queued`.
+    pub queued: i64,
+    /// Seconds the oldest of them has waited (0 when none waits).
+    pub oldest_wait_secs: f64,
+    /// The wait after which a task counts as stuck, in seconds.
+    pub stuck_after_secs: f64,
+    /// Ids of tasks waiting longer than that, oldest first (at most 20).
+    pub stuck: Vec<String>,
+    /// How many tasks wait longer than that.
+    pub stuck_count: i64,
+}
+
+impl From<sitebuilder::tasks::QueueStatus> for QueueStatus {
+    fn from(q: sitebuilder::tasks::QueueStatus) -> Self {
+        QueueStatus {
+            queued: i64::try_from(q.queued).unwrap_or(i64::MAX),
+            oldest_wait_secs: q.oldest_wait_secs,
+            stuck_after_secs: q.stuck_after_secs,
+            stuck: q.stuck,
+            stuck_count: i64::try_from(q.stuck_count).unwrap_or(i64::MAX),
+        }
+    }
+}
+
 /// A row of the AI task log: readable while the run goes on and after.
 #[napi(object)]
 #[derive(Debug, Clone)]

@@ -17,7 +17,7 @@ use crate::inputs::{
 use crate::ops::{CreditTransaction, DoctorReport, MigrationReport, MigrationState};
 use crate::records::{BlueprintList, Metadata, PageBlueprint, SiteBlueprint};
 use crate::runs::{
-    DeclarativeFunction, RunOptions, RunOutcome, TaskRecord, TaskStats, run_options,
+    DeclarativeFunction, QueueStatus, RunOptions, RunOutcome, TaskRecord, TaskStats, run_options,
 };
 
 /// An open sitebuilder: blueprints, pages, credits and AI runs over one database.
@@ -76,10 +76,14 @@ impl SiteBuilder {
         Ok(states.into_iter().map(Into::into).collect())
     }
 
-    /// The verification checklist: database, migrations, seed data, provider.
+    /// The verification checklist: database, migrations, seed data, tasks waiting for a worker
+    /// longer than `stuckAfterMs` (default 60 000), provider.
     #[napi]
-    pub async fn doctor(&self) -> DoctorReport {
-        self.inner.doctor().await.into()
+    pub async fn doctor(&self, stuck_after_ms: Option<u32>) -> DoctorReport {
+        self.inner
+            .doctor_with(stuck_after(stuck_after_ms))
+            .await
+            .into()
     }
 
     /// The four option catalogues of the wizard.
@@ -348,6 +352,38 @@ impl SiteBuilder {
         Ok(task.into())
     }
 
+    /// Records a task as `queued` before its job goes to a queue, so `task()` answers at once; the
+    /// worker's `run()` with the same task id claims it, exactly once.
+    #[napi]
+    pub async fn queue_task(
+        &self,
+        function_name: String,
+        payload: Value,
+        account_id: i64,
+        task_id: Option<String>,
+    ) -> napi::Result<TaskRecord> {
+        let record = self
+            .inner
+            .queue_task(&function_name, payload, account_id, task_id)
+            .await
+            .napi()?;
+        Ok(record.into())
+    }
+
+    /// Tasks waiting for a worker (from the task log), the oldest wait, and those waiting longer
+    /// than `stuckAfterMs` (default 60 000).
+    #[napi]
+    pub async fn queue_status(&self, stuck_after_ms: Option<u32>) -> napi::Result<QueueStatus> {
+        let status = self.inner.queue_status(stuck_after(stuck_after_ms)).await;
+        Ok(status.napi()?.into())
+    }
+
+    /// Every metric in the Prometheus text format (runs, phases, credits, queue depth, waits).
+    #[napi]
+    pub async fn metrics(&self) -> napi::Result<String> {
+        self.inner.metrics().await.napi()
+    }
+
     /// Marks runs without progress for `olderThanMs` as failed (their worker died), releases their
     /// credit holds and resets their blueprint or page; returns their task ids. Pick a value above
     /// the provider's timeout × retries.
@@ -444,5 +480,12 @@ fn seconds(secs: f64, what: &str) -> napi::Result<Duration> {
         invalid(format!(
             "{what} must be a non-negative number of seconds, got {secs}"
         ))
+    })
+}
+
+/// The wait after which a queued task counts as stuck: `ms`, or the core's default.
+fn stuck_after(ms: Option<u32>) -> Duration {
+    ms.map_or(sitebuilder::tasks::DEFAULT_STUCK_AFTER, |ms| {
+        Duration::from_millis(u64::from(ms))
     })
 }

@@ -25,7 +25,7 @@ SCOPE_FIELDS = ("account_id", "site_id", "sector_id")
 RECORDS = {
     "SiteBlueprint", "PageBlueprint", "RunOutcome", "TaskRecord", "CreditTransaction",
     "MigrationReport", "MigrationState", "DoctorReport", "SiteBuilderOption", "SiteAsset",
-    "TaskStats", "UsageLogEntry", "AssetUsage",
+    "TaskStats", "UsageLogEntry", "AssetUsage", "QueueStatus",
 }
 
 

@@ -50,7 +50,7 @@ pub use ai::engine::{EngineConfig, RunOptions, RunOutcome};
 pub use builder::{
     DEFAULT_DATABASE_URL, Metadata, ProviderConfig, SiteBuilder, SiteBuilderBuilder,
 };
-pub use doctor::{DoctorCheck, DoctorReport};
+pub use doctor::{DoctorCheck, DoctorReport, broker_check};
 pub use error::{ERROR_CODES, Error, Result};
 pub use files::{AssetConfig, Assets, SiteAsset};
 pub use functions::declarative::DeclarativeFunction;

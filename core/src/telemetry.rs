@@ -22,6 +22,12 @@ pub const TOKENS_TOTAL: &str = "sitebuilder_ai_tokens_total";
 pub const CREDITS_CHARGED_TOTAL: &str = "sitebuilder_credits_charged_total";
 /// Credits held then given back after a failure, by `function`.
 pub const CREDITS_RELEASED_TOTAL: &str = "sitebuilder_credits_released_total";
+/// Seconds a queued task waited for a worker before it started, by `function`.
+pub const TASK_WAIT_SECONDS: &str = "sitebuilder_task_wait_seconds";
+/// Tasks queued and not yet started (set when metrics are rendered by [`crate::SiteBuilder::metrics`]).
+pub const TASKS_QUEUED: &str = "sitebuilder_tasks_queued";
+/// Age in seconds of the oldest task still waiting for a worker (0 when none waits).
+pub const OLDEST_QUEUED_SECONDS: &str = "sitebuilder_tasks_oldest_queued_seconds";
 /// Transport retries made by providers, by `provider`.
 pub const PROVIDER_RETRIES_TOTAL: &str = "sitebuilder_provider_retries_total";
 
@@ -51,6 +57,16 @@ pub(crate) fn run_finished(function: &str, outcome: &'static str, code: &'static
 pub(crate) fn phase_time(function: &str, phase: &'static str, spent: Duration) {
     metrics::histogram!(PHASE_SECONDS, "function" => function.to_string(), "phase" => phase)
         .record(spent.as_secs_f64());
+}
+
+pub(crate) fn task_waited(function: &str, waited: chrono::Duration) {
+    let secs = waited.num_milliseconds().max(0) as f64 / 1000.0;
+    metrics::histogram!(TASK_WAIT_SECONDS, "function" => function.to_string()).record(secs);
+}
+
+pub(crate) fn queue_depth(queued: u64, oldest_secs: f64) {
+    metrics::gauge!(TASKS_QUEUED).set(queued as f64);
+    metrics::gauge!(OLDEST_QUEUED_SECONDS).set(oldest_secs);
 }
 
 pub(crate) fn tokens(function: &str, input: u64, output: u64) {

@@ -41,6 +41,7 @@ macro_rules! backend_suite {
                 credits_same_reference_held_once,
                 start_task_writes_row_and_hold_once,
                 task_log_insert_update_get,
+                task_claim_is_won_once,
                 task_log_list_filters,
                 task_log_stats,
                 prompt_overrides,

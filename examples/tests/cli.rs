@@ -10,6 +10,7 @@ fn cli(dir: &std::path::Path, args: &[&str]) -> std::process::Output {
         .env_remove("SITEBUILDER_AI_API_KEY")
         .env_remove("OPENAI_API_KEY")
         .env_remove("SITEBUILDER_DATABASE_URL")
+        .env_remove("SITEBUILDER_BROKER_URL")
         .args(args)
         .output()
         .expect("run the CLI")
@@ -88,4 +89,36 @@ fn doctor_fails_on_an_unmigrated_database_and_says_how_to_fix_it() {
     let bad = cli(dir.path(), &["generate"]);
     assert!(!bad.status.success());
     assert!(String::from_utf8_lossy(&bad.stderr).contains("invalid_input"));
+}
+
+#[test]
+fn doctor_checks_the_broker_named_in_sitebuilder_broker_url() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    assert!(cli(dir.path(), &["migrate"]).status.success());
+    let free = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = free.local_addr().expect("addr").port();
+    drop(free);
+    let doctor = |broker: &str| {
+        Command::new(env!("CARGO_BIN_EXE_sitebuilder"))
+            .current_dir(dir.path())
+            .env_remove("SITEBUILDER_AI_BASE_URL")
+            .env_remove("SITEBUILDER_AI_API_KEY")
+            .env_remove("OPENAI_API_KEY")
+            .env_remove("SITEBUILDER_DATABASE_URL")
+            .env("SITEBUILDER_BROKER_URL", broker)
+            .arg("doctor")
+            .output()
+            .expect("run the CLI")
+    };
+    let down = doctor(&format!("redis://127.0.0.1:{port}/0"));
+    let stdout = String::from_utf8_lossy(&down.stdout);
+    assert!(!down.status.success(), "{stdout}");
+    assert!(
+        stdout.contains("[FAIL] broker") && stdout.contains("fix: start the broker (redis-server)"),
+        "{stdout}"
+    );
+    let up = doctor("redis://127.0.0.1:6379/0");
+    let stdout = String::from_utf8_lossy(&up.stdout);
+    assert!(up.status.success(), "{stdout}");
+    assert!(stdout.contains("[ok] broker"), "{stdout}");
 }

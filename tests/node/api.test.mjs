@@ -155,12 +155,16 @@ for (const [backend, makeDb] of BACKENDS) {
       assert.deepEqual(page2.items.map((b) => b.id), [third.id]);
       assert.equal(page2.nextAfterId ?? null, null);
 
-      const updated = await sb.updateBlueprint(1, second.id, { name: 'Renamed', status: 'ready' });
+      const updated = await sb.updateBlueprint(1, second.id, { name: 'Renamed' });
       assert.equal(updated.name, 'Renamed');
-      assert.equal(updated.status, 'ready');
+      assert.equal(updated.status, 'draft');
       assert.equal(updated.hostingType, 'wordpress');
+      // Status belongs to generation and publishing: an update may not set it.
+      await assert.rejects(sb.updateBlueprint(1, second.id, { status: 'ready' }), (err) => err.code === 'invalid_input' && /status/.test(err.message));
+      const drafts = await sb.listBlueprints(1, { status: 'draft' });
+      assert.deepEqual(drafts.items.map((b) => b.id), [created.id, second.id, third.id]);
       const ready = await sb.listBlueprints(1, { status: 'ready' });
-      assert.deepEqual(ready.items.map((b) => b.id), [second.id]);
+      assert.deepEqual(ready.items, []);
 
       await sb.deleteBlueprint(1, third.id);
       await assert.rejects(sb.getBlueprint(1, third.id), (err) => err instanceof SiteBuilderError && err.code === 'not_found');

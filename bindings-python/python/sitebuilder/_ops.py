@@ -29,6 +29,7 @@ from ._records import (
     MigrationState,
     PageBlueprint,
     Paged,
+    QueueStatus,
     RunOutcome,
     SiteAsset,
     SiteBlueprint,
@@ -212,6 +213,30 @@ class Operations(Base):
         """Async twin of :meth:`recover_stale`."""
         return await self._acall('recover_stale', _request({}, older_than_secs=older_than_secs), _list(str))
 
+    def queue_task(self, function_name: str, payload: Any, account_id: int, *, task_id: str | None = None) -> TaskRecord:
+        """Records a task as `queued` before its message goes to a broker, so `task` answers at once and a dashboard can show it waiting; the worker's run with the same task id claims it exactly once."""
+        return self._call('queue_task', _request({}, function_name=function_name, payload=payload, account_id=account_id, task_id=task_id), TaskRecord.from_dict)
+
+    async def aqueue_task(self, function_name: str, payload: Any, account_id: int, *, task_id: str | None = None) -> TaskRecord:
+        """Async twin of :meth:`queue_task`."""
+        return await self._acall('queue_task', _request({}, function_name=function_name, payload=payload, account_id=account_id, task_id=task_id), TaskRecord.from_dict)
+
+    def queue_status(self, *, stuck_after_secs: float | None = None) -> QueueStatus:
+        """Tasks waiting for a worker: how many, the oldest wait, and those waiting too long."""
+        return self._call('queue_status', _request({}, stuck_after_secs=stuck_after_secs), QueueStatus.from_dict)
+
+    async def aqueue_status(self, *, stuck_after_secs: float | None = None) -> QueueStatus:
+        """Async twin of :meth:`queue_status`."""
+        return await self._acall('queue_status', _request({}, stuck_after_secs=stuck_after_secs), QueueStatus.from_dict)
+
+    def metrics(self) -> str:
+        """Every metric in the Prometheus text format: runs, phases, credits, queue depth and waits."""
+        return self._call('metrics', {}, str)
+
+    async def ametrics(self) -> str:
+        """Async twin of :meth:`metrics`."""
+        return await self._acall('metrics', {}, str)
+
     def balance(self, account_id: int) -> int:
         """Credits an account holds now (0 for an account never granted anything)."""
         return self._call('balance', _request({}, account_id=account_id), int)
@@ -324,13 +349,13 @@ class Operations(Base):
         """Async twin of :meth:`function_names`."""
         return await self._acall('function_names', {}, _list(str))
 
-    def doctor(self) -> DoctorReport:
-        """Checks storage, schema, provider and assets and says exactly what is wrong."""
-        return self._call('doctor', {}, DoctorReport.from_dict)
+    def doctor(self, *, stuck_after_secs: float | None = None) -> DoctorReport:
+        """Checks storage, schema, seed rows, tasks waiting for a worker, provider and assets, and says exactly what is wrong."""
+        return self._call('doctor', _request({}, stuck_after_secs=stuck_after_secs), DoctorReport.from_dict)
 
-    async def adoctor(self) -> DoctorReport:
+    async def adoctor(self, *, stuck_after_secs: float | None = None) -> DoctorReport:
         """Async twin of :meth:`doctor`."""
-        return await self._acall('doctor', {}, DoctorReport.from_dict)
+        return await self._acall('doctor', _request({}, stuck_after_secs=stuck_after_secs), DoctorReport.from_dict)
 
     def migrate(self) -> MigrationReport:
         """Applies pending migrations."""

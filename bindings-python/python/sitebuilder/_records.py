@@ -25,6 +25,7 @@ __all__ = [
     "PageBlueprint",
     "Paged",
     "Progress",
+    "QueueStatus",
     "RunOutcome",
     "SiteAsset",
     "SiteBlueprint",
@@ -263,6 +264,17 @@ class TaskRecord(_Record):
     started_at: datetime | None
     finished_at: datetime | None
     updated_at: datetime | None
+
+
+@dataclass
+class QueueStatus(_Record):
+    """Tasks waiting for a worker, read from the task log; ``stuck`` lists the oldest ids."""
+
+    queued: int
+    oldest_wait_secs: float
+    stuck_after_secs: float
+    stuck: list[str]
+    stuck_count: int
 
 
 @dataclass

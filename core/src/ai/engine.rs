@@ -297,6 +297,21 @@ impl Engine {
                 }
                 TaskStatus::Queued | TaskStatus::Failed | TaskStatus::Cancelled => {}
             }
+            // Two deliveries of one queued message (a redelivery, a duplicate) both get here;
+            // one atomic claim decides which of them runs.
+            let from = record.status;
+            if !env.storage.claim_task(account_id, &task_id, from).await? {
+                let now = env.storage.get_task(Some(account_id), &task_id).await?;
+                if now.status == TaskStatus::Succeeded {
+                    return Ok(RunOutcome::from_record(&now, true));
+                }
+                return Err(Error::conflict(format!(
+                    "task {task_id} is already running; wait for it, or call recover_stale() if its worker died"
+                )));
+            }
+            if from == TaskStatus::Queued {
+                telemetry::task_waited(f.name(), Utc::now() - record.created_at);
+            }
             record.error_code = None;
             record.error_message = None;
             record.result = None;

@@ -142,23 +142,21 @@ impl SiteBuilder {
         account_id: i64,
         mut opts: RunOptions,
     ) -> Result<String> {
-        self.engine
-            .registry
-            .read()
-            .unwrap_or_else(|e| e.into_inner())
-            .get(function_name)?;
-        let task_id = opts
-            .task_id
-            .clone()
-            .unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
-        opts.task_id = Some(task_id.clone());
-        let record = TaskRecord::new(task_id.clone(), account_id, function_name, payload.clone());
-        let (existing, inserted) = self.storage().insert_task(record).await?;
-        if !inserted && existing.status == TaskStatus::Running {
+        let existing = self
+            .queue_task(
+                function_name,
+                payload.clone(),
+                account_id,
+                opts.task_id.clone(),
+            )
+            .await?;
+        let task_id = existing.task_id;
+        if existing.status == TaskStatus::Running {
             return Err(Error::conflict(format!(
                 "task {task_id} is already running"
             )));
         }
+        opts.task_id = Some(task_id.clone());
         let sb = self.clone();
         let name = function_name.to_string();
         tokio::spawn(async move {
@@ -206,7 +204,10 @@ impl SiteBuilder {
     }
 
     /// Marks runs with no progress for `older_than` as failed (their worker died), releases their
-    /// credit holds and puts their blueprint or page back from `generating`. Returns their ids.
+    /// credit holds and puts their blueprint or page back from `generating`: a blueprint to the
+    /// status it had before the run (`draft` before its first structure, else `ready`, or
+    /// `deployed` when its version is the deployed one), a page to `failed`. Returns their ids.
+    /// Hosts schedule it (the Celery beat entry and the BullMQ repeatable job of the bindings).
     ///
     /// Pick `older_than` above the provider's timeout × retries: a healthy run writes its task
     /// row when it starts, shortly into each model call, and when it ends, but one model call
@@ -233,8 +234,20 @@ impl SiteBuilder {
                 && let Ok(bp) = self.get_blueprint(&scope, id).await
                 && bp.status == BlueprintStatus::Generating
             {
+                // Back to where it was before the run: its structure was never touched.
+                let never_generated = bp
+                    .structure_json
+                    .as_object()
+                    .is_none_or(serde_json::Map::is_empty);
+                let previous = if never_generated {
+                    BlueprintStatus::Draft
+                } else if bp.deployed_version == Some(bp.version) {
+                    BlueprintStatus::Deployed
+                } else {
+                    BlueprintStatus::Ready
+                };
                 let patch = BlueprintPatch {
-                    status: Some(BlueprintStatus::Failed),
+                    status: Some(previous),
                     ..BlueprintPatch::default()
                 };
                 self.storage().update_blueprint(&scope, id, patch).await?;

@@ -4,6 +4,7 @@ mod assets;
 mod generate;
 mod idempotent;
 mod provider_config;
+mod queue;
 
 use std::sync::{Arc, RwLock};
 

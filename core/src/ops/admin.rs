@@ -152,9 +152,14 @@ impl Operation for FunctionNames {
     }
 }
 
-/// Checks storage, schema, provider and assets and says exactly what is wrong.
+/// Checks storage, schema, seed rows, tasks waiting for a worker, provider and assets, and says
+/// exactly what is wrong.
 #[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
-pub struct Doctor {}
+pub struct Doctor {
+    /// Seconds after which a queued task counts as stuck (default 60).
+    #[serde(default)]
+    pub stuck_after_secs: Option<f64>,
+}
 
 impl Operation for Doctor {
     type Response = DoctorReport;
@@ -166,7 +171,9 @@ impl Operation for Doctor {
         http: http("GET", "doctor/", 200),
     };
     async fn execute(self, sb: &SiteBuilder, _: CallContext) -> Result<DoctorReport> {
-        Ok(sb.doctor().await)
+        Ok(sb
+            .doctor_with(super::runs::stuck_after(self.stuck_after_secs))
+            .await)
     }
 }
 

@@ -220,6 +220,9 @@ operations![
     WaitTask,
     Stats,
     RecoverStale,
+    QueueTask,
+    QueueStatus,
+    Metrics,
     // an account's credits and prompts
     Balance,
     GrantCredits,

@@ -284,3 +284,86 @@ fn seconds(secs: f64, field: &str) -> Result<Duration> {
         ))
     })
 }
+
+/// Records a task as `queued` before its message goes to a broker, so `task` answers at once and a
+/// dashboard can show it waiting; the worker's run with the same task id claims it exactly once.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+pub struct QueueTask {
+    /// The AI function the worker will run.
+    pub function_name: String,
+    /// Its input (`blueprint_id`, `page_id`, …).
+    pub payload: Value,
+    /// Whose.
+    pub account_id: i64,
+    /// The id the message carries (default: a new one).
+    #[serde(default)]
+    pub task_id: Option<String>,
+}
+
+impl Operation for QueueTask {
+    type Response = TaskRecord;
+    const SPEC: Spec = Spec {
+        name: "queue_task",
+        read_only: false,
+        admin: false,
+        args: &["function_name", "payload", "account_id"],
+        http: None,
+    };
+    async fn execute(self, sb: &SiteBuilder, _: CallContext) -> Result<TaskRecord> {
+        sb.queue_task(
+            &self.function_name,
+            self.payload,
+            self.account_id,
+            self.task_id,
+        )
+        .await
+    }
+}
+
+/// Tasks waiting for a worker: how many, the oldest wait, and those waiting too long.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+pub struct QueueStatus {
+    /// Seconds after which a waiting task counts as stuck (default 60).
+    #[serde(default)]
+    pub stuck_after_secs: Option<f64>,
+}
+
+impl Operation for QueueStatus {
+    type Response = crate::tasks::QueueStatus;
+    const SPEC: Spec = Spec {
+        name: "queue_status",
+        read_only: true,
+        admin: true,
+        args: &[],
+        http: http("GET", "queue/", 200),
+    };
+    async fn execute(self, sb: &SiteBuilder, _: CallContext) -> Result<crate::tasks::QueueStatus> {
+        sb.queue_status(stuck_after(self.stuck_after_secs)).await
+    }
+}
+
+/// The wait after which a queued task is stuck: seconds given, else the default.
+pub(crate) fn stuck_after(secs: Option<f64>) -> Duration {
+    secs.filter(|s| s.is_finite())
+        .map_or(crate::tasks::DEFAULT_STUCK_AFTER, |s| {
+            Duration::from_secs_f64(s.max(0.0))
+        })
+}
+
+/// Every metric in the Prometheus text format: runs, phases, credits, queue depth and waits.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+pub struct Metrics {}
+
+impl Operation for Metrics {
+    type Response = String;
+    const SPEC: Spec = Spec {
+        name: "metrics",
+        read_only: true,
+        admin: true,
+        args: &[],
+        http: None,
+    };
+    async fn execute(self, sb: &SiteBuilder, _: CallContext) -> Result<String> {
+        sb.metrics().await
+    }
+}

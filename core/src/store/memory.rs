@@ -29,7 +29,7 @@ use crate::store::traits::{
     IdempotencyClaim, IdempotencyRequest, SavePageContent, SaveStructure, SavedStructure, Storage,
     StorageBackend, TaskStats,
 };
-use crate::tasks::{TaskQuery, TaskRecord};
+use crate::tasks::{TaskQuery, TaskRecord, TaskStatus};
 use crate::{Error, Result};
 
 use assets::AssetTable;
@@ -376,6 +376,10 @@ impl Storage for MemoryStore {
 
     async fn insert_task(&self, record: TaskRecord) -> Result<(TaskRecord, bool)> {
         Ok(self.lock().tasks.insert(record))
+    }
+
+    async fn claim_task(&self, account_id: i64, task_id: &str, from: TaskStatus) -> Result<bool> {
+        Ok(self.lock().tasks.claim(account_id, task_id, from))
     }
 
     async fn update_task(&self, record: &TaskRecord) -> Result<()> {

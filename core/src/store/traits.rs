@@ -15,7 +15,7 @@ use crate::model::{
 };
 use crate::model::{NewAssetRow, SiteAsset};
 use crate::schema::{MigrationReport, MigrationState};
-use crate::tasks::{TaskQuery, TaskRecord};
+use crate::tasks::{TaskQuery, TaskRecord, TaskStatus};
 
 /// A call that carries an idempotency key.
 #[derive(Debug, Clone, Copy)]
@@ -302,6 +302,10 @@ pub trait Storage: Send + Sync + std::fmt::Debug {
             hold,
         })
     }
+    /// Moves a task of `account_id` from `from` to `running` in one atomic step and returns
+    /// whether this caller won it. Two deliveries of one queued message both try; exactly one
+    /// wins, so the run happens once.
+    async fn claim_task(&self, account_id: i64, task_id: &str, from: TaskStatus) -> Result<bool>;
     /// Overwrites a task row (matched by task id).
     async fn update_task(&self, record: &TaskRecord) -> Result<()>;
     /// Reads a task row; `account_id` restricts it to that account.

@@ -340,3 +340,45 @@ pub async fn prompt_overrides(store: Store) {
         Some("Third")
     );
 }
+
+/// Of many concurrent claims of one queued task exactly one wins; another account, or a status
+/// the row is not in, never does.
+pub async fn task_claim_is_won_once(store: Store) {
+    let base = now();
+    store
+        .insert_task(task("claimed", A, "generate_site_structure", base, 0))
+        .await
+        .expect("insert");
+    assert!(
+        !store
+            .claim_task(B, "claimed", TaskStatus::Queued)
+            .await
+            .expect("claim by another account")
+    );
+    assert!(
+        !store
+            .claim_task(A, "claimed", TaskStatus::Failed)
+            .await
+            .expect("claim from the wrong status")
+    );
+    assert!(
+        !store
+            .claim_task(A, "missing", TaskStatus::Queued)
+            .await
+            .expect("claim of a missing task")
+    );
+    let claims = (0..8).map(|_| {
+        let store = store.clone();
+        tokio::spawn(async move { store.claim_task(A, "claimed", TaskStatus::Queued).await })
+    });
+    let mut won = 0;
+    for c in claims {
+        if c.await.expect("join").expect("claim") {
+            won += 1;
+        }
+    }
+    assert_eq!(won, 1);
+    let row = store.get_task(Some(A), "claimed").await.expect("get");
+    assert_eq!(row.status, TaskStatus::Running);
+    assert!(row.started_at.is_some());
+}

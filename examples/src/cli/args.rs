@@ -40,11 +40,13 @@ COMMANDS:
       --no-grant              do not grant the account the credits the run needs
   migrate                apply pending migrations
   status                 list migrations as applied or pending
-  doctor                 check database, migrations, seed data and provider (exit 1 on failure)
+  doctor                 check database, migrations, seed data, queued tasks, provider and, with
+                         SITEBUILDER_BROKER_URL, the broker (exit 1 on failure)
   options [KIND]         list option catalogues (business_types, audience_profiles, …)
 
 ENVIRONMENT:
   SITEBUILDER_DATABASE_URL   default database (sqlite://sitebuilder.db)
+  SITEBUILDER_BROKER_URL     the task broker `doctor` checks (redis://host:port/db, amqp://…)
   SITEBUILDER_AI_BASE_URL, SITEBUILDER_AI_API_KEY (or OPENAI_API_KEY), SITEBUILDER_AI_MODEL
                              an OpenAI-compatible endpoint; without them the offline planner answers
 ";

@@ -65,7 +65,11 @@ async fn run(a: args::Args) -> sitebuilder::Result<ExitCode> {
         }
         "doctor" => {
             let sb = open(&a, false).await?;
-            let report = sb.doctor().await;
+            let mut report = sb.doctor().await;
+            if let Ok(url) = std::env::var("SITEBUILDER_BROKER_URL") {
+                let c = sitebuilder::broker_check(&url, std::time::Duration::from_secs(1)).await;
+                report.push(c.name, c.ok, c.detail, c.fix);
+            }
             if a.json {
                 println!(
                     "{}",

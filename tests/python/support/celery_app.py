@@ -28,6 +28,14 @@ app.conf.update(
 
 import sitebuilder.contrib.celery as sb_celery  # noqa: E402  (registers run_ai_task on this app)
 
+if os.environ.get("SBTEST_RECOVER_EVERY"):
+    # The one line a host adds for scheduled recovery (run with beat: `worker -B`).
+    sb_celery.schedule_recovery(
+        app,
+        every_secs=float(os.environ["SBTEST_RECOVER_EVERY"]),
+        older_than_secs=float(os.environ.get("SBTEST_RECOVER_OLDER_THAN", "900")),
+    )
+
 if os.environ.get("SITEBUILDER_DATABASE_URL"):
     sb_celery.set_engine_factory(lambda: SiteBuilder(os.environ["SITEBUILDER_DATABASE_URL"], provider=FromEnv()))
     if os.environ.get("SBTEST_OPEN_BEFORE_FORK"):

@@ -14,12 +14,22 @@ mid-run) never charges twice. Progress goes to ``update_state(state="PROGRESS", 
 
 The engine comes from ``set_engine_factory(...)``; by default from the Django integration when
 Django is configured, else ``SiteBuilder()`` from ``SITEBUILDER_DATABASE_URL``.
+
+The seed's outage (no Redis, no worker, nothing said so) cannot pass unnoticed here:
+
+- ``dispatch`` records the task as ``queued`` first, so its id answers at once; then it asks a
+  short TCP probe whether the broker is there (cached a few seconds), and runs inline with a
+  warning when it is not, in well under a second instead of kombu's ~20 s of retries.
+- ``doctor()`` adds the broker, a worker ping and the queue's stuck tasks to the engine's checks.
+- ``schedule_recovery(app)`` is the one line that runs ``recover_stale`` from Celery beat.
 """
 
 from __future__ import annotations
 
 import logging
+import socket
 import threading
+import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -29,14 +39,39 @@ from celery import shared_task
 from celery.result import AsyncResult
 
 from .._client import SiteBuilder
-from .._records import Progress, RunOutcome
+from .._records import DoctorCheck, DoctorReport, Progress, RunOutcome
+from ..errors import ConflictError
 
-__all__ = ["TASK_NAME", "Dispatched", "dispatch", "get_engine", "run_ai_task", "set_engine_factory"]
+__all__ = [
+    "RECOVER_TASK_NAME",
+    "TASK_NAME",
+    "Dispatched",
+    "broker_status",
+    "dispatch",
+    "doctor",
+    "get_engine",
+    "recover_stale_task",
+    "run_ai_task",
+    "schedule_recovery",
+    "set_engine_factory",
+]
 
 logger = logging.getLogger("sitebuilder.celery")
 
 TASK_NAME = "igny8_core.ai.tasks.run_ai_task"
 """The seed's task name (``backend/igny8_core/ai/tasks.py``)."""
+
+RECOVER_TASK_NAME = "sitebuilder.recover_stale"
+"""The periodic task that releases what dead workers left behind."""
+
+BROKER_PROBE_TIMEOUT = 0.5
+"""Seconds the broker's TCP port may take to accept before it counts as down."""
+
+BROKER_STATE_TTL = 3.0
+"""Seconds a probe's answer is reused; a broker that comes back is used again after this."""
+
+RECOVER_OLDER_THAN = 900.0
+"""Default age (seconds without progress) after which a running task counts as abandoned."""
 
 _factory: Callable[[], SiteBuilder] | None = None
 _engine: SiteBuilder | None = None
@@ -100,7 +135,15 @@ def run_ai_task(self: Any, function_name: str, payload: dict[str, Any], account_
             self.update_state(state="PROGRESS", meta=_progress_meta(progress, function_name))
 
     logger.info("run_ai_task STARTED: %s task_id=%s account_id=%s", function_name, task_id, account_id)
-    outcome = get_engine().run(function_name, payload, int(account_id), task_id=task_id, on_progress=on_progress)
+    sb = get_engine()
+    try:
+        outcome = sb.run(function_name, payload, int(account_id), task_id=task_id, on_progress=on_progress)
+    except ConflictError:
+        # A duplicate of a message another worker is running: wait for that run and replay it,
+        # so every delivery reports the one outcome and nothing runs or charges twice.
+        if not _wait_running(sb, task_id, int(account_id)):
+            raise
+        outcome = sb.run(function_name, payload, int(account_id), task_id=task_id)
     logger.info(
         "run_ai_task DONE: %s task_id=%s credits=%s replayed=%s",
         function_name,
@@ -131,26 +174,102 @@ def dispatch(
 ) -> Dispatched:
     """Queues ``run_ai_task``; when the broker is unreachable, runs it inline with a warning.
 
-    The inline run uses the same task id, so if the message did reach a queue after all, the worker
-    that picks it up replays the stored result instead of charging again.
+    The task is on record as ``queued`` (function, payload, account, time) before its message is
+    sent, so ``task(id)`` answers while it waits for a worker; a bad call raises here. Whether the
+    broker is up comes from :func:`broker_status` (a sub-second probe, cached for
+    :data:`BROKER_STATE_TTL`), so a dead broker costs a web request well under a second, and a
+    broker that comes back is used again without a restart. The inline run uses the same task id:
+    if the message did reach a queue after all, the worker replays the stored result.
     """
     task_id = task_id or str(uuid.uuid4())
-    try:
-        result = run_ai_task.apply_async(args=(function_name, payload, account_id), task_id=task_id, retry=False)
-        return Dispatched(task_id=task_id, queued=True, async_result=result)
-    except Exception as err:  # kombu raises OperationalError, redis ConnectionError, or OSError
-        if not _is_broker_error(err):
-            raise
-        logger.warning(
-            "Celery broker unreachable (%s); running %s inline for account %s (task %s)",
-            err,
-            function_name,
-            account_id,
-            task_id,
-        )
     sb = engine if engine is not None else get_engine()
+    sb.queue_task(function_name, payload, account_id, task_id=task_id)
+    app = run_ai_task.app
+    up, detail = broker_status(app)
+    if up:
+        try:
+            result = run_ai_task.apply_async(args=(function_name, payload, account_id), task_id=task_id, retry=False)
+            return Dispatched(task_id=task_id, queued=True, async_result=result)
+        except Exception as err:  # kombu raises OperationalError, redis ConnectionError, or OSError
+            if not _is_broker_error(err):
+                raise
+            _mark_down(app, str(err))
+            detail = str(err)
+    logger.warning(
+        "Celery broker unreachable (%s); running %s inline for account %s (task %s)",
+        detail,
+        function_name,
+        account_id,
+        task_id,
+    )
     outcome = sb.run(function_name, payload, account_id, task_id=task_id)
     return Dispatched(task_id=task_id, queued=False, outcome=outcome)
+
+
+# ---- broker probe ----
+
+_probe_lock = threading.Lock()
+_probe_cache: dict[str, tuple[float, bool, str]] = {}
+
+
+def _broker_address(app: Any) -> tuple[str, str | None, int | None]:
+    """(broker URL, host, port) of the app's broker; host is None for in-process transports."""
+    conn = app.connection_for_write()
+    try:
+        url = conn.as_uri()
+        transport = conn.transport_cls if isinstance(conn.transport_cls, str) else type(conn.transport).__name__
+        if str(transport).lower().startswith(("memory", "filesystem")) or not conn.hostname:
+            return url, None, None
+        port = conn.port or getattr(conn.transport, "default_port", None)
+        return url, conn.hostname, int(port) if port else None
+    finally:
+        conn.release()
+
+
+def broker_status(app: Any = None, *, fresh: bool = False, timeout: float = BROKER_PROBE_TIMEOUT) -> tuple[bool, str]:
+    """Whether the broker accepts a TCP connection within ``timeout``, and what was seen.
+
+    The answer is cached per broker URL for :data:`BROKER_STATE_TTL` seconds (``fresh=True`` asks
+    again), so a burst of dispatches against a dead broker pays for one probe, not one each.
+    """
+    if app is None:
+        from celery import current_app
+
+        app = current_app
+    url, host, port = _broker_address(app)
+    now = time.monotonic()
+    with _probe_lock:
+        cached = _probe_cache.get(url)
+    if cached is not None and not fresh and now - cached[0] < BROKER_STATE_TTL:
+        return cached[1], cached[2]
+    if host is None or port is None:
+        up, detail = True, f"{url.split('://')[0]} transport (in process)"
+    else:
+        try:
+            socket.create_connection((host, port), timeout=timeout).close()
+            up, detail = True, f"{host}:{port} accepts connections"
+        except OSError as err:
+            up, detail = False, f"{host}:{port}: {err}"
+    with _probe_lock:
+        _probe_cache[url] = (time.monotonic(), up, detail)
+    return up, detail
+
+
+def _mark_down(app: Any, detail: str) -> None:
+    url, _, _ = _broker_address(app)
+    with _probe_lock:
+        _probe_cache[url] = (time.monotonic(), False, detail)
+
+
+def _wait_running(sb: SiteBuilder, task_id: str, account_id: int, timeout: float = RECOVER_OLDER_THAN) -> bool:
+    """Waits until the task's running delivery ends; False when the row is not a running twin."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        record = sb.task(task_id, account_id)
+        if record.status != "running":
+            return record.status == "succeeded"
+        time.sleep(0.25)
+    return False
 
 
 def _is_broker_error(err: BaseException) -> bool:
@@ -162,3 +281,84 @@ def _is_broker_error(err: BaseException) -> bool:
             return True
         seen = seen.__cause__ or seen.__context__
     return False
+
+
+# ---- scheduled recovery ----
+
+
+@shared_task(name=RECOVER_TASK_NAME)
+def recover_stale_task(older_than_secs: float = RECOVER_OLDER_THAN) -> list[str]:
+    """Fails runs whose worker died, releases their credit holds, puts their blueprints back."""
+    recovered = get_engine().recover_stale(float(older_than_secs))
+    if recovered:
+        logger.warning("recover_stale: released %d abandoned task(s): %s", len(recovered), ", ".join(recovered))
+    return recovered
+
+
+def schedule_recovery(app: Any, *, every_secs: float = 60.0, older_than_secs: float = RECOVER_OLDER_THAN) -> None:
+    """Adds the beat entry running :func:`recover_stale_task` every ``every_secs``: the one line a
+    host adds next to its Celery app (beat must run: ``celery -A proj beat`` or ``worker -B``).
+
+    Pick ``older_than_secs`` above the provider's timeout × retries: a healthy run writes its task
+    row at every phase, but one model call may take that long.
+    """
+    app.add_periodic_task(every_secs, recover_stale_task.s(older_than_secs), name="sitebuilder-recover-stale")
+
+
+# ---- doctor ----
+
+
+def doctor(
+    app: Any = None,
+    *,
+    engine: SiteBuilder | None = None,
+    ping_timeout: float = 1.0,
+    stuck_after_secs: float | None = None,
+) -> DoctorReport:
+    """The engine's checks plus the Celery side: broker reachable, a worker answering a ping
+    within ``ping_timeout`` seconds. ``ok`` is False when any fails (each with its fix); the
+    engine's own ``queue`` check reports tasks waiting longer than ``stuck_after_secs``."""
+    if app is None:
+        from celery import current_app
+
+        app = current_app
+    sb = engine if engine is not None else get_engine()
+    report = sb.doctor(stuck_after_secs=stuck_after_secs)
+    checks = list(report.checks)
+    up, detail = broker_status(app, fresh=True)
+    checks.append(
+        DoctorCheck(
+            name="broker",
+            ok=up,
+            detail=detail,
+            fix=None
+            if up
+            else "start the broker (redis-server) or fix Celery's broker_url; until then dispatch() runs tasks inline in the caller",
+        )
+    )
+    if up:
+        try:
+            replies = app.control.ping(timeout=ping_timeout) or []
+        except Exception as err:  # a broker that accepts TCP but not the protocol
+            replies, detail = [], f"ping failed: {err}"
+        else:
+            names = sorted(name for reply in replies for name in reply)
+            detail = f"{len(names)} worker(s) answered: {', '.join(names)}" if names else f"no worker answered a ping within {ping_timeout}s"
+        checks.append(
+            DoctorCheck(
+                name="workers",
+                ok=bool(replies),
+                detail=detail,
+                fix=None if replies else "start a worker: celery -A <your app> worker (on the queue run_ai_task is routed to)",
+            )
+        )
+    else:
+        checks.append(
+            DoctorCheck(
+                name="workers",
+                ok=False,
+                detail="not asked: the broker is unreachable",
+                fix="start the broker, then a worker: celery -A <your app> worker",
+            )
+        )
+    return DoctorReport(ok=all(c.ok for c in checks), checks=checks)

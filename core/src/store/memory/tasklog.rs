@@ -26,6 +26,22 @@ impl TaskLog {
         (record, true)
     }
 
+    /// `from` → running when the row is the account's and still in `from`.
+    pub(super) fn claim(&mut self, account_id: i64, task_id: &str, from: TaskStatus) -> bool {
+        let Some(&i) = self.by_id.get(task_id) else {
+            return false;
+        };
+        let row = &mut self.rows[i];
+        if row.account_id != account_id || row.status != from {
+            return false;
+        }
+        let now = Utc::now();
+        row.status = TaskStatus::Running;
+        row.started_at = Some(now);
+        row.updated_at = now;
+        true
+    }
+
     pub(super) fn update(&mut self, record: &TaskRecord) -> Result<()> {
         let i = *self
             .by_id

@@ -17,7 +17,7 @@ use crate::store::{
     IdempotencyClaim, IdempotencyRequest, SavePageContent, SaveStructure, SavedStructure,
     StartedTask, Storage, StorageBackend, TaskHold, TaskStats,
 };
-use crate::tasks::{TaskQuery, TaskRecord};
+use crate::tasks::{TaskQuery, TaskRecord, TaskStatus};
 
 #[async_trait]
 impl Storage for SqlStore {
@@ -179,6 +179,9 @@ impl Storage for SqlStore {
     }
     async fn start_task(&self, record: TaskRecord, hold: Option<TaskHold>) -> Result<StartedTask> {
         self.task_start(record, hold).await
+    }
+    async fn claim_task(&self, account_id: i64, task_id: &str, from: TaskStatus) -> Result<bool> {
+        self.task_claim(account_id, task_id, from).await
     }
     async fn update_task(&self, record: &TaskRecord) -> Result<()> {
         self.task_update(record).await

@@ -227,6 +227,27 @@ impl SqlStore {
         }
     }
 
+    /// One conditional UPDATE: of two deliveries of a message, exactly one sees a row changed.
+    pub(super) async fn task_claim(
+        &self,
+        account_id: i64,
+        task_id: &str,
+        from: TaskStatus,
+    ) -> Result<bool> {
+        self.ensure_ready().await?;
+        let q = Query::update()
+            .table(self.tables.task_log())
+            .value("status", TaskStatus::Running.as_str())
+            .value("started_at", now())
+            .value("updated_at", now())
+            .and_where(Expr::col("task_id").eq(task_id))
+            .and_where(Expr::col("tenant_id").eq(account_id))
+            .and_where(Expr::col("status").eq(from.as_str()))
+            .take();
+        let mut held = self.pool.acquire().await?;
+        Ok(held.conn().execute(&q, "claiming a queued task").await? == 1)
+    }
+
     pub(super) async fn task_get(
         &self,
         account_id: Option<i64>,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from . import views
+from . import health, views
 from .operations import catalogue_urlpatterns
 
 app_name = "sitebuilder"
@@ -25,6 +25,8 @@ urlpatterns = [
     path("assets/", views.SiteAssetListView.as_view(), name="asset-list"),
     path("assets/usage/", views.SiteAssetUsageView.as_view(), name="asset-usage"),
     path("assets/<int:pk>/", views.SiteAssetDetailView.as_view(), name="asset-detail"),
+    path("health/", health.health, name="health"),
+    path("metrics/", health.metrics, name="metrics"),
 ]
 
 # Every other operation of the core's catalogue, from the catalogue.

@@ -44,7 +44,9 @@ class Command(BaseCommand):
             self.stdout.write(f" [{mark}] {state.label}{note}")
 
     def _doctor(self, sb: Any) -> None:
-        report = sb.doctor()
+        from sitebuilder.contrib.django.health import full_report
+
+        report = full_report(sb)  # with the broker and worker checks when generation uses Celery
         for check in report.checks:
             self.stdout.write(f"[{'ok' if check.ok else 'FAIL'}] {check.name}: {check.detail}")
             if not check.ok and check.fix:
