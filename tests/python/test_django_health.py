@@ -103,7 +103,7 @@ def test_health_fails_on_a_task_no_worker_takes_and_metrics_count_it(settings: A
         assert "fix: start a worker" in capsys.readouterr().out
     finally:
         # Leave nothing queued for the other tests sharing this database.
-        sb.grant(account, 50)
+        sb.grant_credits(account, 50)
         sb.run("generate_site_structure", {"blueprint_id": bp.id}, account, task_id=queued.task_id)
     assert Client().get(f"{API}/health/").status_code == 200
     text = Client().get(f"{API}/metrics/").content.decode()
