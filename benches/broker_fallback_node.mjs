@@ -41,7 +41,7 @@ async function measure(label, connection, sb, runs = 20) {
 const dir = mkdtempSync(join(tmpdir(), 'sb-bench-'));
 try {
   const sb = await SiteBuilder.open({ databaseUrl: `sqlite://${join(dir, 'bench.db')}`, provider: { kind: 'offline' } });
-  await sb.grant(1, 1e9);
+  await sb.grantCredits(1, 1e9);
   await measure('closed port', { host: '127.0.0.1', port: await freePort() }, sb);
   const redis = await RedisServer.start();
   await redis.stop();

@@ -62,8 +62,8 @@ try {
   const mapped = await measure(Math.round(N / 4), () => lite.getBlueprint(1, 999_999_999).catch((e) => e.code));
   row('rejected call → `SiteBuilderError` (`not_found`)', mapped);
 
-  await lite.grant(1, 1e9);
-  await http.grant(1, 1e9);
+  await lite.grantCredits(1, 1e9);
+  await http.grantCredits(1, 1e9);
   const liteBp = await lite.createBlueprint(1, { name: 'Gen', config: { businessBrief: 'A bakery in Porto' } });
   const httpBp = await http.createBlueprint(1, { name: 'Gen', config: { businessBrief: 'A bakery in Porto' } });
   row('generateStructure, offline planner, SQLite', await measure(GEN, () => lite.generateStructure(1, liteBp.id)), 'ms');

@@ -9,20 +9,8 @@
 
 const TAG = /\s*\[sitebuilder-error (\{.*\})\]\s*$/s;
 
-/** Fields copied from the tag onto the error, per code, when present. */
-const FIELDS = [
-  'required',
-  'available',
-  'pending',
-  'entity',
-  'id',
-  'provider',
-  'status',
-  'attempts',
-  'errors',
-  'missing',
-  'migration',
-];
+/** Keys an `Error` owns, never overwritten by a core field. */
+const RESERVED = new Set(['code', 'message', 'name', 'stack', 'cause']);
 
 /** An error raised by sitebuilder: a plain `Error` with a stable `code` from the core's codes. */
 class SiteBuilderError extends Error {
@@ -30,8 +18,9 @@ class SiteBuilderError extends Error {
     super(message, cause === undefined ? undefined : { cause });
     this.name = 'SiteBuilderError';
     this.code = info.code;
-    for (const key of FIELDS) {
-      if (info[key] !== undefined && info[key] !== null) this[key] = info[key];
+    // The core serialises each variant's own fields (`Error::fields`); all of them are kept.
+    for (const [key, value] of Object.entries(info)) {
+      if (!RESERVED.has(key) && value !== undefined && value !== null) this[key] = value;
     }
   }
 }

@@ -3,6 +3,7 @@
 // error type that the JavaScript layer (errors.js) builds.
 
 export * from './native/index';
+export * from './ops';
 
 /** The core's stable error codes (`sitebuilder::ERROR_CODES`). */
 export type ErrorCode =
@@ -32,6 +33,8 @@ export type ErrorCode =
 export declare class SiteBuilderError extends Error {
   readonly name: 'SiteBuilderError';
   readonly code: ErrorCode;
+  /** Whether retrying later may succeed (provider or database unavailable). */
+  readonly transient?: boolean;
   /** `insufficient_credits`: credits the operation costs. */
   readonly required?: number;
   /** `insufficient_credits`: credits the account holds. */

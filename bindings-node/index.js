@@ -7,6 +7,7 @@
 const native = require('./native/index.js');
 const { SiteBuilderError, translateError, wrapNativeClass, wrapFunction, isSiteBuilderError } = require('./errors.js');
 const { addSignals } = require('./cancel.js');
+const { addOperations } = require('./ops.js');
 
 const exported = { SiteBuilderError, isSiteBuilderError, translateError };
 for (const [key, value] of Object.entries(native)) {
@@ -16,9 +17,12 @@ for (const [key, value] of Object.entries(native)) {
 }
 
 /** See `native/index.d.ts` for the API; instances come from `await SiteBuilder.open(options)`. */
-exported.SiteBuilder = addSignals(
-  wrapNativeClass(native.SiteBuilder, 'SiteBuilder', ['open'], ['registerFunction', 'functionNames', 'setCreditCost']),
-  native.CancelHandle,
+exported.SiteBuilder = addOperations(
+  addSignals(
+    wrapNativeClass(native.SiteBuilder, 'SiteBuilder', ['open'], ['registerFunction', 'functionNames', 'setCreditCost']),
+    native.CancelHandle,
+  ),
+  JSON.parse(native.catalogue()),
 );
 
 // napi reads an Invalid Date as some instant instead of refusing it; refuse it here.

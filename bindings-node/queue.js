@@ -151,7 +151,7 @@ async function enqueue(sb, functionName, payload, accountId, options = {}) {
  * (bad input, no credits, a cancellation, …) are not retried by BullMQ.
  */
 async function processJob(sb, job, signal = undefined) {
-  if (job.name === RECOVER_JOB_NAME) return sb.recoverStale(job.data?.olderThanMs ?? RECOVER_OLDER_THAN_MS);
+  if (job.name === RECOVER_JOB_NAME) return sb.recoverStale((job.data?.olderThanMs ?? RECOVER_OLDER_THAN_MS) / 1000);
   const { functionName, payload, accountId } = job.data;
   const taskId = String(job.id);
   const run = () =>

@@ -68,23 +68,23 @@ export declare class SiteBuilder {
   /** Creates a blueprint for an account (a number) or a scope `{ accountId, siteId, sectorId }`. */
   createBlueprint(scope: number | Scope, input: NewBlueprint): Promise<SiteBlueprint>
   /** A blueprint of the scope's account; `not_found` for another account's. */
-  getBlueprint(scope: number | Scope, id: number): Promise<SiteBlueprint>
+  getBlueprint(scope: number | Scope, blueprintId: number): Promise<SiteBlueprint>
   /** One page of the account's blueprints, by ascending id. */
   listBlueprints(scope: number | Scope, query?: BlueprintQuery): Promise<BlueprintList>
   /** Changes the given fields of a blueprint. */
-  updateBlueprint(scope: number | Scope, id: number, patch: BlueprintPatch): Promise<SiteBlueprint>
+  updateBlueprint(scope: number | Scope, blueprintId: number, patch: BlueprintPatch): Promise<SiteBlueprint>
   /** Deletes a blueprint and its pages. */
-  deleteBlueprint(scope: number | Scope, id: number): Promise<void>
+  deleteBlueprint(scope: number | Scope, blueprintId: number): Promise<void>
   /** Adds a page to a blueprint. */
   createPage(scope: number | Scope, blueprintId: number, input: NewPage): Promise<PageBlueprint>
   /** A page of the scope's account. */
-  getPage(scope: number | Scope, id: number): Promise<PageBlueprint>
+  getPage(scope: number | Scope, pageId: number): Promise<PageBlueprint>
   /** The pages of a blueprint, in sitemap order. */
   listPages(scope: number | Scope, blueprintId: number): Promise<Array<PageBlueprint>>
   /** Changes the given fields of a page. */
-  updatePage(scope: number | Scope, id: number, patch: PagePatch): Promise<PageBlueprint>
+  updatePage(scope: number | Scope, pageId: number, patch: PagePatch): Promise<PageBlueprint>
   /** Deletes a page. */
-  deletePage(scope: number | Scope, id: number): Promise<void>
+  deletePage(scope: number | Scope, pageId: number): Promise<void>
   /** Puts a blueprint's pages in the given order (every page id once); returns them in it. */
   reorderPages(scope: number | Scope, blueprintId: number, pageIds: number[]): Promise<Array<PageBlueprint>>
   /** Generates and saves a blueprint's structure and pages (50 credits by default). */
@@ -104,7 +104,7 @@ export declare class SiteBuilder {
   /** A task log row; with an account id, another account's task is `not_found`. */
   task(accountId: number | null | undefined, taskId: string): Promise<TaskRecord>
   /** Waits until a task finishes (polling the task log); `cancelled` when `timeoutMs` passes first. */
-  waitTask(accountId: number | null | undefined, taskId: string, timeoutMs?: number): Promise<TaskRecord>
+  waitTask(accountId: number | null | undefined, taskId: string, timeoutSecs?: number): Promise<TaskRecord>
   /**
    * Records a task as `queued` before its job goes to a queue, so `task()` answers at once; the
    * worker's `run()` with the same task id claims it, exactly once.
@@ -122,7 +122,7 @@ export declare class SiteBuilder {
    * credit holds and resets their blueprint or page; returns their task ids. Pick a value above
    * the provider's timeout × retries.
    */
-  recoverStale(olderThanMs: number): Promise<Array<string>>
+  recoverStale(olderThanSecs: number): Promise<Array<string>>
   /**
    * Stores an account's own prompt template for a prompt type (`site_structure_generation`,
    * `site_page_generation`, …); `null` deactivates it.
@@ -138,11 +138,17 @@ export declare class SiteBuilder {
   /** The account's credit balance. */
   balance(accountId: number): Promise<number>
   /** Adds credits to an account (a purchase); returns the ledger row. */
-  grant(accountId: number, amount: number, description?: string | undefined | null): Promise<CreditTransaction>
+  grantCredits(accountId: number, amount: number, description?: string): Promise<CreditTransaction>
   /** Registers an AI function defined by a prompt and an output schema; `run` it by name. */
   registerFunction(definition: DeclarativeFunction): void
   /** Names of every registered AI function. */
   functionNames(): Array<string>
+  /**
+   * Runs the catalogue operation `name` (`catalogue()`) with a JSON request and answers JSON
+   * text: the one generic path; the package's JavaScript layer builds the operations that have
+   * no typed method here on it.
+   */
+  call(name: string, request: string): Promise<string>
 }
 
 /**
@@ -248,6 +254,12 @@ export interface BlueprintQuery {
 
 /** Lifecycle of a site blueprint. */
 export type BlueprintStatus = 'draft' | 'generating' | 'ready' | 'deployed' | 'failed'
+
+/**
+ * The core's operations catalogue as JSON text: names, positional arguments, HTTP routes and
+ * JSON Schemas of every operation.
+ */
+export declare function catalogue(): string
 
 /** Recorded and expected checksums of an edited migration. */
 export interface ChecksumMismatch {
@@ -392,6 +404,12 @@ export interface NewPage {
   /** Position; absent appends after the last page. */
   order?: number
 }
+
+/**
+ * The OpenAPI 3.1 document of the catalogue's HTTP routes, as JSON text (what the Django app
+ * serves too).
+ */
+export declare function openapi(): string
 
 /** How `SiteBuilder.open` connects to its database and AI provider. */
 export interface OpenOptions {
@@ -749,6 +767,8 @@ export interface TaskRecord {
   message: string
   /** Prompt type used. */
   promptType?: string
+  /** Hash of the rendered prompt (which template version answered). */
+  promptHash?: string
   /** Provider label. */
   provider?: string
   /** Model that answered. */
@@ -769,7 +789,12 @@ export interface TaskRecord {
   payload: any
   /** The output, when succeeded. */
   result?: any
-  /** Model calls made (re-asks included). */
+  /**
+   * Model calls made (re-asks included).
+   * Milliseconds spent per phase (`INIT`, `PREP`, …).
+   */
+  phaseTimings: Record<string, any>
+  /** Model calls made (transport retries excluded, re-asks included). */
   attempts: number
   /** Created. */
   createdAt: Date

@@ -9,7 +9,7 @@
 use std::error::Error as _;
 
 use napi::Status;
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 use sitebuilder::Error;
 
 /// The marker `errors.js` looks for; keep both sides in sync.
@@ -48,33 +48,10 @@ pub(crate) fn reason(err: &Error) -> String {
     format!("{message} {TAG}{}]", fields(err))
 }
 
-/// `{code, ...fields}` for the tag: the values a caller may branch on besides the code.
+/// `{code, ...fields}` for the tag: the core's own fields of the variant (`Error::fields`).
 fn fields(err: &Error) -> Value {
-    let mut map = Map::new();
+    let mut map = err.fields();
     map.insert("code".into(), json!(err.code()));
-    let extra = match err {
-        Error::InsufficientCredits {
-            required,
-            available,
-        } => json!({ "required": required, "available": available }),
-        Error::NotFound { entity, id } => json!({ "entity": entity, "id": id }),
-        Error::MigrationRequired { pending } => json!({ "pending": pending }),
-        Error::MigrationChecksumMismatch { version, name, .. } => {
-            json!({ "migration": format!("{version:04}_{name}") })
-        }
-        Error::SchemaMismatch { missing } => json!({ "missing": missing }),
-        Error::ProviderUnavailable { provider, .. } => json!({ "provider": provider }),
-        Error::ProviderRejected {
-            provider, status, ..
-        } => json!({ "provider": provider, "status": status }),
-        Error::InvalidAiOutput { attempts, errors } => {
-            json!({ "attempts": attempts, "errors": errors })
-        }
-        _ => json!({}),
-    };
-    if let Value::Object(extra) = extra {
-        map.extend(extra);
-    }
     Value::Object(map)
 }
 

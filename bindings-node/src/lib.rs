@@ -24,6 +24,20 @@ pub fn error_codes() -> Vec<String> {
         .collect()
 }
 
+/// The core's operations catalogue as JSON text: names, positional arguments, HTTP routes and
+/// JSON Schemas of every operation.
+#[napi]
+pub fn catalogue() -> String {
+    sitebuilder::ops::catalogue_json().to_string()
+}
+
+/// The OpenAPI 3.1 document of the catalogue's HTTP routes, as JSON text (what the Django app
+/// serves too).
+#[napi]
+pub fn openapi() -> String {
+    sitebuilder::ops::openapi().to_string()
+}
+
 /// Version of the native library.
 #[napi]
 pub fn version() -> String {

@@ -225,6 +225,8 @@ pub struct TaskRecord {
     pub message: String,
     /// Prompt type used.
     pub prompt_type: Option<String>,
+    /// Hash of the rendered prompt (which template version answered).
+    pub prompt_hash: Option<String>,
     /// Provider label.
     pub provider: Option<String>,
     /// Model that answered.
@@ -246,6 +248,9 @@ pub struct TaskRecord {
     /// The output, when succeeded.
     pub result: Option<Value>,
     /// Model calls made (re-asks included).
+    /// Milliseconds spent per phase (`INIT`, `PREP`, …).
+    pub phase_timings: serde_json::Map<String, Value>,
+    /// Model calls made (transport retries excluded, re-asks included).
     pub attempts: i32,
     /// Created.
     pub created_at: DateTime<Utc>,
@@ -278,6 +283,12 @@ impl From<sitebuilder::tasks::TaskRecord> for TaskRecord {
             error_message: t.error_message,
             payload: t.payload,
             result: t.result,
+            prompt_hash: t.prompt_hash,
+            phase_timings: t
+                .phase_timings
+                .into_iter()
+                .map(|(phase, ms)| (phase, Value::from(ms)))
+                .collect(),
             attempts: t.attempts,
             created_at: t.created_at,
             started_at: t.started_at,

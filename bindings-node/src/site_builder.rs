@@ -10,7 +10,7 @@ use napi_derive::napi;
 use serde_json::Value;
 
 use crate::enums::CreditUnit;
-use crate::error::IntoNapi;
+use crate::error::{IntoNapi, invalid};
 use crate::inputs::{
     BlueprintPatch, BlueprintQuery, NewBlueprint, NewPage, OpenOptions, PagePatch, ScopeArg, scope,
 };
@@ -114,7 +114,7 @@ impl SiteBuilder {
     }
 
     /// A blueprint of the scope's account; `not_found` for another account's.
-    #[napi(ts_args_type = "scope: number | Scope, id: number")]
+    #[napi(ts_args_type = "scope: number | Scope, blueprintId: number")]
     pub async fn get_blueprint(&self, scope_arg: ScopeArg, id: i64) -> napi::Result<SiteBlueprint> {
         let b = self
             .inner
@@ -141,7 +141,7 @@ impl SiteBuilder {
     }
 
     /// Changes the given fields of a blueprint.
-    #[napi(ts_args_type = "scope: number | Scope, id: number, patch: BlueprintPatch")]
+    #[napi(ts_args_type = "scope: number | Scope, blueprintId: number, patch: BlueprintPatch")]
     pub async fn update_blueprint(
         &self,
         scope_arg: ScopeArg,
@@ -157,7 +157,7 @@ impl SiteBuilder {
     }
 
     /// Deletes a blueprint and its pages.
-    #[napi(ts_args_type = "scope: number | Scope, id: number")]
+    #[napi(ts_args_type = "scope: number | Scope, blueprintId: number")]
     pub async fn delete_blueprint(&self, scope_arg: ScopeArg, id: i64) -> napi::Result<()> {
         self.inner
             .delete_blueprint(&scope(scope_arg), id)
@@ -182,7 +182,7 @@ impl SiteBuilder {
     }
 
     /// A page of the scope's account.
-    #[napi(ts_args_type = "scope: number | Scope, id: number")]
+    #[napi(ts_args_type = "scope: number | Scope, pageId: number")]
     pub async fn get_page(&self, scope_arg: ScopeArg, id: i64) -> napi::Result<PageBlueprint> {
         Ok(self
             .inner
@@ -208,7 +208,7 @@ impl SiteBuilder {
     }
 
     /// Changes the given fields of a page.
-    #[napi(ts_args_type = "scope: number | Scope, id: number, patch: PagePatch")]
+    #[napi(ts_args_type = "scope: number | Scope, pageId: number, patch: PagePatch")]
     pub async fn update_page(
         &self,
         scope_arg: ScopeArg,
@@ -224,7 +224,7 @@ impl SiteBuilder {
     }
 
     /// Deletes a page.
-    #[napi(ts_args_type = "scope: number | Scope, id: number")]
+    #[napi(ts_args_type = "scope: number | Scope, pageId: number")]
     pub async fn delete_page(&self, scope_arg: ScopeArg, id: i64) -> napi::Result<()> {
         self.inner.delete_page(&scope(scope_arg), id).await.napi()
     }
@@ -335,15 +335,15 @@ impl SiteBuilder {
 
     /// Waits until a task finishes (polling the task log); `cancelled` when `timeoutMs` passes first.
     #[napi(
-        ts_args_type = "accountId: number | null | undefined, taskId: string, timeoutMs?: number"
+        ts_args_type = "accountId: number | null | undefined, taskId: string, timeoutSecs?: number"
     )]
     pub async fn wait_task(
         &self,
         account_id: Option<i64>,
         task_id: String,
-        timeout_ms: Option<u32>,
+        timeout_secs: Option<f64>,
     ) -> napi::Result<TaskRecord> {
-        let timeout = Duration::from_millis(u64::from(timeout_ms.unwrap_or(60_000)));
+        let timeout = seconds(timeout_secs.unwrap_or(60.0), "timeoutSecs")?;
         let task = self
             .inner
             .wait_task(account_id, &task_id, timeout)
@@ -388,8 +388,8 @@ impl SiteBuilder {
     /// credit holds and resets their blueprint or page; returns their task ids. Pick a value above
     /// the provider's timeout × retries.
     #[napi]
-    pub async fn recover_stale(&self, older_than_ms: u32) -> napi::Result<Vec<String>> {
-        let older_than = Duration::from_millis(u64::from(older_than_ms));
+    pub async fn recover_stale(&self, older_than_secs: f64) -> napi::Result<Vec<String>> {
+        let older_than = seconds(older_than_secs, "olderThanSecs")?;
         self.inner.recover_stale(older_than).await.napi()
     }
 
@@ -435,8 +435,8 @@ impl SiteBuilder {
     }
 
     /// Adds credits to an account (a purchase); returns the ledger row.
-    #[napi]
-    pub async fn grant(
+    #[napi(ts_args_type = "accountId: number, amount: number, description?: string")]
+    pub async fn grant_credits(
         &self,
         account_id: i64,
         amount: i64,
@@ -462,6 +462,25 @@ impl SiteBuilder {
     pub fn function_names(&self) -> Vec<String> {
         self.inner.function_names()
     }
+
+    /// Runs the catalogue operation `name` (`catalogue()`) with a JSON request and answers JSON
+    /// text: the one generic path; the package's JavaScript layer builds the operations that have
+    /// no typed method here on it.
+    #[napi]
+    pub async fn call(&self, name: String, request: String) -> napi::Result<String> {
+        let request: Value = serde_json::from_str(&request)
+            .map_err(|e| invalid(format!("{name}: the request is not JSON: {e}")))?;
+        Ok(self.inner.call(&name, request).await.napi()?.to_string())
+    }
+}
+
+/// A non-negative, finite number of seconds.
+fn seconds(secs: f64, what: &str) -> napi::Result<Duration> {
+    Duration::try_from_secs_f64(secs).map_err(|_| {
+        invalid(format!(
+            "{what} must be a non-negative number of seconds, got {secs}"
+        ))
+    })
 }
 
 /// The wait after which a queued task counts as stuck: `ms`, or the core's default.

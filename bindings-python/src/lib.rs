@@ -34,6 +34,12 @@ fn catalogue() -> String {
     sitebuilder::ops::catalogue_json().to_string()
 }
 
+/// The OpenAPI 3.1 document of the catalogue's HTTP routes, as JSON.
+#[pyfunction]
+fn openapi() -> String {
+    sitebuilder::ops::openapi().to_string()
+}
+
 #[pymodule]
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     let py = m.py();
@@ -45,6 +51,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<cancel::PyCancelToken>()?;
     m.add_function(wrap_pyfunction!(error::error_for_code, m)?)?;
     m.add_function(wrap_pyfunction!(catalogue, m)?)?;
+    m.add_function(wrap_pyfunction!(openapi, m)?)?;
     m.add_function(wrap_pyfunction!(_runtime_pid, m)?)?;
     m.add_function(wrap_pyfunction!(_ensure_runtime, m)?)?;
     Ok(())

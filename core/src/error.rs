@@ -295,9 +295,12 @@ impl Error {
                 name,
                 recorded,
                 expected,
-            } => {
-                json!({"version": version, "name": name, "recorded": recorded, "expected": expected})
-            }
+            } => json!({
+                "migration": format!("{version:04}_{name}"),
+                "version": version,
+                "recorded": recorded,
+                "expected": expected
+            }),
             Error::SchemaMismatch { missing } => json!({"missing": missing}),
             Error::ProviderUnavailable { provider, .. } => json!({"provider": provider}),
             Error::ProviderRejected {

@@ -115,7 +115,7 @@ async fn a_queued_task_is_readable_before_any_worker_runs_it() {
     );
 
     // The worker's run claims it: running, then succeeded, charged once.
-    sb.grant(31, 100, "credits").await.expect("grant");
+    sb.grant_credits(31, 100, "credits").await.expect("grant");
     let out = deliver(&sb, 31, "q-1", json!({"blueprint_id": bp.id}))
         .await
         .expect("run");
@@ -146,10 +146,11 @@ async fn duplicated_deliveries_of_a_queued_task_run_it_once_and_charge_once() {
         model: "gpt-4o-mini".into(),
         timeout_secs: Some(10.0),
         max_retries: Some(0),
+        json_mode: None,
     })
     .await;
     let scope = Scope::account(33);
-    sb.grant(33, 500, "credits").await.expect("grant");
+    sb.grant_credits(33, 500, "credits").await.expect("grant");
     let bp = sb
         .create_blueprint(&scope, NewBlueprint::new("Twice", "A bakery in Porto"))
         .await
@@ -239,7 +240,7 @@ async fn doctor_fails_on_tasks_no_worker_takes_and_metrics_show_the_queue() {
     );
 
     // Once a worker runs it, its wait is measured.
-    sb.grant(34, 100, "credits").await.expect("grant");
+    sb.grant_credits(34, 100, "credits").await.expect("grant");
     let bp = sb
         .create_blueprint(&Scope::account(34), NewBlueprint::new("Late", "A cafe"))
         .await
@@ -267,7 +268,7 @@ async fn doctor_fails_on_tasks_no_worker_takes_and_metrics_show_the_queue() {
 async fn recover_stale_puts_a_blueprint_back_to_the_status_it_had() {
     let (sb, _dir) = open(ProviderConfig::Offline).await;
     let scope = Scope::account(35);
-    sb.grant(35, 500, "credits").await.expect("grant");
+    sb.grant_credits(35, 500, "credits").await.expect("grant");
     let bp = sb
         .create_blueprint(&scope, NewBlueprint::new("Ready", "A cafe in Lyon"))
         .await

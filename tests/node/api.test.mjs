@@ -13,7 +13,7 @@ test('a fallback chain moves past an endpoint that is down', async () => {
   try {
     const dead = { kind: 'openai', baseUrl: 'http://127.0.0.1:9/v1', apiKey: 'k', model: 'm', maxRetries: 0, timeoutSecs: 2 };
     const sb = await SiteBuilder.open({ databaseUrl: db.url, provider: { kind: 'fallback', providers: [dead, { kind: 'offline' }] } });
-    await sb.grant(1, 50);
+    await sb.grantCredits(1, 50);
     const bp = await sb.createBlueprint(1, { name: 'Porto Bakery', config: { businessBrief: 'Family bakery in Porto' } });
     const outcome = await sb.generateStructure(1, bp.id);
     assert.equal(outcome.provider, 'offline');
@@ -28,7 +28,7 @@ test('jsonMode chooses how JSON is asked for; an unknown mode is refused', async
   const db = sqliteDb();
   try {
     const sb = await SiteBuilder.open({ databaseUrl: db.url, provider: openAiProvider(server, { jsonMode: 'json_object_schema' }) });
-    await sb.grant(1, 50);
+    await sb.grantCredits(1, 50);
     const bp = await sb.createBlueprint(1, { name: 'Porto Bakery', config: { businessBrief: 'Family bakery in Porto' } });
     await sb.generateStructure(1, bp.id);
     const format = server.requests.at(-1).body.response_format;
@@ -235,7 +235,7 @@ for (const [backend, makeDb] of BACKENDS) {
         assert.match(err.message, /50 required, 0 available/);
         return true;
       });
-      const tx = await sb.grant(4, 30, 'trial');
+      const tx = await sb.grantCredits(4, 30, 'trial');
       assert.equal(tx.transactionType, 'purchase');
       assert.equal(tx.amount, 30);
       assert.equal(tx.balanceAfter, 30);
@@ -246,7 +246,7 @@ for (const [backend, makeDb] of BACKENDS) {
 
     test('generateStructure saves pages from the HTTP model and charges once', async () => {
       const before = server.requests.length;
-      await sb.grant(5, 100);
+      await sb.grantCredits(5, 100);
       const bp = await sb.createBlueprint(5, { name: 'Porto Bakery', config: { businessBrief: 'Family bakery in Porto' } });
       assert.equal(bp.structureJson && Object.keys(bp.structureJson).length, 0, 'no structure before the first generation');
       const outcome = await sb.generateStructure(5, bp.id);

@@ -45,7 +45,7 @@ for (const [backend, makeDb] of BACKENDS) {
       db = makeDb();
       server = await openAiServer((body) => ({ body: answer(body), delayMs: holdMs }));
       sb = await SiteBuilder.open({ databaseUrl: db.url, provider: openAiProvider(server, { timeoutSecs: 30 }) });
-      await sb.grant(1, 10_000, 'test credits');
+      await sb.grantCredits(1, 10_000, 'test credits');
     });
 
     after(async () => {
@@ -116,7 +116,7 @@ for (const [backend, makeDb] of BACKENDS) {
         const taskId = await sb.dispatch('generate_site_structure', { blueprint_id: bp.id }, 1, { signal: controller.signal });
         await until(() => server.requests.length > seen, 'the request to reach the model server');
         controller.abort();
-        const task = await sb.waitTask(1, taskId, HOLD_MS / 2);
+        const task = await sb.waitTask(1, taskId, HOLD_MS / 2000);
         assert.equal(task.status, 'cancelled', JSON.stringify(task));
         assert.equal(task.credits, 0);
       } finally {
@@ -194,7 +194,7 @@ describe('stats(since)', () => {
     db = sqliteDb();
     server = await openAiServer((body) => respond(body));
     sb = await SiteBuilder.open({ databaseUrl: db.url, provider: openAiProvider(server, { timeoutSecs: 30 }) });
-    await sb.grant(1, 10_000);
+    await sb.grantCredits(1, 10_000);
   });
 
   after(async () => {

@@ -85,7 +85,7 @@ describe('codes provoked through the API', () => {
     db = sqliteDb();
     server = await openAiServer((body) => respond(body));
     sb = await SiteBuilder.open({ databaseUrl: db.url, provider: openAiProvider(server) });
-    await sb.grant(1, 100_000);
+    await sb.grantCredits(1, 100_000);
   });
 
   after(async () => {
@@ -196,8 +196,8 @@ describe('codes provoked through the API', () => {
     respond = () => ({ body: completion(structureAnswer()), delayMs: 400 });
     try {
       const taskId = await sb.dispatch('generate_site_structure', { blueprint_id: (await blueprint()).id }, 1);
-      await rejectsWith(sb.waitTask(1, taskId, 20), 'cancelled');
-      const done = await sb.waitTask(1, taskId, 10_000);
+      await rejectsWith(sb.waitTask(1, taskId, 0.02), 'cancelled');
+      const done = await sb.waitTask(1, taskId, 10);
       assert.equal(done.status, 'succeeded');
     } finally {
       respond = () => ({ body: completion(structureAnswer()) });

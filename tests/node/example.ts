@@ -32,7 +32,7 @@ export async function example(databaseUrl: string, assetsRoot: string): Promise<
     hostingType: 'igny8_sites',
   });
 
-  await sb.grant(7, 60, 'welcome credits');
+  await sb.grantCredits(7, 60, 'welcome credits');
   const phases: string[] = [];
   const outcome = await sb.generateStructure({ accountId: 7 }, blueprint.id, {
     onProgress: (event: ProgressEvent) => phases.push(event.phase),
@@ -54,7 +54,7 @@ export async function example(databaseUrl: string, assetsRoot: string): Promise<
   void code;
   void asError;
 
-  await sb.grant(7, 50, 'top-up');
+  await sb.grantCredits(7, 50, 'top-up');
 
   const queued: EnqueueResult = await enqueue(sb, 'generate_site_structure', { blueprint_id: blueprint.id }, 7, {
     timeoutMs: 200,

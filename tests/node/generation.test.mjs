@@ -19,7 +19,7 @@ describe('generation through the binding', () => {
     db = sqliteDb();
     server = await openAiServer((body) => ({ body: answer(body), delayMs }));
     sb = await SiteBuilder.open({ databaseUrl: db.url, provider: openAiProvider(server) });
-    await sb.grant(1, 10_000, 'test credits');
+    await sb.grantCredits(1, 10_000, 'test credits');
   });
 
   after(async () => {
@@ -162,7 +162,7 @@ describe('generation through the binding', () => {
   });
 
   test("an account's prompt override and a changed credit cost apply to its next run", async () => {
-    await sb.grant(3, 500);
+    await sb.grantCredits(3, 500);
     const bp = await sb.createBlueprint(3, { name: 'Override', config: { businessBrief: 'A bakery' } });
     await sb.setPromptOverride(3, 'site_structure_generation', 'NODE-OVERRIDE {{business_brief}} — answer as JSON.');
     sb.setCreditCost('site_structure_generation', 70);
@@ -182,7 +182,7 @@ describe('generation through the binding', () => {
   });
 
   test('recoverStale leaves healthy runs alone', async () => {
-    assert.deepEqual(await sb.recoverStale(60_000), []);
+    assert.deepEqual(await sb.recoverStale(60), []);
   });
 
   test('dispatch returns a task id at once; task() shows the run finishing', async () => {

@@ -30,7 +30,7 @@ test('ESM import and CJS require share one API', () => {
   const cjsQueue = require('sitebuilder/queue');
   assert.equal(esmQueue.enqueue, cjsQueue.enqueue);
   assert.equal(typeof esmQueue.createWorker, 'function');
-  for (const method of ['migrate', 'migrationStatus', 'doctor', 'metadata', 'createBlueprint', 'getBlueprint', 'listBlueprints', 'updateBlueprint', 'deleteBlueprint', 'createPage', 'getPage', 'listPages', 'updatePage', 'deletePage', 'generateStructure', 'generatePageContent', 'run', 'balance', 'grant', 'registerFunction', 'uploadAsset', 'downloadAsset', 'listAssets', 'deleteAsset', 'assetUsage', 'stats']) {
+  for (const method of ['migrate', 'migrationStatus', 'doctor', 'metadata', 'createBlueprint', 'getBlueprint', 'listBlueprints', 'updateBlueprint', 'deleteBlueprint', 'createPage', 'getPage', 'listPages', 'updatePage', 'deletePage', 'generateStructure', 'generatePageContent', 'run', 'balance', 'grantCredits', 'listTransactions', 'listUsage', 'listOptions', 'creditPolicy', 'registerFunction', 'uploadAsset', 'downloadAsset', 'listAssets', 'deleteAsset', 'assetUsage', 'stats']) {
     assert.equal(typeof esm.SiteBuilder.prototype[method], 'function', method);
   }
   assert.throws(() => new esm.SiteBuilder(), Error, 'instances only come from SiteBuilder.open');

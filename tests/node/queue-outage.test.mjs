@@ -55,7 +55,7 @@ describe('Redis and workers, down and back', () => {
   before(async () => {
     db = sqliteDb();
     sb = await SiteBuilder.open({ databaseUrl: db.url, provider: { kind: 'offline' } });
-    await sb.grant(1, 10_000);
+    await sb.grantCredits(1, 10_000);
     redis = await RedisServer.start();
   });
 
@@ -173,7 +173,7 @@ describe('a worker process killed mid-run', () => {
 
   test('the repeatable recovery job releases the hold and puts the blueprint back', async () => {
     const queueName = `sb-killed-${randomUUID()}`;
-    await sb.grant(1, 200);
+    await sb.grantCredits(1, 200);
     const bp = await sb.createBlueprint(1, { name: 'Killed', config: { businessBrief: 'A bakery in Porto' } });
     await sb.generateStructure(1, bp.id); // a first structure: `ready`, version 1
     const before = await sb.getBlueprint(1, bp.id);
@@ -227,7 +227,7 @@ describe('two deliveries of one job at once', () => {
     const server = await openAiServer(() => ({ body: completion(structureAnswer()), delayMs: 500 }));
     try {
       const sb = await SiteBuilder.open({ databaseUrl: db.url, provider: openAiProvider(server) });
-      await sb.grant(1, 100);
+      await sb.grantCredits(1, 100);
       const bp = await sb.createBlueprint(1, { name: 'Twins', config: { businessBrief: 'A bakery in Porto' } });
       const jobId = randomUUID();
       await sb.queueTask('generate_site_structure', { blueprint_id: bp.id }, 1, jobId);

@@ -31,7 +31,7 @@ describe('BullMQ queue', () => {
     db = sqliteDb();
     server = await openAiServer(() => ({ body: completion(structureAnswer()), delayMs: holdMs }));
     sb = await SiteBuilder.open({ databaseUrl: db.url, provider: openAiProvider(server, { timeoutSecs: 30 }) });
-    await sb.grant(1, 1000);
+    await sb.grantCredits(1, 1000);
     worker = createWorker(sb, { connection, queueName, concurrency: 2 });
     events = new QueueEvents(queueName, { connection });
     await Promise.all([worker.waitUntilReady(), events.waitUntilReady()]);

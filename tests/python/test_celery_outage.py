@@ -140,7 +140,7 @@ def test_broker_down_falls_back_inline_and_doctor_says_so_then_the_broker_is_use
                 assert handle.queued is False and handle.outcome is not None
                 assert handle.outcome.credits_charged == 50
                 assert "broker unreachable" in caplog.text
-                assert sb.task(handle.task_id, 8).status == "succeeded"
+                assert sb.task(8, handle.task_id).status == "succeeded"
                 assert sb.get_blueprint(8, bp.id).status == "ready"
 
                 report = sb_celery.doctor(broker_app, engine=sb)
@@ -163,7 +163,7 @@ def test_broker_down_falls_back_inline_and_doctor_says_so_then_the_broker_is_use
             assert handle.queued is True
 
             # No worker yet: the task is on record, queued, with its function, account and payload.
-            record = sb.task(handle.task_id, 8)
+            record = sb.task(8, handle.task_id)
             assert record.status == "queued"
             assert record.function_name == "generate_site_structure"
             assert record.payload == {"blueprint_id": bp.id}
@@ -181,7 +181,7 @@ def test_broker_down_falls_back_inline_and_doctor_says_so_then_the_broker_is_use
             log = tmp_path / "worker.log"
             worker = _worker(queue, _worker_env(redis, queue, pg_url, model), log)
             try:
-                _wait_for("the queued task to finish", lambda: sb.task(handle.task_id, 8).status == "succeeded", 60, log)
+                _wait_for("the queued task to finish", lambda: sb.task(8, handle.task_id).status == "succeeded", 60, log)
                 report = sb_celery.doctor(app, engine=sb, ping_timeout=2)
                 assert _check(report, "workers").ok, report
                 assert _check(report, "broker").ok and _check(report, "queue").ok
@@ -211,7 +211,7 @@ def test_worker_killed_mid_run_is_recovered_by_the_beat_schedule(
             handle = sb_celery.dispatch("generate_site_structure", {"blueprint_id": bp.id}, 9)
             assert handle.queued
             _wait_for("the run to reach the model", lambda: len(model.requests) > 0, 60, log)
-            assert sb.task(handle.task_id, 9).status == "running"
+            assert sb.task(9, handle.task_id).status == "running"
             assert sb.get_blueprint(9, bp.id).status == "generating"
             assert sb.balance(9) == 100, "50 held for the run"
             _stop(worker, signal.SIGKILL)  # the worker dies mid-run: no cleanup of its own
@@ -220,12 +220,12 @@ def test_worker_killed_mid_run_is_recovered_by_the_beat_schedule(
             env.update(SBTEST_RECOVER_EVERY="1", SBTEST_RECOVER_OLDER_THAN="2")
             beat = _worker(queue, env, beat_log, "-B", "--schedule", str(tmp_path / "beat-schedule"))
             try:
-                _wait_for("the scheduled recovery", lambda: sb.task(handle.task_id, 9).status == "failed", 90, beat_log)
+                _wait_for("the scheduled recovery", lambda: sb.task(9, handle.task_id).status == "failed", 90, beat_log)
             finally:
                 _stop(beat)
         finally:
             next(gen, None)
-    record = sb.task(handle.task_id, 9)
+    record = sb.task(9, handle.task_id)
     assert "abandoned" in (record.error_message or "")
     after = sb.get_blueprint(9, bp.id)
     assert after.status == "ready", "back to the status it had before the run"
@@ -261,4 +261,4 @@ def test_a_duplicated_message_runs_once_and_charges_once(pg_url: str, redis: Red
     assert runs == ["0 replayed=True", "50 replayed=False"], runs
     assert len(model.requests) == 1, "the model was asked once"
     assert sb.balance(10) == 50
-    assert sb.task(handle.task_id, 10).status == "succeeded"
+    assert sb.task(10, handle.task_id).status == "succeeded"

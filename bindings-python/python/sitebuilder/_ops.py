@@ -229,11 +229,11 @@ class Operations(Base):
         """Async twin of :meth:`task`."""
         return await self._acall('task', _request({}, account_id=account_id, task_id=task_id), TaskRecord.from_dict)
 
-    def wait_task(self, account_id: int | None, task_id: str, *, timeout_secs: float | None = None) -> TaskRecord:
+    def wait_task(self, account_id: int | None, task_id: str, timeout_secs: float | None = None) -> TaskRecord:
         """Waits for a dispatched task to finish (`cancelled` error after `timeout_secs`)."""
         return self._call('wait_task', _request({}, account_id=account_id, task_id=task_id, timeout_secs=timeout_secs), TaskRecord.from_dict)
 
-    async def await_task(self, account_id: int | None, task_id: str, *, timeout_secs: float | None = None) -> TaskRecord:
+    async def await_task(self, account_id: int | None, task_id: str, timeout_secs: float | None = None) -> TaskRecord:
         """Async twin of :meth:`wait_task`."""
         return await self._acall('wait_task', _request({}, account_id=account_id, task_id=task_id, timeout_secs=timeout_secs), TaskRecord.from_dict)
 
@@ -373,11 +373,11 @@ class Operations(Base):
         """Async twin of :meth:`credit_policy`."""
         return await self._acall('credit_policy', {}, dict)
 
-    def set_credit_cost(self, operation: str, credits: int, *, unit: str | None = None) -> None:
+    def set_credit_cost(self, operation: str, credits: int, unit: str | None = None) -> None:
         """Sets an operation's cost for this process (runs started afterwards pay it)."""
         return self._call('set_credit_cost', _request({}, operation=operation, credits=credits, unit=unit), _none)
 
-    async def aset_credit_cost(self, operation: str, credits: int, *, unit: str | None = None) -> None:
+    async def aset_credit_cost(self, operation: str, credits: int, unit: str | None = None) -> None:
         """Async twin of :meth:`set_credit_cost`."""
         return await self._acall('set_credit_cost', _request({}, operation=operation, credits=credits, unit=unit), _none)
 

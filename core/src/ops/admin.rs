@@ -126,7 +126,7 @@ impl Operation for SetCreditCost {
         name: "set_credit_cost",
         read_only: false,
         admin: true,
-        args: &["operation", "credits"],
+        args: &["operation", "credits", "unit"],
         http: None,
     };
     async fn execute(self, sb: &SiteBuilder, _: CallContext) -> Result<()> {

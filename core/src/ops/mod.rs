@@ -9,7 +9,7 @@
 //! requests and responses (the source of the bindings' stubs, parity tests and OpenAPI document).
 //!
 //! Adding an operation: a request struct with `#[derive(Deserialize, Serialize, JsonSchema)]` and
-//! a doc comment, an `impl Operation` next to its kin, and one line in the [`operations!`] list.
+//! a doc comment, an `impl Operation` next to its kin, and one line in the `operations!` list below.
 
 mod account;
 mod admin;
@@ -263,6 +263,61 @@ operations![
 /// with its JSON Schema for request and response.
 pub fn catalogue_json() -> Value {
     json!({ "http_prefix": HTTP_PREFIX, "operations": catalogue() })
+}
+
+/// An OpenAPI 3.1 document of every operation served over HTTP: both HTTP surfaces (the Django
+/// app and the Node router) publish this same document. List answers are wrapped in the
+/// `count/next/previous/results` envelope; scope fields come from the authenticated user.
+pub fn openapi() -> Value {
+    let mut paths = serde_json::Map::new();
+    for op in catalogue() {
+        let Some(http) = op.http else { continue };
+        let path = format!("{HTTP_PREFIX}{}", http.path);
+        let params: Vec<Value> = http
+            .path
+            .split('/')
+            .filter_map(|s| s.strip_prefix('{')?.strip_suffix('}'))
+            .map(|name| {
+                let schema = op.request["properties"][name].clone();
+                json!({"name": name, "in": "path", "required": true, "schema": schema})
+            })
+            .collect();
+        let body = match op.response.get("type").and_then(Value::as_str) {
+            Some("array") => json!({
+                "type": "object",
+                "properties": {
+                    "count": {"type": "integer"},
+                    "next": {"type": ["string", "null"]},
+                    "previous": {"type": ["string", "null"]},
+                    "results": op.response,
+                },
+            }),
+            _ => op.response.clone(),
+        };
+        let mut operation = json!({
+            "operationId": op.name,
+            "summary": op.doc,
+            "parameters": params,
+            "responses": {
+                http.status.to_string(): {"description": "OK", "content": {"application/json": {"schema": body}}},
+                "default": {"description": "An error: {code, message, ...fields}"},
+            },
+        });
+        if !matches!(http.method, "GET" | "DELETE") {
+            operation["requestBody"] =
+                json!({"content": {"application/json": {"schema": op.request}}});
+        }
+        if op.admin {
+            operation["x-staff-only"] = json!(true);
+        }
+        let entry = paths.entry(path).or_insert_with(|| json!({}));
+        entry[http.method.to_lowercase()] = operation;
+    }
+    json!({
+        "openapi": "3.1.0",
+        "info": {"title": "sitebuilder", "version": env!("CARGO_PKG_VERSION")},
+        "paths": paths,
+    })
 }
 
 impl SiteBuilder {

@@ -223,7 +223,7 @@ impl Operation for WaitTask {
         name: "wait_task",
         read_only: true,
         admin: false,
-        args: &["account_id", "task_id"],
+        args: &["account_id", "task_id", "timeout_secs"],
         http: None,
     };
     async fn execute(self, sb: &SiteBuilder, _: CallContext) -> Result<TaskRecord> {

@@ -201,3 +201,22 @@ fn catalogue_file_is_current() {
         "core/catalogue.json is out of date: run SITEBUILDER_BLESS=1 cargo test -p sitebuilder --lib ops::"
     );
 }
+
+#[test]
+fn openapi_lists_every_http_route() {
+    let doc = openapi();
+    assert_eq!(doc["openapi"], json!("3.1.0"));
+    let served = catalogue().iter().filter(|o| o.http.is_some()).count();
+    let listed: usize = doc["paths"]
+        .as_object()
+        .expect("paths")
+        .values()
+        .map(|p| p.as_object().map_or(0, |m| m.len()))
+        .sum();
+    assert_eq!(listed, served);
+    let pages = &doc["paths"]["/api/v1/site-builder/blueprints/{blueprint_id}/pages/"]["get"];
+    assert!(
+        pages["responses"]["200"]["content"]["application/json"]["schema"]["properties"]["count"]
+            .is_object()
+    );
+}

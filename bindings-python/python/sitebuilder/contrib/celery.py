@@ -265,7 +265,7 @@ def _wait_running(sb: SiteBuilder, task_id: str, account_id: int, timeout: float
     """Waits until the task's running delivery ends; False when the row is not a running twin."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        record = sb.task(task_id, account_id)
+        record = sb.task(account_id, task_id)
         if record.status != "running":
             return record.status == "succeeded"
         time.sleep(0.25)

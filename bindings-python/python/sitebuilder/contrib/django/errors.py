@@ -31,7 +31,7 @@ HTTP_STATUS: dict[str, int] = {
     "file_storage": 500,
 }
 
-_FIELDS = ("required", "available", "pending", "missing", "status", "attempts", "errors")
+_OWN = ("code", "message", "args")
 
 
 def status_for(code: str) -> int:
@@ -48,7 +48,8 @@ def error_response(code: str, message: str, status: int | None = None, **extra: 
 
 def from_exception(err: SiteBuilderError) -> JsonResponse:
     """The response for a library exception, with its actionable fields (``required``...)."""
-    extra = {name: getattr(err, name) for name in _FIELDS if hasattr(err, name)}
+    # Every field the core serialised for the variant (`Error::fields`), set on the exception.
+    extra = {name: value for name, value in vars(err).items() if name not in _OWN and not name.startswith("_")}
     if "status" in extra:
         extra["provider_status"] = extra.pop("status")
     return error_response(err.code, getattr(err, "message", str(err)), **extra)

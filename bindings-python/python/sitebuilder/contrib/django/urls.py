@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.urls import path
 
 from . import health, views
+from .operations import catalogue_urlpatterns
 
 app_name = "sitebuilder"
 
@@ -27,3 +28,6 @@ urlpatterns = [
     path("health/", health.health, name="health"),
     path("metrics/", health.metrics, name="metrics"),
 ]
+
+# Every other operation of the core's catalogue, from the catalogue.
+urlpatterns += catalogue_urlpatterns(urlpatterns)

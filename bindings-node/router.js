@@ -1,0 +1,152 @@
+'use strict';
+// The catalogue's HTTP routes for Node: the same paths, JSON and statuses as the Django app
+// (`sitebuilder.contrib.django`), mountable in Express and in Fastify.
+//
+// Every operation of `catalogue()` with an `http` route is served under `/api/v1/site-builder/`:
+// path fields from the URL, other fields from the query (GET, DELETE) or the JSON body, scope from
+// the host's `resolveScope(req)`; answers are the core's own JSON, lists in the
+// `count/next/previous/results` envelope, errors `{ success: false, code, error, ...fields }`.
+// `admin` operations need `staff: true` in the resolved scope. `openapi/` serves the core's
+// OpenAPI 3.1 document. The shared cases in tests/http/cases.json run against both frameworks.
+
+const native = require('./native/index.js');
+const { translateError } = require('./errors.js');
+
+const CATALOGUE = JSON.parse(native.catalogue());
+const PREFIX = CATALOGUE.http_prefix;
+
+/** HTTP status per error code: the Django app's table (contrib/django/errors.py). */
+const HTTP_STATUS = {
+  invalid_input: 400, json: 400, not_found: 404, insufficient_credits: 402, conflict: 409, cancelled: 409,
+  quota_exceeded: 413, provider_unavailable: 503, migration_required: 503, provider_rejected: 502, ai_refused: 502,
+  ai_output_truncated: 502, invalid_ai_output: 502,
+};
+const OWN = new Set(['name', 'message', 'stack', 'code', 'cause', 'transient']);
+
+/** One compiled route per (method, path). */
+const ROUTES = CATALOGUE.operations
+  .filter((op) => op.http)
+  .map((op) => {
+    const names = [];
+    const pattern = op.http.path.replace(/\{(\w+)\}/g, (_, name) => {
+      names.push(name);
+      return '([^/]+)';
+    });
+    return { op, names, regex: new RegExp(`^${pattern}$`) };
+  });
+
+function errorBody(code, message, extra = {}) {
+  return { success: false, code, error: message, ...extra };
+}
+
+function fromError(err) {
+  const e = translateError(err);
+  if (!e || typeof e.code !== 'string') return { status: 500, body: errorBody('internal', String(e && e.message)) };
+  const extra = {};
+  for (const [key, value] of Object.entries(e)) if (!OWN.has(key)) extra[key] = value;
+  if ('status' in extra) {
+    extra.provider_status = extra.status;
+    delete extra.status;
+  }
+  return { status: HTTP_STATUS[e.code] ?? 500, body: errorBody(e.code, e.message, extra) };
+}
+
+function convert(value, schema = {}) {
+  const kinds = [].concat(schema.type ?? []);
+  if (kinds.includes('integer') || kinds.includes('number')) {
+    const n = Number(value);
+    if (value === '' || Number.isNaN(n)) throw Object.assign(new Error(`expected a number, got ${JSON.stringify(value)}`), { http: 400 });
+    return n;
+  }
+  if (kinds.includes('boolean')) return ['1', 'true', 'yes', 'on'].includes(String(value).toLowerCase());
+  return value;
+}
+
+/**
+ * Answers one request: `{ method, path (under the prefix), query, body, scope }` → `{ status, body }`
+ * (`body` undefined for 204). Framework-free, so each adapter is a few lines.
+ */
+async function handle(sb, { method, path, query, body, scope }) {
+  if (path === 'openapi/' && method === 'GET') return { status: 200, body: JSON.parse(native.openapi()) };
+  let route;
+  let match;
+  for (const r of ROUTES) {
+    const m = r.regex.exec(path);
+    if (m && r.op.http.method === method) [route, match] = [r, m];
+  }
+  if (!route) return { status: 404, body: errorBody('not_found', `no route ${method} ${PREFIX}${path}`) };
+  if (!scope) return { status: 401, body: errorBody('not_authenticated', 'log in to use the site builder') };
+  if (scope.accountId === undefined || scope.accountId === null) {
+    return { status: 403, body: errorBody('no_account', 'this user has no account; ask an administrator to add you to one') };
+  }
+  const { op } = route;
+  if (op.admin && !scope.staff) return { status: 403, body: errorBody('forbidden', `${op.name} is for staff only`) };
+  const props = op.request.properties || {};
+  let request;
+  try {
+    const fields = method === 'GET' || method === 'DELETE'
+      ? Object.fromEntries(Object.entries(query || {}).filter(([k]) => k in props).map(([k, v]) => [k, convert(v, props[k])]))
+      : { ...(body && typeof body === 'object' && !Array.isArray(body) ? body : {}) };
+    if (op.admin) {
+      if (fields.account_id === undefined) fields.account_id = scope.accountId;
+    } else {
+      for (const key of ['account_id', 'site_id', 'sector_id']) delete fields[key];
+      if ('account_id' in props) fields.account_id = scope.accountId;
+      if ('site_id' in props && scope.siteId != null) fields.site_id = scope.siteId;
+      if ('sector_id' in props && scope.sectorId != null) fields.sector_id = scope.sectorId;
+    }
+    if (!('account_id' in props)) delete fields.account_id;
+    route.names.forEach((name, i) => {
+      fields[name] = convert(decodeURIComponent(match[i + 1]), props[name]);
+    });
+    request = JSON.stringify(fields);
+  } catch (err) {
+    return { status: 400, body: errorBody('invalid_input', `invalid input: ${err.message}`) };
+  }
+  let value;
+  try {
+    value = JSON.parse(await sb.call(op.name, request));
+  } catch (err) {
+    return fromError(err);
+  }
+  if (op.http.status === 204) return { status: 204, body: undefined };
+  if (Array.isArray(value)) value = { count: value.length, next: null, previous: null, results: value };
+  return { status: op.http.status, body: value };
+}
+
+function send(res, { status, body }) {
+  res.statusCode = status;
+  if (body === undefined) return res.end();
+  res.setHeader('content-type', 'application/json');
+  return res.end(JSON.stringify(body));
+}
+
+/**
+ * Express (4 or 5) middleware serving the routes: `app.use(express.json(), expressRouter(sb, { resolveScope }))`.
+ * `resolveScope(req)` returns `{ accountId, siteId?, sectorId?, staff? }`, `null` when the user is
+ * not logged in, or `{ accountId: null }` when it has no account (may return a Promise).
+ */
+function expressRouter(sb, { resolveScope }) {
+  return function sitebuilderRouter(req, res, next) {
+    const url = new URL(req.originalUrl || req.url, 'http://host');
+    if (!url.pathname.startsWith(PREFIX)) return next();
+    Promise.resolve(resolveScope(req))
+      .then((scope) => handle(sb, { method: req.method, path: url.pathname.slice(PREFIX.length), query: Object.fromEntries(url.searchParams), body: req.body, scope }))
+      .then((out) => send(res, out), next);
+  };
+}
+
+/** A Fastify plugin serving the routes: `fastify.register(fastifyPlugin, { sb, resolveScope })`. */
+async function fastifyPlugin(fastify, { sb, resolveScope }) {
+  fastify.all(`${PREFIX}*`, async (request, reply) => {
+    const url = new URL(request.url, 'http://host');
+    const scope = await resolveScope(request);
+    const out = await handle(sb, { method: request.method, path: url.pathname.slice(PREFIX.length), query: Object.fromEntries(url.searchParams), body: request.body, scope });
+    reply.code(out.status);
+    if (out.body === undefined) return reply.send();
+    return reply.type('application/json').send(JSON.stringify(out.body));
+  });
+}
+fastifyPlugin[Symbol.for('skip-override')] = true;
+
+module.exports = { handle, expressRouter, fastifyPlugin, HTTP_STATUS };
