@@ -2,6 +2,94 @@
 // The operations ops.js adds to SiteBuilder through the native generic `call`.
 import type { CreditTransaction, NewBlueprint, NewPage, OptionKind, PageBlueprint, Scope, SiteBlueprint, SiteBuilderOption } from './native/index';
 
+/** Response of `render_page`. */
+export interface RenderPageResponse {
+  /** A self-contained HTML document (stylesheet inlined). */
+  html: string
+  /** What the renderer worked around on this page. */
+  issues: Array<RenderIssue>
+}
+
+/** Something the renderer had to work around, with where it happened. */
+export interface RenderIssue {
+  /** The block's position on its page, when the issue belongs to one. */
+  blockIndex?: number | null
+  /** The block's type, when the issue belongs to one. */
+  blockType?: string | null
+  /** `unknown_block_type`, `invalid_block_data`, `template_error`, `broken_link`, `missing_asset`, `no_base_url`, `invalid_structure`. */
+  code: string
+  /** What happened and what to do. */
+  message: string
+  /** The page's slug, when the issue belongs to one. */
+  page?: string | null
+}
+
+/** Response of `export_site`. */
+export interface ExportSiteResponse {
+  /** Bytes of all files (before zipping). */
+  bytes: number
+  /** SHA-256 over every file's path and content, lowercase hex: equal for equal sites. */
+  checksum: string
+  /** Relative paths of the site's files, in render order. */
+  files: Array<string>
+  /** How they were packaged. */
+  format: "folder" | "zip"
+  /** What the renderer worked around. */
+  issues: Array<RenderIssue>
+  /** Where the files went, as given. */
+  target: string
+}
+
+/** Response of `publish`. */
+export interface PublishResponse {
+  /** The deployment serving the blueprint's current version. */
+  deployment: Deployment
+  /** What the renderer worked around (empty for a no-op). */
+  issues: Array<RenderIssue>
+  /** True when this version was already deployed and nothing was uploaded. */
+  noOp: boolean
+}
+
+/** One publish attempt and what it shipped. */
+export interface Deployment {
+  /** Owning account (column `tenant_id`). */
+  accountId: number
+  /** Bytes shipped. */
+  bytes: number
+  /** SHA-256 over every file's path and content (as `export_site` reports it). */
+  checksum: string
+  /** Why a failed deployment failed. */
+  error?: string | null
+  /** Files shipped. */
+  files: number
+  /** When it ended (UTC); `None` while publishing. */
+  finishedAt?: Date | null
+  /** Primary key. */
+  id: number
+  /** The host's sector, copied from the blueprint. */
+  sectorId?: number | null
+  /** The blueprint published. */
+  siteBlueprintId: number
+  /** The host's site, copied from the blueprint. */
+  siteId?: number | null
+  /** When the upload started (UTC). */
+  startedAt: Date
+  /** `publishing`, `deployed`, `failed`, `superseded` or `unpublished`. */
+  status: string
+  /** Where the release lives: the hosting store URL and the release folder in it. */
+  target: string
+  /** The blueprint version the files were rendered from. */
+  version: number
+}
+
+/** Response of `unpublish`. */
+export interface UnpublishResponse {
+  /** The deployment that was serving, now `unpublished`; `None` when nothing was live. */
+  deployment?: Deployment | null
+  /** Objects removed from the hosting store. */
+  removedObjects: number
+}
+
 /** A stored usage log row. */
 export interface UsageLogEntry {
   /** Account. */
@@ -41,6 +129,16 @@ declare module './native/index' {
     createBlueprint(scope: number | Scope, name: string, options?: Omit<NewBlueprint, 'name'>): Promise<SiteBlueprint>
     /** Adds a page to a blueprint (slug unique in the blueprint; appended unless `order` is given). */
     createPage(scope: number | Scope, blueprintId: number, slug: string, title: string, options?: Omit<NewPage, 'slug' | 'title'>): Promise<PageBlueprint>
+    /** One page of a blueprint's site as a self-contained HTML document, for a live preview (`404` renders the not-found page). Data the templates cannot show renders as an annotated fallback listed in `issues`. */
+    renderPage(scope: number | Scope, blueprintId: number, slug: string): Promise<RenderPageResponse>
+    /** Writes every file of a blueprint's site (pages, CSS, assets, sitemap.xml, robots.txt, 404) to a folder or a zip, a local path or an object store URL. Not served over HTTP: the target is a path on the server. */
+    exportSite(scope: number | Scope, blueprintId: number, target: string, options?: { format?: "folder" | "zip" | null }): Promise<ExportSiteResponse>
+    /** Publishes the blueprint's current version to its hosting target: sets `deployed_version` and status `deployed` and records a deployment; the same version twice uploads nothing; a failed upload leaves the previous release serving. */
+    publish(scope: number | Scope, blueprintId: number): Promise<PublishResponse>
+    /** Takes a published site down and sets the blueprint back to `ready`. */
+    unpublish(scope: number | Scope, blueprintId: number): Promise<UnpublishResponse>
+    /** A blueprint's deployments, newest first. */
+    listDeployments(scope: number | Scope, blueprintId: number): Promise<Array<Deployment>>
     /** An account's credit ledger (grants, holds, deductions, releases), oldest first. */
     listTransactions(accountId: number): Promise<Array<CreditTransaction>>
     /** An account's usage rows (one per paid run: model, tokens, cost), oldest first. */
