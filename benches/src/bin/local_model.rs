@@ -194,9 +194,10 @@ async fn briefs(sb: &SiteBuilder, budget: Duration) {
 }
 
 async fn corpus(sb: &SiteBuilder, budget: Duration) {
-    let attacks: Vec<Attack> = serde_json::from_str(include_str!(
-        "../../../core/tests/data/injection-corpus.json"
-    ))
+    let attacks: Vec<Attack> = serde_json::from_str(include_str!(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../core/tests/data/injection-corpus.json"
+    )))
     .expect("corpus");
     println!("### Injection corpus\n");
     println!("| attack | saved | took an instruction | seconds |");
