@@ -1,5 +1,6 @@
 // Types of `sitebuilder/router` (router.js): the catalogue's HTTP routes for Express and Fastify.
 import type { SiteBuilder } from './index';
+import type { HealthOptions } from './health';
 
 /** Who a request acts for; `null` = not logged in, `accountId: null` = no account. */
 export interface RequestScope {
@@ -13,16 +14,18 @@ export interface RequestScope {
 export type ResolveScope = (req: any) => RequestScope | null | Promise<RequestScope | null>;
 
 /** One request under `/api/v1/site-builder/`, framework-free. */
+/** `health/` and `metrics/` (no login: for probes and scrapers) answer text with their own headers. */
 export declare function handle(
   sb: SiteBuilder,
   request: { method: string; path: string; query?: Record<string, string>; body?: unknown; scope: RequestScope | null },
-): Promise<{ status: number; body: unknown }>;
+  options?: { health?: HealthOptions },
+): Promise<{ status: number; body: unknown; headers?: Record<string, string>; raw?: boolean }>;
 
-/** Express middleware: `app.use(express.json(), expressRouter(sb, { resolveScope }))`. */
-export declare function expressRouter(sb: SiteBuilder, options: { resolveScope: ResolveScope }): (req: any, res: any, next: (err?: unknown) => void) => void;
+/** Express middleware: `app.use(express.json(), expressRouter(sb, { resolveScope }))`; `health` goes to `health/` and `metrics/`. */
+export declare function expressRouter(sb: SiteBuilder, options: { resolveScope: ResolveScope; health?: HealthOptions }): (req: any, res: any, next: (err?: unknown) => void) => void;
 
-/** Fastify plugin: `fastify.register(fastifyPlugin, { sb, resolveScope })`. */
-export declare function fastifyPlugin(fastify: any, options: { sb: SiteBuilder; resolveScope: ResolveScope }): Promise<void>;
+/** Fastify plugin: `fastify.register(fastifyPlugin, { sb, resolveScope })`; `health` goes to `health/` and `metrics/`. */
+export declare function fastifyPlugin(fastify: any, options: { sb: SiteBuilder; resolveScope: ResolveScope; health?: HealthOptions }): Promise<void>;
 
 /** HTTP status per error code (the Django app's table). */
 export declare const HTTP_STATUS: Readonly<Record<string, number>>;

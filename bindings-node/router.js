@@ -11,6 +11,7 @@
 
 const native = require('./native/index.js');
 const { translateError } = require('./errors.js');
+const { healthHandler, metricsHandler } = require('./health.js');
 
 const CATALOGUE = JSON.parse(native.catalogue());
 const PREFIX = CATALOGUE.http_prefix;
@@ -66,8 +67,15 @@ function convert(value, schema = {}) {
  * Answers one request: `{ method, path (under the prefix), query, body, scope }` → `{ status, body }`
  * (`body` undefined for 204). Framework-free, so each adapter is a few lines.
  */
-async function handle(sb, { method, path, query, body, scope }) {
+async function handle(sb, { method, path, query, body, scope }, options = {}) {
   if (path === 'openapi/' && method === 'GET') return { status: 200, body: JSON.parse(native.openapi()) };
+  // Probes and scrapers have no login: health/ and metrics/ answer before the scope is resolved
+  // (the Django app's health.py does the same). Route them away from the public internet.
+  if (path === 'health/' || path === 'metrics/') {
+    const make = path === 'health/' ? healthHandler : metricsHandler;
+    const out = await make(sb, options.health || {})({ method });
+    return { ...out, raw: true };
+  }
   let route;
   let match;
   for (const r of ROUTES) {
@@ -114,8 +122,12 @@ async function handle(sb, { method, path, query, body, scope }) {
   return { status: op.http.status, body: value };
 }
 
-function send(res, { status, body }) {
+function send(res, { status, body, headers, raw }) {
   res.statusCode = status;
+  if (raw) {
+    for (const [key, value] of Object.entries(headers || {})) res.setHeader(key, value);
+    return res.end(body);
+  }
   if (body === undefined) return res.end();
   res.setHeader('content-type', 'application/json');
   return res.end(JSON.stringify(body));
@@ -123,26 +135,29 @@ function send(res, { status, body }) {
 
 /**
  * Express (4 or 5) middleware serving the routes: `app.use(express.json(), expressRouter(sb, { resolveScope }))`.
+ * `health` (optional) is passed to the `health/` and `metrics/` handlers: `{ queue, connection,
+ * queueName, timeoutMs, stuckAfterMs }` adds the BullMQ broker and worker checks.
  * `resolveScope(req)` returns `{ accountId, siteId?, sectorId?, staff? }`, `null` when the user is
  * not logged in, or `{ accountId: null }` when it has no account (may return a Promise).
  */
-function expressRouter(sb, { resolveScope }) {
+function expressRouter(sb, { resolveScope, health }) {
   return function sitebuilderRouter(req, res, next) {
     const url = new URL(req.originalUrl || req.url, 'http://host');
     if (!url.pathname.startsWith(PREFIX)) return next();
     Promise.resolve(resolveScope(req))
-      .then((scope) => handle(sb, { method: req.method, path: url.pathname.slice(PREFIX.length), query: Object.fromEntries(url.searchParams), body: req.body, scope }))
+      .then((scope) => handle(sb, { method: req.method, path: url.pathname.slice(PREFIX.length), query: Object.fromEntries(url.searchParams), body: req.body, scope }, { health }))
       .then((out) => send(res, out), next);
   };
 }
 
-/** A Fastify plugin serving the routes: `fastify.register(fastifyPlugin, { sb, resolveScope })`. */
-async function fastifyPlugin(fastify, { sb, resolveScope }) {
+/** A Fastify plugin serving the routes: `fastify.register(fastifyPlugin, { sb, resolveScope, health })`. */
+async function fastifyPlugin(fastify, { sb, resolveScope, health }) {
   fastify.all(`${PREFIX}*`, async (request, reply) => {
     const url = new URL(request.url, 'http://host');
     const scope = await resolveScope(request);
-    const out = await handle(sb, { method: request.method, path: url.pathname.slice(PREFIX.length), query: Object.fromEntries(url.searchParams), body: request.body, scope });
+    const out = await handle(sb, { method: request.method, path: url.pathname.slice(PREFIX.length), query: Object.fromEntries(url.searchParams), body: request.body, scope }, { health });
     reply.code(out.status);
+    if (out.raw) return reply.headers(out.headers || {}).send(out.body);
     if (out.body === undefined) return reply.send();
     return reply.type('application/json').send(JSON.stringify(out.body));
   });
