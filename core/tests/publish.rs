@@ -34,7 +34,7 @@ async fn publish_switches_releases_and_keeps_the_old_one_on_failure() {
             .await
             .expect("builder");
         let scope = Scope::account(5);
-        sb.grant(5, 1000, "test").await.expect("grant");
+        sb.grant_credits(5, 1000, "test").await.expect("grant");
         let bp = sb
             .create_blueprint(
                 &scope,

@@ -39,7 +39,7 @@ async fn generated_site(backend: &str) -> (common::TestStore, SiteBuilder, i64, 
         .await
         .expect("builder");
     let scope = Scope::account(7);
-    sb.grant(7, 500, "test").await.expect("grant");
+    sb.grant_credits(7, 500, "test").await.expect("grant");
     let bp = sb
         .create_blueprint(
             &scope,
