@@ -42,21 +42,10 @@ fn invalid(field: &str, problem: impl std::fmt::Display) -> Error {
     Error::invalid(format!("{field}: {problem}"))
 }
 
-/// Free text: at most `max_chars` characters, no NUL and no control character other than tab and
-/// line breaks (they cannot be stored in PostgreSQL text, or are invisible garbage in a page).
+/// Free text: at most `max_chars` characters and no NUL, which PostgreSQL text cannot hold. Other
+/// control characters are kept as sent: prompts neutralise them and pages escape them.
 pub fn check_text(field: &str, value: &str, max_chars: usize) -> Result<()> {
-    if let Some(c) = value
-        .chars()
-        .find(|&c| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
-    {
-        return Err(invalid(
-            field,
-            format_args!(
-                "contains the control character U+{:04X}; remove it",
-                c as u32
-            ),
-        ));
-    }
+    refuse_chars(field, value, |c| c == '\0')?;
     let chars = value.chars().count();
     if chars > max_chars {
         return Err(invalid(
@@ -67,11 +56,25 @@ pub fn check_text(field: &str, value: &str, max_chars: usize) -> Result<()> {
     Ok(())
 }
 
-/// A name or title: [`check_text`], and not blank.
+fn refuse_chars(field: &str, value: &str, refused: impl Fn(char) -> bool) -> Result<()> {
+    match value.chars().find(|&c| refused(c)) {
+        Some(c) => Err(invalid(
+            field,
+            format_args!(
+                "contains the control character U+{:04X}; remove it",
+                c as u32
+            ),
+        )),
+        None => Ok(()),
+    }
+}
+
+/// A name or title: one line of [`check_text`] without control characters, and not blank.
 pub fn check_name(field: &str, value: &str, max_chars: usize) -> Result<()> {
     if value.trim().is_empty() {
         return Err(invalid(field, "must not be empty or only spaces"));
     }
+    refuse_chars(field, value, char::is_control)?;
     check_text(field, value, max_chars)
 }
 
@@ -314,9 +317,10 @@ mod tests {
 
     #[test]
     fn text_rules() {
-        assert!(check_text("name", "Casa Lupa\n\tline", 255).is_ok());
-        refused(check_text("name", "a\0b", 255), "U+0000");
-        refused(check_text("name", "a\u{1b}[31m", 255), "U+001B");
+        assert!(check_text("description", "Casa Lupa\n\tline \u{1b}[31m", 255).is_ok());
+        refused(check_text("description", "a\0b", 255), "U+0000");
+        refused(check_name("name", "a\u{1b}[31m", 255), "U+001B");
+        refused(check_name("name", "two\nlines", 255), "U+000A");
         refused(check_text("name", &"é".repeat(256), 255), "256 characters");
         refused(check_name("title", "   ", 255), "title");
         refused(check_name("title", "", 255), "title");
