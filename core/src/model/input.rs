@@ -5,7 +5,7 @@
 //! PostgreSQL answer with its own error text, a 100,000-deep JSON value would exhaust a stack, and
 //! a block of an unknown type would be stored and then break the renderer.
 
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 use super::{Block, BlueprintPatch, NewBlueprint, NewPage, PagePatch, SiteConfig};
 use crate::store::validate_slug;
@@ -92,8 +92,27 @@ pub fn check_id(field: &str, id: i64) -> Result<()> {
 /// A JSON value: bounded depth and size, every key and string checked as text. Walks with an
 /// explicit stack, so a value of any depth is refused without recursion.
 pub fn check_json(field: &str, value: &Value, limits: &InputLimits) -> Result<()> {
-    let mut stack: Vec<(&Value, usize)> = vec![(value, 1)];
-    let mut nodes = 0usize;
+    walk_json(field, vec![(value, 1)], 0, limits)
+}
+
+/// [`check_json`] of a JSON object held as a map, without building a `Value` around it.
+fn check_json_object(field: &str, map: &Map<String, Value>, limits: &InputLimits) -> Result<()> {
+    let mut stack = Vec::with_capacity(map.len());
+    for (k, item) in map {
+        check_text(field, k, limits.max_name_chars)?;
+        stack.push((item, 2));
+    }
+    walk_json(field, stack, 1, limits)
+}
+
+/// Checks every value on `stack` (each with its depth) and what it holds; `nodes` values were
+/// counted already.
+fn walk_json(
+    field: &str,
+    mut stack: Vec<(&Value, usize)>,
+    mut nodes: usize,
+    limits: &InputLimits,
+) -> Result<()> {
     while let Some((v, depth)) = stack.pop() {
         nodes += 1;
         if nodes > limits.max_json_nodes {
@@ -169,8 +188,8 @@ pub fn check_config(config: &SiteConfig, limits: &InputLimits) -> Result<()> {
         check_text("config.locked_pages", slug, limits.max_name_chars)?;
     }
     // `style` and the host's own keys: any JSON, bounded.
-    check_json("config", &Value::Object(config.style.clone()), limits)?;
-    check_json("config", &Value::Object(config.extra.clone()), limits)
+    check_json_object("config", &config.style, limits)?;
+    check_json_object("config", &config.extra, limits)
 }
 
 /// Blocks sent by a caller: each of a type in `catalogue` with data valid for that type.
