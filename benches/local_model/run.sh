@@ -9,7 +9,8 @@
 #
 # SITEBUILDER_AI_JSON_MODE (default auto, as a new user has it: json_schema, which this server
 # refuses, then llama.cpp's grammar-constrained json_object + schema from then on),
-# LOCAL_MODEL_SITE_SECS (default 180), LOCAL_MODEL_CTX (default 8192), LOCAL_MODEL_PORT (8765).
+# LOCAL_MODEL_SITE_SECS (default 180), LOCAL_MODEL_CTX (default 8192), LOCAL_MODEL_PORT (8765),
+# LOCAL_MODEL_THREADS (default 1).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
@@ -20,8 +21,13 @@ port="${LOCAL_MODEL_PORT:-8765}"
 export SITEBUILDER_AI_JSON_MODE="${SITEBUILDER_AI_JSON_MODE:-auto}"
 log="$CARGO_TARGET_DIR/local-model-server.log"
 
-"$venv/bin/python" -m llama_cpp.server --model "$gguf" --model_alias smollm2 \
-  --host 127.0.0.1 --port "$port" --n_ctx "${LOCAL_MODEL_CTX:-8192}" --n_threads 2 \
+# One thread and passive OpenMP waits by default: with two threads on two cores that other work
+# shares, llama.cpp's OpenMP barriers spin while a thread is descheduled, and SmolLM2 fell from
+# 12 to 0.2 tokens per second (measured here under a load of 11). LOCAL_MODEL_THREADS=2 on an
+# idle machine.
+OMP_WAIT_POLICY=PASSIVE "$venv/bin/python" -m llama_cpp.server --model "$gguf" --model_alias smollm2 \
+  --host 127.0.0.1 --port "$port" --n_ctx "${LOCAL_MODEL_CTX:-8192}" \
+  --n_threads "${LOCAL_MODEL_THREADS:-1}" --n_threads_batch "${LOCAL_MODEL_THREADS:-1}" \
   >"$log" 2>&1 &
 server=$!
 trap 'kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true' EXIT
