@@ -11,12 +11,14 @@
 //! Answers are deterministic: the same request gives byte-identical JSON.
 
 mod compose;
+pub mod goals;
 mod instance;
 mod page;
 mod plan;
 mod profile;
 pub mod recipes;
 mod text;
+mod tidy;
 mod voice;
 
 use serde_json::Value;
