@@ -56,12 +56,12 @@ impl Composer<'_> {
             "services" => self.services(page),
             "grid" => self.grid(page),
             "testimonials" => self.testimonials(),
-            "stats" => self.stats(),
+            "stats" => self.stats(page),
             "cta" => self.cta(page),
             "card" => self.card(page),
             "image" => json!({"image": self.image(), "caption": self.caption()}),
             "video" => self.video(),
-            "quote" => self.quote(),
+            "quote" => self.quote(page),
             "form" => self.form(page),
             "faq" => self.faq(page),
             "list" => self.list(page),
@@ -268,7 +268,8 @@ impl Composer<'_> {
             .collect();
         let subheading = match page.topic {
             Topic::About | Topic::Careers => "The principles behind everything we do.".to_string(),
-            _ => format!("What {} can expect from {}.", p.audience, p.name),
+            Topic::Home => format!("What {} can expect from {}.", p.audience, p.name),
+            _ => format!("{} at {}: what to expect.", page.title, p.name),
         };
         json!({"heading": heading, "subheading": subheading, "items": items})
     }
@@ -296,7 +297,11 @@ impl Composer<'_> {
         };
         let mut data = json!({
             "heading": heading,
-            "subheading": format!("For {}{}.", p.audience, p.location.as_ref().map(|l| format!(" in {l}")).unwrap_or_default()),
+            "subheading": if page.topic == Topic::Home {
+                format!("For {}{}.", p.audience, p.location.as_ref().map(|l| format!(" in {l}")).unwrap_or_default())
+            } else {
+                format!("Everything {} offers {}.", p.name, p.audience)
+            },
             "items": items
         });
         if let Some(cta) = self.primary(page) {
@@ -333,7 +338,7 @@ impl Composer<'_> {
         json!({"heading": format!("What {} say", p.voice.customers), "items": items})
     }
 
-    fn stats(&self) -> Value {
+    fn stats(&self, page: &PageRef<'_>) -> Value {
         let p = self.profile;
         let items: Vec<Value> = p
             .voice
@@ -343,7 +348,12 @@ impl Composer<'_> {
                 json!({"value": "[Number]", "label": p.fill(label)})
             })
             .collect();
-        json!({"heading": format!("{} in numbers", p.name), "items": items})
+        let heading = if page.topic == Topic::Home {
+            format!("{} in numbers", p.name)
+        } else {
+            format!("{} in numbers", page.title)
+        };
+        json!({"heading": heading, "items": items})
     }
 
     fn cta(&self, page: &PageRef<'_>) -> Value {
@@ -374,12 +384,16 @@ impl Composer<'_> {
         })
     }
 
-    fn quote(&self) -> Value {
+    fn quote(&self, page: &PageRef<'_>) -> Value {
         let p = self.profile;
-        let quote = match p.style {
-            Style::Bold => "Good work should make people stop and look.",
-            Style::Warm => "We do this because we care about the people it's for.",
-            Style::Calm => "Doing the work well is the best promise we can make.",
+        let home = page.topic == Topic::Home;
+        let quote = match (p.style, home) {
+            (Style::Bold, true) => "Good work should make people stop and look.",
+            (Style::Bold, false) => "Every project starts with a question worth answering well.",
+            (Style::Warm, true) => "We do this because we care about the people it's for.",
+            (Style::Warm, false) => "The best part of the job is the people we get to do it for.",
+            (Style::Calm, true) => "Doing the work well is the best promise we can make.",
+            (Style::Calm, false) => "Care in the details is what people remember.",
         };
         json!({"quote": quote, "author": format!("The {} team", p.name)})
     }

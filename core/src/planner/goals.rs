@@ -54,6 +54,10 @@ const CLUES: &[(Goal, &[&str])] = &[
             "preorder",
             "order ahead",
             " orders",
+            " order ",
+            "order cakes",
+            "order bouquets",
+            "for collection",
             "take orders",
             "order a cake",
             "custom cakes",
@@ -68,6 +72,7 @@ const CLUES: &[(Goal, &[&str])] = &[
         &[
             "phone",
             " call us",
+            " call ",
             " calls",
             " call-out",
             " call out",
@@ -88,16 +93,17 @@ const CLUES: &[(Goal, &[&str])] = &[
         Goal::Bookings,
         &[
             "booking",
-            " book ",
-            " book.",
-            " book,",
             "reserv",
-            "book a table",
-            "book a room",
-            "direct booking",
+            "book a ",
+            "book online",
+            "book direct",
             "book classes",
-            "book a class",
             "book sessions",
+            "book rooms",
+            "book your",
+            "book now",
+            "to book",
+            "can book",
         ],
     ),
     (Goal::Quotes, &["quote", "estimate", " rfq"]),
@@ -109,7 +115,7 @@ const CLUES: &[(Goal, &[&str])] = &[
     (Goal::Volunteers, &["volunteer"]),
     (Goal::Enrolment, &["enrol", "enroll", "admission", "sign up for courses"]),
     (Goal::Commissions, &["commission", "hire me", "freelance work"]),
-    (Goal::Viewings, &["viewing"]),
+    (Goal::Viewings, &["viewing", "book viewings"]),
     (
         Goal::TradeEnquiries,
         &[
@@ -129,15 +135,18 @@ const CLUES: &[(Goal, &[&str])] = &[
         Goal::OnlineSales,
         &[
             "sell online",
-            "online shop",
-            "online store",
-            "order online",
-            "shop online",
             "sells online",
+            "selling online",
+            "shop online",
+            "order online",
+            "online store",
+            "our online shop",
+            "an online shop",
             "e-commerce",
             "ecommerce",
             "ship worldwide",
             "worldwide shipping",
+            "delivery across",
         ],
     ),
     (
@@ -149,7 +158,9 @@ const CLUES: &[(Goal, &[&str])] = &[
 /// The goals `text` states, in the order the text first mentions them (the first is the main
 /// one). Only what is written counts: no goal is assumed from the kind of business.
 pub fn read(text: &str) -> Vec<Goal> {
-    let lower = format!(" {} ", text.to_lowercase().replace('\n', " "));
+    let lower = format!(" {} ", text.to_lowercase().replace('\n', " "))
+        .replace("in order to", "")
+        .replace("so-called", "");
     let mut found: Vec<(usize, Goal)> = CLUES
         .iter()
         .filter_map(|(goal, clues)| {
@@ -160,6 +171,23 @@ pub fn read(text: &str) -> Vec<Goal> {
                 .map(|at| (at, *goal))
         })
         .collect();
+    // "Customers book regular cleans online": "book" as a verb, told by what follows it (a
+    // bare "book" is as often a noun: "book covers").
+    if !found.iter().any(|(_, g)| *g == Goal::Bookings) {
+        let mut from = 0;
+        while let Some(at) = lower[from..].find(" book ").map(|i| i + from) {
+            let window: String = lower[at + 6..].chars().take(32).collect();
+            const VERB_OF: &[&str] = &[
+                "online", "session", "class", "lesson", "clean", "visit", "stay", "room", "table",
+                "trip", "tour", "slot", "day",
+            ];
+            if VERB_OF.iter().any(|w| window.contains(w)) {
+                found.push((at, Goal::Bookings));
+                break;
+            }
+            from = at + 6;
+        }
+    }
     // "Orders" is also the plural in "wholesale orders" and "online orders": a trade or online
     // goal already covers it.
     if found

@@ -50,6 +50,13 @@ pub fn business_name(brief: &str) -> Option<String> {
     text::name_in_brief(brief)
 }
 
+/// A name for a site whose brief names no business: the business's name when it has one
+/// ([`business_name`]), else the brief's opening noun phrase title-cased ("A family bakery in
+/// Porto …" → "Family Bakery"); `None` when the brief has no descriptive sentence.
+pub fn site_name(brief: &str) -> Option<String> {
+    text::name_in_brief(brief).or_else(|| text::descriptive_name(brief))
+}
+
 /// Whether `text` reads as instructions to a builder or a model (a prompt injection, template
 /// syntax, a role tag) and so must never become a name or heading.
 pub fn reads_as_instructions(text: &str) -> bool {

@@ -168,15 +168,16 @@ impl Profile {
         let goals = site_goals(kind, &texts);
         let voice = voice(kind);
         let name = text::business_name(inputs.name_hint, inputs.brief)
+            .or_else(|| text::descriptive_name(inputs.brief))
             .unwrap_or_else(|| format!("The {}", capitalize(voice.noun)));
         let extracted = text::offerings(inputs.brief);
         let offerings = if extracted.len() >= 2 {
             // Varied lines so a list of offerings does not read as one sentence repeated; a
             // kind whose line is a note for the owner keeps it for every item.
             const LINES: [&str; 3] = [
-                "{offer}, with every step explained before we begin.",
-                "Ask us about {offer_lower}: we'll tell you what's involved and whether it suits you.",
-                "{offer} from {name}, shaped around what you need.",
+                "{offer} from {name}, made with care.",
+                "Ask us about {offer_lower}; we're happy to tell you more.",
+                "{offer}, the way {name} does it.",
             ];
             extracted
                 .iter()

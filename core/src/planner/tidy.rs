@@ -72,7 +72,8 @@ fn long_copy(value: &Value) -> Vec<String> {
     let mut out = Vec::new();
     crate::quality::walk_copy(value, &mut |key, text| {
         let t = normalize(text);
-        if is_copy_key(key) && t.chars().count() >= LONG_COPY {
+        // A question is never asked twice, however short.
+        if is_copy_key(key) && (t.chars().count() >= LONG_COPY || key == "question") {
             out.push(t);
         }
     });

@@ -153,7 +153,7 @@ impl Composer<'_> {
                     field("notes", "Allergies, messages or decoration", "textarea", false),
                 ]);
                 (
-                    "order",
+                    "other",
                     "Place your order",
                     "We'll confirm your order and its price by email.",
                     "Send my order",
@@ -168,7 +168,7 @@ impl Composer<'_> {
                     field("details", "Tell us about the event", "textarea", true),
                 ]);
                 (
-                    "catering",
+                    "quote",
                     "Ask about catering",
                     "Tell us about your event and we'll reply with ideas and a price.",
                     "Send catering enquiry",
@@ -211,13 +211,22 @@ impl Composer<'_> {
 
     pub(super) fn faq(&self, page: &PageRef<'_>) -> Value {
         let p = self.profile;
+        // Home asks two of the general questions; the FAQ page asks them all (the site's last
+        // pass drops those home already asked).
+        let take = match page.topic {
+            Topic::Home => 2,
+            Topic::Faq => usize::MAX,
+            _ if self.rich => 4,
+            _ => 3,
+        };
         let items: Vec<Value> = topic_questions(p, page.topic)
             .into_iter()
-            .take(if self.rich { 4 } else { 3 })
+            .take(take)
             .map(|(q, a)| json!({"question": q, "answer": a}))
             .collect();
         let heading = match page.topic {
-            Topic::Home | Topic::Faq | Topic::Services => "Frequently asked questions".to_string(),
+            Topic::Home => "Quick answers".to_string(),
+            Topic::Faq => "Frequently asked questions".to_string(),
             _ => format!("{}: your questions", page.title),
         };
         json!({"heading": heading, "items": items})
@@ -329,7 +338,7 @@ fn topic_questions(p: &Profile, topic: Topic) -> Vec<(String, String)> {
             vec![
                 (
                     "How quickly will you reply?".into(),
-                    "We answer every message; [add how quickly you usually reply].".into(),
+                    "We answer every message. [Add how quickly you usually reply.]".into(),
                 ),
                 ("Can I call instead?".into(), call),
                 (
@@ -415,6 +424,25 @@ fn topic_questions(p: &Profile, topic: Topic) -> Vec<(String, String)> {
                 "How soon will I hear back?",
                 "[Add how quickly you usually send a quote.]",
             ),
+        ]),
+        Topic::Rooms => own(&[
+            (
+                "Which room suits a family?",
+                "[Say which rooms sleep more than two and whether cots are available.]",
+            ),
+            (
+                "Are any rooms step-free?",
+                "[Describe step-free access and accessible rooms.]",
+            ),
+            ("Is there parking?", "[Add parking details.]"),
+        ]),
+        Topic::Services => own(&[
+            (
+                "Which service do I need?",
+                "Tell us what you're looking for and we'll recommend the right option.",
+            ),
+            ("How much does it cost?", "[Explain how you price your services.]"),
+            ("How soon can you start?", "[Add your usual waiting time.]"),
         ]),
         Topic::Programs | Topic::Classes => own(&[
             ("Do I need experience?", "[Say what level each programme starts at.]"),

@@ -173,7 +173,9 @@ fn capitalize_first(text: &str) -> String {
 /// Heading and body of a text block.
 pub(super) fn text_section(p: &Profile, page: &PageRef<'_>, rich: bool) -> (String, String) {
     let name = &p.name;
-    let story = || -> String {
+    // Home tells the story in brief; the about page tells it and invites contact, so the two
+    // never carry the same paragraph block.
+    let story = |home: bool| -> String {
         let take = if rich { 6 } else { 2 };
         let mut paragraphs: Vec<String> = p.story.iter().take(take).cloned().collect();
         if paragraphs.is_empty() {
@@ -184,18 +186,22 @@ pub(super) fn text_section(p: &Profile, page: &PageRef<'_>, rich: bool) -> (Stri
             .as_ref()
             .map(|l| format!(" in {l}"))
             .unwrap_or_default();
-        paragraphs.push(format!(
-            "We're here for {}{place}, and we'd love to hear from you.",
-            p.audience
-        ));
+        if home {
+            paragraphs.push(format!("This is {name}: have a look around."));
+        } else {
+            paragraphs.push(format!(
+                "We're here for {}{place}, and we'd love to hear from you.",
+                p.audience
+            ));
+        }
         paragraphs.join("\n\n")
     };
     match page.topic {
-        Topic::About => ("Our story".into(), story()),
+        Topic::About => ("Our story".into(), story(false)),
         Topic::Home => match p.kind {
-            crate::planner::recipes::BusinessKind::Nonprofit => ("Our mission".into(), story()),
-            crate::planner::recipes::BusinessKind::Publisher => ("What we write about".into(), story()),
-            _ => (format!("Welcome to {name}"), story()),
+            crate::planner::recipes::BusinessKind::Nonprofit => ("Our mission".into(), story(true)),
+            crate::planner::recipes::BusinessKind::Publisher => ("What we write about".into(), story(true)),
+            _ => (format!("Welcome to {name}"), story(true)),
         },
         Topic::Menu => (
             "Allergies and dietary needs".into(),
@@ -428,14 +434,26 @@ pub(super) fn grid_items(p: &Profile, topic: Topic, links: &Links) -> (String, V
                 })
                 .collect(),
         ),
-        Topic::Home if p.kind == crate::planner::recipes::BusinessKind::Publisher => grid_items(p, Topic::Blog, links),
+        Topic::Home if p.kind == crate::planner::recipes::BusinessKind::Publisher => (
+            "Start reading".into(),
+            p.offerings
+                .iter()
+                .map(|(t, _)| {
+                    json!({
+                        "title": t,
+                        "description": format!("[Link your best piece about {}.]", lower_first(t)),
+                        "href": links.href(Topic::Blog).unwrap_or_else(|| "/".into())
+                    })
+                })
+                .collect(),
+        ),
         Topic::Features => (
             format!("Why {} choose {}", p.voice.customers, p.name),
             p.voice.why.iter().map(|(t, d, i)| json!({"title": t, "description": p.fill(d), "icon": i})).collect(),
         ),
-        Topic::Listings => ("Available now".into(), listings(p, None)),
+        Topic::Listings => ("Available now".into(), listings(p, None, "Property")),
         Topic::Home if p.kind == crate::planner::recipes::BusinessKind::RealEstate => {
-            ("Featured properties".into(), listings(p, links.href(Topic::Listings)))
+            ("Featured properties".into(), listings(p, links.href(Topic::Listings), "Featured property"))
         }
         Topic::Home | Topic::Shop | Topic::Products | Topic::Collections | Topic::Programs | Topic::Work | Topic::Menu | Topic::Classes | Topic::Rooms => {
             let target = match p.kind {
@@ -448,9 +466,12 @@ pub(super) fn grid_items(p: &Profile, topic: Topic, links: &Links) -> (String, V
             let target = target.filter(|_| topic == Topic::Home);
             let mut items = offerings(target);
             if topic != Topic::Home {
+                // A second page of the same offerings (collections after the shop) invites
+                // differently, so neither repeats the other.
+                let offset = usize::from(topic == Topic::Collections);
                 for (i, item) in items.iter_mut().enumerate() {
                     let d = item["description"].as_str().unwrap_or_default().to_string();
-                    item["description"] = json!(detail_line(p, i, &d));
+                    item["description"] = json!(detail_line(p, i + offset, &d));
                 }
             }
             (p.voice.offer_heading.into(), items)
@@ -460,12 +481,12 @@ pub(super) fn grid_items(p: &Profile, topic: Topic, links: &Links) -> (String, V
 }
 
 /// Property cards for the owner to fill in: listings change too often to plan.
-fn listings(p: &Profile, href: Option<String>) -> Vec<Value> {
+fn listings(p: &Profile, href: Option<String>, which: &str) -> Vec<Value> {
     (1..=3)
         .map(|i| {
             let mut item = json!({
-                "title": format!("[Property {i} title]"),
-                "description": format!("[Property {i}: location, price, bedrooms and one line about the home.]"),
+                "title": format!("[{which} {i} title]"),
+                "description": format!("[{which} {i}: location, price, bedrooms and one line about the home.]"),
                 "image": {"alt": format!("A property listed by {}", p.name), "prompt": "Bright exterior or living-room photo of the property."}
             });
             if let Some(h) = &href {
@@ -492,6 +513,12 @@ pub(super) fn detail_line(p: &Profile, i: usize, description: &str) -> String {
 /// follows on from what the page just showed, so no two pages close with the same words.
 pub(super) fn closing(p: &Profile, page: &PageRef<'_>, label: &str) -> (String, String) {
     if page.topic == Topic::Home {
+        if p.cta.call {
+            return (
+                "Need help now?".into(),
+                format!("Call {} and talk to a person straight away.", p.name),
+            );
+        }
         return (p.styled(&p.voice.closing), p.fill(p.voice.closing_body));
     }
     let title = page.title.to_lowercase();
@@ -512,6 +539,10 @@ pub(super) fn closing(p: &Profile, page: &PageRef<'_>, label: &str) -> (String, 
         Topic::Impact => (
             "Be part of it".to_string(),
             "Every result here started with someone deciding to help.".to_string(),
+        ),
+        Topic::Faq => (
+            "Still have a question?".to_string(),
+            "Ask us directly and we'll answer it.".to_string(),
         ),
         Topic::Integrations => (
             "Missing a tool?".to_string(),
