@@ -89,7 +89,12 @@ fn goal_cta(kind: BusinessKind, goal: Goal) -> Option<Cta> {
             BusinessKind::Fitness => ("Book a class", Topic::Booking),
             _ => ("Book now", Topic::Booking),
         },
-        Goal::Appointments => ("Book an appointment", Topic::Appointments),
+        Goal::Appointments => match kind {
+            BusinessKind::Restaurant => ("Book a table", Topic::Reservations),
+            BusinessKind::Saas => ("Book a demo", Topic::Demo),
+            BusinessKind::Hospitality => ("Check availability", Topic::Booking),
+            _ => ("Book an appointment", Topic::Appointments),
+        },
         Goal::Quotes | Goal::TradeEnquiries => ("Request a quote", Topic::Quote),
         Goal::Demos => ("Book a demo", Topic::Demo),
         Goal::Donations => ("Donate", Topic::Donate),

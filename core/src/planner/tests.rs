@@ -216,12 +216,7 @@ async fn page_sets_follow_the_business_type() {
         for slug in *expected {
             assert!(slugs(&s).contains(slug), "{business_type}: {:?}", slugs(&s));
         }
-        let last = if *business_type == "B2B SaaS Platform" {
-            "demo"
-        } else {
-            "contact"
-        };
-        assert_eq!(slugs(&s).last(), Some(&last), "{business_type}");
+        assert_eq!(slugs(&s).last(), Some(&"contact"), "{business_type}");
     }
     let restaurant = plan(structure_context(
         "Acme",
@@ -286,15 +281,15 @@ async fn objectives_add_pages() {
     ))
     .await;
     assert!(
-        slugs(&s).contains(&"booking") && slugs(&s).contains(&"careers"),
+        slugs(&s).contains(&"appointments") && slugs(&s).contains(&"careers"),
         "{:?}",
         slugs(&s)
     );
     let booking = s
         .pages
         .iter()
-        .find(|p| p.slug == "booking")
-        .expect("booking");
+        .find(|p| p.slug == "appointments")
+        .expect("appointments");
     assert!(booking.blocks.iter().any(|b| b.block_type == "form"));
     assert!(
         booking.objective.contains("Book appointments online"),
@@ -308,7 +303,7 @@ async fn objectives_add_pages() {
     );
     let position = |slug: &str| slugs(&s).iter().position(|s| *s == slug).expect("present");
     assert!(
-        position("booking") < position("contact"),
+        position("appointments") < position("contact"),
         "contact stays last"
     );
 }

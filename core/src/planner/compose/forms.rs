@@ -214,7 +214,7 @@ impl Composer<'_> {
         // Home asks two of the general questions; the FAQ page asks them all (the site's last
         // pass drops those home already asked).
         let take = match page.topic {
-            Topic::Home => 2,
+            Topic::Home if !self.rich => 2,
             Topic::Faq => usize::MAX,
             _ if self.rich => 4,
             _ => 3,

@@ -83,7 +83,12 @@ pub fn conversion_topic(kind: BusinessKind, goal: Goal) -> &'static [Topic] {
             K::Saas => &[T::Demo],
             _ => &[T::Booking],
         },
-        Goal::Appointments => &[T::Appointments],
+        Goal::Appointments => match kind {
+            K::Restaurant => &[T::Reservations],
+            K::Saas => &[T::Demo],
+            K::Hospitality => &[T::Booking],
+            _ => &[T::Appointments],
+        },
         Goal::Quotes => &[T::Quote],
         Goal::Demos => &[T::Demo],
         Goal::Donations => &[T::Donate],
@@ -213,8 +218,6 @@ const KEYWORDS: &[(BusinessKind, &[&str])] = &[
     (
         K::FoodShop,
         &[
-            "bakery",
-            "bakeries",
             "baker*",
             "patisserie",
             "pâtisserie",
@@ -649,10 +652,16 @@ mod tests {
         assert_eq!(extra_topics(K::Restaurant, &book), [T::Reservations]);
         assert_eq!(extra_topics(K::Clinic, &book), [T::Appointments]);
         assert_eq!(extra_topics(K::Saas, &book), [T::Demo]);
-        assert_eq!(extra_topics(K::LocalTrades, &book), [T::Booking]);
+        assert_eq!(extra_topics(K::LocalTrades, &book), [T::Appointments]);
+        let stay = vec!["More direct bookings".to_string()];
+        assert_eq!(extra_topics(K::Hospitality, &stay), [T::Booking]);
+        assert_eq!(extra_topics(K::Restaurant, &stay), [T::Reservations]);
+        // No goal stated: the kind's usual ones.
+        assert_eq!(extra_topics(K::LocalTrades, &[]), [T::Quote]);
+        assert_eq!(extra_topics(K::FoodShop, &[]), []);
         let many = vec![
             "Hire two engineers".to_string(),
-            "sell gift cards".into(),
+            "sell online: gift cards".into(),
             "answer questions".into(),
         ];
         assert_eq!(
@@ -660,5 +669,7 @@ mod tests {
             [T::Shop, T::Faq, T::Careers]
         );
         assert!(extra_topics(K::General, &[]).is_empty());
+        let calls = vec!["Most customers phone us".to_string()];
+        assert!(extra_topics(K::LocalTrades, &calls).is_empty(), "a call needs no page");
     }
 }
