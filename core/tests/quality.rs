@@ -133,7 +133,11 @@ fn row(case: &Case, s: &SiteStructure, r: &QualityReport) -> String {
         case.id,
         case.kind,
         s.site.name.replace('|', "\\|"),
-        if goals.is_empty() { "—".into() } else { goals.join(", ") },
+        if goals.is_empty() {
+            "—".into()
+        } else {
+            goals.join(", ")
+        },
         slugs.join(" "),
         cta,
         r.repeated,
@@ -172,7 +176,12 @@ async fn every_brief_gets_a_site_that_fits_it() {
         // The run's result carries the same to-fill list the rubric reads off the structure.
         let listed: Vec<Value> = result["to_fill"].as_array().cloned().unwrap_or_default();
         let expected = serde_json::to_value(to_fill(&structure)).expect("json");
-        assert_eq!(Value::Array(listed), expected, "{}: to_fill in the result", case.id);
+        assert_eq!(
+            Value::Array(listed),
+            expected,
+            "{}: to_fill in the result",
+            case.id
+        );
         if report.passed() {
             passed += 1;
         } else {
@@ -201,7 +210,11 @@ async fn every_brief_gets_a_site_that_fits_it() {
          | brief | kind | name | goals read | pages | main button | repeats | to fill | verdict |\n\
          |---|---|---|---|---|---|---|---|---|\n{table}",
         n = cases.len(),
-        k = cases.iter().map(|c| c.kind.as_str()).collect::<BTreeSet<_>>().len(),
+        k = cases
+            .iter()
+            .map(|c| c.kind.as_str())
+            .collect::<BTreeSet<_>>()
+            .len(),
     );
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../docs/quality.md");
     if std::env::var_os("SITEBUILDER_BLESS").is_some() {

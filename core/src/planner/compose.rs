@@ -285,7 +285,7 @@ impl Composer<'_> {
                 let description = if page.topic == Topic::Home {
                     description.clone()
                 } else {
-                    sections::detail_line(p, i, description)
+                    sections::detail_line(i, description)
                 };
                 json!({"title": title, "description": description})
             })
@@ -344,9 +344,7 @@ impl Composer<'_> {
             .voice
             .stats
             .iter()
-            .map(|label| {
-                json!({"value": "[Number]", "label": p.fill(label)})
-            })
+            .map(|label| json!({"value": "[Number]", "label": p.fill(label)}))
             .collect();
         let heading = if page.topic == Topic::Home {
             format!("{} in numbers", p.name)

@@ -113,8 +113,14 @@ const CLUES: &[(Goal, &[&str])] = &[
     ),
     (Goal::Donations, &["donat", "fundrais"]),
     (Goal::Volunteers, &["volunteer"]),
-    (Goal::Enrolment, &["enrol", "enroll", "admission", "sign up for courses"]),
-    (Goal::Commissions, &["commission", "hire me", "freelance work"]),
+    (
+        Goal::Enrolment,
+        &["enrol", "enroll", "admission", "sign up for courses"],
+    ),
+    (
+        Goal::Commissions,
+        &["commission", "hire me", "freelance work"],
+    ),
     (Goal::Viewings, &["viewing", "book viewings"]),
     (
         Goal::TradeEnquiries,
@@ -151,7 +157,13 @@ const CLUES: &[(Goal, &[&str])] = &[
     ),
     (
         Goal::Hiring,
-        &["we're hiring", "we are hiring", "recruit staff", "careers page", "job applicants"],
+        &[
+            "we're hiring",
+            "we are hiring",
+            "recruit staff",
+            "careers page",
+            "job applicants",
+        ],
     ),
 ];
 
@@ -217,7 +229,8 @@ pub fn phone_number(text: &str) -> Option<String> {
             let mut digits = 0;
             let mut end = i;
             while end < chars.len()
-                && (chars[end].is_ascii_digit() || matches!(chars[end], ' ' | '-' | '+' | '(' | ')'))
+                && (chars[end].is_ascii_digit()
+                    || matches!(chars[end], ' ' | '-' | '+' | '(' | ')'))
             {
                 if chars[end].is_ascii_digit() {
                     digits += 1;
@@ -260,15 +273,27 @@ mod tests {
             read("Yoga studio selling memberships and class passes."),
             [Goal::Memberships]
         );
-        assert_eq!(read("We make steel brackets for wholesale orders."), [Goal::TradeEnquiries]);
-        assert_eq!(read("Dental clinic: book an appointment."), [Goal::Appointments]);
+        assert_eq!(
+            read("We make steel brackets for wholesale orders."),
+            [Goal::TradeEnquiries]
+        );
+        assert_eq!(
+            read("Dental clinic: book an appointment."),
+            [Goal::Appointments]
+        );
         assert!(read("A family bakery in Porto selling sourdough.").is_empty());
     }
 
     #[test]
     fn phone_numbers_are_found() {
-        assert_eq!(phone_number("Call 0113 496 0000 any time").as_deref(), Some("01134960000"));
-        assert_eq!(phone_number("Ring +44 20 7946 0958.").as_deref(), Some("+442079460958"));
+        assert_eq!(
+            phone_number("Call 0113 496 0000 any time").as_deref(),
+            Some("01134960000")
+        );
+        assert_eq!(
+            phone_number("Ring +44 20 7946 0958.").as_deref(),
+            Some("+442079460958")
+        );
         assert_eq!(phone_number("Open 24/7 since 1998"), None);
     }
 }

@@ -104,7 +104,9 @@ fn goal_cta(kind: BusinessKind, goal: Goal) -> Option<Cta> {
         Goal::Commissions => ("Discuss a commission", Topic::Contact),
         Goal::Viewings => ("Book a viewing", Topic::Booking),
         Goal::Subscribers => ("Subscribe", Topic::Blog),
-        Goal::OnlineSales if matches!(kind, BusinessKind::FoodShop | BusinessKind::Manufacturer) => {
+        Goal::OnlineSales
+            if matches!(kind, BusinessKind::FoodShop | BusinessKind::Manufacturer) =>
+        {
             ("Browse products", Topic::Products)
         }
         Goal::OnlineSales => ("Shop now", Topic::Shop),
@@ -163,11 +165,7 @@ impl Profile {
     pub(super) fn new(inputs: Inputs<'_>) -> Profile {
         let objectives_text = inputs.objectives.join(". ");
         let brief_text = format!("{} {} {objectives_text}", inputs.brief, inputs.extra_text);
-        let (kind, note) = reconcile(
-            inputs.business_type.as_ref(),
-            &brief_text,
-            inputs.name_hint,
-        );
+        let (kind, note) = reconcile(inputs.business_type.as_ref(), &brief_text, inputs.name_hint);
         let mut texts = inputs.objectives.clone();
         texts.push(inputs.brief.to_string());
         let goals = site_goals(kind, &texts);

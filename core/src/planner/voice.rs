@@ -1012,7 +1012,10 @@ static FOOD_SHOP: Voice = Voice {
     offerings: [
         ("Daily bakes", "What comes out of the oven each morning."),
         ("Seasonal specials", "Recipes that follow the season."),
-        ("Celebration treats", "Something special for the occasions that matter."),
+        (
+            "Celebration treats",
+            "Something special for the occasions that matter.",
+        ),
         ("Gifts", "Boxes and bundles to share or give."),
     ],
     offering_line: "{offer}, made by hand on the premises.",
@@ -1084,9 +1087,18 @@ static MANUFACTURER: Voice = Voice {
     offer_heading: "What we manufacture",
     offerings: [
         ("Custom parts", "Made to your drawings and tolerances."),
-        ("Small batches", "Prototypes and short runs without long lead times."),
-        ("Volume production", "Repeat orders made to the same standard every time."),
-        ("Finishing", "Treatments and finishes applied before dispatch."),
+        (
+            "Small batches",
+            "Prototypes and short runs without long lead times.",
+        ),
+        (
+            "Volume production",
+            "Repeat orders made to the same standard every time.",
+        ),
+        (
+            "Finishing",
+            "Treatments and finishes applied before dispatch.",
+        ),
     ],
     offering_line: "{offer}, made to your specification and checked before dispatch.",
     why: [
@@ -1136,7 +1148,11 @@ static MANUFACTURER: Voice = Voice {
         "Get a quote for your parts",
     ],
     closing_body: "Send a drawing or a specification and we'll reply with a price and a lead time.",
-    stats: ["parts delivered each year", "years in production", "industries supplied"],
+    stats: [
+        "parts delivered each year",
+        "years in production",
+        "industries supplied",
+    ],
 };
 
 static HOSPITALITY: Voice = Voice {
@@ -1158,7 +1174,10 @@ static HOSPITALITY: Voice = Voice {
     offerings: [
         ("Rooms", "Comfortable rooms for a night or a week."),
         ("Breakfast", "A good start to the day before you head out."),
-        ("Local tips", "Walks, places to eat and things to see, from people who live here."),
+        (
+            "Local tips",
+            "Walks, places to eat and things to see, from people who live here.",
+        ),
         ("Longer stays", "Ask us about stays of a week or more."),
     ],
     offering_line: "{offer}, ready for your stay.",
@@ -1194,10 +1213,7 @@ static HOSPITALITY: Voice = Voice {
             "Is breakfast included?",
             "[Say whether breakfast is included and when it is served.]",
         ),
-        (
-            "Can we bring our dog?",
-            "[Add your policy on pets.]",
-        ),
+        ("Can we bring our dog?", "[Add your policy on pets.]"),
         (
             "How do we get there?",
             "[Add directions and parking information.]",

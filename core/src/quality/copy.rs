@@ -46,7 +46,7 @@ pub fn copy_strings(structure: &SiteStructure) -> Vec<CopyString> {
     for page in &structure.pages {
         for (i, block) in page.blocks.iter().enumerate() {
             let at = format!("/{}#{}.{}", page.slug, i, block.block_type);
-            walk(&block.data, &at, "", &mut |path, key, text| {
+            walk(&block.data, "", &mut |path, key, text| {
                 if is_copy_key(key) {
                     out.push(CopyString {
                         at: format!("{at}{path}"),
@@ -62,7 +62,7 @@ pub fn copy_strings(structure: &SiteStructure) -> Vec<CopyString> {
 
 /// Calls `visit(path, key, text)` for each string under `value`; `image` objects are skipped
 /// (their alt text and prompt describe a picture, they are not copy).
-pub(crate) fn walk(value: &Value, _at: &str, path: &str, visit: &mut dyn FnMut(&str, &str, &str)) {
+pub(crate) fn walk(value: &Value, path: &str, visit: &mut dyn FnMut(&str, &str, &str)) {
     fn go(value: &Value, path: &str, key: &str, visit: &mut dyn FnMut(&str, &str, &str)) {
         match value {
             Value::String(s) => visit(path, key, s),
@@ -88,7 +88,7 @@ pub(crate) fn walk(value: &Value, _at: &str, path: &str, visit: &mut dyn FnMut(&
 /// Calls `visit(key, text)` for each string under `value` (images skipped, as in
 /// [`copy_strings`]).
 pub fn walk_copy(value: &Value, visit: &mut dyn FnMut(&str, &str)) {
-    walk(value, "", "", &mut |_, key, text| visit(key, text));
+    walk(value, "", &mut |_, key, text| visit(key, text));
 }
 
 /// How much long copy repeats: (long strings, those whose text appears more than once).
@@ -148,7 +148,7 @@ pub fn to_fill(structure: &SiteStructure) -> Vec<ToFill> {
     let mut out = Vec::new();
     for page in &structure.pages {
         for (i, block) in page.blocks.iter().enumerate() {
-            walk(&block.data, "", "", &mut |path, _key, text| {
+            walk(&block.data, "", &mut |path, _key, text| {
                 for note in markers(text) {
                     out.push(ToFill {
                         page: page.slug.clone(),
@@ -183,8 +183,12 @@ pub fn filler(text: &str) -> Option<&'static str> {
         "{customers}",
         "{offer",
     ];
-    FILLER.iter().find(|f| lower.contains(*f)).copied().or_else(|| {
-        let opens = text.matches('[').count();
-        (opens != text.matches(']').count()).then_some("an unclosed [")
-    })
+    FILLER
+        .iter()
+        .find(|f| lower.contains(*f))
+        .copied()
+        .or_else(|| {
+            let opens = text.matches('[').count();
+            (opens != text.matches(']').count()).then_some("an unclosed [")
+        })
 }

@@ -127,7 +127,9 @@ pub fn assess(brief: &str, structure: &SiteStructure) -> QualityReport {
     let name = structure.site.name.trim();
     let mut problems = Vec::new();
     if name.is_empty() || name.chars().count() > 60 {
-        problems.push(format!("name {name:?} is empty or longer than 60 characters"));
+        problems.push(format!(
+            "name {name:?} is empty or longer than 60 characters"
+        ));
     }
     if reads_as_instructions(name) {
         problems.push(format!("name {name:?} reads as instructions"));
@@ -135,7 +137,9 @@ pub fn assess(brief: &str, structure: &SiteStructure) -> QualityReport {
     if let Some(given) = business_name(brief)
         && !name.to_lowercase().contains(&given.to_lowercase())
     {
-        problems.push(format!("the brief names the business {given:?}, the site {name:?}"));
+        problems.push(format!(
+            "the brief names the business {given:?}, the site {name:?}"
+        ));
     }
     checks.push(check("name", problems, format!("{name:?}")));
 
@@ -157,17 +161,28 @@ pub fn assess(brief: &str, structure: &SiteStructure) -> QualityReport {
         }
         for page in &structure.pages {
             if serving::page_matches(page, pages) {
-                problems.push(format!("page /{} is {what}, which the brief does not suggest", page.slug));
+                problems.push(format!(
+                    "page /{} is {what}, which the brief does not suggest",
+                    page.slug
+                ));
             }
         }
         for phrase in *phrases {
-            let in_buttons = buttons.iter().any(|(l, _, _)| l.to_lowercase().contains(phrase));
+            let in_buttons = buttons
+                .iter()
+                .any(|(l, _, _)| l.to_lowercase().contains(phrase));
             if in_buttons || copy_lower.iter().any(|c| c.contains(phrase)) {
-                problems.push(format!("{phrase:?} is {what}, which the brief does not suggest"));
+                problems.push(format!(
+                    "{phrase:?} is {what}, which the brief does not suggest"
+                ));
             }
         }
     }
-    checks.push(check("fit", problems, "no page or phrase of another business"));
+    checks.push(check(
+        "fit",
+        problems,
+        "no page or phrase of another business",
+    ));
 
     // buttons
     let mut problems = Vec::new();
@@ -194,11 +209,19 @@ pub fn assess(brief: &str, structure: &SiteStructure) -> QualityReport {
             problems.push(format!("{href} is offered as {labels:?}"));
         }
     }
-    checks.push(check("buttons", problems, format!("{} buttons, consistent", buttons.len())));
+    checks.push(check(
+        "buttons",
+        problems,
+        format!("{} buttons, consistent", buttons.len()),
+    ));
 
     // repetition
     let (long, repeated, examples) = repetition(&strings);
-    let share = if long == 0 { 0.0 } else { repeated as f64 / long as f64 };
+    let share = if long == 0 {
+        0.0
+    } else {
+        repeated as f64 / long as f64
+    };
     let problems = if share > MAX_REPEAT_SHARE {
         vec![format!(
             "{repeated} of {long} long copy strings repeat ({:.0} %): {}",
@@ -242,7 +265,11 @@ pub fn assess(brief: &str, structure: &SiteStructure) -> QualityReport {
             problems.push(format!("{:?} is asked twice ({})", s.text, s.at));
         }
     }
-    checks.push(check("faq", problems, format!("{} questions, none repeated", seen.len())));
+    checks.push(check(
+        "faq",
+        problems,
+        format!("{} questions, none repeated", seen.len()),
+    ));
 
     QualityReport {
         checks,
@@ -288,7 +315,11 @@ pub fn assess_with(brief: &str, structure: &SiteStructure, expect: &Expectations
     let all_copy: Vec<String> = copy_strings(structure)
         .iter()
         .map(|s| normalize(&s.text))
-        .chain(serving::buttons(structure).iter().map(|(l, _, _)| normalize(l)))
+        .chain(
+            serving::buttons(structure)
+                .iter()
+                .map(|(l, _, _)| normalize(l)),
+        )
         .chain(std::iter::once(normalize(&structure.site.name)))
         .collect();
     for phrase in &expect.forbidden_phrases {
@@ -297,7 +328,9 @@ pub fn assess_with(brief: &str, structure: &SiteStructure, expect: &Expectations
             problems.push(format!("{phrase:?} appears: {hit:?}"));
         }
     }
-    report.checks.push(check("expected", problems, "as expected"));
+    report
+        .checks
+        .push(check("expected", problems, "as expected"));
     report
 }
 

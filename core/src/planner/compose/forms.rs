@@ -150,7 +150,12 @@ impl Composer<'_> {
                     field("phone", "Phone", "tel", true),
                     field("order", "What would you like to order?", "textarea", true),
                     field("collection_date", "Collection date", "date", true),
-                    field("notes", "Allergies, messages or decoration", "textarea", false),
+                    field(
+                        "notes",
+                        "Allergies, messages or decoration",
+                        "textarea",
+                        false,
+                    ),
                 ]);
                 (
                     "other",
@@ -359,14 +364,20 @@ fn topic_questions(p: &Profile, topic: Topic) -> Vec<(String, String)> {
                 "Can I change my order?",
                 "Send us a message as soon as you can and we'll tell you what is still possible.",
             ),
-            ("When can I collect?", "[Add your collection times and where to collect.]"),
+            (
+                "When can I collect?",
+                "[Add your collection times and where to collect.]",
+            ),
         ]),
         Topic::Booking if p.kind != crate::planner::recipes::BusinessKind::Hospitality => own(&[
             (
                 "How do I know my booking is confirmed?",
                 "We confirm every booking by email once we have checked availability.",
             ),
-            ("Can I change or cancel a booking?", "[Add your cancellation policy.]"),
+            (
+                "Can I change or cancel a booking?",
+                "[Add your cancellation policy.]",
+            ),
             (
                 "What should I bring?",
                 "[Say what people should bring or know before they come.]",
@@ -377,7 +388,10 @@ fn topic_questions(p: &Profile, topic: Topic) -> Vec<(String, String)> {
                 "Do I need a referral?",
                 "[Say whether patients need a referral to book.]",
             ),
-            ("What if I need to cancel?", "[Add your cancellation policy.]"),
+            (
+                "What if I need to cancel?",
+                "[Add your cancellation policy.]",
+            ),
             (
                 "How long is an appointment?",
                 "[Add how long a first appointment usually takes.]",
@@ -419,7 +433,10 @@ fn topic_questions(p: &Profile, topic: Topic) -> Vec<(String, String)> {
             ("Is there an API?", "[Link to your API documentation.]"),
         ]),
         Topic::Quote => own(&[
-            ("Is the quote free?", "[Say whether quotes are free and binding.]"),
+            (
+                "Is the quote free?",
+                "[Say whether quotes are free and binding.]",
+            ),
             (
                 "How soon will I hear back?",
                 "[Add how quickly you usually send a quote.]",
@@ -441,12 +458,21 @@ fn topic_questions(p: &Profile, topic: Topic) -> Vec<(String, String)> {
                 "Which service do I need?",
                 "Tell us what you're looking for and we'll recommend the right option.",
             ),
-            ("How much does it cost?", "[Explain how you price your services.]"),
+            (
+                "How much does it cost?",
+                "[Explain how you price your services.]",
+            ),
             ("How soon can you start?", "[Add your usual waiting time.]"),
         ]),
         Topic::Programs | Topic::Classes => own(&[
-            ("Do I need experience?", "[Say what level each programme starts at.]"),
-            ("When does the next one start?", "[Add start dates or the timetable.]"),
+            (
+                "Do I need experience?",
+                "[Say what level each programme starts at.]",
+            ),
+            (
+                "When does the next one start?",
+                "[Add start dates or the timetable.]",
+            ),
             (
                 "Can I try before committing?",
                 "[Say whether a trial session is available.]",

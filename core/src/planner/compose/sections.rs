@@ -22,11 +22,18 @@ pub(super) fn topic_intro(p: &Profile, page: &PageRef<'_>) -> (String, String) {
         ),
         Topic::Products if p.kind == BusinessKind::Manufacturer => (
             "Products and capabilities".into(),
-            format!("{} for {}, made to specification.", capitalize_first(&offers), p.audience),
+            format!(
+                "{} for {}, made to specification.",
+                capitalize_first(&offers),
+                p.audience
+            ),
         ),
         Topic::Products if p.kind == BusinessKind::FoodShop => (
             "What we make".into(),
-            format!("{} from the {name} counter, fresh every day.", capitalize_first(&offers)),
+            format!(
+                "{} from the {name} counter, fresh every day.",
+                capitalize_first(&offers)
+            ),
         ),
         Topic::Products | Topic::Shop => (format!("Shop {name}"), format!("Browse {offers}.")),
         Topic::Order => (
@@ -35,7 +42,9 @@ pub(super) fn topic_intro(p: &Profile, page: &PageRef<'_>) -> (String, String) {
         ),
         Topic::Catering => (
             "Catering".into(),
-            format!("{name} can cater for your event. Tell us about it and we'll suggest what to serve."),
+            format!(
+                "{name} can cater for your event. Tell us about it and we'll suggest what to serve."
+            ),
         ),
         Topic::Gallery => (
             "Gallery".into(),
@@ -471,7 +480,7 @@ pub(super) fn grid_items(p: &Profile, topic: Topic, links: &Links) -> (String, V
                 let offset = usize::from(topic == Topic::Collections);
                 for (i, item) in items.iter_mut().enumerate() {
                     let d = item["description"].as_str().unwrap_or_default().to_string();
-                    item["description"] = json!(detail_line(p, i + offset, &d));
+                    item["description"] = json!(detail_line(i + offset, &d));
                 }
             }
             (p.voice.offer_heading.into(), items)
@@ -499,13 +508,12 @@ fn listings(p: &Profile, href: Option<String>, which: &str) -> Vec<Value> {
 
 /// An offering's description as an inner page shows it: the home page's line plus an invitation,
 /// so the two pages do not repeat each other word for word.
-pub(super) fn detail_line(p: &Profile, i: usize, description: &str) -> String {
+pub(super) fn detail_line(i: usize, description: &str) -> String {
     const ASK: [&str; 3] = [
         "Ask us for the details.",
         "Tell us what you need and we'll advise you.",
         "Ask what's available this week.",
     ];
-    let _ = p;
     format!("{} {}", description.trim(), ASK[i % ASK.len()])
 }
 

@@ -32,7 +32,13 @@ pub(super) fn home_blocks(kind: BusinessKind) -> &'static [&'static str] {
 /// suggest.
 pub(super) fn topics(kind: BusinessKind) -> &'static [Topic] {
     match kind {
-        K::Saas => &[T::Features, T::Integrations, T::Pricing, T::About, T::Contact],
+        K::Saas => &[
+            T::Features,
+            T::Integrations,
+            T::Pricing,
+            T::About,
+            T::Contact,
+        ],
         K::Ecommerce => &[T::Shop, T::Collections, T::About, T::Faq, T::Contact],
         K::Restaurant => &[T::Menu, T::About, T::Contact],
         K::Clinic => &[T::Services, T::Doctors, T::About, T::Contact],
@@ -670,6 +676,9 @@ mod tests {
         );
         assert!(extra_topics(K::General, &[]).is_empty());
         let calls = vec!["Most customers phone us".to_string()];
-        assert!(extra_topics(K::LocalTrades, &calls).is_empty(), "a call needs no page");
+        assert!(
+            extra_topics(K::LocalTrades, &calls).is_empty(),
+            "a call needs no page"
+        );
     }
 }
