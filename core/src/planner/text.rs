@@ -211,7 +211,7 @@ pub(super) fn descriptive_name(brief: &str) -> Option<String> {
             !STOP.contains(&l.as_str())
         })
         .take(3)
-        .map(|w| capitalize(w))
+        .map(capitalize)
         .collect();
     let name = words.join(" ");
     (!words.is_empty() && !instruction_like(&name) && name.chars().count() <= 40).then_some(name)
