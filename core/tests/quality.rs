@@ -233,3 +233,52 @@ async fn every_brief_gets_a_site_that_fits_it() {
         "docs/quality.md is out of date: run SITEBUILDER_BLESS=1 cargo test -p sitebuilder --test quality"
     );
 }
+
+/// Page generation lists its page's placeholders too, so a host can show what is left to fill
+/// after either run.
+#[tokio::test]
+async fn page_generation_returns_the_pages_to_fill_list() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let sb = SiteBuilder::builder()
+        .database_url(common::fresh_sqlite_url(&dir))
+        .provider(ProviderConfig::Offline)
+        .build()
+        .await
+        .expect("open");
+    sb.grant_credits(1, 500, "quality suite")
+        .await
+        .expect("credits");
+    let case = cases()
+        .into_iter()
+        .find(|c| c.id == "bakery-orders")
+        .expect("the bakery case");
+    let (_, result) = generate(&sb, &case).await;
+    let scope = Scope::account(1);
+    let blueprint_id = result["blueprint_id"].as_i64().expect("blueprint id");
+    let pages = sb.list_pages(&scope, blueprint_id).await.expect("pages");
+    let order = pages
+        .iter()
+        .find(|p| p.slug == "order")
+        .expect("an order page");
+    let outcome = sb
+        .generate_page_content(&scope, order.id, RunOptions::default())
+        .await
+        .expect("page content");
+    let page = sb
+        .list_pages(&scope, blueprint_id)
+        .await
+        .expect("pages")
+        .into_iter()
+        .find(|p| p.slug == "order")
+        .expect("the order page");
+    let listed = outcome.result["to_fill"].clone();
+    assert_eq!(
+        listed,
+        serde_json::to_value(sitebuilder::quality::to_fill_page("order", &page.blocks))
+            .expect("json")
+    );
+    assert!(
+        listed.as_array().is_some_and(|l| !l.is_empty()),
+        "an order page leaves notice times to fill: {listed}"
+    );
+}

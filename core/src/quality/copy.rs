@@ -4,7 +4,7 @@
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::model::SiteStructure;
+use crate::model::{Block, SiteStructure};
 
 /// Copy strings shorter than this are labels ("Send message", "Menu") that may repeat freely.
 pub const LONG_COPY: usize = 25;
@@ -145,20 +145,27 @@ pub fn markers(text: &str) -> Vec<&str> {
 /// Every placeholder of the site, in page and block order: what the owner has to fill in
 /// before publishing (copy and links; image prompts are not the owner's to fill).
 pub fn to_fill(structure: &SiteStructure) -> Vec<ToFill> {
+    structure
+        .pages
+        .iter()
+        .flat_map(|page| to_fill_page(&page.slug, &page.blocks))
+        .collect()
+}
+
+/// The placeholders of one page's blocks (what [`to_fill`] lists for that page).
+pub fn to_fill_page(slug: &str, blocks: &[Block]) -> Vec<ToFill> {
     let mut out = Vec::new();
-    for page in &structure.pages {
-        for (i, block) in page.blocks.iter().enumerate() {
-            walk(&block.data, "", &mut |path, _key, text| {
-                for note in markers(text) {
-                    out.push(ToFill {
-                        page: page.slug.clone(),
-                        block: format!("{i}.{}", block.block_type),
-                        field: path.to_string(),
-                        note: note.to_string(),
-                    });
-                }
-            });
-        }
+    for (i, block) in blocks.iter().enumerate() {
+        walk(&block.data, "", &mut |path, _key, text| {
+            for note in markers(text) {
+                out.push(ToFill {
+                    page: slug.to_string(),
+                    block: format!("{i}.{}", block.block_type),
+                    field: path.to_string(),
+                    note: note.to_string(),
+                });
+            }
+        });
     }
     out
 }

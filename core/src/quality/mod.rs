@@ -26,7 +26,7 @@ mod serving;
 
 pub use copy::{
     CopyString, LONG_COPY, ToFill, copy_strings, filler, is_copy_key, markers, normalize,
-    repetition, to_fill, walk_copy,
+    repetition, to_fill, to_fill_page, walk_copy,
 };
 pub use serving::serves;
 
