@@ -40,6 +40,7 @@ pub mod model;
 pub mod ops;
 pub mod planner;
 pub mod prompts;
+pub mod quality;
 pub mod render;
 pub mod schema;
 pub mod store;

@@ -48,6 +48,21 @@ fn generate_writes_structure_and_the_rendered_site() {
         "{stdout}"
     );
     assert!(stdout.contains("provider: offline"), "{stdout}");
+    // The owner's to-do list, and the note that a restaurant type does not fit a bakery brief.
+    assert!(
+        stdout.contains("to fill in before publishing ("),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("[Add") || stdout.contains("Add "),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains(
+            "note: The chosen business type \"Restaurant & Café\" does not match the brief"
+        ),
+        "{stdout}"
+    );
     let structure: serde_json::Value = serde_json::from_str(
         &std::fs::read_to_string(dir.path().join("structure.json")).expect("structure.json"),
     )

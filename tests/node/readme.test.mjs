@@ -49,5 +49,11 @@ test("top-level README's Node example runs", () => {
   assert.match(readme, /^## Using it from Node$/m, 'the top-level README has a Node section');
   const found = examples(readme);
   assert.equal(found.length, 1, 'one runnable Node example in the top-level README');
-  assertExampleOutput(runExample(found[0]));
+  const out = runExample(found[0]);
+  assertExampleOutput(out);
+  // The example picks the fitting type: a café gets its menu and table booking, and the owner's
+  // to-fill list is printed.
+  assert.match(out, /\bmenu\b/);
+  assert.match(out, /\breservations\b/);
+  assert.match(out, /to fill: \/\w+ Add /);
 });

@@ -207,6 +207,7 @@ impl AiFunction for GeneratePageContent {
             "page_id": page.id,
             "slug": page.slug,
             "status": page.status,
+            "to_fill": crate::quality::to_fill_page(&page.slug, &page.blocks),
             "blocks": page.blocks,
             "seo": output["seo"],
         }))

@@ -188,6 +188,10 @@ impl AiFunction for GenerateSiteStructure {
                 .map_err(Error::json("locked pages of the run"))?,
             previous: SiteStructure::from_stored(&prepared.state["existing_structure"])?,
         };
+        // Placeholders the owner must fill before publishing, listed in the result so every
+        // surface (CLI, bindings, task log) can show them without reading the blocks.
+        let to_fill = crate::quality::to_fill(&structure);
+        let notes = structure.extra.get("notes").cloned().unwrap_or(json!([]));
         let pages = structure
             .pages
             .iter()
@@ -225,6 +229,8 @@ impl AiFunction for GenerateSiteStructure {
             "pages": saved.pages.iter().map(|p| json!({
                 "id": p.id, "slug": p.slug, "title": p.title, "type": p.page_type, "block_count": p.blocks.len(),
             })).collect::<Vec<_>>(),
+            "to_fill": to_fill,
+            "notes": notes,
         }))
     }
 

@@ -56,12 +56,12 @@ impl Composer<'_> {
             "services" => self.services(page),
             "grid" => self.grid(page),
             "testimonials" => self.testimonials(),
-            "stats" => self.stats(),
+            "stats" => self.stats(page),
             "cta" => self.cta(page),
             "card" => self.card(page),
             "image" => json!({"image": self.image(), "caption": self.caption()}),
             "video" => self.video(),
-            "quote" => self.quote(),
+            "quote" => self.quote(page),
             "form" => self.form(page),
             "faq" => self.faq(page),
             "list" => self.list(page),
@@ -76,14 +76,20 @@ impl Composer<'_> {
     }
 
     /// The main call to action as seen from `page`: its target, or contact when `page` is it.
+    /// A `tel:` button when calls are the main goal.
     pub(super) fn primary(&self, page: &PageRef<'_>) -> Option<Value> {
+        let p = self.profile;
+        if p.cta.call
+            && let Some(tel) = &p.tel
+        {
+            return Some(json!({"label": self.cta_label, "href": tel}));
+        }
         let own = format!("/{}", page.slug);
-        let target = [self.profile.voice.cta.1, Topic::Contact, Topic::Booking]
+        let target = [p.cta.topic, Topic::Contact, Topic::Booking]
             .iter()
             .filter_map(|t| self.links.href(*t))
             .find(|h| *h != own)?;
-        let label = if self.links.href(self.profile.voice.cta.1).as_deref() == Some(target.as_str())
-        {
+        let label = if self.links.href(p.cta.topic).as_deref() == Some(target.as_str()) {
             self.cta_label.clone()
         } else {
             "Get in touch".to_string()
@@ -114,8 +120,8 @@ impl Composer<'_> {
         let mut data =
             json!({"heading": clip(&heading, 120), "subheading": clip(&subheading, 300)});
         // The page the main button leads to needs no button to itself.
-        let is_target =
-            self.links.href(p.voice.cta.1).as_deref() == Some(&format!("/{}", page.slug));
+        let is_target = !p.cta.call
+            && self.links.href(p.cta.topic).as_deref() == Some(&format!("/{}", page.slug));
         if let Some(cta) = self
             .primary(page)
             .filter(|_| !has_form(page.topic) && !is_target)
@@ -131,8 +137,15 @@ impl Composer<'_> {
         data
     }
 
-    /// Home's second button: the first main page that is not the primary target.
+    /// Home's second button: a call when calls are a goal but not the main one, else the next
+    /// goal's page, else the first main page that is not the primary target.
     fn secondary_link(&self, page: &PageRef<'_>) -> Option<Value> {
+        let p = self.profile;
+        if !p.cta.call
+            && let Some(tel) = &p.tel
+        {
+            return Some(json!({"label": "Call us", "href": tel}));
+        }
         let primary = self
             .primary(page)
             .and_then(|c| c["href"].as_str().map(str::to_string));
@@ -143,8 +156,14 @@ impl Composer<'_> {
             Topic::Menu => "See the menu",
             Topic::Services => "Our services",
             Topic::Features => "Explore features",
-            Topic::Shop | Topic::Products | Topic::Collections => "Browse the shop",
+            Topic::Shop | Topic::Collections => "Browse the shop",
+            Topic::Products => "See our products",
             Topic::Programs => "See programmes",
+            Topic::Classes => "See classes",
+            Topic::Rooms => "See the rooms",
+            Topic::Gallery => "See the gallery",
+            Topic::Memberships => "See memberships",
+            Topic::Catering => "Catering",
             Topic::Work => "See the work",
             Topic::Listings => "Browse properties",
             Topic::Blog => "Read the blog",
@@ -249,7 +268,8 @@ impl Composer<'_> {
             .collect();
         let subheading = match page.topic {
             Topic::About | Topic::Careers => "The principles behind everything we do.".to_string(),
-            _ => format!("What {} can expect from {}.", p.audience, p.name),
+            Topic::Home => format!("What {} can expect from {}.", p.audience, p.name),
+            _ => format!("{} at {}: what to expect.", page.title, p.name),
         };
         json!({"heading": heading, "subheading": subheading, "items": items})
     }
@@ -260,7 +280,15 @@ impl Composer<'_> {
             .offerings
             .iter()
             .take(self.items_count(4).max(3))
-            .map(|(title, description)| json!({"title": title, "description": description}))
+            .enumerate()
+            .map(|(i, (title, description))| {
+                let description = if page.topic == Topic::Home {
+                    description.clone()
+                } else {
+                    sections::detail_line(i, description)
+                };
+                json!({"title": title, "description": description})
+            })
             .collect();
         let heading = if page.topic == Topic::Home {
             p.voice.offer_heading.to_string()
@@ -269,7 +297,11 @@ impl Composer<'_> {
         };
         let mut data = json!({
             "heading": heading,
-            "subheading": format!("For {}{}.", p.audience, p.location.as_ref().map(|l| format!(" in {l}")).unwrap_or_default()),
+            "subheading": if page.topic == Topic::Home {
+                format!("For {}{}.", p.audience, p.location.as_ref().map(|l| format!(" in {l}")).unwrap_or_default())
+            } else {
+                format!("Everything {} offers {}.", p.name, p.audience)
+            },
             "items": items
         });
         if let Some(cta) = self.primary(page) {
@@ -286,25 +318,40 @@ impl Composer<'_> {
 
     fn testimonials(&self) -> Value {
         let p = self.profile;
-        let item = json!({
-            "quote": format!("[Add a short quote from a customer about their experience with {}.]", p.name),
-            "author": "[Customer name]",
-            "role": "[Their role or where they are from]"
-        });
-        json!({"heading": format!("What {} say", p.voice.customers), "items": vec![item; self.items_count(2)]})
+        const ABOUT: [&str; 3] = [
+            "their first visit",
+            "why they keep coming back",
+            "what they would tell a friend",
+        ];
+        let items: Vec<Value> = ABOUT
+            .iter()
+            .take(self.items_count(2))
+            .enumerate()
+            .map(|(i, about)| {
+                json!({
+                    "quote": format!("[Add a real customer's words about {about}.]"),
+                    "author": format!("[Customer {} name]", i + 1),
+                    "role": "[Where they are from]"
+                })
+            })
+            .collect();
+        json!({"heading": format!("What {} say", p.voice.customers), "items": items})
     }
 
-    fn stats(&self) -> Value {
+    fn stats(&self, page: &PageRef<'_>) -> Value {
         let p = self.profile;
         let items: Vec<Value> = p
             .voice
             .stats
             .iter()
-            .map(|label| {
-                json!({"value": "[Number]", "label": p.fill(label), "description": "Replace with a figure you can stand behind."})
-            })
+            .map(|label| json!({"value": "[Number]", "label": p.fill(label)}))
             .collect();
-        json!({"heading": format!("{} in numbers", p.name), "items": items})
+        let heading = if page.topic == Topic::Home {
+            format!("{} in numbers", p.name)
+        } else {
+            format!("{} in numbers", page.title)
+        };
+        json!({"heading": heading, "items": items})
     }
 
     fn cta(&self, page: &PageRef<'_>) -> Value {
@@ -312,12 +359,14 @@ impl Composer<'_> {
         let cta = self
             .primary(page)
             .unwrap_or_else(|| json!({"label": "Back to home", "href": "/"}));
-        json!({"heading": p.styled(&p.voice.closing), "body": p.fill(p.voice.closing_body), "cta": cta})
+        let (heading, body) = sections::closing(p, page, &self.cta_label);
+        json!({"heading": heading, "body": body, "cta": cta})
     }
 
     fn card(&self, page: &PageRef<'_>) -> Value {
         let p = self.profile;
-        let mut data = json!({"heading": p.styled(&p.voice.closing), "body": format!("{} {}", p.fill(p.voice.closing_body), p.pitch())});
+        let (heading, body) = sections::closing(p, page, &self.cta_label);
+        let mut data = json!({"heading": heading, "body": body});
         if let Some(cta) = self.primary(page) {
             data["cta"] = cta;
         }
@@ -333,12 +382,16 @@ impl Composer<'_> {
         })
     }
 
-    fn quote(&self) -> Value {
+    fn quote(&self, page: &PageRef<'_>) -> Value {
         let p = self.profile;
-        let quote = match p.style {
-            Style::Bold => "Good work should make people stop and look.",
-            Style::Warm => "We do this because we care about the people it's for.",
-            Style::Calm => "Doing the work well is the best promise we can make.",
+        let home = page.topic == Topic::Home;
+        let quote = match (p.style, home) {
+            (Style::Bold, true) => "Good work should make people stop and look.",
+            (Style::Bold, false) => "Every project starts with a question worth answering well.",
+            (Style::Warm, true) => "We do this because we care about the people it's for.",
+            (Style::Warm, false) => "The best part of the job is the people we get to do it for.",
+            (Style::Calm, true) => "Doing the work well is the best promise we can make.",
+            (Style::Calm, false) => "Care in the details is what people remember.",
         };
         json!({"quote": quote, "author": format!("The {} team", p.name)})
     }

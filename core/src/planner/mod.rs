@@ -3,20 +3,27 @@
 //! adapts it to the `Provider` trait.
 //!
 //! It exists so that a host without an API key still gets a usable first draft (and a test suite
-//! gets realistic answers): the page set and block recipes follow the business type and the
-//! objectives, the copy is composed from the brief, the tone from the brand personality and the
-//! hero from the imagery direction. It never invents facts: where a block needs a price, a figure
-//! or a customer quote the brief does not give, it writes a bracketed note for the owner.
+//! gets realistic answers). It reads the brief: the business's name, its kind (a chosen business
+//! type the brief contradicts is set aside, with a note in the answer's `notes`), its offerings,
+//! place and conversion goals ([`goals`]). Each goal gets the page or button that serves it (cake
+//! pre-orders an order page with a form, calls a `tel:` button on every page) and no conversion
+//! page appears that the brief does not suggest; the kind adds only its content pages. The copy is
+//! composed from the brief, the tone from the brand personality and the hero from the imagery
+//! direction, and a last pass drops item copy an earlier page already used. It never invents
+//! facts: where a block needs a price, a figure or a customer quote the brief does not give, it
+//! writes one marked note for the owner, `[Add …]`, which [`crate::quality::to_fill`] lists.
 //!
 //! Answers are deterministic: the same request gives byte-identical JSON.
 
 mod compose;
+pub mod goals;
 mod instance;
 mod page;
 mod plan;
 mod profile;
 pub mod recipes;
 mod text;
+mod tidy;
 mod voice;
 
 use serde_json::Value;
@@ -46,6 +53,13 @@ pub struct PlanRequest<'a> {
 /// "called X", or the subject of a sentence; `None` rather than instruction-like text.
 pub fn business_name(brief: &str) -> Option<String> {
     text::name_in_brief(brief)
+}
+
+/// A name for a site whose brief names no business: the business's name when it has one
+/// ([`business_name`]), else the brief's opening noun phrase title-cased ("A family bakery in
+/// Porto …" → "Family Bakery"); `None` when the brief has no descriptive sentence.
+pub fn site_name(brief: &str) -> Option<String> {
+    text::name_in_brief(brief).or_else(|| text::descriptive_name(brief))
 }
 
 /// Whether `text` reads as instructions to a builder or a model (a prompt injection, template

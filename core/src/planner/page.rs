@@ -49,7 +49,7 @@ pub(super) fn content(context: &Value) -> Result<Value> {
     };
     let stated_cta = str_at(page, "primary_cta");
     let cta_label = if stated_cta.is_empty() || super::compose::has_form(topic) {
-        profile.voice.cta.0.to_string()
+        profile.cta.label.clone()
     } else {
         stated_cta.to_string()
     };

@@ -8,7 +8,10 @@ use super::text::clip;
 use crate::blocks::DEFAULT_BLOCK_TYPES;
 use crate::blocks::validate::normalize_slug;
 use crate::model::LAYOUTS;
-use crate::planner::recipes::{BusinessKind, PagePlan, Topic, extra_topics, fallbacks};
+use crate::planner::goals;
+use crate::planner::recipes::{
+    BusinessKind, PagePlan, Topic, conversion_topic, extra_topics, fallbacks,
+};
 use crate::{Error, Result};
 
 /// Pages in the main menu, home included; the rest go to the footer.
@@ -52,7 +55,7 @@ pub(super) fn structure(context: &Value) -> Result<Value> {
             })
             .collect(),
     };
-    let cta_label = profile.voice.cta.0.to_string();
+    let cta_label = profile.cta.label.clone();
     let hero_message = profile.styled(&profile.voice.promise);
     let composer = Composer {
         profile: &profile,
@@ -85,7 +88,12 @@ pub(super) fn structure(context: &Value) -> Result<Value> {
         }
         page_values.push(value);
     }
-    Ok(json!({
+    let locked: Vec<bool> = pages
+        .iter()
+        .map(|p| matches!(p, Planned::Locked { .. }))
+        .collect();
+    super::tidy::drop_repeats(&mut page_values, &locked);
+    let mut answer = json!({
         "site": {
             "name": clip(&profile.name, 120),
             "tagline": profile.styled(&profile.voice.tagline),
@@ -96,7 +104,11 @@ pub(super) fn structure(context: &Value) -> Result<Value> {
             "hero_message": hero_message
         },
         "pages": page_values
-    }))
+    });
+    if !profile.notes.is_empty() {
+        answer["notes"] = json!(profile.notes);
+    }
+    Ok(answer)
 }
 
 /// Block types the site may use: the context's list (all default types when absent) that the
@@ -125,7 +137,16 @@ fn allowed_blocks(context: &Value) -> Result<Vec<&'static str>> {
 fn plan_pages(profile: &Profile, context: &Value) -> Vec<Planned> {
     let mut plans = profile.kind.pages();
     let contact_at = |plans: &[PagePlan]| plans.iter().position(|p| p.topic == Topic::Contact);
-    for topic in extra_topics(profile.kind, &profile.objectives) {
+    let goal_topics = profile
+        .goals
+        .iter()
+        .flat_map(|g| conversion_topic(profile.kind, *g).iter().copied());
+    let asked: Vec<Topic> = extra_topics(profile.kind, &profile.objectives)
+        .into_iter()
+        .filter(|t| matches!(t, Topic::Blog | Topic::Faq | Topic::Careers))
+        .collect();
+    let wanted: Vec<Topic> = goal_topics.chain(asked).collect();
+    for topic in wanted {
         let Some(plan) = topic.plan() else { continue };
         if plans
             .iter()
@@ -260,7 +281,7 @@ pub(super) fn block_types(recipe: &[&'static str], allowed: &[&'static str]) -> 
 pub(super) fn objective(p: &Profile, topic: Topic, title: &str) -> String {
     let name = &p.name;
     let audience = &p.audience;
-    let cta = p.voice.cta.0.to_lowercase();
+    let cta = p.cta.label.to_lowercase();
     let base = match topic {
         Topic::Home => {
             format!("Show {audience} what {name} offers at a glance and lead them to {cta}.")
@@ -300,6 +321,12 @@ pub(super) fn objective(p: &Profile, topic: Topic, title: &str) -> String {
         Topic::Listings => format!("Help {audience} find a property and book a viewing."),
         Topic::Careers => format!("Attract people who want to join {name}."),
         Topic::Faq => "Answer common questions before they become emails.".to_string(),
+        Topic::Order => "Take orders ahead with everything needed to prepare them.".to_string(),
+        Topic::Catering => "Turn event planners into catering enquiries.".to_string(),
+        Topic::Gallery => format!("Show {audience} the place before they book."),
+        Topic::Rooms => "Help guests choose a room and check availability.".to_string(),
+        Topic::Memberships => "Help visitors choose a membership and join.".to_string(),
+        Topic::Classes => format!("Help {audience} find a class at their level."),
         Topic::Other => format!("Tell visitors about {}.", title.to_lowercase()),
     };
     let goals: Vec<&String> = if topic == Topic::Home {
@@ -307,7 +334,11 @@ pub(super) fn objective(p: &Profile, topic: Topic, title: &str) -> String {
     } else {
         p.objectives
             .iter()
-            .filter(|o| extra_topics(p.kind, std::slice::from_ref(*o)).contains(&topic))
+            .filter(|o| {
+                goals::read(o)
+                    .iter()
+                    .any(|g| conversion_topic(p.kind, *g).contains(&topic))
+            })
             .take(2)
             .collect()
     };

@@ -4,9 +4,10 @@
 
 use serde_json::Value;
 
+use super::goals::{self, Goal};
 use super::text::{self, capitalize, join_list, lower_first, phrase};
 use super::voice::{Voice, voice};
-use crate::planner::recipes::BusinessKind;
+use crate::planner::recipes::{BusinessKind, Topic, site_goals};
 
 /// How bold the copy is; indexes the per-style lines of a [`Voice`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -52,6 +53,97 @@ pub(super) struct Profile {
     /// The imagery option's own description, passed on to image prompts.
     pub imagery_note: Option<String>,
     pub objectives: Vec<String>,
+    /// What visitors should do, main goal first: stated in the brief or objectives, else the
+    /// kind's usual goals.
+    pub goals: Vec<Goal>,
+    /// The site's main call to action, the same on every page.
+    pub cta: Cta,
+    /// A `tel:` href when calls are a goal: the brief's number, else a marked placeholder.
+    pub tel: Option<String>,
+    /// What the planner decided against the host's choices (a business type the brief
+    /// contradicts), for the result's notes.
+    pub notes: Vec<String>,
+}
+
+/// The main call to action: its label and the page it leads to (a `tel:` link when `call`).
+#[derive(Debug, Clone)]
+pub(super) struct Cta {
+    pub label: String,
+    pub topic: Topic,
+    pub call: bool,
+}
+
+/// The button of a goal on a site of `kind`; `None` for goals served by a page alone.
+fn goal_cta(kind: BusinessKind, goal: Goal) -> Option<Cta> {
+    let (label, topic) = match goal {
+        Goal::Orders => ("Order ahead", Topic::Order),
+        Goal::Catering => ("Ask about catering", Topic::Catering),
+        Goal::Calls => ("Call us", Topic::Contact),
+        Goal::Memberships if kind == BusinessKind::Saas => ("See pricing", Topic::Pricing),
+        Goal::Memberships => ("See memberships", Topic::Memberships),
+        Goal::Bookings => match kind {
+            BusinessKind::Restaurant => ("Book a table", Topic::Reservations),
+            BusinessKind::Clinic => ("Book an appointment", Topic::Appointments),
+            BusinessKind::Saas => ("Book a demo", Topic::Demo),
+            BusinessKind::Hospitality => ("Check availability", Topic::Booking),
+            BusinessKind::Fitness => ("Book a class", Topic::Booking),
+            _ => ("Book now", Topic::Booking),
+        },
+        Goal::Appointments => match kind {
+            BusinessKind::Restaurant => ("Book a table", Topic::Reservations),
+            BusinessKind::Saas => ("Book a demo", Topic::Demo),
+            BusinessKind::Hospitality => ("Check availability", Topic::Booking),
+            _ => ("Book an appointment", Topic::Appointments),
+        },
+        Goal::Quotes | Goal::TradeEnquiries => ("Request a quote", Topic::Quote),
+        Goal::Demos => ("Book a demo", Topic::Demo),
+        Goal::Donations => ("Donate", Topic::Donate),
+        Goal::Volunteers => ("Volunteer with us", Topic::Volunteer),
+        Goal::Enrolment if kind == BusinessKind::Fitness => ("See classes", Topic::Classes),
+        Goal::Enrolment => ("See programmes", Topic::Programs),
+        Goal::Commissions => ("Discuss a commission", Topic::Contact),
+        Goal::Viewings => ("Book a viewing", Topic::Booking),
+        Goal::Subscribers => ("Subscribe", Topic::Blog),
+        Goal::OnlineSales
+            if matches!(kind, BusinessKind::FoodShop | BusinessKind::Manufacturer) =>
+        {
+            ("Browse products", Topic::Products)
+        }
+        Goal::OnlineSales => ("Shop now", Topic::Shop),
+        Goal::Hiring => return None,
+    };
+    Some(Cta {
+        label: label.to_string(),
+        topic,
+        call: goal == Goal::Calls,
+    })
+}
+
+/// The kind the site is written for, and a note when the host's business type was set aside:
+/// a chosen type the brief never mentions while describing another kind is not followed blindly.
+fn reconcile(
+    option: Option<&Named>,
+    brief_text: &str,
+    name_hint: &str,
+) -> (BusinessKind, Option<String>) {
+    let chosen = option.and_then(|b| BusinessKind::from_option(&b.name, &b.description));
+    let read = BusinessKind::detect(brief_text);
+    match (chosen, read) {
+        (Some(chosen), Some(read)) if chosen != read && chosen.mentions(brief_text) == 0 => {
+            let name = option.map(|o| o.name.trim()).unwrap_or_default();
+            let note = format!(
+                "The chosen business type \"{name}\" does not match the brief, which describes a {}; the pages and buttons follow the brief. Choose a fitting business type to silence this note.",
+                voice(read).noun
+            );
+            (read, Some(note))
+        }
+        (Some(chosen), _) => (chosen, None),
+        (None, Some(read)) => (read, None),
+        (None, None) => (
+            BusinessKind::detect(name_hint).unwrap_or(BusinessKind::General),
+            None,
+        ),
+    }
 }
 
 /// The parts of a context a profile is made from.
@@ -72,29 +164,23 @@ pub(super) struct Inputs<'a> {
 impl Profile {
     pub(super) fn new(inputs: Inputs<'_>) -> Profile {
         let objectives_text = inputs.objectives.join(". ");
-        let kind = inputs
-            .business_type
-            .as_ref()
-            .and_then(|b| BusinessKind::from_option(&b.name, &b.description))
-            .or_else(|| {
-                BusinessKind::detect(&format!(
-                    "{} {} {objectives_text}",
-                    inputs.brief, inputs.extra_text
-                ))
-            })
-            .or_else(|| BusinessKind::detect(inputs.name_hint))
-            .unwrap_or(BusinessKind::General);
+        let brief_text = format!("{} {} {objectives_text}", inputs.brief, inputs.extra_text);
+        let (kind, note) = reconcile(inputs.business_type.as_ref(), &brief_text, inputs.name_hint);
+        let mut texts = inputs.objectives.clone();
+        texts.push(inputs.brief.to_string());
+        let goals = site_goals(kind, &texts);
         let voice = voice(kind);
         let name = text::business_name(inputs.name_hint, inputs.brief)
+            .or_else(|| text::descriptive_name(inputs.brief))
             .unwrap_or_else(|| format!("The {}", capitalize(voice.noun)));
         let extracted = text::offerings(inputs.brief);
         let offerings = if extracted.len() >= 2 {
             // Varied lines so a list of offerings does not read as one sentence repeated; a
             // kind whose line is a note for the owner keeps it for every item.
             const LINES: [&str; 3] = [
-                "{offer}, with every step explained before we begin.",
-                "Ask us about {offer_lower}: we'll tell you what's involved and whether it suits you.",
-                "{offer} from {name}, shaped around what you need.",
+                "{offer} from {name}, made with care.",
+                "Ask us about {offer_lower}; we're happy to tell you more.",
+                "{offer}, the way {name} does it.",
             ];
             extracted
                 .iter()
@@ -147,9 +233,25 @@ impl Profile {
             ),
             None => (default_imagery(kind), None),
         };
+        let cta = goals
+            .iter()
+            .find_map(|g| goal_cta(kind, *g))
+            .unwrap_or_else(|| Cta {
+                label: voice.cta.0.to_string(),
+                topic: voice.cta.1,
+                call: false,
+            });
+        let tel = goals.contains(&Goal::Calls).then(|| {
+            let number = goals::phone_number(&format!("{} {objectives_text}", inputs.brief));
+            format!("tel:{}", number.as_deref().unwrap_or("[phone number]"))
+        });
         Profile {
             kind,
             voice,
+            goals,
+            cta,
+            tel,
+            notes: note.into_iter().collect(),
             summary: text::summary(inputs.brief, 180),
             story: text::story(inputs.brief),
             offerings,
@@ -218,7 +320,10 @@ fn style_of(personalities: &[Named], tone: Option<&str>, kind: BusinessKind) -> 
         | BusinessKind::Clinic
         | BusinessKind::LocalTrades
         | BusinessKind::Nonprofit
-        | BusinessKind::Education => Style::Warm,
+        | BusinessKind::Education
+        | BusinessKind::FoodShop
+        | BusinessKind::Hospitality
+        | BusinessKind::Fitness => Style::Warm,
         _ => Style::Calm,
     }
 }
@@ -326,7 +431,11 @@ fn default_imagery(kind: BusinessKind) -> Imagery {
     match kind {
         BusinessKind::Saas => Imagery::Interface,
         BusinessKind::Ecommerce | BusinessKind::Portfolio => Imagery::Product,
-        BusinessKind::Restaurant | BusinessKind::RealEstate => Imagery::Place,
+        BusinessKind::Restaurant | BusinessKind::RealEstate | BusinessKind::Hospitality => {
+            Imagery::Place
+        }
+        BusinessKind::FoodShop | BusinessKind::Manufacturer => Imagery::Product,
+        BusinessKind::Fitness => Imagery::Team,
         BusinessKind::LocalTrades | BusinessKind::Education => Imagery::Success,
         BusinessKind::Publisher => Imagery::Illustration,
         BusinessKind::Clinic

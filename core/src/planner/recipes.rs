@@ -72,6 +72,12 @@ pub enum Topic {
     Booking,
     Careers,
     Faq,
+    Order,
+    Catering,
+    Gallery,
+    Rooms,
+    Memberships,
+    Classes,
     /// A page the recipes do not know (host-made or model-made).
     Other,
 }
@@ -317,6 +323,54 @@ const PLANS: &[PagePlan] = &[
         false,
     ),
     plan(
+        T::Order,
+        "order",
+        "Order",
+        P::Contact,
+        &["hero", "list", "form", "faq"],
+        true,
+    ),
+    plan(
+        T::Catering,
+        "catering",
+        "Catering",
+        P::Services,
+        &["hero", "text", "form"],
+        true,
+    ),
+    plan(
+        T::Gallery,
+        "gallery",
+        "Gallery",
+        P::Custom,
+        &["hero", "grid", "cta"],
+        true,
+    ),
+    plan(
+        T::Rooms,
+        "rooms",
+        "Rooms",
+        P::Services,
+        &["hero", "grid", "faq", "cta"],
+        true,
+    ),
+    plan(
+        T::Memberships,
+        "memberships",
+        "Memberships",
+        P::Custom,
+        &["hero", "features", "faq", "cta"],
+        true,
+    ),
+    plan(
+        T::Classes,
+        "classes",
+        "Classes",
+        P::Services,
+        &["hero", "grid", "list", "cta"],
+        true,
+    ),
+    plan(
         T::Faq,
         "faq",
         "FAQ",
@@ -342,6 +396,16 @@ impl Topic {
             .replace(['-', '_'], " ");
         const CLUES: &[(&str, Topic)] = &[
             ("menu", T::Menu),
+            ("catering", T::Catering),
+            ("pre-order", T::Order),
+            ("preorder", T::Order),
+            ("order", T::Order),
+            ("gallery", T::Gallery),
+            ("photos", T::Gallery),
+            ("rooms", T::Rooms),
+            ("membership", T::Memberships),
+            ("classes", T::Classes),
+            ("timetable", T::Classes),
             ("reserv", T::Reservations),
             ("integration", T::Integrations),
             ("pricing", T::Pricing),
@@ -416,16 +480,24 @@ pub enum BusinessKind {
     RealEstate,
     /// A blog, magazine or newsletter.
     Publisher,
+    /// A shop that makes and sells food to take away: bakery, patisserie, deli, butcher.
+    FoodShop,
+    /// A maker selling to other businesses: manufacturing, fabrication, wholesale production.
+    Manufacturer,
+    /// Somewhere to stay: lodge, hotel, guesthouse, B&B.
+    Hospitality,
+    /// A gym or studio selling classes and memberships.
+    Fitness,
     /// Anything else.
     General,
 }
 
 mod kinds;
-pub use kinds::extra_topics;
+pub use kinds::{conversion_topic, default_goals, extra_topics, site_goals};
 
 impl BusinessKind {
     /// Every kind.
-    pub const ALL: [BusinessKind; 12] = [
+    pub const ALL: [BusinessKind; 16] = [
         BusinessKind::Saas,
         BusinessKind::Ecommerce,
         BusinessKind::Restaurant,
@@ -437,6 +509,10 @@ impl BusinessKind {
         BusinessKind::Portfolio,
         BusinessKind::RealEstate,
         BusinessKind::Publisher,
+        BusinessKind::FoodShop,
+        BusinessKind::Manufacturer,
+        BusinessKind::Hospitality,
+        BusinessKind::Fitness,
         BusinessKind::General,
     ];
 

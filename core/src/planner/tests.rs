@@ -216,12 +216,7 @@ async fn page_sets_follow_the_business_type() {
         for slug in *expected {
             assert!(slugs(&s).contains(slug), "{business_type}: {:?}", slugs(&s));
         }
-        let last = if *business_type == "B2B SaaS Platform" {
-            "demo"
-        } else {
-            "contact"
-        };
-        assert_eq!(slugs(&s).last(), Some(&last), "{business_type}");
+        assert_eq!(slugs(&s).last(), Some(&"contact"), "{business_type}");
     }
     let restaurant = plan(structure_context(
         "Acme",
@@ -286,15 +281,15 @@ async fn objectives_add_pages() {
     ))
     .await;
     assert!(
-        slugs(&s).contains(&"booking") && slugs(&s).contains(&"careers"),
+        slugs(&s).contains(&"appointments") && slugs(&s).contains(&"careers"),
         "{:?}",
         slugs(&s)
     );
     let booking = s
         .pages
         .iter()
-        .find(|p| p.slug == "booking")
-        .expect("booking");
+        .find(|p| p.slug == "appointments")
+        .expect("appointments");
     assert!(booking.blocks.iter().any(|b| b.block_type == "form"));
     assert!(
         booking.objective.contains("Book appointments online"),
@@ -308,7 +303,7 @@ async fn objectives_add_pages() {
     );
     let position = |slug: &str| slugs(&s).iter().position(|s| *s == slug).expect("present");
     assert!(
-        position("booking") < position("contact"),
+        position("appointments") < position("contact"),
         "contact stays last"
     );
 }
@@ -647,5 +642,74 @@ async fn completion_metadata_is_honest() {
     assert_eq!(
         c.usage.completion_tokens,
         c.content.chars().count().div_ceil(4) as u64
+    );
+}
+
+#[tokio::test]
+async fn a_business_type_the_brief_contradicts_is_set_aside_with_a_note() {
+    let brief = "Family bakery in Porto selling bread and cakes";
+    let saas = option_named(OptionKind::BusinessType, "B2B SaaS Platform");
+    let value = answer(
+        STRUCTURE,
+        structure_context("Porto Bakery", brief, saas.clone(), &[]),
+    )
+    .await;
+    let note = value["notes"][0].as_str().expect("a note");
+    assert!(
+        note.contains("B2B SaaS Platform") && note.contains("follow the brief"),
+        "{note}"
+    );
+    let s = plan(structure_context("Porto Bakery", brief, saas, &[])).await;
+    assert!(slugs(&s).contains(&"products"), "{:?}", slugs(&s));
+    for software in ["features", "integrations", "pricing", "demo"] {
+        assert!(!slugs(&s).contains(&software), "{:?}", slugs(&s));
+    }
+    // A type the brief bears out is followed, without a note.
+    let cafe = answer(
+        STRUCTURE,
+        structure_context(
+            "Casa Lupa",
+            "A family café in Porto serving brunch and coffee.",
+            option_named(OptionKind::BusinessType, "Restaurant & Café"),
+            &[],
+        ),
+    )
+    .await;
+    assert!(cafe.get("notes").is_none(), "{}", cafe["notes"]);
+}
+
+#[tokio::test]
+async fn goals_decide_pages_and_buttons() {
+    let trade = plan(structure_context(
+        "Leeds Plumbing",
+        "Leeds Plumbing fixes leaks and boilers in Leeds. Customers call us on 0113 496 0000.",
+        Value::Null,
+        &[],
+    ))
+    .await;
+    assert!(!slugs(&trade).contains(&"quote"), "{:?}", slugs(&trade));
+    for page in trade.pages.iter().filter(|p| p.slug != "contact") {
+        assert_eq!(page.primary_cta, "Call us", "/{}", page.slug);
+        let hero = &page.blocks[0].data;
+        assert_eq!(hero["cta"]["href"], "tel:01134960000", "/{}", page.slug);
+    }
+    let bakery = plan(structure_context(
+        "Pão Quente",
+        "A bakery in Porto taking cake pre-orders and catering enquiries.",
+        Value::Null,
+        &[],
+    ))
+    .await;
+    for slug in ["order", "catering"] {
+        let page = bakery
+            .pages
+            .iter()
+            .find(|p| p.slug == slug)
+            .unwrap_or_else(|| panic!("no {slug} page: {:?}", slugs(&bakery)));
+        assert!(page.blocks.iter().any(|b| b.block_type == "form"), "{slug}");
+    }
+    assert_eq!(bakery.pages[0].primary_cta, "Order ahead");
+    assert!(
+        !all_text(&serde_json::to_value(&bakery.pages).expect("json")).contains("book a table")
     );
 }

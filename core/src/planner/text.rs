@@ -158,7 +158,15 @@ pub(super) fn name_in_brief(brief: &str) -> Option<String> {
             && !instruction_like(n)
             && !GENERIC_NAMES.contains(&n.to_lowercase().as_str())
     };
-    for (open, close) in [('«', '»'), ('“', '”'), ('"', '"'), ('„', '“')] {
+    for (open, close) in [
+        ('«', '»'),
+        ('“', '”'),
+        ('"', '"'),
+        ('„', '“'),
+        ('「', '」'),
+        ('『', '』'),
+        ('《', '》'),
+    ] {
         let mut rest = brief;
         while let Some(at) = rest.find(open) {
             let after = &rest[at + open.len_utf8()..];
@@ -180,6 +188,33 @@ pub(super) fn name_in_brief(brief: &str) -> Option<String> {
         .filter(|s| !instruction_like(s))
         .find_map(|s| subject_name(s))
         .filter(|n| fits(n))
+}
+
+/// A plain name for a business whose brief gives none: its opening noun phrase, title-cased
+/// ("A family bakery in Porto selling tarts" → "Family Bakery", "24/7 emergency plumber
+/// covering Leeds" → "Emergency Plumber"). Instruction-like sentences are skipped.
+pub(super) fn descriptive_name(brief: &str) -> Option<String> {
+    const STOP: &[&str] = &[
+        "in", "for", "selling", "with", "that", "who", "which", "offering", "near", "at", "on",
+        "from", "and", "is", "are", "we", "by", "to", "of", "covering", "serving", "making",
+    ];
+    let sentence = sentences(brief)
+        .into_iter()
+        .find(|s| !instruction_like(s))?;
+    let clause = sentence.split([',', '.', ';', ':', '!', '?']).next()?;
+    let words: Vec<String> = clause
+        .split_whitespace()
+        .filter(|w| w.chars().any(char::is_alphabetic))
+        .skip_while(|w| ["a", "an", "the", "our", "my"].contains(&w.to_lowercase().as_str()))
+        .take_while(|w| {
+            let l = w.to_lowercase();
+            !STOP.contains(&l.as_str())
+        })
+        .take(3)
+        .map(capitalize)
+        .collect();
+    let name = words.join(" ");
+    (!words.is_empty() && !instruction_like(&name) && name.chars().count() <= 40).then_some(name)
 }
 
 /// "a bakery called Pão Quente in Porto" → "Pão Quente".
@@ -239,16 +274,19 @@ pub(super) fn fill_slots(template: &str, slots: &[(&str, &str)]) -> String {
     out
 }
 
+/// Small words inside names ("Quinta das Oliveiras", "Clarke & Patel").
+const CONNECTORS: &[&str] = &[
+    "&", "and", "of", "the", "de", "da", "do", "das", "dos", "del", "di", "du", "des", "la", "le",
+    "van", "von", "y", "e",
+];
+
 /// "Casa Lisboa is a family restaurant" → "Casa Lisboa".
 fn subject_name(first: &str) -> Option<String> {
     let mut words = Vec::new();
     for word in first.split_whitespace() {
         let bare = word.trim_end_matches([',', ':']);
         let capital = bare.chars().next().is_some_and(char::is_uppercase);
-        let connector = matches!(
-            bare,
-            "&" | "and" | "of" | "the" | "de" | "da" | "do" | "la" | "le"
-        );
+        let connector = CONNECTORS.contains(&bare);
         if (capital || (connector && !words.is_empty())) && words.len() < 5 {
             words.push(bare);
             if bare.len() != word.len() {
@@ -258,18 +296,40 @@ fn subject_name(first: &str) -> Option<String> {
             break;
         }
     }
-    while words.last().is_some_and(|w| {
-        matches!(
-            *w,
-            "&" | "and" | "of" | "the" | "de" | "da" | "do" | "la" | "le"
-        )
-    }) {
+    while words.last().is_some_and(|w| CONNECTORS.contains(w)) {
         words.pop();
     }
     let rest = first.split_whitespace().nth(words.len()).unwrap_or("");
     let pronoun = matches!(
         words.first().map(|w| w.to_lowercase()).as_deref(),
-        Some("we" | "i" | "our" | "my" | "this" | "a" | "an" | "it" | "they")
+        Some(
+            "we" | "i"
+                | "our"
+                | "my"
+                | "this"
+                | "a"
+                | "an"
+                | "it"
+                | "they"
+                | "most"
+                | "many"
+                | "some"
+                | "all"
+                | "every"
+                | "each"
+                | "these"
+                | "those"
+                | "customers"
+                | "clients"
+                | "people"
+                | "buyers"
+                | "guests"
+                | "patients"
+                | "members"
+                | "students"
+                | "visitors"
+                | "homeowners"
+        )
     );
     let linked = matches!(
         rest,
@@ -289,7 +349,18 @@ fn subject_name(first: &str) -> Option<String> {
     ) || first
         .split_whitespace()
         .nth(words.len().saturating_sub(1))
-        .is_some_and(|w| w.ends_with(','));
+        .is_some_and(|w| w.ends_with(','))
+        // "Peak Roofing repairs roofs", "Lingua Viva teaches Italian": a third-person verb.
+        || (rest.len() > 3
+            && rest.ends_with('s')
+            && !rest.ends_with("ss")
+            && rest.chars().all(|c| c.is_lowercase()))
+        // "The Harbour Hotel in Falmouth has …": a name of two words or more, then its place.
+        || (words.len() >= 2
+            && rest == "in"
+            && first.split_whitespace().nth(words.len() + 1).is_some_and(|w| {
+                w.chars().next().is_some_and(char::is_uppercase)
+            }));
     (!words.is_empty() && !pronoun && linked).then(|| words.join(" "))
 }
 

@@ -56,6 +56,10 @@ pub(super) fn voice(kind: BusinessKind) -> &'static Voice {
         K::Portfolio => &PORTFOLIO,
         K::RealEstate => &REAL_ESTATE,
         K::Publisher => &PUBLISHER,
+        K::FoodShop => &FOOD_SHOP,
+        K::Manufacturer => &MANUFACTURER,
+        K::Hospitality => &HOSPITALITY,
+        K::Fitness => &FITNESS,
         K::General => &GENERAL,
     }
 }
@@ -987,4 +991,312 @@ static GENERAL: Voice = Voice {
         "years in business",
         "projects completed",
     ],
+};
+
+static FOOD_SHOP: Voice = Voice {
+    noun: "shop",
+    customers: "customers",
+    promise: [
+        "Baked fresh. Gone by noon.",
+        "Made by hand, every morning",
+        "Good food, made the slow way",
+    ],
+    tagline: [
+        "Fresh from the oven, straight to you",
+        "Your neighbourhood's favourite counter",
+        "Traditional recipes, made fresh daily",
+    ],
+    pitch: "{name} makes everything on the counter by hand, fresh every day.",
+    cta: ("Visit us", T::Contact),
+    offer_heading: "Fresh on the counter",
+    offerings: [
+        ("Daily bakes", "What comes out of the oven each morning."),
+        ("Seasonal specials", "Recipes that follow the season."),
+        (
+            "Celebration treats",
+            "Something special for the occasions that matter.",
+        ),
+        ("Gifts", "Boxes and bundles to share or give."),
+    ],
+    offering_line: "{offer}, made by hand on the premises.",
+    why: [
+        (
+            "Made by hand",
+            "Everything on the counter is made here, by people who care about it.",
+            "heart",
+        ),
+        (
+            "Fresh every day",
+            "We make small batches daily, so what you take home is at its best.",
+            "sun",
+        ),
+        (
+            "Honest ingredients",
+            "Ask what goes into anything we make and we'll tell you.",
+            "check-circle",
+        ),
+    ],
+    process: [
+        "Choose what you'd like",
+        "Tell us when you'll collect",
+        "We make it fresh for you",
+        "Pick it up at the counter",
+    ],
+    faq: [
+        (
+            "What time do you open?",
+            "[Add your opening hours, and the time the first batch comes out.]",
+        ),
+        (
+            "Can you tell me about allergens?",
+            "Ask at the counter or send a message: we'll tell you what is in each item we make.",
+        ),
+        (
+            "Do you make things for special occasions?",
+            "Tell us what the occasion is and we'll tell you what we can make for it.",
+        ),
+        (
+            "Where can I find you?",
+            "[Add your street address and how to get there.]",
+        ),
+    ],
+    closing: [
+        "Come hungry, leave happy",
+        "Drop by and say hello",
+        "We look forward to seeing you",
+    ],
+    closing_body: "The counter is full every morning: come early for the best choice.",
+    stats: ["items baked each day", "years baking", "family recipes"],
+};
+
+static MANUFACTURER: Voice = Voice {
+    noun: "manufacturer",
+    customers: "buyers",
+    promise: [
+        "Built to spec. Delivered on time.",
+        "Parts you can count on, from people you can call",
+        "Precision manufacturing for demanding industries",
+    ],
+    tagline: [
+        "Manufacturing that keeps your line moving",
+        "A supplier that picks up the phone",
+        "Reliable production, consistent quality",
+    ],
+    pitch: "{name} manufactures to your specification, with consistent quality from the first batch to the last.",
+    cta: ("Request a quote", T::Quote),
+    offer_heading: "What we manufacture",
+    offerings: [
+        ("Custom parts", "Made to your drawings and tolerances."),
+        (
+            "Small batches",
+            "Prototypes and short runs without long lead times.",
+        ),
+        (
+            "Volume production",
+            "Repeat orders made to the same standard every time.",
+        ),
+        (
+            "Finishing",
+            "Treatments and finishes applied before dispatch.",
+        ),
+    ],
+    offering_line: "{offer}, made to your specification and checked before dispatch.",
+    why: [
+        (
+            "Made to specification",
+            "We work from your drawings and confirm tolerances before production starts.",
+            "ruler",
+        ),
+        (
+            "Consistent quality",
+            "Every batch is inspected against the same checks before it leaves us.",
+            "shield",
+        ),
+        (
+            "Clear lead times",
+            "You get a delivery date with the quote, and we tell you early if anything changes.",
+            "clock",
+        ),
+    ],
+    process: [
+        "Send your drawings or specification",
+        "Receive a quote with a lead time",
+        "Approve a sample or first article",
+        "We produce, inspect and deliver",
+    ],
+    faq: [
+        (
+            "What is your minimum order?",
+            "[Add your minimum order quantity, or say that you take single prototypes.]",
+        ),
+        (
+            "Which materials do you work with?",
+            "[List the materials and grades you work with.]",
+        ),
+        (
+            "Which certifications do you hold?",
+            "[List your quality certifications, such as ISO 9001, if you hold them.]",
+        ),
+        (
+            "How long does production take?",
+            "Lead times depend on the part and the quantity; every quote states one.",
+        ),
+    ],
+    closing: [
+        "Send us your drawings",
+        "Let's talk about your next order",
+        "Get a quote for your parts",
+    ],
+    closing_body: "Send a drawing or a specification and we'll reply with a price and a lead time.",
+    stats: [
+        "parts delivered each year",
+        "years in production",
+        "industries supplied",
+    ],
+};
+
+static HOSPITALITY: Voice = Voice {
+    noun: "lodge",
+    customers: "guests",
+    promise: [
+        "Your escape starts here",
+        "A warm bed and a warmer welcome",
+        "Quiet rooms, unhurried days",
+    ],
+    tagline: [
+        "Stay somewhere worth remembering",
+        "Your home away from home",
+        "A peaceful place to stay",
+    ],
+    pitch: "{name} is a place to stay, rest and feel looked after.",
+    cta: ("Check availability", T::Booking),
+    offer_heading: "Stay with us",
+    offerings: [
+        ("Rooms", "Comfortable rooms for a night or a week."),
+        ("Breakfast", "A good start to the day before you head out."),
+        (
+            "Local tips",
+            "Walks, places to eat and things to see, from people who live here.",
+        ),
+        ("Longer stays", "Ask us about stays of a week or more."),
+    ],
+    offering_line: "{offer}, ready for your stay.",
+    why: [
+        (
+            "Book direct",
+            "Booking with us directly means you talk to the people who will welcome you.",
+            "calendar",
+        ),
+        (
+            "A real welcome",
+            "We're here when you arrive and happy to help you plan your days.",
+            "smile",
+        ),
+        (
+            "Rest properly",
+            "Quiet rooms and comfortable beds, so you wake up ready for the day.",
+            "moon",
+        ),
+    ],
+    process: [
+        "Choose your dates",
+        "Pick a room",
+        "Send your booking request",
+        "We confirm and send directions",
+    ],
+    faq: [
+        (
+            "What time is check-in?",
+            "[Add your check-in and check-out times.]",
+        ),
+        (
+            "Is breakfast included?",
+            "[Say whether breakfast is included and when it is served.]",
+        ),
+        ("Can we bring our dog?", "[Add your policy on pets.]"),
+        (
+            "How do we get there?",
+            "[Add directions and parking information.]",
+        ),
+    ],
+    closing: [
+        "Your room is waiting",
+        "Come and stay with us",
+        "Plan your stay",
+    ],
+    closing_body: "Choose your dates and send a request: we'll confirm your stay by email.",
+    stats: ["rooms", "years welcoming guests", "guest rating"],
+};
+
+static FITNESS: Voice = Voice {
+    noun: "studio",
+    customers: "members",
+    promise: [
+        "Stronger every session",
+        "Move well, feel better",
+        "Training that fits your life",
+    ],
+    tagline: [
+        "Classes that push you further",
+        "A friendly studio for every level",
+        "Thoughtful training for body and mind",
+    ],
+    pitch: "{name} runs classes for every level, led by instructors who know your name.",
+    cta: ("See memberships", T::Memberships),
+    offer_heading: "Classes for every level",
+    offerings: [
+        ("Beginner classes", "A calm place to learn the basics."),
+        ("Open classes", "Mixed-level sessions through the week."),
+        ("Workshops", "Longer sessions to go deeper into one skill."),
+        ("Private sessions", "One-to-one time with an instructor."),
+    ],
+    offering_line: "{offer}, led by an experienced instructor.",
+    why: [
+        (
+            "Every level welcome",
+            "Instructors offer options in every class, so beginners and regulars train together.",
+            "users",
+        ),
+        (
+            "Small classes",
+            "Small groups mean your instructor sees you and helps you improve.",
+            "eye",
+        ),
+        (
+            "Flexible memberships",
+            "Choose how often you come and change your plan as your routine changes.",
+            "repeat",
+        ),
+    ],
+    process: [
+        "Choose a membership or pass",
+        "Book your first class",
+        "Meet your instructor",
+        "Keep coming back",
+    ],
+    faq: [
+        (
+            "I'm a complete beginner. Can I join?",
+            "Yes: start with a beginner class and tell your instructor it's your first time.",
+        ),
+        (
+            "What should I bring?",
+            "Comfortable clothes and water; [say what equipment the studio provides].",
+        ),
+        (
+            "Can I pause my membership?",
+            "[Add your policy on pausing or cancelling memberships.]",
+        ),
+        (
+            "When are classes?",
+            "[Add your weekly timetable or link to it.]",
+        ),
+    ],
+    closing: [
+        "Your first class is waiting",
+        "Come and train with us",
+        "Start your practice",
+    ],
+    closing_body: "Pick the membership that suits your week and book your first class.",
+    stats: ["classes each week", "instructors", "members"],
 };

@@ -68,32 +68,30 @@ pub(crate) fn print_issues(issues: &[RenderIssue]) {
 /// X", "Casa Lisboa is …"), else its opening noun phrase, title-cased ("A family bakery in
 /// Porto…" → "Family Bakery"); never instruction-like text. `--name` overrides it.
 fn default_name(brief: &str) -> String {
-    use sitebuilder::ai::provider::OfflinePlanner;
-    if let Some(name) = OfflinePlanner::business_name(brief) {
-        return name;
+    sitebuilder::planner::site_name(brief).unwrap_or_else(|| "My Site".into())
+}
+
+/// The placeholders the owner still has to fill in, and the planner's notes, as the run's
+/// result lists them.
+fn print_to_fill(result: &serde_json::Value) {
+    for note in result["notes"].as_array().into_iter().flatten() {
+        if let Some(note) = note.as_str() {
+            println!("note: {note}");
+        }
     }
-    const STOP: [&str; 13] = [
-        "in", "for", "selling", "with", "that", "who", "which", "offering", "near", "at", "on",
-        "from", "and",
-    ];
-    let clause = brief.split([',', '.', ';', ':']).next().unwrap_or_default();
-    let words: Vec<String> = clause
-        .split_whitespace()
-        .skip_while(|w| ["a", "an", "the", "our", "my"].contains(&w.to_lowercase().as_str()))
-        .take_while(|w| !STOP.contains(&w.to_lowercase().as_str()))
-        .take(4)
-        .map(|w| {
-            let mut c = w.chars();
-            c.next()
-                .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
-                .unwrap_or_default()
-        })
-        .collect();
-    let name = words.join(" ");
-    if words.is_empty() || OfflinePlanner::reads_as_instructions(&name) {
-        "My Site".into()
-    } else {
-        name
+    let items = result["to_fill"].as_array().cloned().unwrap_or_default();
+    if items.is_empty() {
+        println!("nothing left to fill in");
+        return;
+    }
+    println!("to fill in before publishing ({}):", items.len());
+    for item in &items {
+        println!(
+            "  /{:<16} {:<16} {}",
+            item["page"].as_str().unwrap_or_default(),
+            item["block"].as_str().unwrap_or_default(),
+            item["note"].as_str().unwrap_or_default()
+        );
     }
 }
 
@@ -201,6 +199,8 @@ pub(crate) async fn run(sb: SiteBuilder, a: &GenerateArgs) -> Result<ExitCode> {
         )
         .await?;
     println!();
+    print_to_fill(&outcome.result);
+    println!();
     print_issues(&site.issues);
     println!();
     println!(
@@ -246,6 +246,14 @@ mod tests {
         assert_eq!(
             super::default_name("Handmade ceramic mugs and bowls"),
             "Handmade Ceramic Mugs"
+        );
+        assert_eq!(
+            super::default_name("24/7 emergency plumber covering north Leeds"),
+            "Emergency Plumber"
+        );
+        assert_eq!(
+            super::default_name("Boutique «Maison Lune» à Paris"),
+            "Maison Lune"
         );
     }
 }

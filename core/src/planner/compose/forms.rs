@@ -145,6 +145,41 @@ impl Composer<'_> {
                     "Thanks! We'll confirm your booking by email.",
                 )
             }
+            Topic::Order => {
+                fields.extend([
+                    field("phone", "Phone", "tel", true),
+                    field("order", "What would you like to order?", "textarea", true),
+                    field("collection_date", "Collection date", "date", true),
+                    field(
+                        "notes",
+                        "Allergies, messages or decoration",
+                        "textarea",
+                        false,
+                    ),
+                ]);
+                (
+                    "other",
+                    "Place your order",
+                    "We'll confirm your order and its price by email.",
+                    "Send my order",
+                    "Thank you! We'll confirm your order by email.",
+                )
+            }
+            Topic::Catering => {
+                fields.extend([
+                    field("phone", "Phone", "tel", false),
+                    field("event_date", "Date of the event", "date", true),
+                    field("guests", "Number of guests", "number", true),
+                    field("details", "Tell us about the event", "textarea", true),
+                ]);
+                (
+                    "quote",
+                    "Ask about catering",
+                    "Tell us about your event and we'll reply with ideas and a price.",
+                    "Send catering enquiry",
+                    "Thank you! We'll reply about your event soon.",
+                )
+            }
             Topic::Blog => {
                 fields = vec![field("email", "Email", "email", true)];
                 (
@@ -179,16 +214,27 @@ impl Composer<'_> {
         })
     }
 
-    pub(super) fn faq(&self, _page: &PageRef<'_>) -> Value {
+    pub(super) fn faq(&self, page: &PageRef<'_>) -> Value {
         let p = self.profile;
-        let items: Vec<Value> = p
-            .voice
-            .faq
-            .iter()
-            .take(if self.rich { 4 } else { 3 })
-            .map(|(q, a)| json!({"question": p.fill(q), "answer": p.fill(a)}))
+        // Home asks two of the general questions; the FAQ page asks them all (the site's last
+        // pass drops those home already asked).
+        let take = match page.topic {
+            Topic::Home if !self.rich => 2,
+            Topic::Faq => usize::MAX,
+            _ if self.rich => 4,
+            _ => 3,
+        };
+        let items: Vec<Value> = topic_questions(p, page.topic)
+            .into_iter()
+            .take(take)
+            .map(|(q, a)| json!({"question": q, "answer": a}))
             .collect();
-        json!({"heading": "Frequently asked questions", "items": items})
+        let heading = match page.topic {
+            Topic::Home => "Quick answers".to_string(),
+            Topic::Faq => "Frequently asked questions".to_string(),
+            _ => format!("{}: your questions", page.title),
+        };
+        json!({"heading": heading, "items": items})
     }
 
     pub(super) fn list(&self, page: &PageRef<'_>) -> Value {
@@ -251,6 +297,15 @@ fn list_items(p: &Profile, topic: Topic) -> (String, bool, Vec<String>) {
             ]),
         ),
         Topic::Quote => ("What happens next".into(), true, process()),
+        Topic::Order => (
+            "How ordering works".into(),
+            true,
+            own(&[
+                "Tell us what you'd like and when you need it",
+                "We confirm the order and its price by email",
+                "Collect it fresh on the day",
+            ]),
+        ),
         Topic::Programs => ("How enrolment works".into(), true, process()),
         Topic::Contact => (
             "Other ways to reach us".into(),
@@ -268,5 +323,166 @@ fn list_items(p: &Profile, topic: Topic) -> (String, bool, Vec<String>) {
         ),
         Topic::Services | Topic::Home => ("How it works".into(), true, process()),
         _ => ("At a glance".into(), false, p.offering_titles()),
+    }
+}
+
+/// Questions about a page's own topic; pages about the business as a whole get the kind's.
+fn topic_questions(p: &Profile, topic: Topic) -> Vec<(String, String)> {
+    let own = |items: &[(&str, &str)]| -> Vec<(String, String)> {
+        items.iter().map(|(q, a)| (p.fill(q), p.fill(a))).collect()
+    };
+    match topic {
+        Topic::Contact => {
+            let call = match &p.tel {
+                Some(tel) if !tel.contains('[') => format!(
+                    "Yes: call {} and we'll answer if we can.",
+                    tel.trim_start_matches("tel:")
+                ),
+                _ => "[Add your phone number and the hours you answer it.]".to_string(),
+            };
+            vec![
+                (
+                    "How quickly will you reply?".into(),
+                    "We answer every message. [Add how quickly you usually reply.]".into(),
+                ),
+                ("Can I call instead?".into(), call),
+                (
+                    "Where are you?".into(),
+                    match &p.location {
+                        Some(place) => format!("In {place}. [Add the street address.]"),
+                        None => "[Add your address or the area you serve.]".into(),
+                    },
+                ),
+            ]
+        }
+        Topic::Order => own(&[
+            (
+                "How far ahead should I order?",
+                "[Add how much notice you need for an order.]",
+            ),
+            (
+                "Can I change my order?",
+                "Send us a message as soon as you can and we'll tell you what is still possible.",
+            ),
+            (
+                "When can I collect?",
+                "[Add your collection times and where to collect.]",
+            ),
+        ]),
+        Topic::Booking if p.kind != crate::planner::recipes::BusinessKind::Hospitality => own(&[
+            (
+                "How do I know my booking is confirmed?",
+                "We confirm every booking by email once we have checked availability.",
+            ),
+            (
+                "Can I change or cancel a booking?",
+                "[Add your cancellation policy.]",
+            ),
+            (
+                "What should I bring?",
+                "[Say what people should bring or know before they come.]",
+            ),
+        ]),
+        Topic::Appointments => own(&[
+            (
+                "Do I need a referral?",
+                "[Say whether patients need a referral to book.]",
+            ),
+            (
+                "What if I need to cancel?",
+                "[Add your cancellation policy.]",
+            ),
+            (
+                "How long is an appointment?",
+                "[Add how long a first appointment usually takes.]",
+            ),
+        ]),
+        Topic::Pricing | Topic::Memberships => own(&[
+            (
+                "Can I change my plan later?",
+                "[Say how to switch or cancel a plan.]",
+            ),
+            (
+                "Is there a trial?",
+                "[Say whether there is a trial or a first visit offer.]",
+            ),
+            (
+                "Which option is right for me?",
+                "Tell us how often you expect to use {name} and we'll suggest one.",
+            ),
+        ]),
+        Topic::Donate => own(&[
+            (
+                "Is my donation secure?",
+                "[Say how payments are processed and protected.]",
+            ),
+            (
+                "Can I give every month?",
+                "Yes: choose monthly in the form and you can stop whenever you like.",
+            ),
+            (
+                "Can I claim tax relief?",
+                "[Explain any tax relief supporters can claim.]",
+            ),
+        ]),
+        Topic::Integrations => own(&[
+            (
+                "What if my tool is not listed?",
+                "Tell us which tool you rely on and we'll tell you how it connects.",
+            ),
+            ("Is there an API?", "[Link to your API documentation.]"),
+        ]),
+        Topic::Quote => own(&[
+            (
+                "Is the quote free?",
+                "[Say whether quotes are free and binding.]",
+            ),
+            (
+                "How soon will I hear back?",
+                "[Add how quickly you usually send a quote.]",
+            ),
+        ]),
+        Topic::Rooms => own(&[
+            (
+                "Which room suits a family?",
+                "[Say which rooms sleep more than two and whether cots are available.]",
+            ),
+            (
+                "Are any rooms step-free?",
+                "[Describe step-free access and accessible rooms.]",
+            ),
+            ("Is there parking?", "[Add parking details.]"),
+        ]),
+        Topic::Services => own(&[
+            (
+                "Which service do I need?",
+                "Tell us what you're looking for and we'll recommend the right option.",
+            ),
+            (
+                "How much does it cost?",
+                "[Explain how you price your services.]",
+            ),
+            ("How soon can you start?", "[Add your usual waiting time.]"),
+        ]),
+        Topic::Programs | Topic::Classes => own(&[
+            (
+                "Do I need experience?",
+                "[Say what level each programme starts at.]",
+            ),
+            (
+                "When does the next one start?",
+                "[Add start dates or the timetable.]",
+            ),
+            (
+                "Can I try before committing?",
+                "[Say whether a trial session is available.]",
+            ),
+        ]),
+        _ => p
+            .voice
+            .faq
+            .iter()
+            .map(|(q, a)| (p.fill(q), p.fill(a)))
+            .collect(),
     }
 }

@@ -4,7 +4,7 @@ use serde_json::{Value, json};
 
 use super::{Links, PageRef, offering_phrase};
 use crate::planner::profile::{Profile, Style};
-use crate::planner::recipes::Topic;
+use crate::planner::recipes::{BusinessKind, Topic};
 use crate::planner::text::lower_first;
 
 /// Heading and subheading of an inner page's hero.
@@ -20,7 +20,48 @@ pub(super) fn topic_intro(p: &Profile, page: &PageRef<'_>) -> (String, String) {
             p.voice.offer_heading.to_string(),
             format!("{} for {}.", capitalize_first(&offers), p.audience),
         ),
+        Topic::Products if p.kind == BusinessKind::Manufacturer => (
+            "Products and capabilities".into(),
+            format!(
+                "{} for {}, made to specification.",
+                capitalize_first(&offers),
+                p.audience
+            ),
+        ),
+        Topic::Products if p.kind == BusinessKind::FoodShop => (
+            "What we make".into(),
+            format!(
+                "{} from the {name} counter, fresh every day.",
+                capitalize_first(&offers)
+            ),
+        ),
         Topic::Products | Topic::Shop => (format!("Shop {name}"), format!("Browse {offers}.")),
+        Topic::Order => (
+            "Order ahead".into(),
+            "Tell us what you'd like and when you'll collect it; we'll confirm your order.".into(),
+        ),
+        Topic::Catering => (
+            "Catering".into(),
+            format!(
+                "{name} can cater for your event. Tell us about it and we'll suggest what to serve."
+            ),
+        ),
+        Topic::Gallery => (
+            "Gallery".into(),
+            format!("A look around {name} before you arrive."),
+        ),
+        Topic::Rooms => (
+            "Rooms".into(),
+            format!("Every room at {name}, so you can pick the one that suits your stay."),
+        ),
+        Topic::Memberships => (
+            "Memberships".into(),
+            "Choose how often you want to come; every membership includes a warm welcome.".into(),
+        ),
+        Topic::Classes => (
+            "Classes".into(),
+            format!("Every class at {name}, for beginners and regulars alike."),
+        ),
         Topic::Collections => (
             "Collections".into(),
             format!("Browse {offers}, each chosen with care."),
@@ -141,7 +182,9 @@ fn capitalize_first(text: &str) -> String {
 /// Heading and body of a text block.
 pub(super) fn text_section(p: &Profile, page: &PageRef<'_>, rich: bool) -> (String, String) {
     let name = &p.name;
-    let story = || -> String {
+    // Home tells the story in brief; the about page tells it and invites contact, so the two
+    // never carry the same paragraph block.
+    let story = |home: bool| -> String {
         let take = if rich { 6 } else { 2 };
         let mut paragraphs: Vec<String> = p.story.iter().take(take).cloned().collect();
         if paragraphs.is_empty() {
@@ -152,18 +195,22 @@ pub(super) fn text_section(p: &Profile, page: &PageRef<'_>, rich: bool) -> (Stri
             .as_ref()
             .map(|l| format!(" in {l}"))
             .unwrap_or_default();
-        paragraphs.push(format!(
-            "We're here for {}{place}, and we'd love to hear from you.",
-            p.audience
-        ));
+        if home {
+            paragraphs.push(format!("This is {name}: have a look around."));
+        } else {
+            paragraphs.push(format!(
+                "We're here for {}{place}, and we'd love to hear from you.",
+                p.audience
+            ));
+        }
         paragraphs.join("\n\n")
     };
     match page.topic {
-        Topic::About => ("Our story".into(), story()),
+        Topic::About => ("Our story".into(), story(false)),
         Topic::Home => match p.kind {
-            crate::planner::recipes::BusinessKind::Nonprofit => ("Our mission".into(), story()),
-            crate::planner::recipes::BusinessKind::Publisher => ("What we write about".into(), story()),
-            _ => (format!("Welcome to {name}"), story()),
+            crate::planner::recipes::BusinessKind::Nonprofit => ("Our mission".into(), story(true)),
+            crate::planner::recipes::BusinessKind::Publisher => ("What we write about".into(), story(true)),
+            _ => (format!("Welcome to {name}"), story(true)),
         },
         Topic::Menu => (
             "Allergies and dietary needs".into(),
@@ -177,7 +224,19 @@ pub(super) fn text_section(p: &Profile, page: &PageRef<'_>, rich: bool) -> (Stri
             "Where your money goes".into(),
             "[Explain how donations are used and how you report on them.]\n\nEvery gift, large or small, goes to the work described on this site.".into(),
         ),
-        Topic::Impact => ("What we do".into(), story()),
+        Topic::Impact => (
+            "What your support makes possible".into(),
+            format!(
+                "[Describe one project and what changed because of it.]\n\nEvery result on this page was achieved with people who chose to support {name}."
+            ),
+        ),
+        Topic::Catering => (
+            "Food for your occasion".into(),
+            format!(
+                "From a small gathering to a large celebration, {name} can prepare {} for your guests.\n\n[Add the size of events you cater for and how much notice you need.]",
+                if offering_phrase(p, 3).is_empty() { "food".to_string() } else { offering_phrase(p, 3) }
+            ),
+        ),
         _ => {
             let mut body = p.pitch();
             if !page.objective.is_empty() {
@@ -251,6 +310,26 @@ pub(super) fn feature_items(p: &Profile, topic: Topic) -> (String, Vec<(String, 
     match topic {
         Topic::About | Topic::Careers => ("What we stand for".into(), values),
         Topic::Features => (p.voice.offer_heading.into(), offerings()),
+        Topic::Memberships => (
+            "Memberships".into(),
+            own(&[
+                (
+                    "Drop-in",
+                    "Come when it suits you, no commitment. [Add the price of a single visit.]",
+                    "user",
+                ),
+                (
+                    "Monthly",
+                    "Come as often as you like each month. [Add the monthly price.]",
+                    "calendar",
+                ),
+                (
+                    "Class pack",
+                    "A bundle of visits to use at your own pace. [Add the pack size and price.]",
+                    "package",
+                ),
+            ]),
+        ),
         Topic::Pricing => (
             "Plans".into(),
             own(&[
@@ -314,19 +393,30 @@ pub(super) fn grid_items(p: &Profile, topic: Topic, links: &Links) -> (String, V
             .collect()
     };
     let people = |who: &str, line: &str| -> Vec<Value> {
-        (0..4)
-            .map(|_| {
+        (1..=4)
+            .map(|i| {
                 json!({
-                    "title": format!("[{who} name]"),
-                    "description": line,
+                    "title": format!("[{who} {i} name]"),
+                    "description": format!("[{who} {i}: {line}]"),
                     "image": {"alt": format!("Portrait of a member of the {} team", p.name), "prompt": "Friendly, natural-light portrait against a plain background."}
                 })
             })
             .collect()
     };
     match topic {
-        Topic::Doctors => ("Our clinicians".into(), people("Clinician", "[Speciality, and a sentence about their approach to care.]")),
-        Topic::Team => ("The team".into(), people("Team member", "[Role, and a sentence about what they do for clients.]")),
+        Topic::Doctors => ("Our clinicians".into(), people("Clinician", "speciality, and a sentence about their approach to care")),
+        Topic::Team => ("The team".into(), people("Team member", "role, and a sentence about what they do for clients")),
+        Topic::Gallery => (
+            "Take a look around".into(),
+            ["the outside", "a room", "the view", "the shared spaces", "the surroundings", "a detail guests love"]
+                .iter()
+                .map(|what| json!({
+                    "title": crate::planner::text::capitalize(what),
+                    "description": format!("[Add a photo of {what} at {}.]", p.name),
+                    "image": {"alt": format!("{} at {}", crate::planner::text::capitalize(what), p.name), "prompt": format!("Natural-light photo of {what}.")}
+                }))
+                .collect(),
+        ),
         Topic::Integrations => (
             "Connect your tools".into(),
             [
@@ -353,16 +443,28 @@ pub(super) fn grid_items(p: &Profile, topic: Topic, links: &Links) -> (String, V
                 })
                 .collect(),
         ),
-        Topic::Home if p.kind == crate::planner::recipes::BusinessKind::Publisher => grid_items(p, Topic::Blog, links),
+        Topic::Home if p.kind == crate::planner::recipes::BusinessKind::Publisher => (
+            "Start reading".into(),
+            p.offerings
+                .iter()
+                .map(|(t, _)| {
+                    json!({
+                        "title": t,
+                        "description": format!("[Link your best piece about {}.]", lower_first(t)),
+                        "href": links.href(Topic::Blog).unwrap_or_else(|| "/".into())
+                    })
+                })
+                .collect(),
+        ),
         Topic::Features => (
             format!("Why {} choose {}", p.voice.customers, p.name),
             p.voice.why.iter().map(|(t, d, i)| json!({"title": t, "description": p.fill(d), "icon": i})).collect(),
         ),
-        Topic::Listings => ("Available now".into(), listings(p, None)),
+        Topic::Listings => ("Available now".into(), listings(p, None, "Property")),
         Topic::Home if p.kind == crate::planner::recipes::BusinessKind::RealEstate => {
-            ("Featured properties".into(), listings(p, links.href(Topic::Listings)))
+            ("Featured properties".into(), listings(p, links.href(Topic::Listings), "Featured property"))
         }
-        Topic::Home | Topic::Shop | Topic::Products | Topic::Collections | Topic::Programs | Topic::Work | Topic::Menu => {
+        Topic::Home | Topic::Shop | Topic::Products | Topic::Collections | Topic::Programs | Topic::Work | Topic::Menu | Topic::Classes | Topic::Rooms => {
             let target = match p.kind {
                 crate::planner::recipes::BusinessKind::Restaurant => links.href(Topic::Menu),
                 crate::planner::recipes::BusinessKind::Ecommerce => links.href(Topic::Shop),
@@ -371,19 +473,29 @@ pub(super) fn grid_items(p: &Profile, topic: Topic, links: &Links) -> (String, V
                 _ => None,
             };
             let target = target.filter(|_| topic == Topic::Home);
-            (p.voice.offer_heading.into(), offerings(target))
+            let mut items = offerings(target);
+            if topic != Topic::Home {
+                // A second page of the same offerings (collections after the shop) invites
+                // differently, so neither repeats the other.
+                let offset = usize::from(topic == Topic::Collections);
+                for (i, item) in items.iter_mut().enumerate() {
+                    let d = item["description"].as_str().unwrap_or_default().to_string();
+                    item["description"] = json!(detail_line(i + offset, &d));
+                }
+            }
+            (p.voice.offer_heading.into(), items)
         }
         _ => (p.voice.offer_heading.into(), offerings(None)),
     }
 }
 
 /// Property cards for the owner to fill in: listings change too often to plan.
-fn listings(p: &Profile, href: Option<String>) -> Vec<Value> {
-    (0..3)
-        .map(|_| {
+fn listings(p: &Profile, href: Option<String>, which: &str) -> Vec<Value> {
+    (1..=3)
+        .map(|i| {
             let mut item = json!({
-                "title": "[Property title]",
-                "description": "[Location, price, bedrooms and one line about the home.]",
+                "title": format!("[{which} {i} title]"),
+                "description": format!("[{which} {i}: location, price, bedrooms and one line about the home.]"),
                 "image": {"alt": format!("A property listed by {}", p.name), "prompt": "Bright exterior or living-room photo of the property."}
             });
             if let Some(h) = &href {
@@ -392,4 +504,62 @@ fn listings(p: &Profile, href: Option<String>) -> Vec<Value> {
             item
         })
         .collect()
+}
+
+/// An offering's description as an inner page shows it: the home page's line plus an invitation,
+/// so the two pages do not repeat each other word for word.
+pub(super) fn detail_line(i: usize, description: &str) -> String {
+    const ASK: [&str; 3] = [
+        "Ask us for the details.",
+        "Tell us what you need and we'll advise you.",
+        "Ask what's available this week.",
+    ];
+    format!("{} {}", description.trim(), ASK[i % ASK.len()])
+}
+
+/// Heading and body of a page's closing invitation: home's is the kind's, every other page's
+/// follows on from what the page just showed, so no two pages close with the same words.
+pub(super) fn closing(p: &Profile, page: &PageRef<'_>, label: &str) -> (String, String) {
+    if page.topic == Topic::Home {
+        if p.cta.call {
+            return (
+                "Need help now?".into(),
+                format!("Call {} and talk to a person straight away.", p.name),
+            );
+        }
+        return (p.styled(&p.voice.closing), p.fill(p.voice.closing_body));
+    }
+    let title = page.title.to_lowercase();
+    let action = format!("{label} when you're ready.");
+    let (heading, intro) = match page.topic {
+        Topic::About => (
+            "Come and meet us".to_string(),
+            format!("Now you know who is behind {}.", p.name),
+        ),
+        Topic::Gallery => (
+            "See it for yourself".to_string(),
+            "Photos only tell part of the story.".to_string(),
+        ),
+        Topic::Pricing | Topic::Memberships => (
+            "Not sure which to choose?".to_string(),
+            "Ask us and we'll help you pick the right option.".to_string(),
+        ),
+        Topic::Impact => (
+            "Be part of it".to_string(),
+            "Every result here started with someone deciding to help.".to_string(),
+        ),
+        Topic::Faq => (
+            "Still have a question?".to_string(),
+            "Ask us directly and we'll answer it.".to_string(),
+        ),
+        Topic::Integrations => (
+            "Missing a tool?".to_string(),
+            "Tell us what you use and we'll tell you how it connects.".to_string(),
+        ),
+        _ => (
+            "Ready when you are".to_string(),
+            format!("Questions about our {title}? We're happy to help."),
+        ),
+    };
+    (heading, format!("{intro} {action}"))
 }

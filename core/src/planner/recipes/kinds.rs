@@ -2,6 +2,7 @@
 //! and the pages objectives add.
 
 use super::{BusinessKind, Topic};
+use crate::planner::goals::{self, Goal};
 use BusinessKind as K;
 use Topic as T;
 
@@ -18,10 +19,17 @@ pub(super) fn home_blocks(kind: BusinessKind) -> &'static [&'static str] {
         K::Portfolio => &["hero", "grid", "quote", "cta"],
         K::RealEstate => &["hero", "grid", "services", "testimonials", "cta"],
         K::Publisher => &["hero", "grid", "text", "cta"],
+        K::FoodShop => &["hero", "text", "grid", "testimonials", "cta"],
+        K::Manufacturer => &["hero", "grid", "features", "stats", "cta"],
+        K::Hospitality => &["hero", "text", "grid", "testimonials", "cta"],
+        K::Fitness => &["hero", "grid", "features", "testimonials", "cta"],
         K::General => &["hero", "features", "testimonials", "cta"],
     }
 }
 
+/// The kind's own pages, without conversion pages: those come from the goals (stated, or the
+/// kind's usual ones when the brief states none), so no page appears that the brief does not
+/// suggest.
 pub(super) fn topics(kind: BusinessKind) -> &'static [Topic] {
     match kind {
         K::Saas => &[
@@ -30,86 +38,103 @@ pub(super) fn topics(kind: BusinessKind) -> &'static [Topic] {
             T::Pricing,
             T::About,
             T::Contact,
-            T::Demo,
         ],
         K::Ecommerce => &[T::Shop, T::Collections, T::About, T::Faq, T::Contact],
-        K::Restaurant => &[T::Menu, T::Reservations, T::About, T::Contact],
-        K::Clinic => &[
-            T::Services,
-            T::Doctors,
-            T::Appointments,
-            T::About,
-            T::Contact,
-        ],
+        K::Restaurant => &[T::Menu, T::About, T::Contact],
+        K::Clinic => &[T::Services, T::Doctors, T::About, T::Contact],
         K::ProfessionalServices => &[T::Services, T::About, T::Team, T::Faq, T::Contact],
-        K::LocalTrades => &[T::Services, T::About, T::Quote, T::Faq, T::Contact],
+        K::LocalTrades => &[T::Services, T::About, T::Faq, T::Contact],
         K::Education => &[T::Programs, T::About, T::Faq, T::Contact],
-        K::Nonprofit => &[T::About, T::Impact, T::Volunteer, T::Donate, T::Contact],
+        K::Nonprofit => &[T::About, T::Impact, T::Contact],
         K::Portfolio => &[T::Work, T::About, T::Contact],
         K::RealEstate => &[T::Listings, T::Services, T::About, T::Contact],
         K::Publisher => &[T::Blog, T::About, T::Contact],
+        K::FoodShop => &[T::Products, T::About, T::Contact],
+        K::Manufacturer => &[T::Products, T::About, T::Contact],
+        K::Hospitality => &[T::Rooms, T::Gallery, T::About, T::Contact],
+        K::Fitness => &[T::Classes, T::About, T::Contact],
         K::General => &[T::About, T::Services, T::Contact],
     }
 }
 
-/// Topics the objectives ask for beyond the kind's own pages, in a stable order. "Book
-/// appointments" is a reservation for a restaurant, an appointment for a clinic, a demo for SaaS.
+/// The goals a site of this kind serves when the brief states none.
+pub fn default_goals(kind: BusinessKind) -> &'static [Goal] {
+    match kind {
+        K::Saas => &[Goal::Demos],
+        K::Ecommerce => &[Goal::OnlineSales],
+        K::Restaurant | K::Hospitality => &[Goal::Bookings],
+        K::Clinic => &[Goal::Appointments],
+        K::LocalTrades | K::Manufacturer => &[Goal::Quotes],
+        K::Education => &[Goal::Enrolment],
+        K::Nonprofit => &[Goal::Donations, Goal::Volunteers],
+        K::Portfolio => &[Goal::Commissions],
+        K::RealEstate => &[Goal::Viewings],
+        K::Publisher => &[Goal::Subscribers],
+        K::Fitness => &[Goal::Memberships],
+        K::FoodShop | K::ProfessionalServices | K::General => &[],
+    }
+}
+
+/// The pages that serve `goal` on a site of `kind` (none for calls: a call is a button).
+pub fn conversion_topic(kind: BusinessKind, goal: Goal) -> &'static [Topic] {
+    match goal {
+        Goal::Orders => &[T::Order],
+        Goal::Catering => &[T::Catering],
+        Goal::Calls => &[],
+        Goal::Memberships if kind == K::Saas => &[T::Pricing],
+        Goal::Memberships => &[T::Memberships],
+        Goal::Bookings => match kind {
+            K::Restaurant => &[T::Reservations],
+            K::Clinic => &[T::Appointments],
+            K::Saas => &[T::Demo],
+            _ => &[T::Booking],
+        },
+        Goal::Appointments => match kind {
+            K::Restaurant => &[T::Reservations],
+            K::Saas => &[T::Demo],
+            K::Hospitality => &[T::Booking],
+            _ => &[T::Appointments],
+        },
+        Goal::Quotes => &[T::Quote],
+        Goal::Demos => &[T::Demo],
+        Goal::Donations => &[T::Donate],
+        Goal::Volunteers => &[T::Volunteer],
+        Goal::Enrolment if kind == K::Fitness => &[T::Classes],
+        Goal::Enrolment => &[T::Programs],
+        Goal::Commissions => &[T::Work],
+        Goal::Viewings => &[T::Listings, T::Booking],
+        Goal::TradeEnquiries => &[T::Products, T::Quote],
+        Goal::Subscribers => &[T::Blog],
+        Goal::OnlineSales if matches!(kind, K::FoodShop | K::Manufacturer) => &[T::Products],
+        Goal::OnlineSales => &[T::Shop],
+        Goal::Hiring => &[T::Careers],
+    }
+}
+
+/// The goals a site serves: those `texts` (brief, objectives) state, else the kind's usual ones.
+pub fn site_goals(kind: BusinessKind, texts: &[String]) -> Vec<Goal> {
+    let stated = goals::read(&texts.join(". "));
+    if stated.is_empty() {
+        default_goals(kind).to_vec()
+    } else {
+        stated
+    }
+}
+
+/// Pages the goals ask for beyond the kind's own pages, in a stable order. "Book" is a
+/// reservation for a restaurant, an appointment for a clinic, a demo for SaaS. Blog, FAQ and
+/// careers pages follow objectives that ask for articles, answers or hires.
 pub fn extra_topics(kind: BusinessKind, objectives: &[String]) -> Vec<Topic> {
+    let mut out: Vec<Topic> = site_goals(kind, objectives)
+        .into_iter()
+        .flat_map(|g| conversion_topic(kind, g).iter().copied())
+        .collect();
     let text = objectives.join(" ").to_lowercase();
     let any = |clues: &[&str]| clues.iter().any(|c| text.contains(c));
-    let mut out = Vec::new();
-    if any(&["book", "appointment", "reserv", "schedul", "viewing"]) {
-        out.push(match kind {
-            K::Restaurant => T::Reservations,
-            K::Clinic => T::Appointments,
-            K::Saas => T::Demo,
-            _ => T::Booking,
-        });
-    }
-    if any(&["demo", "trial", "sign up", "signup", "sign-up"]) && kind == K::Saas {
-        out.push(T::Demo);
-    }
-    if any(&[
-        "sell",
-        "shop",
-        "buy",
-        "order online",
-        "e-commerce",
-        "ecommerce",
-        "online store",
-    ]) {
-        out.push(T::Shop);
-    }
-    if any(&["quote", "estimate"]) {
-        out.push(T::Quote);
-    }
-    if any(&["pricing", "prices", "plans"]) {
-        out.push(T::Pricing);
-    }
-    if any(&["enrol", "enroll", "course", "class"]) {
-        out.push(T::Programs);
-    }
-    if any(&["portfolio", "showcase", "our work"]) {
-        out.push(T::Work);
-    }
-    if any(&["donat", "fundrais"]) {
-        out.push(T::Donate);
-    }
-    if any(&["volunteer"]) {
-        out.push(T::Volunteer);
-    }
-    if any(&[
-        "blog",
-        "article",
-        "content",
-        "seo",
-        "publish",
-        "thought leadership",
-        "newsletter",
-    ]) {
+    if any(&["blog", "article", "thought leadership", "seo"]) {
         out.push(T::Blog);
     }
-    if any(&["faq", "questions", "support"]) {
+    if any(&["faq", "questions"]) {
         out.push(T::Faq);
     }
     if any(&["hire", "hiring", "career", "recruit", "job", "talent"]) {
@@ -137,7 +162,6 @@ const KEYWORDS: &[(BusinessKind, &[&str])] = &[
             "api",
             "dashboard*",
             "subscription*",
-            "b2b",
             "automat*",
             "analytics",
             "workflow*",
@@ -178,8 +202,6 @@ const KEYWORDS: &[(BusinessKind, &[&str])] = &[
             "bistro*",
             "bar",
             "bars",
-            "bakery",
-            "bakeries",
             "pizz*",
             "brunch",
             "coffee",
@@ -194,6 +216,96 @@ const KEYWORDS: &[(BusinessKind, &[&str])] = &[
             "wine bar",
             "chef*",
             "cuisine",
+            "ресторан*",
+            "レストラン",
+            "εστιατόριο",
+        ],
+    ),
+    (
+        K::FoodShop,
+        &[
+            "baker*",
+            "patisserie",
+            "pâtisserie",
+            "sourdough",
+            "bread",
+            "breads",
+            "pastr*",
+            "cake*",
+            "butcher*",
+            "deli",
+            "delicatessen",
+            "cheesemonger*",
+            "chocolat*",
+            "confection*",
+            "padaria",
+            "пекарн*",
+            "хлеб*",
+            "ベーカリー",
+            "パン",
+            "αρτοποιείο",
+            "φούρνος",
+        ],
+    ),
+    (
+        K::Manufacturer,
+        &[
+            "manufactur*",
+            "factory",
+            "fabricat*",
+            "machining",
+            "machined",
+            "cnc",
+            "foundry",
+            "components",
+            "industrial",
+            "oem",
+            "moulding",
+            "molding",
+            "metalwork*",
+            "wholesale",
+            "suppliers",
+            "supply",
+            "packaging",
+            "distributors",
+            "engineering-grade",
+        ],
+    ),
+    (
+        K::Hospitality,
+        &[
+            "hotel*",
+            "lodge*",
+            "guesthouse*",
+            "guest house",
+            "bed and breakfast",
+            "inn",
+            "hostel*",
+            "cabin*",
+            "chalet*",
+            "glamping",
+            "resort*",
+            "rooms",
+            "suites",
+            "stays",
+            "旅館",
+            "ホテル",
+        ],
+    ),
+    (
+        K::Fitness,
+        &[
+            "gym*",
+            "yoga",
+            "pilates",
+            "fitness",
+            "crossfit",
+            "workout*",
+            "boxing",
+            "personal trainer*",
+            "martial",
+            "climbing wall",
+            "spin classes",
         ],
     ),
     (
@@ -367,6 +479,34 @@ const KEYWORDS: &[(BusinessKind, &[&str])] = &[
     ),
 ];
 
+/// Every kind's keyword count in `text`, in [`KEYWORDS`] order.
+fn scores(text: &str) -> Vec<(BusinessKind, usize)> {
+    let lower = text.to_lowercase();
+    let words: Vec<&str> = lower
+        .split(|c: char| !(c.is_alphanumeric() || c == '-' || c == 'é'))
+        .filter(|w| !w.is_empty())
+        .collect();
+    let padded = format!(" {} ", words.join(" "));
+    KEYWORDS
+        .iter()
+        .map(|(kind, keywords)| {
+            let score = keywords
+                .iter()
+                .filter(|k| match k.strip_suffix('*') {
+                    Some(stem) => words.iter().any(|w| w.starts_with(stem)),
+                    None if k.contains(' ') => padded.contains(&format!(" {k} ")),
+                    // Scripts written without spaces: the word is found inside the text.
+                    None if !k.is_ascii() && !k.contains('é') && !k.contains('â') => {
+                        lower.contains(*k)
+                    }
+                    None => words.contains(k),
+                })
+                .count();
+            (*kind, score)
+        })
+        .collect()
+}
+
 impl BusinessKind {
     /// The kind of a business-type option: the seed's names exactly, otherwise the option's
     /// name and description read like a brief (host-added types).
@@ -392,27 +532,22 @@ impl BusinessKind {
     /// The kind a free-text brief describes best, if any keyword matches. Ties go to the kind
     /// listed first, so the answer never depends on anything but the text.
     pub fn detect(text: &str) -> Option<BusinessKind> {
-        let lower = text.to_lowercase();
-        let words: Vec<&str> = lower
-            .split(|c: char| !(c.is_alphanumeric() || c == '-' || c == 'é'))
-            .filter(|w| !w.is_empty())
-            .collect();
-        let padded = format!(" {} ", words.join(" "));
+        let scores = scores(text);
         let mut best: Option<(BusinessKind, usize)> = None;
-        for (kind, keywords) in KEYWORDS {
-            let score = keywords
-                .iter()
-                .filter(|k| match k.strip_suffix('*') {
-                    Some(stem) => words.iter().any(|w| w.starts_with(stem)),
-                    None if k.contains(' ') => padded.contains(&format!(" {k} ")),
-                    None => words.contains(k),
-                })
-                .count();
+        for (kind, score) in scores {
             if score > 0 && best.is_none_or(|(_, s)| score > s) {
-                best = Some((*kind, score));
+                best = Some((kind, score));
             }
         }
         best.map(|(k, _)| k)
+    }
+
+    /// How many of this kind's keywords `text` uses (0: the text does not describe this kind).
+    pub fn mentions(self, text: &str) -> usize {
+        scores(text)
+            .into_iter()
+            .find(|(k, _)| *k == self)
+            .map_or(0, |(_, s)| s)
     }
 
     /// The seed renderer's layout that suits this kind.
@@ -422,6 +557,8 @@ impl BusinessKind {
             K::Portfolio => "portfolio",
             K::ProfessionalServices | K::RealEstate => "corporate",
             K::Publisher => "blog",
+            K::Manufacturer => "corporate",
+            K::FoodShop | K::Hospitality | K::Fitness => "default",
             K::Saas
             | K::Restaurant
             | K::Clinic
@@ -521,10 +658,16 @@ mod tests {
         assert_eq!(extra_topics(K::Restaurant, &book), [T::Reservations]);
         assert_eq!(extra_topics(K::Clinic, &book), [T::Appointments]);
         assert_eq!(extra_topics(K::Saas, &book), [T::Demo]);
-        assert_eq!(extra_topics(K::LocalTrades, &book), [T::Booking]);
+        assert_eq!(extra_topics(K::LocalTrades, &book), [T::Appointments]);
+        let stay = vec!["More direct bookings".to_string()];
+        assert_eq!(extra_topics(K::Hospitality, &stay), [T::Booking]);
+        assert_eq!(extra_topics(K::Restaurant, &stay), [T::Reservations]);
+        // No goal stated: the kind's usual ones.
+        assert_eq!(extra_topics(K::LocalTrades, &[]), [T::Quote]);
+        assert_eq!(extra_topics(K::FoodShop, &[]), []);
         let many = vec![
             "Hire two engineers".to_string(),
-            "sell gift cards".into(),
+            "sell online: gift cards".into(),
             "answer questions".into(),
         ];
         assert_eq!(
@@ -532,5 +675,10 @@ mod tests {
             [T::Shop, T::Faq, T::Careers]
         );
         assert!(extra_topics(K::General, &[]).is_empty());
+        let calls = vec!["Most customers phone us".to_string()];
+        assert!(
+            extra_topics(K::LocalTrades, &calls).is_empty(),
+            "a call needs no page"
+        );
     }
 }
