@@ -50,6 +50,8 @@ export interface BlockInput {
 
 /** One page of a listing. */
 export interface BlueprintList {
+  /** Rows matching the filters over all pages (`after_id` and `limit` aside): the real total a DRF-style `count` shows. */
+  count: number
   /** The rows, ordered by id. */
   items: Array<SiteBlueprint>
   /** Pass as `after_id` to get the next page; `None` at the end. */
