@@ -30,7 +30,7 @@ function healthHandler(sb, options = {}) {
     if (refused) return refused;
     let report;
     try {
-      report = withBullmq ? await doctor(sb, { queue, connection, queueName, timeoutMs, stuckAfterMs }) : await sb.doctor(stuckAfterMs);
+      report = withBullmq ? await doctor(sb, { queue, connection, queueName, timeoutMs, stuckAfterMs }) : await sb.doctor({ stuckAfterSecs: stuckAfterMs == null ? undefined : stuckAfterMs / 1000 });
     } catch (err) {
       report = { ok: false, checks: [{ name: 'doctor', ok: false, detail: String(err?.message ?? err), fix: 'check the database the engine opens' }] };
     }

@@ -16,27 +16,14 @@ for (const [key, value] of Object.entries(native)) {
   else exported[key] = wrapFunction(value);
 }
 
-/** See `native/index.d.ts` for the API; instances come from `await SiteBuilder.open(options)`. */
-exported.SiteBuilder = addOperations(
-  addSignals(
+/** See `ops.d.ts` for the API; instances come from `await SiteBuilder.open(options)`. */
+exported.SiteBuilder = addSignals(
+  addOperations(
     wrapNativeClass(native.SiteBuilder, 'SiteBuilder', ['open'], ['registerFunction', 'functionNames', 'setCreditCost']),
-    native.CancelHandle,
+    JSON.parse(native.catalogue()),
   ),
-  JSON.parse(native.catalogue()),
+  native.CancelHandle,
 );
-
-// napi reads an Invalid Date as some instant instead of refusing it; refuse it here.
-const nativeStats = exported.SiteBuilder.prototype.stats;
-Object.defineProperty(exported.SiteBuilder.prototype, 'stats', {
-  value: function stats(since) {
-    if (since instanceof Date && Number.isNaN(since.getTime())) {
-      return Promise.reject(new SiteBuilderError('invalid input: `since` is an Invalid Date; pass a valid Date', { code: 'invalid_input' }));
-    }
-    return nativeStats.call(this, since);
-  },
-  writable: true,
-  configurable: true,
-});
 
 /** Stops the runs given it as `{ cancel }` (what `{ signal }` becomes); its methods never throw. */
 exported.CancelHandle = native.CancelHandle;

@@ -123,7 +123,7 @@ async function enqueue(sb, functionName, payload, accountId, options = {}) {
   };
 
   // On record before anything else: the id answers `queued` at once, and a bad call fails here.
-  await sb.queueTask(functionName, payload, accountId, jobId);
+  await sb.queueTask(functionName, payload, accountId, { taskId: jobId });
   const target = queue ?? null;
   const where = target ? await target.client : connection;
   const reachable = await brokerReachable(where, { timeoutMs, ttlMs: probeTtlMs });
@@ -207,7 +207,7 @@ async function scheduleRecovery(queue, { everyMs = 60_000, olderThanMs = RECOVER
  */
 async function doctor(sb, options = {}) {
   const { connection = DEFAULT_CONNECTION, queueName = DEFAULT_QUEUE_NAME, queue = undefined, timeoutMs = 1000, stuckAfterMs = undefined } = options;
-  const report = await sb.doctor(stuckAfterMs);
+  const report = await sb.doctor({ stuckAfterSecs: stuckAfterMs == null ? undefined : stuckAfterMs / 1000 });
   const checks = [...report.checks];
   const where = queue ? await queue.client : connection;
   const up = await brokerReachable(where, { timeoutMs, fresh: true });

@@ -119,7 +119,18 @@ async function handle(sb, { method, path, query, body, scope }, options = {}) {
   }
   if (op.http.status === 204) return { status: 204, body: undefined };
   if (Array.isArray(value)) value = { count: value.length, next: null, previous: null, results: value };
+  else if (value && Array.isArray(value.items) && 'next_after_id' in value) value = paged(value, path, query);
   return { status: op.http.status, body: value };
+}
+
+/**
+ * A keyset page (`{ items, next_after_id, count }`) as a DRF envelope: `count` is the real total,
+ * `next` this path with `after_id` moved on (`null` at the end); keyset pages have no `previous`.
+ * The Django app answers the same (views.paged).
+ */
+function paged(page, path, query) {
+  const next = page.next_after_id == null ? null : `${PREFIX}${path}?${new URLSearchParams({ ...(query || {}), after_id: String(page.next_after_id) })}`;
+  return { count: page.count, next, previous: null, next_after_id: page.next_after_id, results: page.items };
 }
 
 function send(res, { status, body, headers, raw }) {

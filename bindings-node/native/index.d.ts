@@ -33,122 +33,31 @@ export declare class CancelHandle {
  */
 export declare class SiteBuilder {
   /**
-   * Stores a file of a blueprint: a PNG, JPEG, WebP, GIF, script-free SVG or PDF whose name
-   * matches its content. Refused with nothing written: a bad name or a content mismatch
-   * (`invalid_input`), a file or account over its limit (`quota_exceeded`), another account's
-   * blueprint (`not_found`).
+   * Stores a file of a blueprint (`request`: scope, `blueprint_id`, `file_name`,
+   * `uploaded_by`); answers the `SiteAsset` record as JSON.
    */
-  uploadAsset(scope: number | Scope, blueprintId: number, fileName: string, data: Buffer | Uint8Array, options?: UploadOptions): Promise<SiteAsset>
-  /**
-   * An asset's record and bytes; another account's asset is `not_found`, bytes changed in the
-   * store behind the library's back are `file_storage`.
-   */
-  downloadAsset(scope: number | Scope, assetId: number): Promise<AssetDownload>
-  /** The assets of a blueprint, oldest first. */
-  listAssets(scope: number | Scope, blueprintId: number): Promise<Array<SiteAsset>>
-  /** Deletes an asset's record and file; its bytes count against the quota no more. */
-  deleteAsset(scope: number | Scope, assetId: number): Promise<void>
-  /** Bytes the account's assets use, and its quota. */
-  assetUsage(accountId: number): Promise<AssetUsage>
+  uploadAssetBytes(request: string, data: Uint8Array): Promise<string>
+  /** An asset's record (JSON) and bytes (`request`: scope, `asset_id`). */
+  downloadAssetBytes(request: string): Promise<AssetBytes>
   /** Connects, applies pending migrations (unless `autoMigrate: false`) and sets up the provider. */
   static open(options?: OpenOptions | undefined | null): Promise<SiteBuilder>
-  /** Applies pending migrations (idempotent; safe with many processes starting at once). */
-  migrate(): Promise<MigrationReport>
-  /** Every migration with whether it is applied (the seed's `showmigrations`). */
-  migrationStatus(): Promise<Array<MigrationState>>
-  /**
-   * The verification checklist: database, migrations, seed data, tasks waiting for a worker
-   * longer than `stuckAfterMs` (default 60 000), provider.
-   */
-  doctor(stuckAfterMs?: number | undefined | null): Promise<DoctorReport>
-  /** The four option catalogues of the wizard. */
-  metadata(): Promise<Metadata>
   /** Label of the configured provider (`offline`, `openai:<model>@<base url>`, …). */
   get providerLabel(): string
-  /** Creates a blueprint for an account (a number) or a scope `{ accountId, siteId, sectorId }`. */
-  createBlueprint(scope: number | Scope, input: NewBlueprint): Promise<SiteBlueprint>
-  /** A blueprint of the scope's account; `not_found` for another account's. */
-  getBlueprint(scope: number | Scope, blueprintId: number): Promise<SiteBlueprint>
-  /** One page of the account's blueprints, by ascending id. */
-  listBlueprints(scope: number | Scope, query?: BlueprintQuery): Promise<BlueprintList>
-  /** Changes the given fields of a blueprint. */
-  updateBlueprint(scope: number | Scope, blueprintId: number, patch: BlueprintPatch): Promise<SiteBlueprint>
-  /** Deletes a blueprint and its pages. */
-  deleteBlueprint(scope: number | Scope, blueprintId: number): Promise<void>
-  /** Adds a page to a blueprint. */
-  createPage(scope: number | Scope, blueprintId: number, input: NewPage): Promise<PageBlueprint>
-  /** A page of the scope's account. */
-  getPage(scope: number | Scope, pageId: number): Promise<PageBlueprint>
-  /** The pages of a blueprint, in sitemap order. */
-  listPages(scope: number | Scope, blueprintId: number): Promise<Array<PageBlueprint>>
-  /** Changes the given fields of a page. */
-  updatePage(scope: number | Scope, pageId: number, patch: PagePatch): Promise<PageBlueprint>
-  /** Deletes a page. */
-  deletePage(scope: number | Scope, pageId: number): Promise<void>
-  /** Puts a blueprint's pages in the given order (every page id once); returns them in it. */
-  reorderPages(scope: number | Scope, blueprintId: number, pageIds: number[]): Promise<Array<PageBlueprint>>
-  /** Generates and saves a blueprint's structure and pages (50 credits by default). */
-  generateStructure(scope: number | Scope, blueprintId: number, options?: RunOptions): Promise<RunOutcome>
-  /** Generates and saves one page's blocks (20 credits by default). */
-  generatePageContent(scope: number | Scope, pageId: number, options?: RunOptions): Promise<RunOutcome>
-  /** Generates every page of a blueprint, one run per page; progress carries `current`/`total`. */
-  generateAllPages(scope: number | Scope, blueprintId: number, options?: RunOptions): Promise<Array<RunOutcome>>
-  /**
-   * Runs an AI function by name, as the seed's `run_ai_task(function_name, payload, account_id)`.
-   * Payloads: `generate_site_structure` takes `{ blueprint_id }`, `generate_page_content`
-   * `{ page_id }`.
-   */
-  run(functionName: string, payload: any, accountId: number, options?: RunOptions | undefined | null): Promise<RunOutcome>
-  /** Starts a run in the background and resolves at once with its task id; read it with `task()`. */
-  dispatch(functionName: string, payload: any, accountId: number, options?: RunOptions | undefined | null): Promise<string>
-  /** A task log row; with an account id, another account's task is `not_found`. */
-  task(accountId: number | null | undefined, taskId: string): Promise<TaskRecord>
-  /** Waits until a task finishes (polling the task log); `cancelled` when `timeoutMs` passes first. */
-  waitTask(accountId: number | null | undefined, taskId: string, timeoutSecs?: number): Promise<TaskRecord>
-  /**
-   * Records a task as `queued` before its job goes to a queue, so `task()` answers at once; the
-   * worker's `run()` with the same task id claims it, exactly once.
-   */
-  queueTask(functionName: string, payload: any, accountId: number, taskId?: string | undefined | null): Promise<TaskRecord>
-  /**
-   * Tasks waiting for a worker (from the task log), the oldest wait, and those waiting longer
-   * than `stuckAfterMs` (default 60 000).
-   */
-  queueStatus(stuckAfterMs?: number | undefined | null): Promise<QueueStatus>
-  /** Every metric in the Prometheus text format (runs, phases, credits, queue depth, waits). */
-  metrics(): Promise<string>
-  /**
-   * Marks runs without progress for `olderThanMs` as failed (their worker died), releases their
-   * credit holds and resets their blueprint or page; returns their task ids. Pick a value above
-   * the provider's timeout × retries.
-   */
-  recoverStale(olderThanSecs: number): Promise<Array<string>>
-  /**
-   * Stores an account's own prompt template for a prompt type (`site_structure_generation`,
-   * `site_page_generation`, …); `null` deactivates it.
-   */
-  setPromptOverride(accountId: number, promptType: string, template?: string | undefined | null): Promise<void>
-  /** Sets what an operation costs from now on, in this process (default unit `per_request`). */
-  setCreditCost(operation: string, credits: number, unit?: CreditUnit | undefined | null): void
-  /**
-   * Per AI function, the runs that finished since `since`: succeeded, failed by error code,
-   * cancelled (from the task log; for dashboards and alerts).
-   */
-  stats(since: Date): Promise<Array<TaskStats>>
-  /** The account's credit balance. */
-  balance(accountId: number): Promise<number>
-  /** Adds credits to an account (a purchase); returns the ledger row. */
-  grantCredits(accountId: number, amount: number, description?: string): Promise<CreditTransaction>
-  /** Registers an AI function defined by a prompt and an output schema; `run` it by name. */
-  registerFunction(definition: DeclarativeFunction): void
-  /** Names of every registered AI function. */
-  functionNames(): Array<string>
   /**
    * Runs the catalogue operation `name` (`catalogue()`) with a JSON request and answers JSON
-   * text: the one generic path; the package's JavaScript layer builds the operations that have
-   * no typed method here on it.
+   * text: the one generic path every typed method of the package is built on. `options` carries
+   * what JSON cannot: a progress callback and a cancel handle for AI runs.
    */
-  call(name: string, request: string): Promise<string>
+  call(name: string, request: string, options?: RunOptions | undefined | null): Promise<string>
+  /**
+   * Sets what an operation costs from now on, in this process (default unit `per_request`).
+   * Synchronous, unlike the catalogue's other operations, because it only touches memory.
+   */
+  setCreditCost(operation: string, credits: number, unit?: 'per_request' | 'per_100_words' | 'per_200_words' | 'per_item' | 'per_image'): void
+  /** Names of every registered AI function (synchronous: the registry is in memory). */
+  functionNames(): Array<string>
+  /** Registers an AI function defined by a prompt and an output schema; `run` it by name. */
+  registerFunction(definition: DeclarativeFunction): void
 }
 
 /**
@@ -167,11 +76,11 @@ export interface AbortSignalLike {
   aborted: boolean
 }
 
-/** A downloaded asset: its record and its bytes. */
-export interface AssetDownload {
-  /** The asset's record. */
-  asset: SiteAsset
-  /** The file's content, verified against `asset.checksumSha256`. */
+/** A downloaded asset as the native layer hands it to `ops.js`: the record as JSON, the bytes. */
+export interface AssetBytes {
+  /** The asset's record, JSON text of a `SiteAsset`. */
+  asset: string
+  /** The file's content, verified against the record's checksum. */
   data: Buffer
 }
 
@@ -192,107 +101,11 @@ export interface AssetOptions {
   accountQuotaBytes?: number
 }
 
-/** How much of its asset quota an account uses. */
-export interface AssetUsage {
-  /** Bytes the account's files take. */
-  usedBytes: number
-  /** Bytes the account may store (`assets.accountQuotaBytes`). */
-  quotaBytes: number
-}
-
-/** One block of a page, as the seed's renderer reads it: `{type, data}`. */
-export interface Block {
-  /** Block type from the block catalogue (`hero`, `text`, `features`, …). */
-  type: string
-  /** Type-specific content: heading, subheading, items, cta, … */
-  data?: any
-  /** Stable id, when the editor assigned one. */
-  id?: string
-  /** Visual variant the renderer understands. */
-  variant?: string
-  /** A locked block keeps its content when the page is regenerated. */
-  locked?: boolean
-}
-
-/** One page of a blueprint listing. */
-export interface BlueprintList {
-  /** The blueprints, ordered by id. */
-  items: Array<SiteBlueprint>
-  /** Pass as `afterId` to get the next page; absent at the end. */
-  nextAfterId?: number
-}
-
-/** A partial blueprint update: absent fields stay as they are. */
-export interface BlueprintPatch {
-  /** New name. */
-  name?: string
-  /** New description. */
-  description?: string
-  /** New config (replaces the whole object). */
-  config?: SiteConfigInput
-  /** New status. */
-  status?: BlueprintStatus
-  /** New hosting target. */
-  hostingType?: HostingType
-  /** New deployed version. */
-  deployedVersion?: number
-}
-
-/** Filters and keyset pagination for `listBlueprints`. */
-export interface BlueprintQuery {
-  /** Only this status. */
-  status?: BlueprintStatus
-  /** Only this site. */
-  siteId?: number
-  /** Only this sector. */
-  sectorId?: number
-  /** Rows after this id (the previous page's `nextAfterId`). */
-  afterId?: number
-  /** Page size (1–500, default 50). */
-  limit?: number
-}
-
-/** Lifecycle of a site blueprint. */
-export type BlueprintStatus = 'draft' | 'generating' | 'ready' | 'deployed' | 'failed'
-
 /**
  * The core's operations catalogue as JSON text: names, positional arguments, HTTP routes and
  * JSON Schemas of every operation.
  */
 export declare function catalogue(): string
-
-/** Recorded and expected checksums of an edited migration. */
-export interface ChecksumMismatch {
-  /** Stored in the history table. */
-  recorded: string
-  /** Of the migration in this build. */
-  expected: string
-}
-
-/** One append-only credit ledger row. */
-export interface CreditTransaction {
-  /** Primary key. */
-  id: number
-  /** Account. */
-  accountId: number
-  /** Kind. */
-  transactionType: TransactionType
-  /** Signed change of the balance. */
-  amount: number
-  /** Balance right after this row. */
-  balanceAfter: number
-  /** Human description. */
-  description: string
-  /** Extra data. */
-  metadata: any
-  /** Idempotency key (the task id for holds, releases and deductions). */
-  reference?: string
-  /** When. */
-  createdAt: Date
-}
-
-/** How an operation's credit cost scales. */
-export type CreditUnit = 'per_request' | 'per_100_words' | 'per_200_words' | 'per_item' | 'per_image'
 
 /**
  * An AI function defined without Rust: a prompt, the JSON schema its answer must match, and the
@@ -313,97 +126,8 @@ export interface DeclarativeFunction {
   description?: string
 }
 
-/** One doctor check. */
-export interface DoctorCheck {
-  /** What was checked (`database`, `migrations`, `provider`, …). */
-  name: string
-  /** Whether it passed. */
-  ok: boolean
-  /** What was found. */
-  detail: string
-  /** What to do when it failed. */
-  fix?: string
-}
-
-/** The seed's verification checklist as data. */
-export interface DoctorReport {
-  /** Every check passed. */
-  ok: boolean
-  /** One entry per check. */
-  checks: Array<DoctorCheck>
-}
-
 /** The stable error codes (`err.code`) the library can raise. */
 export declare function errorCodes(): Array<string>
-
-/** Where the site is hosted. */
-export type HostingType = 'igny8_sites' | 'wordpress' | 'shopify' | 'multi'
-
-/** The four option catalogues behind the wizard's dropdowns (the seed's metadata endpoint). */
-export interface Metadata {
-  /** Business types. */
-  businessTypes: Array<SiteBuilderOption>
-  /** Audience profiles. */
-  audienceProfiles: Array<SiteBuilderOption>
-  /** Brand personalities. */
-  brandPersonalities: Array<SiteBuilderOption>
-  /** Hero imagery directions. */
-  heroImagery: Array<SiteBuilderOption>
-}
-
-/** What one `migrate()` call did; entries are `NNNN_name`. */
-export interface MigrationReport {
-  /** Migrations this call applied. */
-  applied: Array<string>
-  /** Migrations recorded by adopting tables the seed's Django app had created. */
-  adopted: Array<string>
-  /** Migrations that were already applied. */
-  alreadyApplied: Array<string>
-}
-
-/** State of one migration in the database (the seed's `showmigrations`). */
-export interface MigrationState {
-  /** Version number. */
-  version: number
-  /** Name. */
-  name: string
-  /** Whether it is applied. */
-  applied: boolean
-  /** When it was applied. */
-  appliedAt?: Date
-  /** Applied by adopting the seed's Django tables. */
-  adopted: boolean
-  /** Set when the recorded checksum differs from the migration this library ships. */
-  checksumMismatch?: ChecksumMismatch
-}
-
-/** Fields of a new blueprint. */
-export interface NewBlueprint {
-  /** Display name (required, ≤ 255 characters). */
-  name: string
-  /** Free text. */
-  description?: string
-  /** The wizard's answers: at least `businessBrief` before generating. */
-  config?: SiteConfigInput
-  /** Hosting target (default `igny8_sites`). */
-  hostingType?: HostingType
-}
-
-/** Fields of a new page. */
-export interface NewPage {
-  /** URL slug: lowercase `a-z0-9-`, 1–255 characters, unique in the blueprint. */
-  slug: string
-  /** Page title. */
-  title?: string
-  /** What the page is for (default `custom`). */
-  type?: PageType
-  /** Initial blocks. */
-  blocks?: Array<Block>
-  /** Initial status (default `draft`). */
-  status?: PageStatus
-  /** Position; absent appends after the last page. */
-  order?: number
-}
 
 /**
  * The OpenAPI 3.1 document of the catalogue's HTTP routes, as JSON text (what the Django app
@@ -437,73 +161,12 @@ export interface OpenOptions {
   assets?: AssetOptions
 }
 
-/** Which wizard catalogue an option belongs to. */
-export type OptionKind = 'business_type' | 'audience_profile' | 'brand_personality' | 'hero_imagery'
-
-/** A page blueprint (table `igny8_page_blueprints`). */
-export interface PageBlueprint {
-  /** Primary key. */
-  id: number
-  /** The site blueprint this page belongs to. */
-  siteBlueprintId: number
-  /** Owning account (column `tenant_id`). */
-  accountId: number
-  /** The host's site, when set. */
-  siteId?: number
-  /** The host's sector, when set. */
-  sectorId?: number
-  /** URL slug, unique within the blueprint. */
-  slug: string
-  /** Page title. */
-  title: string
-  /** What the page is for. */
-  type: PageType
-  /** The page's blocks (`blocks_json`). */
-  blocks: Array<Block>
-  /** Lifecycle status. */
-  status: PageStatus
-  /** Position in the sitemap. */
-  order: number
-  /** Creation time. */
-  createdAt: Date
-  /** Last change. */
-  updatedAt: Date
-}
-
-/** A partial page update: absent fields stay as they are. */
-export interface PagePatch {
-  /** New slug. */
-  slug?: string
-  /** New title. */
-  title?: string
-  /** New type. */
-  type?: PageType
-  /** New blocks (replaces the list). */
-  blocks?: Array<Block>
-  /** New status. */
-  status?: PageStatus
-  /** New position. */
-  order?: number
-}
-
-/** Lifecycle of a page blueprint. */
-export type PageStatus = 'draft' | 'generating' | 'ready' | 'published' | 'failed'
-
-/** What a page is for; drives its default block recipe. */
-export type PageType = 'home' | 'about' | 'services' | 'products' | 'blog' | 'contact' | 'custom'
-
-/**
- * Phase of an AI run, each owning a slice of 0–100 %: INIT 0–10, PREP 10–20, AI_CALL 20–80,
- * PARSE 80–90, SAVE 90–100, DONE 100.
- */
-export type Phase = 'INIT' | 'PREP' | 'AI_CALL' | 'PARSE' | 'SAVE' | 'DONE'
-
 /** One progress event of a run. */
 export interface ProgressEvent {
   /** Task id of the run. */
   taskId: string
   /** Current phase. */
-  phase: Phase
+  phase: 'INIT' | 'PREP' | 'AI_CALL' | 'PARSE' | 'SAVE' | 'DONE'
   /** Overall percent (0–100). */
   percent: number
   /** What is happening, for a person. */
@@ -544,29 +207,8 @@ export interface ProviderOptions {
   providers?: Array<ProviderOptions>
 }
 
-/** Tasks waiting for a worker, read from the task log. */
-export interface QueueStatus {
-  /** Tasks in `queued`. */
-  queued: number
-  /** Seconds the oldest of them has waited (0 when none waits). */
-  oldestWaitSecs: number
-  /** The wait after which a task counts as stuck, in seconds. */
-  stuckAfterSecs: number
-  /** Ids of tasks waiting longer than that, oldest first (at most 20). */
-  stuck: Array<string>
-  /** How many tasks wait longer than that. */
-  stuckCount: number
-}
-
-/** Options of one AI run. */
+/** What an AI run takes besides its JSON request (where `taskId` and `promptOverride` travel). */
 export interface RunOptions {
-  /**
-   * Idempotency key of the run: a run with a task id that was already charged is never charged
-   * again (a queue's job id fits). Default: a fresh id.
-   */
-  taskId?: string
-  /** Prompt text used instead of the account's or the default prompt, for this run only. */
-  promptOverride?: string
   /** Receives progress events (phase, percent, message) while the run goes on. Keep it cheap. */
   onProgress?: (event: ProgressEvent) => void
   /**
@@ -582,254 +224,6 @@ export interface RunOptions {
    * the run like aborting the signal. Napi keeps it alive while the run goes on.
    */
   cancel?: CancelHandle
-}
-
-/** What a finished run produced and cost. */
-export interface RunOutcome {
-  /** The run's task id (its idempotency key). */
-  taskId: string
-  /** AI function that ran. */
-  functionName: string
-  /** Final state. */
-  status: TaskStatus
-  /** The function's output (for `generate_site_structure`: the saved structure and page ids). */
-  result: any
-  /** Provider label (`offline`, `openai:<model>@<base url>`, …). */
-  provider: string
-  /** Model that answered. */
-  model: string
-  /** Prompt tokens over all attempts. */
-  tokensIn: number
-  /** Completion tokens over all attempts. */
-  tokensOut: number
-  /** Estimated provider cost in USD. */
-  costUsd: number
-  /** Credits charged by this run (0 when `replayed`). */
-  creditsCharged: number
-  /** The task id had already run: its stored outcome is returned and nothing is charged again. */
-  replayed: boolean
-  /** Repairs the lenient parser applied to the accepted answer (code fences, trailing commas, …). */
-  repairs: Array<string>
-}
-
-/** Which account (and optionally which site and sector) a call acts for. */
-export interface Scope {
-  /** The owning account (stored in the seed's `tenant_id` column). */
-  accountId: number
-  /** The host's site id, when the host has sites. */
-  siteId?: number
-  /** The host's sector id, when the host has sectors. */
-  sectorId?: number
-}
-
-/**
- * A file uploaded for a blueprint (table `igny8_site_assets`). The bytes live in the asset
- * store under `key`; `downloadAsset` returns them checked against `checksumSha256`.
- */
-export interface SiteAsset {
-  /** Primary key. */
-  id: number
-  /** Owning account (column `tenant_id`). */
-  accountId: number
-  /** The host's site, copied from the blueprint. */
-  siteId?: number
-  /** The host's sector, copied from the blueprint. */
-  sectorId?: number
-  /** The blueprint the file belongs to. */
-  siteBlueprintId: number
-  /** Object store key, `{accountId}/{blueprintId}/{uuid}-{sanitised name}`; unique. */
-  key: string
-  /** The name the uploader gave, as validated. */
-  fileName: string
-  /** MIME type detected from the content (`image/png`, `application/pdf`, …), never from the name. */
-  contentType: string
-  /** Size in bytes. */
-  sizeBytes: number
-  /** SHA-256 of the content, lowercase hex, to verify or deduplicate downloads. */
-  checksumSha256: string
-  /** Who uploaded it, as the host names its users. */
-  uploadedBy?: string
-  /** When the upload completed. */
-  createdAt: Date
-}
-
-/** A site blueprint (table `igny8_site_blueprints`): what the wizard creates and generation fills. */
-export interface SiteBlueprint {
-  /** Primary key. */
-  id: number
-  /** Owning account (column `tenant_id`). */
-  accountId: number
-  /** The host's site, when set. */
-  siteId?: number
-  /** The host's sector, when set. */
-  sectorId?: number
-  /** Display name (≤ 255 characters). */
-  name: string
-  /** Free text. */
-  description: string
-  /** The wizard's answers. */
-  config: SiteConfig
-  /** The last accepted generated structure (`{}` before the first generation): `{site, pages}`. */
-  structureJson: any
-  /** Lifecycle status. */
-  status: BlueprintStatus
-  /** Hosting target. */
-  hostingType: HostingType
-  /** +1 per accepted structure. */
-  version: number
-  /** The version last deployed, if any. */
-  deployedVersion?: number
-  /** Creation time. */
-  createdAt: Date
-  /** Last change. */
-  updatedAt: Date
-}
-
-/** One option of a wizard catalogue (business type, audience profile, …). */
-export interface SiteBuilderOption {
-  /** Primary key (store it in the blueprint config's `…Id` fields). */
-  id: number
-  /** Which catalogue. */
-  kind: OptionKind
-  /** Unique name (≤ 120 characters). */
-  name: string
-  /** One sentence a person picks from. */
-  description: string
-  /** Inactive options are hidden from the dropdowns but kept for old blueprints. */
-  isActive: boolean
-  /** Position in the dropdown. */
-  order: number
-  /** Creation time. */
-  createdAt: Date
-  /** Last change. */
-  updatedAt: Date
-}
-
-/** The wizard's answers stored in a blueprint's `config_json`. */
-export interface SiteConfig {
-  /** The business brief in the owner's words. */
-  businessBrief: string
-  /** What the site should achieve ("book appointments", "sell online", …). */
-  objectives: Array<string>
-  /** Free-form style preferences (palette, typography, layout hint, …). */
-  style: Record<string, any>
-  /** Chosen business type option id. */
-  businessTypeId?: number
-  /** Chosen audience profile option ids. */
-  audienceProfileIds: Array<number>
-  /** Chosen brand personality option ids. */
-  brandPersonalityIds: Array<number>
-  /** Chosen hero imagery direction option id. */
-  heroImageryDirectionId?: number
-  /** Slugs of pages the user locked: regeneration keeps their content. */
-  lockedPages: Array<string>
-  /** Every other key of `config_json`, kept as-is (snake_case keys as stored). */
-  extra: Record<string, any>
-}
-
-/** Blueprint config fields to set; absent fields take their defaults. */
-export interface SiteConfigInput {
-  /** The business brief in the owner's words. */
-  businessBrief?: string
-  /** What the site should achieve. */
-  objectives?: Array<string>
-  /** Free-form style preferences. */
-  style?: Record<string, any>
-  /** Chosen business type option id. */
-  businessTypeId?: number
-  /** Chosen audience profile option ids. */
-  audienceProfileIds?: Array<number>
-  /** Chosen brand personality option ids. */
-  brandPersonalityIds?: Array<number>
-  /** Chosen hero imagery direction option id. */
-  heroImageryDirectionId?: number
-  /** Slugs of pages whose content regeneration must keep. */
-  lockedPages?: Array<string>
-  /** Any other keys to store in `config_json` as-is. */
-  extra?: Record<string, any>
-}
-
-/** A row of the AI task log: readable while the run goes on and after. */
-export interface TaskRecord {
-  /** Unique task id. */
-  taskId: string
-  /** Account the run acts for. */
-  accountId: number
-  /** AI function name. */
-  functionName: string
-  /** State. */
-  status: TaskStatus
-  /** Current or last phase. */
-  phase: Phase
-  /** Percent done. */
-  progress: number
-  /** Last progress message. */
-  message: string
-  /** Prompt type used. */
-  promptType?: string
-  /** Hash of the rendered prompt (which template version answered). */
-  promptHash?: string
-  /** Provider label. */
-  provider?: string
-  /** Model that answered. */
-  model?: string
-  /** Prompt tokens over all attempts. */
-  tokensIn: number
-  /** Completion tokens over all attempts. */
-  tokensOut: number
-  /** Estimated cost in USD. */
-  costUsd: number
-  /** Credits charged (0 unless captured). */
-  credits: number
-  /** Stable error code when failed. */
-  errorCode?: string
-  /** Error message when failed. */
-  errorMessage?: string
-  /** The input payload. */
-  payload: any
-  /** The output, when succeeded. */
-  result?: any
-  /**
-   * Model calls made (re-asks included).
-   * Milliseconds spent per phase (`INIT`, `PREP`, …).
-   */
-  phaseTimings: Record<string, any>
-  /** Model calls made (transport retries excluded, re-asks included). */
-  attempts: number
-  /** Created. */
-  createdAt: Date
-  /** Started running. */
-  startedAt?: Date
-  /** Finished. */
-  finishedAt?: Date
-  /** Last write (a heartbeat while running). */
-  updatedAt: Date
-}
-
-/** How one AI function fared since a point in time, from the task log. */
-export interface TaskStats {
-  /** AI function name. */
-  functionName: string
-  /** Runs that finished (succeeded, failed or cancelled). */
-  finished: number
-  /** Runs that succeeded. */
-  succeeded: number
-  /** Failed runs by stable error code (`provider_unavailable`, `invalid_ai_output`, …). */
-  failedByCode: Record<string, number>
-  /** Runs that were cancelled. */
-  cancelled: number
-}
-
-/** State of an AI run. */
-export type TaskStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled'
-
-/** Kind of a credit ledger transaction. */
-export type TransactionType = 'purchase' | 'subscription' | 'refund' | 'deduction' | 'adjustment' | 'hold' | 'release'
-
-/** Optional details of an upload. */
-export interface UploadOptions {
-  /** Who uploaded the file, as the host names its users (≤ 255 bytes). */
-  uploadedBy?: string
 }
 
 /** Version of the native library. */

@@ -1,15 +1,13 @@
-//! Site assets (images, PDFs a site shows): the options of `SiteBuilder.open({ assets })`, the
-//! `SiteAsset` record, and the upload/download/list/delete/usage methods over the core's
-//! `sb.assets()`. Checks (names, content sniffing, limits) all live in the core.
+//! Site assets (images, PDFs a site shows): the options of `SiteBuilder.open({ assets })` and the
+//! two operations that carry bytes (listing, deleting and usage go through `call`). Checks (names,
+//! content sniffing, limits) all live in the core.
 
 use std::collections::HashMap;
 
-use chrono::{DateTime, Utc};
 use napi::bindgen_prelude::{Buffer, Uint8Array};
 use napi_derive::napi;
 
 use crate::error::{IntoNapi, invalid};
-use crate::inputs::{ScopeArg, scope};
 use crate::site_builder::SiteBuilder;
 
 /// Where uploaded files go and how much may be stored; every field is optional.
@@ -62,182 +60,86 @@ impl TryFrom<AssetOptions> for sitebuilder::AssetConfig {
     }
 }
 
-/// A file uploaded for a blueprint (table `igny8_site_assets`). The bytes live in the asset
-/// store under `key`; `downloadAsset` returns them checked against `checksumSha256`.
-#[napi(object)]
-#[derive(Debug, Clone)]
-pub struct SiteAsset {
-    /// Primary key.
-    pub id: i64,
-    /// Owning account (column `tenant_id`).
-    pub account_id: i64,
-    /// The host's site, copied from the blueprint.
-    pub site_id: Option<i64>,
-    /// The host's sector, copied from the blueprint.
-    pub sector_id: Option<i64>,
-    /// The blueprint the file belongs to.
-    pub site_blueprint_id: i64,
-    /// Object store key, `{accountId}/{blueprintId}/{uuid}-{sanitised name}`; unique.
-    pub key: String,
-    /// The name the uploader gave, as validated.
-    pub file_name: String,
-    /// MIME type detected from the content (`image/png`, `application/pdf`, …), never from the name.
-    pub content_type: String,
-    /// Size in bytes.
-    pub size_bytes: i64,
-    /// SHA-256 of the content, lowercase hex, to verify or deduplicate downloads.
-    pub checksum_sha256: String,
-    /// Who uploaded it, as the host names its users.
-    pub uploaded_by: Option<String>,
-    /// When the upload completed.
-    pub created_at: DateTime<Utc>,
+/// Where an upload or a download goes: the scope fields, the blueprint or asset, the file name.
+#[derive(Debug, serde::Deserialize)]
+struct AssetRequest {
+    #[serde(flatten)]
+    scope: sitebuilder::Scope,
+    #[serde(default)]
+    blueprint_id: i64,
+    #[serde(default)]
+    asset_id: i64,
+    #[serde(default)]
+    file_name: String,
+    #[serde(default)]
+    uploaded_by: Option<String>,
 }
 
-impl From<sitebuilder::SiteAsset> for SiteAsset {
-    fn from(a: sitebuilder::SiteAsset) -> Self {
-        SiteAsset {
-            id: a.id,
-            account_id: a.account_id,
-            site_id: a.site_id,
-            sector_id: a.sector_id,
-            site_blueprint_id: a.site_blueprint_id,
-            key: a.key,
-            file_name: a.file_name,
-            content_type: a.content_type,
-            size_bytes: a.size_bytes,
-            checksum_sha256: a.checksum_sha256,
-            uploaded_by: a.uploaded_by,
-            created_at: a.created_at,
-        }
-    }
+fn asset_request(request: &str) -> napi::Result<AssetRequest> {
+    serde_json::from_str(request).map_err(|e| invalid(format!("asset request: {e}")))
 }
 
-/// Optional details of an upload.
-#[napi(object)]
-#[derive(Debug, Clone, Default)]
-pub struct UploadOptions {
-    /// Who uploaded the file, as the host names its users (≤ 255 bytes).
-    pub uploaded_by: Option<String>,
+fn asset_json(asset: &sitebuilder::SiteAsset) -> napi::Result<String> {
+    serde_json::to_string(asset).map_err(|e| invalid(format!("asset record: {e}")))
 }
 
-/// A downloaded asset: its record and its bytes.
+/// A downloaded asset as the native layer hands it to `ops.js`: the record as JSON, the bytes.
 #[napi(object)]
-pub struct AssetDownload {
-    /// The asset's record.
-    pub asset: SiteAsset,
-    /// The file's content, verified against `asset.checksumSha256`.
+pub struct AssetBytes {
+    /// The asset's record, JSON text of a `SiteAsset`.
+    pub asset: String,
+    /// The file's content, verified against the record's checksum.
     pub data: Buffer,
 }
 
-impl std::fmt::Debug for AssetDownload {
+impl std::fmt::Debug for AssetBytes {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("AssetDownload")
-            .field("asset", &self.asset)
+        f.debug_struct("AssetBytes")
             .field("data_len", &self.data.len())
             .finish()
     }
 }
 
-/// How much of its asset quota an account uses.
-#[napi(object)]
-#[derive(Debug, Clone)]
-pub struct AssetUsage {
-    /// Bytes the account's files take.
-    pub used_bytes: i64,
-    /// Bytes the account may store (`assets.accountQuotaBytes`).
-    pub quota_bytes: i64,
-}
-
-fn bytes_i64(n: u64) -> i64 {
-    i64::try_from(n).unwrap_or(i64::MAX)
-}
-
+/// The asset operations that carry bytes, which the JSON catalogue does not; `ops.js` wraps them
+/// as `uploadAsset(scope, blueprintId, fileName, data, options?)` and `downloadAsset(scope,
+/// assetId)`. Names, content sniffing, limits and quotas are the core's.
 #[napi]
 impl SiteBuilder {
-    /// Stores a file of a blueprint: a PNG, JPEG, WebP, GIF, script-free SVG or PDF whose name
-    /// matches its content. Refused with nothing written: a bad name or a content mismatch
-    /// (`invalid_input`), a file or account over its limit (`quota_exceeded`), another account's
-    /// blueprint (`not_found`).
-    #[napi(
-        ts_args_type = "scope: number | Scope, blueprintId: number, fileName: string, data: Buffer | Uint8Array, options?: UploadOptions"
-    )]
-    pub async fn upload_asset(
+    /// Stores a file of a blueprint (`request`: scope, `blueprint_id`, `file_name`,
+    /// `uploaded_by`); answers the `SiteAsset` record as JSON.
+    #[napi]
+    pub async fn upload_asset_bytes(
         &self,
-        scope_arg: ScopeArg,
-        blueprint_id: i64,
-        file_name: String,
+        request: String,
         data: Uint8Array,
-        options: Option<UploadOptions>,
-    ) -> napi::Result<SiteAsset> {
-        let uploaded_by = options.and_then(|o| o.uploaded_by);
-        let asset = self
-            .core()
-            .assets()
+    ) -> napi::Result<String> {
+        let r = asset_request(&request)?;
+        let asset = (self.inner.assets())
             .upload(
-                &scope(scope_arg),
-                blueprint_id,
-                &file_name,
+                &r.scope,
+                r.blueprint_id,
+                &r.file_name,
                 data.to_vec(),
-                uploaded_by.as_deref(),
+                r.uploaded_by.as_deref(),
             )
             .await
             .napi()?;
-        Ok(asset.into())
+        asset_json(&asset)
     }
 
-    /// An asset's record and bytes; another account's asset is `not_found`, bytes changed in the
-    /// store behind the library's back are `file_storage`.
-    #[napi(ts_args_type = "scope: number | Scope, assetId: number")]
-    pub async fn download_asset(
-        &self,
-        scope_arg: ScopeArg,
-        asset_id: i64,
-    ) -> napi::Result<AssetDownload> {
-        let (asset, data) = self
-            .core()
-            .assets()
-            .download(&scope(scope_arg), asset_id)
-            .await
-            .napi()?;
-        Ok(AssetDownload {
-            asset: asset.into(),
-            data: data.into(),
-        })
-    }
-
-    /// The assets of a blueprint, oldest first.
-    #[napi(ts_args_type = "scope: number | Scope, blueprintId: number")]
-    pub async fn list_assets(
-        &self,
-        scope_arg: ScopeArg,
-        blueprint_id: i64,
-    ) -> napi::Result<Vec<SiteAsset>> {
-        let assets = self
-            .core()
-            .assets()
-            .list(&scope(scope_arg), blueprint_id)
-            .await
-            .napi()?;
-        Ok(assets.into_iter().map(Into::into).collect())
-    }
-
-    /// Deletes an asset's record and file; its bytes count against the quota no more.
-    #[napi(ts_args_type = "scope: number | Scope, assetId: number")]
-    pub async fn delete_asset(&self, scope_arg: ScopeArg, asset_id: i64) -> napi::Result<()> {
-        self.core()
-            .assets()
-            .delete(&scope(scope_arg), asset_id)
-            .await
-            .napi()
-    }
-
-    /// Bytes the account's assets use, and its quota.
+    /// An asset's record (JSON) and bytes (`request`: scope, `asset_id`).
     #[napi]
-    pub async fn asset_usage(&self, account_id: i64) -> napi::Result<AssetUsage> {
-        let (used, quota) = self.core().assets().usage(account_id).await.napi()?;
-        Ok(AssetUsage {
-            used_bytes: bytes_i64(used),
-            quota_bytes: bytes_i64(quota),
+    pub async fn download_asset_bytes(&self, request: String) -> napi::Result<AssetBytes> {
+        let r = asset_request(&request)?;
+        let (asset, data) = self
+            .inner
+            .assets()
+            .download(&r.scope, r.asset_id)
+            .await
+            .napi()?;
+        Ok(AssetBytes {
+            asset: asset_json(&asset)?,
+            data: data.into(),
         })
     }
 }

@@ -1,15 +1,13 @@
 //! Node.js binding of sitebuilder: the `sitebuilder` npm package's native part.
 //!
-//! Thin by design: each module translates one kind of value between JavaScript and the core, and
-//! `error.rs` translates errors. No business logic lives here.
+//! Thin by design: catalogue operations all go through `SiteBuilder.call` (JSON both ways); the
+//! modules here translate only what JSON cannot carry (options with callbacks, cancel handles,
+//! bytes), and `error.rs` translates errors. No business logic lives here.
 
 mod assets;
 mod cancel;
-mod enums;
 mod error;
 mod inputs;
-mod ops;
-mod records;
 mod runs;
 mod site_builder;
 

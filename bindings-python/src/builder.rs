@@ -76,32 +76,6 @@ impl ProviderSpec {
     }
 }
 
-/// A declarative function as registered from Python, kept to replay on new handles.
-#[derive(Debug, Clone, Deserialize)]
-struct FunctionSpec {
-    name: String,
-    prompt_template: String,
-    output_schema: Value,
-    credit_operation: String,
-    #[serde(default)]
-    credit_cost: Option<i64>,
-    #[serde(default)]
-    description: Option<String>,
-}
-
-impl FunctionSpec {
-    fn to_core(&self) -> DeclarativeFunction {
-        DeclarativeFunction {
-            name: self.name.clone(),
-            prompt_template: self.prompt_template.clone(),
-            output_schema: self.output_schema.clone(),
-            credit_operation: self.credit_operation.clone(),
-            credit_cost: self.credit_cost,
-            description: self.description.clone(),
-        }
-    }
-}
-
 #[derive(Debug)]
 pub(crate) struct Config {
     database_url: Option<String>,
@@ -116,7 +90,8 @@ pub(crate) struct Config {
 pub(crate) struct Inner {
     pub(crate) config: Config,
     handle: Mutex<Option<(u32, sitebuilder::SiteBuilder)>>,
-    functions: Mutex<Vec<FunctionSpec>>,
+    /// Declarative functions registered so far (the core type deserialises straight from Python).
+    functions: Mutex<Vec<DeclarativeFunction>>,
 }
 
 impl Inner {
@@ -147,7 +122,7 @@ impl Inner {
             .unwrap_or_else(|p| p.into_inner())
             .clone();
         for f in functions {
-            sb.register_declarative(f.to_core())?;
+            sb.register_declarative(f)?;
         }
         let mut slot = self.handle.lock().unwrap_or_else(|p| p.into_inner());
         match slot.take() {
@@ -334,11 +309,11 @@ impl NativeSiteBuilder {
 
     /// Registers a declarative function on this process's handle and on every later one.
     fn register_function(&self, py: Python<'_>, spec: &Bound<'_, PyDict>) -> PyResult<Call> {
-        let spec: FunctionSpec = convert::from_py(py, spec.as_any(), "function")?;
+        let spec: DeclarativeFunction = convert::from_py(py, spec.as_any(), "function")?;
         let inner = Arc::clone(&self.inner);
         Ok(Call::plain(async move {
             let sb = Arc::clone(&inner).core().await?;
-            sb.register_declarative(spec.to_core())?;
+            sb.register_declarative(spec.clone())?;
             inner
                 .functions
                 .lock()

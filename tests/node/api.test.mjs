@@ -151,8 +151,11 @@ for (const [backend, makeDb] of BACKENDS) {
       const page1 = await sb.listBlueprints(1, { limit: 2 });
       assert.deepEqual(page1.items.map((b) => b.id), [created.id, second.id]);
       assert.equal(page1.nextAfterId, second.id);
+      assert.equal(page1.count, 3, 'count is the total over all pages');
       const page2 = await sb.listBlueprints(1, { limit: 2, afterId: page1.nextAfterId });
       assert.deepEqual(page2.items.map((b) => b.id), [third.id]);
+      assert.equal(page2.count, 3);
+      assert.equal((await sb.listBlueprints(1, { status: 'ready' })).count, 0);
       assert.equal(page2.nextAfterId ?? null, null);
 
       const updated = await sb.updateBlueprint(1, second.id, { name: 'Renamed' });

@@ -178,7 +178,8 @@ for (const [backend, makeDb] of BACKENDS) {
       await assert.rejects(sb.dispatch('generate_site_structure', { blueprint_id: bp.id }, 1, { signal: 'stop' }), { code: 'invalid_input' });
       await assert.rejects(sb.generateStructure(1, bp.id, { signal: 'stop' }), { code: 'invalid_input' });
       const raw = await native.SiteBuilder.open({ databaseUrl: db.url, provider: { kind: 'offline' } });
-      await assert.rejects(raw.generateStructure(1, bp.id, { signal: controller.signal }), (err) => /options\.signal/.test(err.message));
+      const request = JSON.stringify({ account_id: 1, blueprint_id: bp.id });
+      await assert.rejects(raw.call('generate_structure', request, { signal: controller.signal }), (err) => /options\.signal/.test(err.message));
       assert.equal((await sb.getBlueprint(1, bp.id)).status, bp.status);
     });
   });

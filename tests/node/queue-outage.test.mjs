@@ -230,7 +230,7 @@ describe('two deliveries of one job at once', () => {
       await sb.grantCredits(1, 100);
       const bp = await sb.createBlueprint(1, { name: 'Twins', config: { businessBrief: 'A bakery in Porto' } });
       const jobId = randomUUID();
-      await sb.queueTask('generate_site_structure', { blueprint_id: bp.id }, 1, jobId);
+      await sb.queueTask('generate_site_structure', { blueprint_id: bp.id }, 1, { taskId: jobId });
       // What a stalled job re-run next to its still-running first run looks like to processJob.
       const job = () => ({ id: jobId, name: 'generate_site_structure', data: { functionName: 'generate_site_structure', payload: { blueprint_id: bp.id }, accountId: 1 }, updateProgress: async () => {} });
       const [a, b] = await Promise.all([processJob(sb, job()), processJob(sb, job())]);

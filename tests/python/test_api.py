@@ -77,8 +77,9 @@ def test_blueprint_and_page_crud(db_url: str) -> None:
     second = sb.create_blueprint(7, "Second")
     listing = sb.list_blueprints(7, limit=1)
     assert [b.id for b in listing.items] == [bp.id]
+    assert listing.count == 2  # the total over every page, not the page's length
     rest = sb.list_blueprints(7, after_id=listing.next_after_id)
-    assert [b.id for b in rest.items] == [second.id]
+    assert [b.id for b in rest.items] == [second.id] and rest.count == 2
     assert sb.list_blueprints(8).items == []
 
     page = sb.create_page(7, bp.id, "about", "About", type="about", blocks=[{"type": "text", "data": {"body": "Hi"}}])

@@ -68,7 +68,7 @@ def _list(convert: Callable[[Any], T]) -> Callable[[list[Any]], list[T]]:
 
 
 def _paged(convert: Callable[[Any], T]) -> Callable[[dict[str, Any]], Paged[T]]:
-    return lambda data: Paged([convert(item) for item in data["items"]], data.get("next_after_id"))
+    return lambda data: Paged([convert(item) for item in data["items"]], data.get("next_after_id"), data.get("count", 0))
 
 
 def _metadata(data: dict[str, Any]) -> dict[str, list[SiteBuilderOption]]:

@@ -196,10 +196,12 @@ class Paged(Generic[T]):
 
     items: list[T]
     next_after_id: int | None
+    count: int = 0
+    """Rows matching the filters over all pages (the real total of a DRF ``count``)."""
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-serialisable form."""
-        return {"items": _plain(self.items), "next_after_id": self.next_after_id}
+        return {"items": _plain(self.items), "next_after_id": self.next_after_id, "count": self.count}
 
 
 @dataclass

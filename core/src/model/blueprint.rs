@@ -123,4 +123,8 @@ pub struct Paged<T> {
     pub items: Vec<T>,
     /// Pass as `after_id` to get the next page; `None` at the end.
     pub next_after_id: Option<i64>,
+    /// Rows matching the filters over all pages (`after_id` and `limit` aside): the real total a
+    /// DRF-style `count` shows.
+    #[serde(default)]
+    pub count: u64,
 }

@@ -222,6 +222,7 @@ pub async fn blueprint_list_filters(store: Store) {
 
     let ids = |p: sitebuilder::model::Paged<sitebuilder::model::SiteBlueprint>| {
         assert_eq!(p.next_after_id, None, "a partial page has no next page");
+        assert_eq!(p.count, p.items.len() as u64, "one page holds every match");
         p.items.into_iter().map(|b| b.id).collect::<Vec<_>>()
     };
     let all = Scope::account(A);
@@ -234,6 +235,20 @@ pub async fn blueprint_list_filters(store: Store) {
         ids(store.list_blueprints(&all, q(|_| {})).await.expect("list")),
         vec![a.id, b.id, c.id, d.id]
     );
+    let first = (store.list_blueprints(&all, q(|q| q.limit = 1)))
+        .await
+        .expect("list");
+    assert_eq!(
+        (first.items.len(), first.count),
+        (1, 4),
+        "count is the total over every page"
+    );
+    let after = BlueprintQuery {
+        after_id: first.next_after_id,
+        ..BlueprintQuery::default()
+    };
+    let rest = store.list_blueprints(&all, after).await.expect("list");
+    assert_eq!((rest.items.len(), rest.count), (3, 4));
     assert_eq!(
         ids(store
             .list_blueprints(&all, q(|q| q.status = Some(BlueprintStatus::Ready)))

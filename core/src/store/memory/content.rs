@@ -150,14 +150,16 @@ impl State {
             n => n.min(500),
         } as usize;
         let after = query.after_id.unwrap_or(i64::MIN);
-        let items: Vec<SiteBlueprint> = self
+        let matching = self
             .blueprints
-            .range(after.saturating_add(1)..)
-            .map(|(_, b)| b)
+            .values()
             .filter(|b| visible(scope, b.account_id, b.site_id, b.sector_id))
             .filter(|b| query.status.is_none_or(|s| b.status == s))
             .filter(|b| query.site_id.is_none_or(|s| b.site_id == Some(s)))
-            .filter(|b| query.sector_id.is_none_or(|s| b.sector_id == Some(s)))
+            .filter(|b| query.sector_id.is_none_or(|s| b.sector_id == Some(s)));
+        let count = matching.clone().count() as u64;
+        let items: Vec<SiteBlueprint> = matching
+            .filter(|b| b.id > after)
             .take(limit)
             .cloned()
             .collect();
@@ -169,6 +171,7 @@ impl State {
         Paged {
             items,
             next_after_id,
+            count,
         }
     }
 

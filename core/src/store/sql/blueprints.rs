@@ -225,26 +225,39 @@ impl SqlStore {
             0 => 50,
             n => Ord::min(n, 500),
         };
-        let mut q = Query::select();
-        q.expr(Expr::cust("*"))
+        // The filters, shared by the page and the total (which ignores `after_id` and `limit`).
+        let mut filtered = Query::select();
+        filtered
             .from(self.tables.blueprints())
-            .cond_where(scope_cond(scope))
-            .order_by("id", Order::Asc)
-            .limit(u64::from(limit));
+            .cond_where(scope_cond(scope));
         if let Some(s) = query.status {
-            q.and_where(Expr::col("status").eq(s.as_str()));
+            filtered.and_where(Expr::col("status").eq(s.as_str()));
         }
         if let Some(site) = query.site_id {
-            q.and_where(Expr::col("site_id").eq(site));
+            filtered.and_where(Expr::col("site_id").eq(site));
         }
         if let Some(sector) = query.sector_id {
-            q.and_where(Expr::col("sector_id").eq(sector));
+            filtered.and_where(Expr::col("sector_id").eq(sector));
         }
+        let mut total = filtered.clone();
+        total.expr_as(Expr::cust("COUNT(*)"), "n");
+        let mut q = filtered;
+        q.expr(Expr::cust("*"))
+            .order_by("id", Order::Asc)
+            .limit(u64::from(limit));
         if let Some(after) = query.after_id {
             q.and_where(Expr::col("id").gt(after));
         }
         let mut held = self.pool.acquire().await?;
         let rows = held.conn().fetch_all(&q, "listing site blueprints").await?;
+        let count = match held
+            .conn()
+            .fetch_optional(&total, "counting site blueprints")
+            .await?
+        {
+            Some(row) => u64::try_from(row.i64("n")?).unwrap_or(0),
+            None => 0,
+        };
         let items = rows
             .iter()
             .map(blueprint_from_row)
@@ -257,6 +270,7 @@ impl SqlStore {
         Ok(Paged {
             items,
             next_after_id,
+            count,
         })
     }
 

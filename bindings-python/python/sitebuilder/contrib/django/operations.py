@@ -21,7 +21,7 @@ from django.views import View
 from ... import _native
 from .conf import get_sitebuilder
 from .errors import error_response
-from .views import BadRequest, _body, _scope, api
+from .views import BadRequest, _body, _scope, api, paged
 
 __all__ = ["CATALOGUE", "OpenAPIView", "OperationView", "catalogue_urlpatterns"]
 
@@ -84,6 +84,8 @@ class OperationView(View):
             return HttpResponse(status=204)
         if isinstance(value, list):
             value = {"count": len(value), "next": None, "previous": None, "results": value}
+        elif isinstance(value, dict) and isinstance(value.get("items"), list) and "next_after_id" in value:
+            value = paged(request, value["items"], value["next_after_id"], value.get("count", 0))
         return JsonResponse(value, status=status, safe=False)
 
 

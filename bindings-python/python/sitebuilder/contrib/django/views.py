@@ -92,6 +92,18 @@ def _scope(request: HttpRequest, body: dict[str, Any] | None = None) -> AccountS
     return AccountScope(base.account_id, site, sector)
 
 
+def paged(request: HttpRequest, results: list[Any], next_after_id: int | None, count: int) -> dict[str, Any]:
+    """A keyset page as a DRF envelope: ``count`` is the real total, ``next`` this path with
+    ``after_id`` moved on (``None`` at the end); keyset pages have no ``previous``. The Node router
+    answers the same."""
+    following = None
+    if next_after_id is not None:
+        query = request.GET.copy()
+        query["after_id"] = str(next_after_id)
+        following = f"{request.path}?{query.urlencode()}"
+    return {"count": count, "next": following, "previous": None, "next_after_id": next_after_id, "results": results}
+
+
 def blueprint_json(bp: SiteBlueprint) -> dict[str, Any]:
     """A blueprint in the seed serializer's field names."""
     data = bp.to_dict()
@@ -150,8 +162,7 @@ class BlueprintListView(View):
             after_id=_int(request.GET.get("after_id"), "after_id"),
             limit=_int(request.GET.get("limit"), "limit") or 50,
         )
-        results = [blueprint_json(b) for b in page.items]
-        return JsonResponse({"count": len(results), "next_after_id": page.next_after_id, "results": results})
+        return JsonResponse(paged(request, [blueprint_json(b) for b in page.items], page.next_after_id, page.count))
 
     @api
     def post(self, request: HttpRequest) -> HttpResponse:
