@@ -404,6 +404,14 @@ async fn steps_plan_the_sitemap_then_each_page_and_reask_only_a_failed_page() {
     assert!(sitemap_schema["properties"]["pages"]["items"]["properties"]["blocks"].is_null());
     let page_schema = &requests[1].body["response_format"]["json_schema"]["schema"];
     assert_eq!(page_schema["required"], json!(["blocks"]));
+    // Each step writes a small answer: its token budget is capped, well under the run's 8000.
+    for r in &requests {
+        let budget = r.body["max_tokens"]
+            .as_u64()
+            .or_else(|| r.body["max_completion_tokens"].as_u64())
+            .expect("a token budget on every step");
+        assert!(budget <= 2048, "step budget {budget}");
+    }
     // Every page step continues the conversation: the brief's data block, then the sitemap.
     let messages = requests[1].body["messages"].as_array().expect("messages");
     assert!(

@@ -20,6 +20,16 @@ use crate::{Error, Result};
 const PAGES_AT_ONCE: usize = 4;
 /// Asks per page (the first and its re-asks).
 const PAGE_ATTEMPTS: u32 = 3;
+/// Most tokens one step may write. A sitemap or one page's blocks fits in far fewer; without a
+/// cap a small model that loops (an endless array, a string that never closes) writes until the
+/// run's whole budget is spent, and a one-slot local server keeps writing after the run has
+/// given up, so the next run waits behind it.
+const STEP_MAX_TOKENS: u32 = 2048;
+
+/// `base`'s token budget, capped at [`STEP_MAX_TOKENS`].
+fn step_budget(base: Option<u32>) -> Option<u32> {
+    Some(base.map_or(STEP_MAX_TOKENS, |m| m.min(STEP_MAX_TOKENS)))
+}
 
 /// A provider that generates site structures in steps.
 #[derive(Debug, Clone)]
@@ -119,6 +129,7 @@ impl StepwiseProvider {
         let mut spent = Spent::default();
         let mut request = base.clone();
         request.output_schema = Some(schema.clone());
+        request.max_tokens = step_budget(base.max_tokens);
         request
             .messages
             .push(ChatMessage::assistant(sitemap_answer.to_string()));
@@ -204,6 +215,7 @@ impl Provider for StepwiseProvider {
         };
         // Step 1: the sitemap.
         let mut sitemap_request = request.clone();
+        sitemap_request.max_tokens = step_budget(request.max_tokens);
         sitemap_request.output_schema = Some(OutputSchema {
             name: "sitemap".into(),
             description: Some("Site settings and pages, without their blocks.".into()),
