@@ -67,19 +67,34 @@ function fromJson(schema, value, defs) {
   return value;
 }
 
+/** Writes of an account take `{ idempotencyKey }`: a retry with the key answers the first result. */
+const keyed = (op) => !op.read_only && 'account_id' in (op.request.properties || {});
+
+/** The idempotency key of a call's options object (at `index`), and the arguments without it. */
+function takeKey(args, index) {
+  const options = args[index];
+  if (options === null || typeof options !== 'object' || options.idempotencyKey === undefined) return [undefined, args];
+  const { idempotencyKey, ...rest } = options;
+  const copy = args.slice();
+  copy[index] = rest;
+  return [idempotencyKey, copy];
+}
+
 /** A method for `op` through the native `call`. */
 function operation(op) {
   const name = camel(op.name);
   return {
-    [name](...args) {
+    [name](...all) {
+      const [key, args] = keyed(op) ? takeKey(all, op.args.length) : [undefined, all];
       let request;
       try {
+        if (key !== undefined && typeof key !== 'string') throw invalid('idempotencyKey must be a string');
         request = JSON.stringify(toRequest(op, args));
       } catch (err) {
         return Promise.reject(err);
       }
       const defs = op.response.$defs || {};
-      return this.call(op.name, request).then((text) => fromJson(op.response, JSON.parse(text), defs));
+      return this.call(op.name, request, key).then((text) => fromJson(op.response, JSON.parse(text), defs));
     },
   }[name];
 }
@@ -90,15 +105,35 @@ function operation(op) {
  * `createPage(scope, blueprintId, slug, title, options?)`; the object forms still work).
  */
 function addOperations(Wrapper, catalogue) {
+  const generic = {};
   for (const op of catalogue.operations) {
     const name = camel(op.name);
-    if (typeof Wrapper.prototype[name] === 'function') continue;
-    Object.defineProperty(Wrapper.prototype, name, { value: operation(op), writable: true, configurable: true });
+    generic[name] = operation(op);
+    const own = Wrapper.prototype[name];
+    if (typeof own !== 'function') {
+      Object.defineProperty(Wrapper.prototype, name, { value: generic[name], writable: true, configurable: true });
+    } else if (keyed(op) && name !== 'createBlueprint' && name !== 'createPage') {
+      // A typed native method; a call with `{ idempotencyKey }` takes the generic keyed path.
+      Object.defineProperty(Wrapper.prototype, name, {
+        value: {
+          [name](...args) {
+            const options = args[op.args.length];
+            const viaKey = options !== null && typeof options === 'object' && options.idempotencyKey !== undefined;
+            return (viaKey ? generic[name] : own).apply(this, args);
+          },
+        }[name],
+        writable: true,
+        configurable: true,
+      });
+    }
   }
   const createBlueprint = Wrapper.prototype.createBlueprint;
   const createPage = Wrapper.prototype.createPage;
   Object.defineProperty(Wrapper.prototype, 'createBlueprint', {
     value: function createBlueprint_(scope, name, options) {
+      if (typeof name === 'string' && options && options.idempotencyKey !== undefined) {
+        return generic.createBlueprint.call(this, scope, name, options);
+      }
       const input = typeof name === 'string' ? { ...(options || {}), name } : name;
       return createBlueprint.call(this, scope, input);
     },
@@ -107,6 +142,9 @@ function addOperations(Wrapper, catalogue) {
   });
   Object.defineProperty(Wrapper.prototype, 'createPage', {
     value: function createPage_(scope, blueprintId, slug, title, options) {
+      if (typeof slug === 'string' && options && options.idempotencyKey !== undefined) {
+        return generic.createPage.call(this, scope, blueprintId, slug, title, options);
+      }
       const input = typeof slug === 'string' ? { ...(options || {}), slug, title } : slug;
       return createPage.call(this, scope, blueprintId, input);
     },

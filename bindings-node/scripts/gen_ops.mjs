@@ -73,7 +73,11 @@ function signature(op, name, params) {
   return `${doc}    ${name}(${params.join(', ')}): Promise<${response}>`;
 }
 
-function params(op) {
+/** Writes of an account take `idempotencyKey` (ops.js sends it to the native `call`). */
+const keyed = (op) => !op.read_only && 'account_id' in (op.request.properties || {});
+const KEY_DOC = '/** A retry with the same key answers the first result and charges once. */ ';
+
+function params(op, keyRequired = false) {
   const props = op.request.properties || {};
   const defs = op.request.$defs || {};
   const required = new Set(op.request.required || []);
@@ -81,10 +85,9 @@ function params(op) {
   const list = op.args.map((arg) => (arg === 'scope' ? 'scope: number | Scope' : `${camel(arg)}${required.has(arg) ? '' : '?'}: ${tsType(props[arg], defs)}`));
   const taken = new Set([...op.args, ...(scoped ? ['account_id', 'site_id', 'sector_id'] : [])]);
   const options = Object.entries(props).filter(([key]) => !taken.has(key));
-  if (options.length > 0) {
-    const fields = options.map(([key, prop]) => `${camel(key)}?: ${tsType(prop, defs)}`);
-    list.push(`options?: { ${fields.join('; ')} }`);
-  }
+  const fields = options.map(([key, prop]) => `${camel(key)}?: ${tsType(prop, defs)}`);
+  if (keyed(op)) fields.push(`${KEY_DOC}idempotencyKey${keyRequired ? '' : '?'}: string`);
+  if (fields.length > 0) list.push(`options${keyRequired ? '' : '?'}: { ${fields.join('; ')} }`);
   return list;
 }
 
@@ -92,11 +95,14 @@ const methods = [];
 for (const op of catalogue.operations) {
   const name = camel(op.name);
   if (name === 'createBlueprint') {
-    methods.push(signature(op, name, ['scope: number | Scope', 'name: string', "options?: Omit<NewBlueprint, 'name'>"]));
+    methods.push(signature(op, name, ['scope: number | Scope', 'name: string', "options?: Omit<NewBlueprint, 'name'> & { idempotencyKey?: string }"]));
   } else if (name === 'createPage') {
-    methods.push(signature(op, name, ['scope: number | Scope', 'blueprintId: number', 'slug: string', 'title: string', "options?: Omit<NewPage, 'slug' | 'title'>"]));
+    methods.push(signature(op, name, ['scope: number | Scope', 'blueprintId: number', 'slug: string', 'title: string', "options?: Omit<NewPage, 'slug' | 'title'> & { idempotencyKey?: string }"]));
   } else if (!nativeMethods.has(name)) {
     methods.push(signature(op, name, params(op)));
+  } else if (keyed(op)) {
+    // The typed native method, plus the catalogue-shaped form that carries a key.
+    methods.push(signature(op, name, params(op, true)));
   }
 }
 

@@ -465,12 +465,25 @@ impl SiteBuilder {
 
     /// Runs the catalogue operation `name` (`catalogue()`) with a JSON request and answers JSON
     /// text: the one generic path; the package's JavaScript layer builds the operations that have
-    /// no typed method here on it.
+    /// no typed method here on it. With `idempotencyKey`, a retried write answers the first
+    /// result instead of running (and charging) again.
     #[napi]
-    pub async fn call(&self, name: String, request: String) -> napi::Result<String> {
+    pub async fn call(
+        &self,
+        name: String,
+        request: String,
+        idempotency_key: Option<String>,
+    ) -> napi::Result<String> {
         let request: Value = serde_json::from_str(&request)
             .map_err(|e| invalid(format!("{name}: the request is not JSON: {e}")))?;
-        Ok(self.inner.call(&name, request).await.napi()?.to_string())
+        let answer = match idempotency_key {
+            Some(key) => {
+                let ctx = sitebuilder::ops::CallContext::default();
+                self.inner.call_idempotent(&name, request, &key, ctx).await
+            }
+            None => self.inner.call(&name, request).await,
+        };
+        Ok(answer.napi()?.to_string())
     }
 }
 

@@ -282,6 +282,27 @@ pub fn openapi() -> Value {
                 json!({"name": name, "in": "path", "required": true, "schema": schema})
             })
             .collect();
+        let mut params = params;
+        let props = op.request["properties"].as_object();
+        let scoped = |name: &str| matches!(name, "account_id" | "site_id" | "sector_id");
+        if matches!(http.method, "GET" | "DELETE") {
+            // Filters come from the query string; scope fields from the authenticated user.
+            for (name, schema) in props.into_iter().flatten() {
+                let in_path = http.path.contains(&format!("{{{name}}}"));
+                if !in_path && !scoped(name) {
+                    params.push(json!({"name": name, "in": "query", "required": false, "schema": schema}));
+                }
+            }
+        }
+        if !op.read_only && props.is_some_and(|p| p.contains_key("account_id")) {
+            params.push(json!({
+                "name": "Idempotency-Key",
+                "in": "header",
+                "required": false,
+                "description": IDEMPOTENCY_KEY_DOC,
+                "schema": {"type": "string", "minLength": 1, "maxLength": 255},
+            }));
+        }
         let body = match op.response.get("type").and_then(Value::as_str) {
             Some("array") => json!({
                 "type": "object",
@@ -300,7 +321,10 @@ pub fn openapi() -> Value {
             "parameters": params,
             "responses": {
                 http.status.to_string(): {"description": "OK", "content": {"application/json": {"schema": body}}},
-                "default": {"description": "An error: {code, message, ...fields}"},
+                "default": {
+                    "description": "An error: {success: false, code, error, message, ...fields}",
+                    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+                },
             },
         });
         if !matches!(http.method, "GET" | "DELETE") {
@@ -317,8 +341,24 @@ pub fn openapi() -> Value {
         "openapi": "3.1.0",
         "info": {"title": "sitebuilder", "version": env!("CARGO_PKG_VERSION")},
         "paths": paths,
+        "components": {"schemas": {"Error": {
+            "type": "object",
+            "required": ["success", "code", "error", "message"],
+            "properties": {
+                "success": {"const": false},
+                "code": {"type": "string", "description": "Stable error code (`sitebuilder::ERROR_CODES`, or the surface's own: not_authenticated, no_account, forbidden, method_not_allowed)."},
+                "error": {"type": "string", "description": "What went wrong and what to do, for a person."},
+                "message": {"type": "string", "description": "The same text as `error`."},
+            },
+        }}},
     })
 }
+
+/// What the OpenAPI document says of the `Idempotency-Key` header of write routes.
+const IDEMPOTENCY_KEY_DOC: &str = "Makes a retry safe: the first request with a key runs; a later \
+    one with the same key and the same request answers the first status and body without running \
+    or charging again. The same key with another request is 409 `conflict`. Keys belong to the \
+    caller's account.";
 
 impl SiteBuilder {
     /// Runs the operation `name` of the [`catalogue`] with a JSON request, answering JSON.

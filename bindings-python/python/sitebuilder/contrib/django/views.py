@@ -19,10 +19,11 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.views import View
+from django.views.decorators.csrf import csrf_exempt
 
 from ..._records import PageBlueprint, SiteAsset, SiteBlueprint
 from ...errors import SiteBuilderError
-from .conf import AccountScope, get_sitebuilder, options, resolve_scope
+from .conf import AccountScope, get_sitebuilder, options, prompt_override_allowed, resolve_scope
 from .errors import error_response, from_exception
 
 logger = logging.getLogger("sitebuilder.django")
@@ -32,6 +33,31 @@ F = TypeVar("F", bound=Callable[..., HttpResponse])
 
 class BadRequest(Exception):
     """A malformed request the view rejects with 400 before calling the engine."""
+
+
+class PromptOverrideForbidden(Exception):
+    """A prompt override from a caller the host has not allowed (``SITEBUILDER["PROMPT_OVERRIDE"]``)."""
+
+
+I64_MAX = 2**63 - 1
+
+
+def _check_path_ints(kwargs: dict[str, Any]) -> None:
+    """Ids in the URL within the engine's range: past it no record can exist (400, not a crash)."""
+    for name, value in kwargs.items():
+        if isinstance(value, int) and not 0 <= value <= I64_MAX:
+            raise BadRequest(f"invalid input: {name}: must be at most {I64_MAX}")
+
+
+def idempotency_key(request: HttpRequest) -> str | None:
+    """The request's ``Idempotency-Key`` header: a retry with it answers the first result."""
+    return request.headers.get("Idempotency-Key")
+
+
+def check_prompt_override(request: HttpRequest, body: dict[str, Any]) -> None:
+    """Refuses a ``prompt_override`` the host has not allowed this caller."""
+    if body.get("prompt_override") is not None and not prompt_override_allowed(request):
+        raise PromptOverrideForbidden()
 
 
 def api(view: F) -> F:
@@ -47,6 +73,7 @@ def api(view: F) -> F:
             return error_response("no_account", "this user has no account; ask an administrator to add you to one", status=403)
         request.sitebuilder_scope = scope
         try:
+            _check_path_ints(kwargs)
             return view(self, request, *args, **kwargs)
         except SiteBuilderError as err:
             if err.code not in ("not_found", "invalid_input", "insufficient_credits", "quota_exceeded"):
@@ -54,8 +81,20 @@ def api(view: F) -> F:
             return from_exception(err)
         except BadRequest as err:
             return error_response("invalid_input", str(err), status=400)
+        except PromptOverrideForbidden:
+            return error_response(
+                "prompt_override_forbidden",
+                "overriding prompts is not enabled for this user; ask the site's administrator",
+                status=403,
+            )
 
     return wrapper  # type: ignore[return-value]
+
+
+@csrf_exempt
+def no_route(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    """A path under the app's prefix that no route serves."""
+    return error_response("not_found", f"no route {request.method} {request.path}", status=404)
 
 
 def _body(request: HttpRequest) -> dict[str, Any]:
@@ -65,6 +104,9 @@ def _body(request: HttpRequest) -> dict[str, Any]:
         data = json.loads(request.body)
     except ValueError as err:
         raise BadRequest(f"the request body is not valid JSON: {err}") from err
+    except RecursionError as err:
+        # Python's parser gives up on deep nesting; the engine's own limit is far shallower.
+        raise BadRequest("invalid input: the request body is nested too deeply") from err
     if not isinstance(data, dict):
         raise BadRequest("the request body must be a JSON object")
     return data
@@ -74,9 +116,12 @@ def _int(value: Any, name: str) -> int | None:
     if value in (None, ""):
         return None
     try:
-        return int(value)
+        number = int(value)
     except (TypeError, ValueError) as err:
         raise BadRequest(f"{name} must be an integer, got {value!r}") from err
+    if not -I64_MAX - 1 <= number <= I64_MAX:
+        raise BadRequest(f"invalid input: {name}: must be at most {I64_MAX}")
+    return number
 
 
 def _scope(request: HttpRequest, body: dict[str, Any] | None = None) -> AccountScope:
@@ -124,14 +169,16 @@ def _page_fields(body: dict[str, Any]) -> dict[str, Any]:
 def _queue_or_run(request: HttpRequest, function_name: str, payload: dict[str, Any], scope: AccountScope) -> HttpResponse:
     """Runs a generation in the request, or queues it through Celery with ``ASYNC_GENERATION``."""
     body = _body(request)
+    check_prompt_override(request, body)
+    key = idempotency_key(request)
     if options().get("ASYNC_GENERATION"):
         from ..celery import dispatch
 
-        handle = dispatch(function_name, payload, scope.account_id)
+        handle = dispatch(function_name, payload, scope.account_id, idempotency_key=key)
         status = 202 if handle.queued else 200
         return JsonResponse({"success": True, "task_id": handle.task_id, "queued": handle.queued}, status=status)
     outcome = get_sitebuilder().run(
-        function_name, payload, scope.account_id, prompt_override=body.get("prompt_override")
+        function_name, payload, scope.account_id, prompt_override=body.get("prompt_override"), idempotency_key=key
     )
     return JsonResponse({"success": True, "task_id": outcome.task_id, "queued": False, "outcome": outcome.to_dict()})
 
@@ -168,6 +215,7 @@ class BlueprintListView(View):
             hosting_type=fields.get("hosting_type"),
             site_id=scope.site_id,
             sector_id=scope.sector_id,
+            idempotency_key=idempotency_key(request),
         )
         return JsonResponse(blueprint_json(bp), status=201)
 
@@ -186,7 +234,8 @@ class BlueprintDetailView(View):
         body = _body(request)
         scope = _scope(request, body)
         bp = get_sitebuilder().update_blueprint(
-            scope.account_id, pk, site_id=scope.site_id, sector_id=scope.sector_id, **_blueprint_fields(body)
+            scope.account_id, pk, site_id=scope.site_id, sector_id=scope.sector_id,
+            idempotency_key=idempotency_key(request), **_blueprint_fields(body)
         )
         return JsonResponse(blueprint_json(bp))
 
@@ -195,7 +244,9 @@ class BlueprintDetailView(View):
     @api
     def delete(self, request: HttpRequest, pk: int) -> HttpResponse:
         scope = _scope(request)
-        get_sitebuilder().delete_blueprint(scope.account_id, pk, site_id=scope.site_id, sector_id=scope.sector_id)
+        get_sitebuilder().delete_blueprint(
+            scope.account_id, pk, site_id=scope.site_id, sector_id=scope.sector_id, idempotency_key=idempotency_key(request)
+        )
         return HttpResponse(status=204)
 
 
@@ -249,6 +300,7 @@ class PageListView(View):
             fields.pop("title"),
             site_id=scope.site_id,
             sector_id=scope.sector_id,
+            idempotency_key=idempotency_key(request),
             **fields,
         )
         return JsonResponse(page_json(page), status=201)
@@ -268,7 +320,8 @@ class PageDetailView(View):
         body = _body(request)
         scope = _scope(request, body)
         page = get_sitebuilder().update_page(
-            scope.account_id, pk, site_id=scope.site_id, sector_id=scope.sector_id, **_page_fields(body)
+            scope.account_id, pk, site_id=scope.site_id, sector_id=scope.sector_id,
+            idempotency_key=idempotency_key(request), **_page_fields(body)
         )
         return JsonResponse(page_json(page))
 
@@ -277,7 +330,9 @@ class PageDetailView(View):
     @api
     def delete(self, request: HttpRequest, pk: int) -> HttpResponse:
         scope = _scope(request)
-        get_sitebuilder().delete_page(scope.account_id, pk, site_id=scope.site_id, sector_id=scope.sector_id)
+        get_sitebuilder().delete_page(
+            scope.account_id, pk, site_id=scope.site_id, sector_id=scope.sector_id, idempotency_key=idempotency_key(request)
+        )
         return HttpResponse(status=204)
 
 
@@ -369,6 +424,7 @@ class SiteAssetListView(View):
             user.get_username() if user is not None else None,
             site_id=scope.site_id,
             sector_id=scope.sector_id,
+            idempotency_key=idempotency_key(request),
         )
         return JsonResponse(asset_json(asset), status=201)
 
@@ -393,7 +449,9 @@ class SiteAssetDetailView(View):
     @api
     def delete(self, request: HttpRequest, pk: int) -> HttpResponse:
         scope = _scope(request)
-        get_sitebuilder().delete_asset(scope.account_id, pk, site_id=scope.site_id, sector_id=scope.sector_id)
+        get_sitebuilder().delete_asset(
+            scope.account_id, pk, site_id=scope.site_id, sector_id=scope.sector_id, idempotency_key=idempotency_key(request)
+        )
         return HttpResponse(status=204)
 
 
