@@ -146,9 +146,10 @@ export declare class SiteBuilder {
   /**
    * Runs the catalogue operation `name` (`catalogue()`) with a JSON request and answers JSON
    * text: the one generic path; the package's JavaScript layer builds the operations that have
-   * no typed method here on it.
+   * no typed method here on it. With `idempotencyKey`, a retried write answers the first
+   * result instead of running (and charging) again.
    */
-  call(name: string, request: string): Promise<string>
+  call(name: string, request: string, idempotencyKey?: string | undefined | null): Promise<string>
 }
 
 /**

@@ -65,7 +65,7 @@ fuzz() {
         "$base/api/v1/site-builder/openapi/" --url "$base" \
         --checks not_a_server_error,content_type_conformance,response_schema_conformance,error_shape \
         --phases examples,coverage,fuzzing --max-examples "$MAX_EXAMPLES" --seed "$SEED" \
-        --generation-deterministic --generation-database none --workers 1 --no-color \
+        --generation-deterministic --workers 1 --no-color \
         --request-timeout 30 "${headers[@]}"
 }
 

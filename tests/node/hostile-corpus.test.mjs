@@ -43,6 +43,7 @@ async function runCorpus(framework) {
   const account = String(Math.floor(Math.random() * 1e9) + 1000);
   const saved = {};
   const answers = {};
+  const failures = [];
   try {
     for (const c of CORPUS.cases) {
       if (!(c.surfaces || ['node']).includes('node')) continue;
@@ -56,11 +57,17 @@ async function runCorpus(framework) {
       }
       const headers = { 'x-account-id': account, 'x-prompts': '1', ...(c.headers || {}) };
       const out = await send(host.base, c.method, fill(c.path, saved), { raw, body: c.body === undefined ? undefined : fill(c.body, saved), headers });
-      const data = checkAnswer(c, out, answers);
-      answers[c.name] = [out.status, data];
-      if (before !== undefined) assert.equal(snapshot(host.schema), before, `${c.name}: rows changed`);
-      if (c.save) saved[c.save] = data;
+      // Every case runs; all failures are reported at once.
+      try {
+        const data = checkAnswer(c, out, answers);
+        if (before !== undefined) assert.equal(snapshot(host.schema), before, `${c.name}: rows changed`);
+        answers[c.name] = [out.status, data];
+        if (c.save) saved[c.save] = data;
+      } catch (err) {
+        failures.push(String(err.message).split('\n')[0]);
+      }
     }
+    assert.deepEqual(failures, []);
   } finally {
     await host.close();
   }

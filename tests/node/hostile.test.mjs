@@ -17,7 +17,7 @@ for (const framework of ['express', 'fastify']) {
       const account = newAccount();
       const headers = { 'x-account-id': account };
       await host.sb.grantCredits(Number(account), 120);
-      const bp = (await send(host.base, 'POST', 'blueprints/', { body: { name: 'Retry' }, headers })).data;
+      const bp = (await send(host.base, 'POST', 'blueprints/', { body: { name: 'Retry', description: 'A family bakery in Porto selling bread and pastries.' }, headers })).data;
       const keyed = { ...headers, 'idempotency-key': 'gen-1' };
       const first = await send(host.base, 'POST', `blueprints/${bp.id}/generate_structure/`, { body: {}, headers: keyed });
       assert.equal(first.status, 200, first.text);
@@ -48,7 +48,7 @@ for (const framework of ['express', 'fastify']) {
       const account = newAccount();
       const headers = { 'x-account-id': account };
       await host.sb.grantCredits(Number(account), 500);
-      const bp = (await send(host.base, 'POST', 'blueprints/', { body: { name: 'Chatbot' }, headers })).data;
+      const bp = (await send(host.base, 'POST', 'blueprints/', { body: { name: 'Chatbot', description: 'A family bakery in Porto selling bread and pastries.' }, headers })).data;
       const page = (await send(host.base, 'POST', `blueprints/${bp.id}/pages/`, { body: { slug: 'home', title: 'Home' }, headers })).data;
       const before = snapshot(host.schema);
       for (const [path, body] of [

@@ -41,7 +41,7 @@ def test_a_retried_generation_answers_the_first_result_and_charges_once(app) -> 
     base, sb, _ = app
     s = login_session(base)
     sb.grant_credits(s.account_id, 120)
-    _, bp = _post(s, "blueprints/", {"name": "Retry bakery"})
+    _, bp = _post(s, "blueprints/", {"name": "Retry bakery", "description": "A family bakery in Porto selling bread and pastries."})
     first = _post(s, f"blueprints/{bp['id']}/generate_structure/", {}, key="gen-1")
     assert first[0] == 200, first
     again = _post(s, f"blueprints/{bp['id']}/generate_structure/", {}, key="gen-1")
@@ -91,7 +91,7 @@ def test_prompt_overrides_are_refused_by_default(app) -> None:  # type: ignore[n
     base, sb, _ = app
     s = login_session(base)
     sb.grant_credits(s.account_id, 500)
-    _, bp = _post(s, "blueprints/", {"name": "Chatbot"})
+    _, bp = _post(s, "blueprints/", {"name": "Chatbot", "description": "A family bakery in Porto selling bread and pastries."})
     _, page = _post(s, f"blueprints/{bp['id']}/pages/", {"slug": "home", "title": "Home"})
     before = table_snapshot()
     for path, body in [
@@ -123,7 +123,7 @@ def test_prompt_overrides_for_callers_the_host_allows(app) -> None:  # type: ign
     assert ok == (200, None)
     no = _json(refused.request("PUT", P + "prompts/site_structure_generation/", raw=json.dumps(template).encode()))
     assert no[0] == 403
-    _, bp = _post(allowed, "blueprints/", {"name": "Allowed"})
+    _, bp = _post(allowed, "blueprints/", {"name": "Allowed", "description": "A family bakery in Porto selling bread and pastries."})
     status, body = _post(allowed, f"blueprints/{bp['id']}/generate_structure/", {"prompt_override": "Plan {{ blueprint.name }}."})
     assert status != 403, body
     # "permission": Django's permission system decides (a superuser has every permission).

@@ -337,7 +337,10 @@ pub fn openapi() -> Value {
         let entry = paths.entry(path).or_insert_with(|| json!({}));
         entry[http.method.to_lowercase()] = operation;
     }
-    json!({
+    let mut paths = Value::Object(paths);
+    let mut schemas = serde_json::Map::new();
+    hoist_defs(&mut paths, &mut schemas);
+    let mut doc = json!({
         "openapi": "3.1.0",
         "info": {"title": "sitebuilder", "version": env!("CARGO_PKG_VERSION")},
         "paths": paths,
@@ -351,7 +354,36 @@ pub fn openapi() -> Value {
                 "message": {"type": "string", "description": "The same text as `error`."},
             },
         }}},
-    })
+    });
+    for (name, schema) in schemas {
+        doc["components"]["schemas"][name] = schema;
+    }
+    doc
+}
+
+/// Moves each operation schema's `$defs` into `defs` and points its `$ref`s there: inside one
+/// OpenAPI document `#/$defs/X` would name the document's root, where nothing is.
+fn hoist_defs(value: &mut Value, defs: &mut serde_json::Map<String, Value>) {
+    match value {
+        Value::Object(map) => {
+            if let Some(Value::Object(found)) = map.remove("$defs") {
+                for (name, mut schema) in found {
+                    hoist_defs(&mut schema, defs);
+                    defs.entry(name).or_insert(schema);
+                }
+            }
+            if let Some(Value::String(target)) = map.get_mut("$ref")
+                && let Some(name) = target.strip_prefix("#/$defs/")
+            {
+                *target = format!("#/components/schemas/{name}");
+            }
+            for item in map.values_mut() {
+                hoist_defs(item, defs);
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(|item| hoist_defs(item, defs)),
+        _ => {}
+    }
 }
 
 /// What the OpenAPI document says of the `Idempotency-Key` header of write routes.

@@ -35,3 +35,8 @@ urlpatterns += catalogue_urlpatterns(urlpatterns)
 # Anything else under the prefix (an id out of a converter's range, a mistyped path): the JSON
 # 404 every other error has, not the host's HTML page.
 urlpatterns.append(re_path(r"^.*$", views.no_route, name="no-route"))
+
+# Every refusal in the JSON error shape, the host's CSRF check and body parsing included.
+for _pattern in urlpatterns:
+    if _pattern.callback not in (health.health, health.metrics):
+        _pattern.callback = views.json_errors(_pattern.callback)

@@ -91,7 +91,50 @@ def api(view: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-@csrf_exempt
+def _csrf_enforced() -> bool:
+    from django.conf import settings
+
+    return "django.middleware.csrf.CsrfViewMiddleware" in getattr(settings, "MIDDLEWARE", ())
+
+
+def json_errors(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Every route's refusals in the JSON error shape, including the ones Django makes before a
+    view runs: the host's CSRF check (run here, as DRF does, when the host has the middleware),
+    a body Django cannot parse (malformed multipart, over ``DATA_UPLOAD_MAX_MEMORY_SIZE``), and an
+    unserved method."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        from django.core.exceptions import BadRequest as DjangoBadRequest
+        from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
+        from django.http import UnreadablePostError
+        from django.http.multipartparser import MultiPartParserError
+        from django.middleware.csrf import CsrfViewMiddleware
+
+        try:
+            if request.method not in ("GET", "HEAD", "OPTIONS", "TRACE") and _csrf_enforced():
+                refused = CsrfViewMiddleware(lambda r: HttpResponse()).process_view(request, view, args, kwargs)
+                if refused is not None:
+                    return error_response(
+                        "csrf_failed", "the CSRF check failed: send Django's csrftoken cookie and X-CSRFToken header",
+                        status=403,
+                    )
+            response = view(request, *args, **kwargs)
+        except RequestDataTooBig:
+            return error_response("quota_exceeded", "the request body is too large", status=413)
+        except (MultiPartParserError, UnreadablePostError, DjangoBadRequest, SuspiciousOperation):
+            return error_response("invalid_input", "invalid input: the request body cannot be read", status=400)
+        if response.status_code == 405 and not response.get("Content-Type", "").startswith("application/json"):
+            allowed = response.get("Allow", "")
+            refused = error_response("method_not_allowed", f"{request.method} is not served here", status=405)
+            if allowed:
+                refused["Allow"] = allowed
+            return refused
+        return response
+
+    return csrf_exempt(wrapper)
+
+
 def no_route(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
     """A path under the app's prefix that no route serves."""
     return error_response("not_found", f"no route {request.method} {request.path}", status=404)
@@ -138,16 +181,18 @@ def _scope(request: HttpRequest, body: dict[str, Any] | None = None) -> AccountS
 
 
 def blueprint_json(bp: SiteBlueprint) -> dict[str, Any]:
-    """A blueprint in the seed serializer's field names."""
+    """A blueprint in the core's field names plus the seed serializer's (``config_json``), so the
+    answer matches the OpenAPI document and the seed's clients alike."""
     data = bp.to_dict()
-    data["config_json"] = data.pop("config")
+    data["config_json"] = data["config"]
     return data
 
 
 def page_json(page: PageBlueprint) -> dict[str, Any]:
-    """A page in the seed serializer's field names."""
+    """A page in the core's field names plus the seed serializer's (``blocks_json``,
+    ``site_blueprint``)."""
     data = page.to_dict()
-    data["blocks_json"] = data.pop("blocks")
+    data["blocks_json"] = data["blocks"]
     data["site_blueprint"] = page.site_blueprint_id
     return data
 
