@@ -162,13 +162,13 @@ declare module './native/index' {
     /** Records a task as `queued` before its message goes to a broker, so `task` answers at once and a dashboard can show it waiting; the worker's run with the same task id claims it exactly once. */
     queueTask(functionName: string, payload: any, accountId: number, options: { taskId?: string | null; /** A retry with the same key answers the first result and charges once. */ idempotencyKey: string }): Promise<TaskRecord>
     /** Adds purchased credits to an account and returns the ledger row. */
-    grantCredits(accountId: number, amount: number, description?: string, options: { /** A retry with the same key answers the first result and charges once. */ idempotencyKey: string }): Promise<CreditTransaction>
+    grantCredits(accountId: number, amount: number, description: string | undefined, options: { /** A retry with the same key answers the first result and charges once. */ idempotencyKey: string }): Promise<CreditTransaction>
     /** An account's credit ledger (grants, holds, deductions, releases), oldest first. */
     listTransactions(accountId: number): Promise<Array<CreditTransaction>>
     /** An account's usage rows (one per paid run: model, tokens, cost), oldest first. */
     listUsage(accountId: number): Promise<Array<UsageLogEntry>>
     /** Stores an account's own template for a prompt type, or with `template` null deactivates it. */
-    setPromptOverride(accountId: number, promptType: string, template?: string | null, options: { /** A retry with the same key answers the first result and charges once. */ idempotencyKey: string }): Promise<void>
+    setPromptOverride(accountId: number, promptType: string, template: string | null | undefined, options: { /** A retry with the same key answers the first result and charges once. */ idempotencyKey: string }): Promise<void>
     /** Deletes an asset and gives its bytes back to the quota. */
     deleteAsset(scope: number | Scope, assetId: number, options: { /** A retry with the same key answers the first result and charges once. */ idempotencyKey: string }): Promise<void>
     /** The options of one catalogue (`business_type`, `audience_profile`, `brand_personality`, `hero_imagery`), ordered; inactive ones too with `include_inactive`. */

@@ -82,7 +82,9 @@ function params(op, keyRequired = false) {
   const defs = op.request.$defs || {};
   const required = new Set(op.request.required || []);
   const scoped = op.args.includes('scope');
-  const list = op.args.map((arg) => (arg === 'scope' ? 'scope: number | Scope' : `${camel(arg)}${required.has(arg) ? '' : '?'}: ${tsType(props[arg], defs)}`));
+  // Before a required options object, an optional argument is passed as `undefined`.
+  const optional = (arg) => (keyRequired ? `: ${tsType(props[arg], defs)} | undefined` : `?: ${tsType(props[arg], defs)}`);
+  const list = op.args.map((arg) => (arg === 'scope' ? 'scope: number | Scope' : `${camel(arg)}${required.has(arg) ? `: ${tsType(props[arg], defs)}` : optional(arg)}`));
   const taken = new Set([...op.args, ...(scoped ? ['account_id', 'site_id', 'sector_id'] : [])]);
   const options = Object.entries(props).filter(([key]) => !taken.has(key));
   const fields = options.map(([key, prop]) => `${camel(key)}?: ${tsType(prop, defs)}`);

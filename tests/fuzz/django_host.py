@@ -47,6 +47,13 @@ def main() -> None:
     call_command("migrate", verbosity=0)
     user = User.objects.create_user(f"fuzz{uuid.uuid4().hex[:6]}", "fuzz@x.test", "pw")
     Membership.objects.create(user=user, account_id=4242)
+    # Records for the generated ids to find (1, 2...), so routes get past their 404.
+    from sitebuilder.contrib.django import get_sitebuilder
+
+    sb = get_sitebuilder()
+    bp = sb.create_blueprint(4242, "Fuzzed bakery", description="A bakery in Porto.")
+    sb.create_page(4242, bp.id, "home", "Home")
+    sb.create_page(4242, bp.id, "about", "About")
     client = Client()
     client.force_login(user)
     csrf = get_random_string(32)

@@ -320,7 +320,11 @@ pub fn openapi() -> Value {
             "summary": op.doc,
             "parameters": params,
             "responses": {
-                http.status.to_string(): {"description": "OK", "content": {"application/json": {"schema": body}}},
+                http.status.to_string(): if http.status == 204 {
+                    json!({"description": "Done; no content"})
+                } else {
+                    json!({"description": "OK", "content": {"application/json": {"schema": body}}})
+                },
                 "default": {
                     "description": "An error: {success: false, code, error, message, ...fields}",
                     "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},

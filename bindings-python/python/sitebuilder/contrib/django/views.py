@@ -243,7 +243,10 @@ class BlueprintListView(View):
             limit=_int(request.GET.get("limit"), "limit") or 50,
         )
         results = [blueprint_json(b) for b in page.items]
-        return JsonResponse({"count": len(results), "next_after_id": page.next_after_id, "results": results})
+        # `results` is the seed's name, `items` the core's (the OpenAPI document's and the Node router's).
+        return JsonResponse(
+            {"count": len(results), "next_after_id": page.next_after_id, "results": results, "items": results}
+        )
 
     @api
     def post(self, request: HttpRequest) -> HttpResponse:
