@@ -290,7 +290,9 @@ pub fn openapi() -> Value {
             for (name, schema) in props.into_iter().flatten() {
                 let in_path = http.path.contains(&format!("{{{name}}}"));
                 if !in_path && !scoped(name) {
-                    params.push(json!({"name": name, "in": "query", "required": false, "schema": schema}));
+                    params.push(
+                        json!({"name": name, "in": "query", "required": false, "schema": schema}),
+                    );
                 }
             }
         }
