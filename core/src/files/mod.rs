@@ -149,8 +149,7 @@ impl Assets {
             let limit = self.config.max_file_bytes;
             return Err(Error::QuotaExceeded {
                 message: format!(
-                    "file {file_name:?} is larger than the limit per file of {limit} bytes ({:.1} MiB, max_file_bytes): upload a smaller file",
-                    limit as f64 / 1_048_576.0
+                    "file {file_name:?} is larger than the limit per file of {limit} bytes (max_file_bytes): upload a smaller file"
                 ),
             });
         }
