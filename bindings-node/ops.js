@@ -102,7 +102,7 @@ function fromJson(schema, value, defs) {
 }
 
 /** The keys of a trailing options object that go to the native call, not into the JSON request. */
-const RUN_KEYS = ['onProgress', 'cancel'];
+const RUN_KEYS = ['onProgress', 'cancel', 'idempotencyKey'];
 
 /** Sends `request` for `op` through the native `call`; resolves the answer shaped by `response`. */
 function send(sb, op, request, runOptions, response = op.response) {
@@ -122,7 +122,8 @@ function operation(op) {
           throw invalid(`${name}: after its ${op.args.length} argument(s) it takes an options object, not ${JSON.stringify(options)}`);
         }
         if (options !== null && typeof options === 'object' && RUN_KEYS.some((k) => options[k] !== undefined)) {
-          runOptions = { onProgress: options.onProgress, cancel: options.cancel };
+          if (options.idempotencyKey !== undefined && typeof options.idempotencyKey !== 'string') throw invalid(`${name}: idempotencyKey must be a string`);
+          runOptions = { onProgress: options.onProgress, cancel: options.cancel, idempotencyKey: options.idempotencyKey };
           args = [...args];
           args[op.args.length] = Object.fromEntries(Object.entries(options).filter(([k]) => !RUN_KEYS.includes(k)));
         }

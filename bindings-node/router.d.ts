@@ -13,19 +13,46 @@ export interface RequestScope {
 
 export type ResolveScope = (req: any) => RequestScope | null | Promise<RequestScope | null>;
 
+/**
+ * Whether the request's user may send a `prompt_override` or store an account prompt (`PUT
+ * prompts/<type>/`). Unset: nobody may (403 `prompt_override_forbidden`, nothing charged).
+ */
+export type AllowPromptOverride = (req: any, scope: RequestScope) => boolean | Promise<boolean>;
+
+/** Router options shared by the Express and Fastify adapters. */
+export interface RouterOptions {
+  resolveScope: ResolveScope;
+  /** Passed to `health/` and `metrics/`. */
+  health?: HealthOptions;
+  allowPromptOverride?: AllowPromptOverride;
+}
+
 /** One request under `/api/v1/site-builder/`, framework-free. */
 /** `health/` and `metrics/` (no login: for probes and scrapers) answer text with their own headers. */
 export declare function handle(
   sb: SiteBuilder,
-  request: { method: string; path: string; query?: Record<string, string>; body?: unknown; scope: RequestScope | null },
-  options?: { health?: HealthOptions },
+  request: {
+    method: string;
+    path: string;
+    query?: Record<string, string>;
+    body?: unknown;
+    scope: RequestScope | null;
+    /** Lower-case names; `idempotency-key` makes a write safe to retry. */
+    headers?: Record<string, string | string[] | undefined>;
+    /** The framework's request, handed to `allowPromptOverride`. */
+    req?: unknown;
+  },
+  options?: { health?: HealthOptions; allowPromptOverride?: AllowPromptOverride },
 ): Promise<{ status: number; body: unknown; headers?: Record<string, string>; raw?: boolean }>;
 
 /** Express middleware: `app.use(express.json(), expressRouter(sb, { resolveScope }))`; `health` goes to `health/` and `metrics/`. */
-export declare function expressRouter(sb: SiteBuilder, options: { resolveScope: ResolveScope; health?: HealthOptions }): (req: any, res: any, next: (err?: unknown) => void) => void;
+export declare function expressRouter(sb: SiteBuilder, options: RouterOptions): (req: any, res: any, next: (err?: unknown) => void) => void;
+
+/** Express error middleware: a body `express.json()` refused, as the JSON error shape (`app.use(expressErrors())` last). */
+export declare function expressErrors(): (err: unknown, req: any, res: any, next: (err?: unknown) => void) => void;
 
 /** Fastify plugin: `fastify.register(fastifyPlugin, { sb, resolveScope })`; `health` goes to `health/` and `metrics/`. */
-export declare function fastifyPlugin(fastify: any, options: { sb: SiteBuilder; resolveScope: ResolveScope; health?: HealthOptions }): Promise<void>;
+export declare function fastifyPlugin(fastify: any, options: RouterOptions & { sb: SiteBuilder }): Promise<void>;
 
 /** HTTP status per error code (the Django app's table). */
 export declare const HTTP_STATUS: Readonly<Record<string, number>>;

@@ -8,6 +8,10 @@
 // `count/next/previous/results` envelope, errors `{ success: false, code, error, ...fields }`.
 // `admin` operations need `staff: true` in the resolved scope. `openapi/` serves the core's
 // OpenAPI 3.1 document. The shared cases in tests/http/cases.json run against both frameworks.
+// Writes take an `Idempotency-Key` header: a retry with it answers the first status and body and
+// charges once. A `prompt_override` (or an account's own stored prompt) needs the host's
+// `allowPromptOverride(req)`: off by default, since a free prompt turns the platform's model and
+// credits into a general-purpose chatbot.
 
 const native = require('./native/index.js');
 const { translateError } = require('./errors.js');
@@ -36,8 +40,9 @@ const ROUTES = CATALOGUE.operations
     return { op, names, regex: new RegExp(`^${pattern}$`) };
   });
 
+/** The error shape of both HTTP surfaces; `message` repeats `error` (the OpenAPI `Error` schema). */
 function errorBody(code, message, extra = {}) {
-  return { success: false, code, error: message, ...extra };
+  return { success: false, code, error: message, message, ...extra };
 }
 
 function fromError(err) {
@@ -52,22 +57,44 @@ function fromError(err) {
   return { status: HTTP_STATUS[e.code] ?? 500, body: errorBody(e.code, e.message, extra) };
 }
 
-function convert(value, schema = {}) {
+function convert(value, schema = {}, name = 'value') {
   const kinds = [].concat(schema.type ?? []);
   if (kinds.includes('integer') || kinds.includes('number')) {
     const n = Number(value);
-    if (value === '' || Number.isNaN(n)) throw Object.assign(new Error(`expected a number, got ${JSON.stringify(value)}`), { http: 400 });
+    if (value === '' || Number.isNaN(n)) throw new Error(`${name}: expected a number, got ${JSON.stringify(value)}`);
+    // Past 2^53 a JavaScript number is no longer the id that was sent (and past 2^63 - 1 no record has it).
+    if (kinds.includes('integer') && Number.isInteger(n) && !Number.isSafeInteger(n)) {
+      throw new Error(`${name}: must be at most ${Number.MAX_SAFE_INTEGER}`);
+    }
     return n;
   }
   if (kinds.includes('boolean')) return ['1', 'true', 'yes', 'on'].includes(String(value).toLowerCase());
   return value;
 }
 
+const PROMPT_FORBIDDEN = errorBody(
+  'prompt_override_forbidden',
+  "overriding prompts is not enabled for this user; ask the site's administrator",
+);
+
+/** The request's `Idempotency-Key` header (Node lower-cases header names). */
+function idempotencyKey(headers) {
+  const value = headers && headers['idempotency-key'];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+/** Whether `fields` carry a prompt override (an account's stored prompt counts as one). */
+function overridesPrompt(op, fields) {
+  if (op.name === 'set_prompt_override') return fields.template !== undefined && fields.template !== null;
+  return fields.prompt_override !== undefined && fields.prompt_override !== null;
+}
+
 /**
- * Answers one request: `{ method, path (under the prefix), query, body, scope }` → `{ status, body }`
- * (`body` undefined for 204). Framework-free, so each adapter is a few lines.
+ * Answers one request: `{ method, path (under the prefix), query, body, scope, headers, req }` →
+ * `{ status, body }` (`body` undefined for 204). Framework-free, so each adapter is a few lines.
+ * `options.allowPromptOverride(req, scope)` grants prompt overrides (default: nobody).
  */
-async function handle(sb, { method, path, query, body, scope }, options = {}) {
+async function handle(sb, { method, path, query, body, scope, headers, req }, options = {}) {
   if (path === 'openapi/' && method === 'GET') return { status: 200, body: JSON.parse(native.openapi()) };
   // Probes and scrapers have no login: health/ and metrics/ answer before the scope is resolved
   // (the Django app's health.py does the same). Route them away from the public internet.
@@ -92,9 +119,13 @@ async function handle(sb, { method, path, query, body, scope }, options = {}) {
   const props = op.request.properties || {};
   let request;
   try {
-    const fields = method === 'GET' || method === 'DELETE'
-      ? Object.fromEntries(Object.entries(query || {}).filter(([k]) => k in props).map(([k, v]) => [k, convert(v, props[k])]))
-      : { ...(body && typeof body === 'object' && !Array.isArray(body) ? body : {}) };
+    const write = method !== 'GET' && method !== 'DELETE';
+    if (write && body !== undefined && body !== null && (typeof body !== 'object' || Array.isArray(body))) {
+      throw new Error('the request body must be a JSON object');
+    }
+    const fields = write
+      ? { ...(body || {}) }
+      : Object.fromEntries(Object.entries(query || {}).filter(([k]) => k in props).map(([k, v]) => [k, convert(v, props[k], k)]));
     if (op.admin) {
       if (fields.account_id === undefined) fields.account_id = scope.accountId;
     } else {
@@ -105,15 +136,21 @@ async function handle(sb, { method, path, query, body, scope }, options = {}) {
     }
     if (!('account_id' in props)) delete fields.account_id;
     route.names.forEach((name, i) => {
-      fields[name] = convert(decodeURIComponent(match[i + 1]), props[name]);
+      fields[name] = convert(decodeURIComponent(match[i + 1]), props[name], name);
     });
+    if (overridesPrompt(op, fields)) {
+      const allow = options.allowPromptOverride;
+      if (!(typeof allow === 'function' && (await allow(req, scope)) === true)) return { status: 403, body: PROMPT_FORBIDDEN };
+    }
     request = JSON.stringify(fields);
   } catch (err) {
-    return { status: 400, body: errorBody('invalid_input', `invalid input: ${err.message}`) };
+    // A stack overflow here is a body nested deeper than any the engine accepts.
+    const message = err instanceof RangeError ? 'the request body is nested too deeply' : err.message;
+    return { status: 400, body: errorBody('invalid_input', `invalid input: ${message}`) };
   }
   let value;
   try {
-    value = JSON.parse(await sb.call(op.name, request));
+    value = JSON.parse(await sb.call(op.name, request, idempotencyKey(headers)));
   } catch (err) {
     return fromError(err);
   }
@@ -145,28 +182,60 @@ function send(res, { status, body, headers, raw }) {
 }
 
 /**
+ * The JSON error for a request the framework refused before the router saw it (a body that is not
+ * JSON, or too large): the same shape as every other error, never the framework's HTML page.
+ */
+function bodyError(err) {
+  const status = Number(err && (err.status || err.statusCode)) || 500;
+  if (status === 413) return { status, body: errorBody('quota_exceeded', 'the request body is too large') };
+  if (status >= 400 && status < 500) {
+    return { status: 400, body: errorBody('invalid_input', 'invalid input: the request body is not valid JSON') };
+  }
+  return { status: 500, body: errorBody('internal', 'the request failed; try again later') };
+}
+
+/**
+ * Express error middleware for the routes' paths, after `express.json()` and the router:
+ * `app.use(expressErrors())` answers a body-parser refusal with the JSON error shape.
+ */
+function expressErrors() {
+  return function sitebuilderErrors(err, req, res, next) {
+    const url = new URL(req.originalUrl || req.url, 'http://host');
+    if (!url.pathname.startsWith(PREFIX) || res.headersSent) return next(err);
+    return send(res, bodyError(err));
+  };
+}
+
+/**
  * Express (4 or 5) middleware serving the routes: `app.use(express.json(), expressRouter(sb, { resolveScope }))`.
  * `health` (optional) is passed to the `health/` and `metrics/` handlers: `{ queue, connection,
  * queueName, timeoutMs, stuckAfterMs }` adds the BullMQ broker and worker checks.
  * `resolveScope(req)` returns `{ accountId, siteId?, sectorId?, staff? }`, `null` when the user is
  * not logged in, or `{ accountId: null }` when it has no account (may return a Promise).
  */
-function expressRouter(sb, { resolveScope, health }) {
+function expressRouter(sb, { resolveScope, health, allowPromptOverride }) {
   return function sitebuilderRouter(req, res, next) {
     const url = new URL(req.originalUrl || req.url, 'http://host');
     if (!url.pathname.startsWith(PREFIX)) return next();
     Promise.resolve(resolveScope(req))
-      .then((scope) => handle(sb, { method: req.method, path: url.pathname.slice(PREFIX.length), query: Object.fromEntries(url.searchParams), body: req.body, scope }, { health }))
+      .then((scope) => handle(sb, { method: req.method, path: url.pathname.slice(PREFIX.length), query: Object.fromEntries(url.searchParams), body: req.body, scope, headers: req.headers, req }, { health, allowPromptOverride }))
       .then((out) => send(res, out), next);
   };
 }
 
-/** A Fastify plugin serving the routes: `fastify.register(fastifyPlugin, { sb, resolveScope, health })`. */
-async function fastifyPlugin(fastify, { sb, resolveScope, health }) {
-  fastify.all(`${PREFIX}*`, async (request, reply) => {
+/**
+ * A Fastify plugin serving the routes: `fastify.register(fastifyPlugin, { sb, resolveScope, health,
+ * allowPromptOverride })`. A body Fastify cannot parse is answered with the JSON error shape.
+ */
+async function fastifyPlugin(fastify, { sb, resolveScope, health, allowPromptOverride }) {
+  const errorHandler = (err, request, reply) => {
+    const out = bodyError(err);
+    return reply.code(out.status).type('application/json').send(JSON.stringify(out.body));
+  };
+  fastify.all(`${PREFIX}*`, { errorHandler }, async (request, reply) => {
     const url = new URL(request.url, 'http://host');
     const scope = await resolveScope(request);
-    const out = await handle(sb, { method: request.method, path: url.pathname.slice(PREFIX.length), query: Object.fromEntries(url.searchParams), body: request.body, scope }, { health });
+    const out = await handle(sb, { method: request.method, path: url.pathname.slice(PREFIX.length), query: Object.fromEntries(url.searchParams), body: request.body, scope, headers: request.headers, req: request }, { health, allowPromptOverride });
     reply.code(out.status);
     if (out.raw) return reply.headers(out.headers || {}).send(out.body);
     if (out.body === undefined) return reply.send();
@@ -175,4 +244,4 @@ async function fastifyPlugin(fastify, { sb, resolveScope, health }) {
 }
 fastifyPlugin[Symbol.for('skip-override')] = true;
 
-module.exports = { handle, expressRouter, fastifyPlugin, HTTP_STATUS };
+module.exports = { handle, expressRouter, expressErrors, fastifyPlugin, HTTP_STATUS };

@@ -43,7 +43,7 @@ stage "core: postgres only" cargo check --quiet -p sitebuilder --no-default-feat
 # Includes the doctests: README.md's Rust example is one (core/src/lib.rs includes it).
 stage "Rust tests" cargo test --workspace --no-fail-fast
 
-for suite in python node browser; do
+for suite in python node browser fuzz; do
   if [ -f "tests/$suite/run.sh" ]; then
     stage "$suite tests" bash "tests/$suite/run.sh"
   fi

@@ -94,6 +94,10 @@ function declare(name, schema, defs, input) {
 }
 
 const isRun = (op) => 'prompt_override' in (op.request.properties || {});
+/** Writes of an account take `{ idempotencyKey }` (ops.js hands it to the native `call`). */
+const keyed = (op) => !op.read_only && 'account_id' in (op.request.properties || {});
+generated.set('Keyed', `${doc('The option of every write of an account: a retry with the same key answers the first result and charges once; the same key with another request is a conflict.')}export interface Keyed {\n  idempotencyKey?: string\n}`);
+const withKey = (op, type) => (keyed(op) ? `${type} & Keyed` : type);
 
 /** Parameters of `op`'s method: its positional arguments, then an options object. */
 function params(op) {
@@ -109,11 +113,11 @@ function params(op) {
   });
   const taken = [...op.args, ...(op.args.includes('scope') ? SCOPE : [])];
   const options = Object.keys(props).filter((key) => !taken.includes(key));
-  if (INPUTS[op.name]) list.push(`options?: ${INPUTS[op.name]}`);
+  if (INPUTS[op.name]) list.push(`options?: ${withKey(op, INPUTS[op.name])}`);
   else if (options.length > 0) {
     const inline = `{ ${options.map((key) => `${camel(key)}?: ${tsType(props[key], defs, true)}`).join('; ')} }`;
-    list.push(`options?: ${isRun(op) ? `${inline} & RunOptions` : inline}`);
-  }
+    list.push(`options?: ${withKey(op, isRun(op) ? `${inline} & RunOptions` : inline)}`);
+  } else if (keyed(op)) list.push('options?: Keyed');
   return list;
 }
 
@@ -134,10 +138,10 @@ for (const op of catalogue.operations) {
   }
   if (name === 'createBlueprint') {
     methods.push(method(op, name, ['scope: number | Scope', 'input: NewBlueprint']));
-    methods.push(method(op, name, ['scope: number | Scope', 'name: string', "options?: Omit<NewBlueprint, 'name'>"]));
+    methods.push(method(op, name, ['scope: number | Scope', 'name: string', "options?: Omit<NewBlueprint, 'name'> & Keyed"]));
   } else if (name === 'createPage') {
     methods.push(method(op, name, ['scope: number | Scope', 'blueprintId: number', 'input: NewPage']));
-    methods.push(method(op, name, ['scope: number | Scope', 'blueprintId: number', 'slug: string', 'title: string', "options?: Omit<NewPage, 'slug' | 'title'>"]));
+    methods.push(method(op, name, ['scope: number | Scope', 'blueprintId: number', 'slug: string', 'title: string', "options?: Omit<NewPage, 'slug' | 'title'> & Keyed"]));
   } else {
     methods.push(method(op, name, params(op)));
   }

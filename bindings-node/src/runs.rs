@@ -34,6 +34,10 @@ pub struct RunOptions {
     /// The native handle a `signal` becomes (the package does this for you); `cancel()` on it stops
     /// the run like aborting the signal. Napi keeps it alive while the run goes on.
     pub cancel: Option<&'static CancelHandle>,
+    /// Makes a write safe to retry: the first call with this key runs, a later one with the same
+    /// key and request answers the first result without running or charging again; the same key
+    /// with another request is a `conflict`. Keys belong to the account.
+    pub idempotency_key: Option<String>,
 }
 
 impl std::fmt::Debug for RunOptions {
@@ -41,6 +45,7 @@ impl std::fmt::Debug for RunOptions {
         f.debug_struct("RunOptions")
             .field("on_progress", &self.on_progress.is_some())
             .field("cancel", &self.cancel)
+            .field("idempotency_key", &self.idempotency_key)
             .finish()
     }
 }

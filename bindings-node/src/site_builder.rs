@@ -56,7 +56,8 @@ impl SiteBuilder {
 
     /// Runs the catalogue operation `name` (`catalogue()`) with a JSON request and answers JSON
     /// text: the one generic path every typed method of the package is built on. `options` carries
-    /// what JSON cannot: a progress callback and a cancel handle for AI runs.
+    /// what JSON cannot: a progress callback and a cancel handle for AI runs, and the idempotency
+    /// key of a write.
     #[napi]
     pub async fn call(
         &self,
@@ -66,12 +67,17 @@ impl SiteBuilder {
     ) -> napi::Result<String> {
         let request: Value = serde_json::from_str(&request)
             .map_err(|e| invalid(format!("{name}: the request is not JSON: {e}")))?;
+        let key = options.as_ref().and_then(|o| o.idempotency_key.clone());
         let options = run_options(options)?;
         let ctx = sitebuilder::ops::CallContext {
             on_progress: options.on_progress,
             cancel: options.cancel,
         };
-        let answer = self.inner.call_with(&name, request, ctx).await.napi()?;
+        let answer = match key {
+            Some(key) => self.inner.call_idempotent(&name, request, &key, ctx).await,
+            None => self.inner.call_with(&name, request, ctx).await,
+        }
+        .napi()?;
         Ok(answer.to_string())
     }
 

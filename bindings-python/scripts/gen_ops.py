@@ -139,6 +139,10 @@ def method(op: dict[str, Any]) -> str:
     run = is_run(op)
     if run:
         keywords += ["on_progress: ProgressHandler | None = None", "cancel: CancelToken | None = None"]
+    # Writes of an account can be retried safely: the same key answers the first result.
+    keyed = not op["read_only"] and "account_id" in props
+    if keyed:
+        keywords.append("idempotency_key: str | None = None")
     params = ", ".join(["self", *positional, *(["*", *keywords] if keywords else [])])
     returns, convert = response(op["response"])
     def value(name: str) -> str:
@@ -148,7 +152,7 @@ def method(op: dict[str, Any]) -> str:
     parts = [f"{name}={value(name)}" for name in fields] + [f"{name}={value(name)}" for name in options]
     base = "self._scope(scope, site_id, sector_id)" if scoped else "{}"
     request_expr = f"_request({base}, {', '.join(parts)})" if parts else base
-    extra = ", on_progress, cancel" if run else ""
+    extra = (", on_progress, cancel" if run else "") + (", idempotency_key=idempotency_key" if keyed else "")
     doc = op["doc"].replace("\\", "\\\\").replace('"""', "'''").replace("\n", " ")
     name = op["name"]
     lines = [

@@ -4,14 +4,17 @@
 
 use pyo3::prelude::*;
 use pyo3::types::PyBytes;
+use serde_json::json as value;
+use sha2::{Digest, Sha256};
 
 use crate::builder::{NativeSiteBuilder, json, scope};
 use crate::call::{Call, Output};
 
 #[pymethods]
 impl NativeSiteBuilder {
-    /// Stores a file of a blueprint; returns its record.
-    #[pyo3(signature = (account_id, blueprint_id, file_name, data, uploaded_by=None, site_id=None, sector_id=None))]
+    /// Stores a file of a blueprint; returns its record. With `idempotency_key`, a retried upload
+    /// answers the first record instead of storing the file (and using quota) again.
+    #[pyo3(signature = (account_id, blueprint_id, file_name, data, uploaded_by=None, site_id=None, sector_id=None, idempotency_key=None))]
     #[allow(clippy::too_many_arguments)]
     fn upload_asset(
         &self,
@@ -22,13 +25,31 @@ impl NativeSiteBuilder {
         uploaded_by: Option<String>,
         site_id: Option<i64>,
         sector_id: Option<i64>,
+        idempotency_key: Option<String>,
     ) -> Call {
         let bytes = data.as_bytes().to_vec();
         let s = scope(account_id, site_id, sector_id);
         self.call(move |sb| async move {
+            let Some(key) = idempotency_key else {
+                return json(
+                    sb.assets()
+                        .upload(&s, blueprint_id, &file_name, bytes, uploaded_by.as_deref())
+                        .await?,
+                );
+            };
+            // The request as the key remembers it: the content by its digest, not its bytes.
+            let digest: String = Sha256::digest(&bytes)
+                .iter()
+                .map(|b| format!("{b:02x}"))
+                .collect();
+            let request = value!({
+                "blueprint_id": blueprint_id, "file_name": file_name, "sha256": digest,
+                "site_id": site_id, "sector_id": sector_id,
+            });
+            let assets = sb.assets();
+            let upload = assets.upload(&s, blueprint_id, &file_name, bytes, uploaded_by.as_deref());
             json(
-                sb.assets()
-                    .upload(&s, blueprint_id, &file_name, bytes, uploaded_by.as_deref())
+                sb.idempotent(account_id, &key, "upload_asset", &request, || upload)
                     .await?,
             )
         })

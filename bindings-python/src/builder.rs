@@ -283,8 +283,9 @@ impl NativeSiteBuilder {
     }
 
     /// Runs the catalogue operation `name` (`sitebuilder::ops`) with a JSON-shaped `request`;
-    /// progress of AI runs goes to `on_progress`, `cancel` stops them.
-    #[pyo3(name = "call", signature = (name, request, on_progress=None, cancel=None))]
+    /// progress of AI runs goes to `on_progress`, `cancel` stops them. With `idempotency_key`, a
+    /// retried write answers the first result instead of running (and charging) again.
+    #[pyo3(name = "call", signature = (name, request, on_progress=None, cancel=None, idempotency_key=None))]
     fn call_op(
         &self,
         py: Python<'_>,
@@ -292,6 +293,7 @@ impl NativeSiteBuilder {
         request: &Bound<'_, PyAny>,
         on_progress: Option<Py<PyAny>>,
         cancel: Option<&Bound<'_, PyCancelToken>>,
+        idempotency_key: Option<String>,
     ) -> PyResult<Call> {
         let request = convert::to_json(py, request, &name)?;
         Ok(self.run_call(
@@ -302,7 +304,10 @@ impl NativeSiteBuilder {
                     on_progress,
                     cancel: Some(cancel),
                 };
-                sb.call_with(&name, request, ctx).await
+                match idempotency_key {
+                    Some(key) => sb.call_idempotent(&name, request, &key, ctx).await,
+                    None => sb.call_with(&name, request, ctx).await,
+                }
             },
         ))
     }

@@ -8,7 +8,7 @@ use serde_json::{Map, Value, json};
 use sitebuilder::ai::lenient::parse_lenient;
 use sitebuilder::functions::blocks::BlockCatalogue;
 use sitebuilder::functions::validate::{Limits, validate_page_content, validate_structure};
-use sitebuilder::model::Block;
+use sitebuilder::model::{Block, InputLimits, check_blocks, check_json};
 
 /// Text built from JSON's own punctuation and a few words: far likelier than random Unicode to
 /// reach deep into the parser's repair paths.
@@ -169,4 +169,45 @@ fn oversized_structures_are_refused_with_the_limit() {
     )
     .expect_err("20,000 blocks");
     assert!(errors.iter().any(|e| e.contains("24")), "{errors:?}");
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+    /// The input-side block check (page create/update from any caller): any blocks are accepted
+    /// or refused as `invalid_input` naming the block, never a panic.
+    #[test]
+    fn input_block_check_never_panics(
+        blocks in proptest::collection::vec(
+            (prop_oneof![Just("hero".to_owned()), Just("text".to_owned()), Just("faq".to_owned()), ".{0,12}"], any_json()),
+            0..6,
+        )
+    ) {
+        let blocks: Vec<Block> = blocks.into_iter().map(|(t, data)| Block::new(t, data)).collect();
+        if let Err(err) = check_blocks("blocks", &blocks, &BlockCatalogue::default(), &InputLimits::default()) {
+            prop_assert_eq!(err.code(), "invalid_input");
+            prop_assert!(err.to_string().contains("blocks"));
+        }
+    }
+}
+
+/// A JSON value nested 300 deep (built in memory, as a binding could hand it over; deeper values
+/// overflow the test's own recursive clone and drop in a debug build) is refused
+/// by the input checks with the depth named, without walking it recursively to the bottom.
+#[test]
+fn deep_values_are_refused_by_the_input_checks() {
+    let limits = InputLimits::default();
+    let mut array = json!(1);
+    let mut object = json!(1);
+    for _ in 0..300 {
+        array = Value::Array(vec![array]);
+        object = json!({ "a": object });
+    }
+    for value in [&array, &object] {
+        let err = check_json("config", value, &limits).expect_err("300 levels");
+        assert_eq!(err.code(), "invalid_input");
+        assert!(err.to_string().contains("config"), "{err}");
+        let block = Block::new("text", value.clone());
+        assert!(check_blocks("blocks", &[block], &BlockCatalogue::default(), &limits).is_err());
+    }
 }

@@ -37,12 +37,12 @@ class AssetMethods:
 
     def _upload(
         self, account_id: int, blueprint_id: int, file_name: str, data: Bytes, uploaded_by: str | None,
-        site_id: int | None, sector_id: int | None,
+        site_id: int | None, sector_id: int | None, idempotency_key: str | None = None,
     ) -> Call:
         if not isinstance(data, (bytes, bytearray, memoryview)):
             raise TypeError(f"data must be bytes, bytearray or memoryview, not {type(data).__name__}")
         return self._native.upload_asset(
-            account_id, blueprint_id, file_name, bytes(data), uploaded_by, site_id, sector_id
+            account_id, blueprint_id, file_name, bytes(data), uploaded_by, site_id, sector_id, idempotency_key
         )
 
     @property
@@ -65,15 +65,17 @@ class AssetMethods:
         *,
         site_id: int | None = None,
         sector_id: int | None = None,
+        idempotency_key: str | None = None,
     ) -> SiteAsset:
         """Stores a file of a blueprint.
 
         Raises ``InvalidInputError`` for a bad name or content that is not an allowed kind (PNG,
         JPEG, GIF, WebP, clean SVG, PDF) or does not match its extension, ``QuotaExceededError``
         over the per-file limit or the account's quota, ``NotFoundError`` for a blueprint the
-        account cannot see. Nothing is stored when it raises.
+        account cannot see. Nothing is stored when it raises. A retry with the same
+        ``idempotency_key`` answers the first upload's record without storing the file again.
         """
-        call = self._upload(account_id, blueprint_id, file_name, data, uploaded_by, site_id, sector_id)
+        call = self._upload(account_id, blueprint_id, file_name, data, uploaded_by, site_id, sector_id, idempotency_key)
         return _asset(call.wait())
 
     async def aupload_asset(
@@ -86,9 +88,10 @@ class AssetMethods:
         *,
         site_id: int | None = None,
         sector_id: int | None = None,
+        idempotency_key: str | None = None,
     ) -> SiteAsset:
         """Async twin of :meth:`upload_asset`."""
-        call = self._upload(account_id, blueprint_id, file_name, data, uploaded_by, site_id, sector_id)
+        call = self._upload(account_id, blueprint_id, file_name, data, uploaded_by, site_id, sector_id, idempotency_key)
         return _asset(await call.start())
 
     def download_asset(

@@ -102,13 +102,17 @@ class Base:
     def _call(
         self, name: str, request: dict[str, Any], convert: Callable[[Any], R],
         on_progress: ProgressHandler | None = None, cancel: CancelToken | None = None,
+        idempotency_key: str | None = None,
     ) -> R:
-        return convert(self._native.call(name, request, self._progress(on_progress), cancel).wait())
+        call = self._native.call(name, request, self._progress(on_progress), cancel, idempotency_key)
+        return convert(call.wait())
 
     async def _acall(
         self, name: str, request: dict[str, Any], convert: Callable[[Any], R],
         on_progress: ProgressHandler | None = None, cancel: CancelToken | None = None,
+        idempotency_key: str | None = None,
     ) -> R:
-        return convert(await self._native.call(name, request, self._progress(on_progress), cancel).start())
+        call = self._native.call(name, request, self._progress(on_progress), cancel, idempotency_key)
+        return convert(await call.start())
 
 

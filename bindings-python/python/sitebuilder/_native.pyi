@@ -132,6 +132,7 @@ class SiteBuilder:
         request: dict[str, Any],
         on_progress: _Progress | None = None,
         cancel: CancelToken | None = None,
+        idempotency_key: str | None = None,
     ) -> Call: ...
     def register_function(self, spec: dict[str, Any]) -> Call: ...
     def upload_asset(
@@ -143,6 +144,7 @@ class SiteBuilder:
         uploaded_by: str | None = None,
         site_id: int | None = None,
         sector_id: int | None = None,
+        idempotency_key: str | None = None,
     ) -> Call: ...
     def download_asset(
         self, account_id: int, asset_id: int, site_id: int | None = None, sector_id: int | None = None

@@ -53,13 +53,13 @@ class Operations(Base):
         """Async twin of :meth:`metadata`."""
         return await self._acall('metadata', {}, _metadata)
 
-    def create_blueprint(self, scope: int | Scope, name: str | None = None, *, config: dict[str, Any] | None = None, description: str | None = None, hosting_type: str | None = None, site_id: int | None = None, sector_id: int | None = None) -> SiteBlueprint:
+    def create_blueprint(self, scope: int | Scope, name: str | None = None, *, config: dict[str, Any] | None = None, description: str | None = None, hosting_type: str | None = None, site_id: int | None = None, sector_id: int | None = None, idempotency_key: str | None = None) -> SiteBlueprint:
         """Creates a blueprint (status `draft`, version 1) from a name and the wizard's answers."""
-        return self._call('create_blueprint', _request(self._scope(scope, site_id, sector_id), name=name, config=config, description=description, hosting_type=hosting_type), SiteBlueprint.from_dict)
+        return self._call('create_blueprint', _request(self._scope(scope, site_id, sector_id), name=name, config=config, description=description, hosting_type=hosting_type), SiteBlueprint.from_dict, idempotency_key=idempotency_key)
 
-    async def acreate_blueprint(self, scope: int | Scope, name: str | None = None, *, config: dict[str, Any] | None = None, description: str | None = None, hosting_type: str | None = None, site_id: int | None = None, sector_id: int | None = None) -> SiteBlueprint:
+    async def acreate_blueprint(self, scope: int | Scope, name: str | None = None, *, config: dict[str, Any] | None = None, description: str | None = None, hosting_type: str | None = None, site_id: int | None = None, sector_id: int | None = None, idempotency_key: str | None = None) -> SiteBlueprint:
         """Async twin of :meth:`create_blueprint`."""
-        return await self._acall('create_blueprint', _request(self._scope(scope, site_id, sector_id), name=name, config=config, description=description, hosting_type=hosting_type), SiteBlueprint.from_dict)
+        return await self._acall('create_blueprint', _request(self._scope(scope, site_id, sector_id), name=name, config=config, description=description, hosting_type=hosting_type), SiteBlueprint.from_dict, idempotency_key=idempotency_key)
 
     def get_blueprint(self, scope: int | Scope, blueprint_id: int, *, site_id: int | None = None, sector_id: int | None = None) -> SiteBlueprint:
         """Reads one blueprint of the scope (another account's is `not_found`)."""
@@ -77,29 +77,29 @@ class Operations(Base):
         """Async twin of :meth:`list_blueprints`."""
         return await self._acall('list_blueprints', _request(self._scope(scope, site_id, sector_id), after_id=after_id, limit=limit, status=status), _paged(SiteBlueprint.from_dict))
 
-    def update_blueprint(self, scope: int | Scope, blueprint_id: int, *, config: dict[str, Any] | None = None, deployed_version: int | None = None, description: str | None = None, hosting_type: str | None = None, name: str | None = None, status: str | None = None, site_id: int | None = None, sector_id: int | None = None) -> SiteBlueprint:
+    def update_blueprint(self, scope: int | Scope, blueprint_id: int, *, config: dict[str, Any] | None = None, deployed_version: int | None = None, description: str | None = None, hosting_type: str | None = None, name: str | None = None, status: str | None = None, site_id: int | None = None, sector_id: int | None = None, idempotency_key: str | None = None) -> SiteBlueprint:
         """Changes the given fields of a blueprint; absent fields stay as they are."""
-        return self._call('update_blueprint', _request(self._scope(scope, site_id, sector_id), blueprint_id=blueprint_id, config=config, deployed_version=deployed_version, description=description, hosting_type=hosting_type, name=name, status=status), SiteBlueprint.from_dict)
+        return self._call('update_blueprint', _request(self._scope(scope, site_id, sector_id), blueprint_id=blueprint_id, config=config, deployed_version=deployed_version, description=description, hosting_type=hosting_type, name=name, status=status), SiteBlueprint.from_dict, idempotency_key=idempotency_key)
 
-    async def aupdate_blueprint(self, scope: int | Scope, blueprint_id: int, *, config: dict[str, Any] | None = None, deployed_version: int | None = None, description: str | None = None, hosting_type: str | None = None, name: str | None = None, status: str | None = None, site_id: int | None = None, sector_id: int | None = None) -> SiteBlueprint:
+    async def aupdate_blueprint(self, scope: int | Scope, blueprint_id: int, *, config: dict[str, Any] | None = None, deployed_version: int | None = None, description: str | None = None, hosting_type: str | None = None, name: str | None = None, status: str | None = None, site_id: int | None = None, sector_id: int | None = None, idempotency_key: str | None = None) -> SiteBlueprint:
         """Async twin of :meth:`update_blueprint`."""
-        return await self._acall('update_blueprint', _request(self._scope(scope, site_id, sector_id), blueprint_id=blueprint_id, config=config, deployed_version=deployed_version, description=description, hosting_type=hosting_type, name=name, status=status), SiteBlueprint.from_dict)
+        return await self._acall('update_blueprint', _request(self._scope(scope, site_id, sector_id), blueprint_id=blueprint_id, config=config, deployed_version=deployed_version, description=description, hosting_type=hosting_type, name=name, status=status), SiteBlueprint.from_dict, idempotency_key=idempotency_key)
 
-    def delete_blueprint(self, scope: int | Scope, blueprint_id: int, *, site_id: int | None = None, sector_id: int | None = None) -> None:
+    def delete_blueprint(self, scope: int | Scope, blueprint_id: int, *, site_id: int | None = None, sector_id: int | None = None, idempotency_key: str | None = None) -> None:
         """Deletes a blueprint with its pages and site assets (files and their quota bytes)."""
-        return self._call('delete_blueprint', _request(self._scope(scope, site_id, sector_id), blueprint_id=blueprint_id), _none)
+        return self._call('delete_blueprint', _request(self._scope(scope, site_id, sector_id), blueprint_id=blueprint_id), _none, idempotency_key=idempotency_key)
 
-    async def adelete_blueprint(self, scope: int | Scope, blueprint_id: int, *, site_id: int | None = None, sector_id: int | None = None) -> None:
+    async def adelete_blueprint(self, scope: int | Scope, blueprint_id: int, *, site_id: int | None = None, sector_id: int | None = None, idempotency_key: str | None = None) -> None:
         """Async twin of :meth:`delete_blueprint`."""
-        return await self._acall('delete_blueprint', _request(self._scope(scope, site_id, sector_id), blueprint_id=blueprint_id), _none)
+        return await self._acall('delete_blueprint', _request(self._scope(scope, site_id, sector_id), blueprint_id=blueprint_id), _none, idempotency_key=idempotency_key)
 
-    def create_page(self, scope: int | Scope, blueprint_id: int, slug: str | None = None, title: str | None = None, *, blocks: Sequence[dict[str, Any]] | None = None, order: int | None = None, status: str | None = None, type: str | None = None, site_id: int | None = None, sector_id: int | None = None) -> PageBlueprint:
+    def create_page(self, scope: int | Scope, blueprint_id: int, slug: str | None = None, title: str | None = None, *, blocks: Sequence[dict[str, Any]] | None = None, order: int | None = None, status: str | None = None, type: str | None = None, site_id: int | None = None, sector_id: int | None = None, idempotency_key: str | None = None) -> PageBlueprint:
         """Adds a page to a blueprint (slug unique in the blueprint; appended unless `order` is given)."""
-        return self._call('create_page', _request(self._scope(scope, site_id, sector_id), blueprint_id=blueprint_id, slug=slug, title=title, blocks=blocks, order=order, status=status, type=type), PageBlueprint.from_dict)
+        return self._call('create_page', _request(self._scope(scope, site_id, sector_id), blueprint_id=blueprint_id, slug=slug, title=title, blocks=blocks, order=order, status=status, type=type), PageBlueprint.from_dict, idempotency_key=idempotency_key)
 
-    async def acreate_page(self, scope: int | Scope, blueprint_id: int, slug: str | None = None, title: str | None = None, *, blocks: Sequence[dict[str, Any]] | None = None, order: int | None = None, status: str | None = None, type: str | None = None, site_id: int | None = None, sector_id: int | None = None) -> PageBlueprint:
+    async def acreate_page(self, scope: int | Scope, blueprint_id: int, slug: str | None = None, title: str | None = None, *, blocks: Sequence[dict[str, Any]] | None = None, order: int | None = None, status: str | None = None, type: str | None = None, site_id: int | None = None, sector_id: int | None = None, idempotency_key: str | None = None) -> PageBlueprint:
         """Async twin of :meth:`create_page`."""
-        return await self._acall('create_page', _request(self._scope(scope, site_id, sector_id), blueprint_id=blueprint_id, slug=slug, title=title, blocks=blocks, order=order, status=status, type=type), PageBlueprint.from_dict)
+        return await self._acall('create_page', _request(self._scope(scope, site_id, sector_id), blueprint_id=blueprint_id, slug=slug, title=title, blocks=blocks, order=order, status=status, type=type), PageBlueprint.from_dict, idempotency_key=idempotency_key)
 
     def get_page(self, scope: int | Scope, page_id: int, *, site_id: int | None = None, sector_id: int | None = None) -> PageBlueprint:
         """Reads one page of the scope."""
@@ -117,29 +117,29 @@ class Operations(Base):
         """Async twin of :meth:`list_pages`."""
         return await self._acall('list_pages', _request(self._scope(scope, site_id, sector_id), blueprint_id=blueprint_id), _list(PageBlueprint.from_dict))
 
-    def update_page(self, scope: int | Scope, page_id: int, *, blocks: Sequence[dict[str, Any]] | None = None, order: int | None = None, slug: str | None = None, status: str | None = None, title: str | None = None, type: str | None = None, site_id: int | None = None, sector_id: int | None = None) -> PageBlueprint:
+    def update_page(self, scope: int | Scope, page_id: int, *, blocks: Sequence[dict[str, Any]] | None = None, order: int | None = None, slug: str | None = None, status: str | None = None, title: str | None = None, type: str | None = None, site_id: int | None = None, sector_id: int | None = None, idempotency_key: str | None = None) -> PageBlueprint:
         """Changes the given fields of a page; absent fields stay as they are."""
-        return self._call('update_page', _request(self._scope(scope, site_id, sector_id), page_id=page_id, blocks=blocks, order=order, slug=slug, status=status, title=title, type=type), PageBlueprint.from_dict)
+        return self._call('update_page', _request(self._scope(scope, site_id, sector_id), page_id=page_id, blocks=blocks, order=order, slug=slug, status=status, title=title, type=type), PageBlueprint.from_dict, idempotency_key=idempotency_key)
 
-    async def aupdate_page(self, scope: int | Scope, page_id: int, *, blocks: Sequence[dict[str, Any]] | None = None, order: int | None = None, slug: str | None = None, status: str | None = None, title: str | None = None, type: str | None = None, site_id: int | None = None, sector_id: int | None = None) -> PageBlueprint:
+    async def aupdate_page(self, scope: int | Scope, page_id: int, *, blocks: Sequence[dict[str, Any]] | None = None, order: int | None = None, slug: str | None = None, status: str | None = None, title: str | None = None, type: str | None = None, site_id: int | None = None, sector_id: int | None = None, idempotency_key: str | None = None) -> PageBlueprint:
         """Async twin of :meth:`update_page`."""
-        return await self._acall('update_page', _request(self._scope(scope, site_id, sector_id), page_id=page_id, blocks=blocks, order=order, slug=slug, status=status, title=title, type=type), PageBlueprint.from_dict)
+        return await self._acall('update_page', _request(self._scope(scope, site_id, sector_id), page_id=page_id, blocks=blocks, order=order, slug=slug, status=status, title=title, type=type), PageBlueprint.from_dict, idempotency_key=idempotency_key)
 
-    def delete_page(self, scope: int | Scope, page_id: int, *, site_id: int | None = None, sector_id: int | None = None) -> None:
+    def delete_page(self, scope: int | Scope, page_id: int, *, site_id: int | None = None, sector_id: int | None = None, idempotency_key: str | None = None) -> None:
         """Deletes a page."""
-        return self._call('delete_page', _request(self._scope(scope, site_id, sector_id), page_id=page_id), _none)
+        return self._call('delete_page', _request(self._scope(scope, site_id, sector_id), page_id=page_id), _none, idempotency_key=idempotency_key)
 
-    async def adelete_page(self, scope: int | Scope, page_id: int, *, site_id: int | None = None, sector_id: int | None = None) -> None:
+    async def adelete_page(self, scope: int | Scope, page_id: int, *, site_id: int | None = None, sector_id: int | None = None, idempotency_key: str | None = None) -> None:
         """Async twin of :meth:`delete_page`."""
-        return await self._acall('delete_page', _request(self._scope(scope, site_id, sector_id), page_id=page_id), _none)
+        return await self._acall('delete_page', _request(self._scope(scope, site_id, sector_id), page_id=page_id), _none, idempotency_key=idempotency_key)
 
-    def reorder_pages(self, scope: int | Scope, blueprint_id: int, page_ids: Sequence[int], *, site_id: int | None = None, sector_id: int | None = None) -> list[PageBlueprint]:
+    def reorder_pages(self, scope: int | Scope, blueprint_id: int, page_ids: Sequence[int], *, site_id: int | None = None, sector_id: int | None = None, idempotency_key: str | None = None) -> list[PageBlueprint]:
         """Puts a blueprint's pages in the order of `page_ids` (every page once) and returns them so."""
-        return self._call('reorder_pages', _request(self._scope(scope, site_id, sector_id), blueprint_id=blueprint_id, page_ids=page_ids), _list(PageBlueprint.from_dict))
+        return self._call('reorder_pages', _request(self._scope(scope, site_id, sector_id), blueprint_id=blueprint_id, page_ids=page_ids), _list(PageBlueprint.from_dict), idempotency_key=idempotency_key)
 
-    async def areorder_pages(self, scope: int | Scope, blueprint_id: int, page_ids: Sequence[int], *, site_id: int | None = None, sector_id: int | None = None) -> list[PageBlueprint]:
+    async def areorder_pages(self, scope: int | Scope, blueprint_id: int, page_ids: Sequence[int], *, site_id: int | None = None, sector_id: int | None = None, idempotency_key: str | None = None) -> list[PageBlueprint]:
         """Async twin of :meth:`reorder_pages`."""
-        return await self._acall('reorder_pages', _request(self._scope(scope, site_id, sector_id), blueprint_id=blueprint_id, page_ids=page_ids), _list(PageBlueprint.from_dict))
+        return await self._acall('reorder_pages', _request(self._scope(scope, site_id, sector_id), blueprint_id=blueprint_id, page_ids=page_ids), _list(PageBlueprint.from_dict), idempotency_key=idempotency_key)
 
     def render_page(self, scope: int | Scope, blueprint_id: int, slug: str, *, site_id: int | None = None, sector_id: int | None = None) -> dict[str, Any]:
         """One page of a blueprint's site as a self-contained HTML document, for a live preview (`404` renders the not-found page). Data the templates cannot show renders as an annotated fallback listed in `issues`."""
@@ -157,21 +157,21 @@ class Operations(Base):
         """Async twin of :meth:`export_site`."""
         return await self._acall('export_site', _request(self._scope(scope, site_id, sector_id), blueprint_id=blueprint_id, target=target, format=format), dict)
 
-    def publish(self, scope: int | Scope, blueprint_id: int, *, site_id: int | None = None, sector_id: int | None = None) -> dict[str, Any]:
+    def publish(self, scope: int | Scope, blueprint_id: int, *, site_id: int | None = None, sector_id: int | None = None, idempotency_key: str | None = None) -> dict[str, Any]:
         """Publishes the blueprint's current version to its hosting target: sets `deployed_version` and status `deployed` and records a deployment; the same version twice uploads nothing; a failed upload leaves the previous release serving."""
-        return self._call('publish', _request(self._scope(scope, site_id, sector_id), blueprint_id=blueprint_id), dict)
+        return self._call('publish', _request(self._scope(scope, site_id, sector_id), blueprint_id=blueprint_id), dict, idempotency_key=idempotency_key)
 
-    async def apublish(self, scope: int | Scope, blueprint_id: int, *, site_id: int | None = None, sector_id: int | None = None) -> dict[str, Any]:
+    async def apublish(self, scope: int | Scope, blueprint_id: int, *, site_id: int | None = None, sector_id: int | None = None, idempotency_key: str | None = None) -> dict[str, Any]:
         """Async twin of :meth:`publish`."""
-        return await self._acall('publish', _request(self._scope(scope, site_id, sector_id), blueprint_id=blueprint_id), dict)
+        return await self._acall('publish', _request(self._scope(scope, site_id, sector_id), blueprint_id=blueprint_id), dict, idempotency_key=idempotency_key)
 
-    def unpublish(self, scope: int | Scope, blueprint_id: int, *, site_id: int | None = None, sector_id: int | None = None) -> dict[str, Any]:
+    def unpublish(self, scope: int | Scope, blueprint_id: int, *, site_id: int | None = None, sector_id: int | None = None, idempotency_key: str | None = None) -> dict[str, Any]:
         """Takes a published site down and sets the blueprint back to `ready`."""
-        return self._call('unpublish', _request(self._scope(scope, site_id, sector_id), blueprint_id=blueprint_id), dict)
+        return self._call('unpublish', _request(self._scope(scope, site_id, sector_id), blueprint_id=blueprint_id), dict, idempotency_key=idempotency_key)
 
-    async def aunpublish(self, scope: int | Scope, blueprint_id: int, *, site_id: int | None = None, sector_id: int | None = None) -> dict[str, Any]:
+    async def aunpublish(self, scope: int | Scope, blueprint_id: int, *, site_id: int | None = None, sector_id: int | None = None, idempotency_key: str | None = None) -> dict[str, Any]:
         """Async twin of :meth:`unpublish`."""
-        return await self._acall('unpublish', _request(self._scope(scope, site_id, sector_id), blueprint_id=blueprint_id), dict)
+        return await self._acall('unpublish', _request(self._scope(scope, site_id, sector_id), blueprint_id=blueprint_id), dict, idempotency_key=idempotency_key)
 
     def list_deployments(self, scope: int | Scope, blueprint_id: int, *, site_id: int | None = None, sector_id: int | None = None) -> dict[str, Any]:
         """A blueprint's deployments, newest first."""
@@ -181,45 +181,45 @@ class Operations(Base):
         """Async twin of :meth:`list_deployments`."""
         return await self._acall('list_deployments', _request(self._scope(scope, site_id, sector_id), blueprint_id=blueprint_id), dict)
 
-    def generate_structure(self, scope: int | Scope, blueprint_id: int, *, prompt_override: str | None = None, task_id: str | None = None, site_id: int | None = None, sector_id: int | None = None, on_progress: ProgressHandler | None = None, cancel: CancelToken | None = None) -> RunOutcome:
+    def generate_structure(self, scope: int | Scope, blueprint_id: int, *, prompt_override: str | None = None, task_id: str | None = None, site_id: int | None = None, sector_id: int | None = None, on_progress: ProgressHandler | None = None, cancel: CancelToken | None = None, idempotency_key: str | None = None) -> RunOutcome:
         """Generates (or regenerates) a blueprint's structure and pages: `ready` with version + 1, or `failed` with the previous structure intact and nothing charged."""
-        return self._call('generate_structure', _request(self._scope(scope, site_id, sector_id), blueprint_id=blueprint_id, prompt_override=prompt_override, task_id=task_id), RunOutcome.from_dict, on_progress, cancel)
+        return self._call('generate_structure', _request(self._scope(scope, site_id, sector_id), blueprint_id=blueprint_id, prompt_override=prompt_override, task_id=task_id), RunOutcome.from_dict, on_progress, cancel, idempotency_key=idempotency_key)
 
-    async def agenerate_structure(self, scope: int | Scope, blueprint_id: int, *, prompt_override: str | None = None, task_id: str | None = None, site_id: int | None = None, sector_id: int | None = None, on_progress: ProgressHandler | None = None, cancel: CancelToken | None = None) -> RunOutcome:
+    async def agenerate_structure(self, scope: int | Scope, blueprint_id: int, *, prompt_override: str | None = None, task_id: str | None = None, site_id: int | None = None, sector_id: int | None = None, on_progress: ProgressHandler | None = None, cancel: CancelToken | None = None, idempotency_key: str | None = None) -> RunOutcome:
         """Async twin of :meth:`generate_structure`."""
-        return await self._acall('generate_structure', _request(self._scope(scope, site_id, sector_id), blueprint_id=blueprint_id, prompt_override=prompt_override, task_id=task_id), RunOutcome.from_dict, on_progress, cancel)
+        return await self._acall('generate_structure', _request(self._scope(scope, site_id, sector_id), blueprint_id=blueprint_id, prompt_override=prompt_override, task_id=task_id), RunOutcome.from_dict, on_progress, cancel, idempotency_key=idempotency_key)
 
-    def generate_page_content(self, scope: int | Scope, page_id: int, *, prompt_override: str | None = None, task_id: str | None = None, site_id: int | None = None, sector_id: int | None = None, on_progress: ProgressHandler | None = None, cancel: CancelToken | None = None) -> RunOutcome:
+    def generate_page_content(self, scope: int | Scope, page_id: int, *, prompt_override: str | None = None, task_id: str | None = None, site_id: int | None = None, sector_id: int | None = None, on_progress: ProgressHandler | None = None, cancel: CancelToken | None = None, idempotency_key: str | None = None) -> RunOutcome:
         """Fills one page's blocks with copy and SEO metadata."""
-        return self._call('generate_page_content', _request(self._scope(scope, site_id, sector_id), page_id=page_id, prompt_override=prompt_override, task_id=task_id), RunOutcome.from_dict, on_progress, cancel)
+        return self._call('generate_page_content', _request(self._scope(scope, site_id, sector_id), page_id=page_id, prompt_override=prompt_override, task_id=task_id), RunOutcome.from_dict, on_progress, cancel, idempotency_key=idempotency_key)
 
-    async def agenerate_page_content(self, scope: int | Scope, page_id: int, *, prompt_override: str | None = None, task_id: str | None = None, site_id: int | None = None, sector_id: int | None = None, on_progress: ProgressHandler | None = None, cancel: CancelToken | None = None) -> RunOutcome:
+    async def agenerate_page_content(self, scope: int | Scope, page_id: int, *, prompt_override: str | None = None, task_id: str | None = None, site_id: int | None = None, sector_id: int | None = None, on_progress: ProgressHandler | None = None, cancel: CancelToken | None = None, idempotency_key: str | None = None) -> RunOutcome:
         """Async twin of :meth:`generate_page_content`."""
-        return await self._acall('generate_page_content', _request(self._scope(scope, site_id, sector_id), page_id=page_id, prompt_override=prompt_override, task_id=task_id), RunOutcome.from_dict, on_progress, cancel)
+        return await self._acall('generate_page_content', _request(self._scope(scope, site_id, sector_id), page_id=page_id, prompt_override=prompt_override, task_id=task_id), RunOutcome.from_dict, on_progress, cancel, idempotency_key=idempotency_key)
 
-    def generate_all_pages(self, scope: int | Scope, blueprint_id: int, *, prompt_override: str | None = None, task_id: str | None = None, site_id: int | None = None, sector_id: int | None = None, on_progress: ProgressHandler | None = None, cancel: CancelToken | None = None) -> list[RunOutcome]:
+    def generate_all_pages(self, scope: int | Scope, blueprint_id: int, *, prompt_override: str | None = None, task_id: str | None = None, site_id: int | None = None, sector_id: int | None = None, on_progress: ProgressHandler | None = None, cancel: CancelToken | None = None, idempotency_key: str | None = None) -> list[RunOutcome]:
         """Generates every page of a blueprint, a few at a time, each its own task (`<task id>:<page id>`), so retrying never charges a finished page twice."""
-        return self._call('generate_all_pages', _request(self._scope(scope, site_id, sector_id), blueprint_id=blueprint_id, prompt_override=prompt_override, task_id=task_id), _list(RunOutcome.from_dict), on_progress, cancel)
+        return self._call('generate_all_pages', _request(self._scope(scope, site_id, sector_id), blueprint_id=blueprint_id, prompt_override=prompt_override, task_id=task_id), _list(RunOutcome.from_dict), on_progress, cancel, idempotency_key=idempotency_key)
 
-    async def agenerate_all_pages(self, scope: int | Scope, blueprint_id: int, *, prompt_override: str | None = None, task_id: str | None = None, site_id: int | None = None, sector_id: int | None = None, on_progress: ProgressHandler | None = None, cancel: CancelToken | None = None) -> list[RunOutcome]:
+    async def agenerate_all_pages(self, scope: int | Scope, blueprint_id: int, *, prompt_override: str | None = None, task_id: str | None = None, site_id: int | None = None, sector_id: int | None = None, on_progress: ProgressHandler | None = None, cancel: CancelToken | None = None, idempotency_key: str | None = None) -> list[RunOutcome]:
         """Async twin of :meth:`generate_all_pages`."""
-        return await self._acall('generate_all_pages', _request(self._scope(scope, site_id, sector_id), blueprint_id=blueprint_id, prompt_override=prompt_override, task_id=task_id), _list(RunOutcome.from_dict), on_progress, cancel)
+        return await self._acall('generate_all_pages', _request(self._scope(scope, site_id, sector_id), blueprint_id=blueprint_id, prompt_override=prompt_override, task_id=task_id), _list(RunOutcome.from_dict), on_progress, cancel, idempotency_key=idempotency_key)
 
-    def run(self, function_name: str, payload: Any, account_id: int, *, prompt_override: str | None = None, task_id: str | None = None, on_progress: ProgressHandler | None = None, cancel: CancelToken | None = None) -> RunOutcome:
+    def run(self, function_name: str, payload: Any, account_id: int, *, prompt_override: str | None = None, task_id: str | None = None, on_progress: ProgressHandler | None = None, cancel: CancelToken | None = None, idempotency_key: str | None = None) -> RunOutcome:
         """Runs any registered AI function now with a JSON payload and returns its outcome."""
-        return self._call('run', _request({}, function_name=function_name, payload=payload, account_id=account_id, prompt_override=prompt_override, task_id=task_id), RunOutcome.from_dict, on_progress, cancel)
+        return self._call('run', _request({}, function_name=function_name, payload=payload, account_id=account_id, prompt_override=prompt_override, task_id=task_id), RunOutcome.from_dict, on_progress, cancel, idempotency_key=idempotency_key)
 
-    async def arun(self, function_name: str, payload: Any, account_id: int, *, prompt_override: str | None = None, task_id: str | None = None, on_progress: ProgressHandler | None = None, cancel: CancelToken | None = None) -> RunOutcome:
+    async def arun(self, function_name: str, payload: Any, account_id: int, *, prompt_override: str | None = None, task_id: str | None = None, on_progress: ProgressHandler | None = None, cancel: CancelToken | None = None, idempotency_key: str | None = None) -> RunOutcome:
         """Async twin of :meth:`run`."""
-        return await self._acall('run', _request({}, function_name=function_name, payload=payload, account_id=account_id, prompt_override=prompt_override, task_id=task_id), RunOutcome.from_dict, on_progress, cancel)
+        return await self._acall('run', _request({}, function_name=function_name, payload=payload, account_id=account_id, prompt_override=prompt_override, task_id=task_id), RunOutcome.from_dict, on_progress, cancel, idempotency_key=idempotency_key)
 
-    def dispatch(self, function_name: str, payload: Any, account_id: int, *, prompt_override: str | None = None, task_id: str | None = None) -> str:
+    def dispatch(self, function_name: str, payload: Any, account_id: int, *, prompt_override: str | None = None, task_id: str | None = None, idempotency_key: str | None = None) -> str:
         """Starts a run in the background and returns its task id at once (read it with `task`)."""
-        return self._call('dispatch', _request({}, function_name=function_name, payload=payload, account_id=account_id, prompt_override=prompt_override, task_id=task_id), str)
+        return self._call('dispatch', _request({}, function_name=function_name, payload=payload, account_id=account_id, prompt_override=prompt_override, task_id=task_id), str, idempotency_key=idempotency_key)
 
-    async def adispatch(self, function_name: str, payload: Any, account_id: int, *, prompt_override: str | None = None, task_id: str | None = None) -> str:
+    async def adispatch(self, function_name: str, payload: Any, account_id: int, *, prompt_override: str | None = None, task_id: str | None = None, idempotency_key: str | None = None) -> str:
         """Async twin of :meth:`dispatch`."""
-        return await self._acall('dispatch', _request({}, function_name=function_name, payload=payload, account_id=account_id, prompt_override=prompt_override, task_id=task_id), str)
+        return await self._acall('dispatch', _request({}, function_name=function_name, payload=payload, account_id=account_id, prompt_override=prompt_override, task_id=task_id), str, idempotency_key=idempotency_key)
 
     def task(self, account_id: int | None, task_id: str) -> TaskRecord:
         """Reads a task log row: status, progress, result or error."""
@@ -253,13 +253,13 @@ class Operations(Base):
         """Async twin of :meth:`recover_stale`."""
         return await self._acall('recover_stale', _request({}, older_than_secs=older_than_secs), _list(str))
 
-    def queue_task(self, function_name: str, payload: Any, account_id: int, *, task_id: str | None = None) -> TaskRecord:
+    def queue_task(self, function_name: str, payload: Any, account_id: int, *, task_id: str | None = None, idempotency_key: str | None = None) -> TaskRecord:
         """Records a task as `queued` before its message goes to a broker, so `task` answers at once and a dashboard can show it waiting; the worker's run with the same task id claims it exactly once."""
-        return self._call('queue_task', _request({}, function_name=function_name, payload=payload, account_id=account_id, task_id=task_id), TaskRecord.from_dict)
+        return self._call('queue_task', _request({}, function_name=function_name, payload=payload, account_id=account_id, task_id=task_id), TaskRecord.from_dict, idempotency_key=idempotency_key)
 
-    async def aqueue_task(self, function_name: str, payload: Any, account_id: int, *, task_id: str | None = None) -> TaskRecord:
+    async def aqueue_task(self, function_name: str, payload: Any, account_id: int, *, task_id: str | None = None, idempotency_key: str | None = None) -> TaskRecord:
         """Async twin of :meth:`queue_task`."""
-        return await self._acall('queue_task', _request({}, function_name=function_name, payload=payload, account_id=account_id, task_id=task_id), TaskRecord.from_dict)
+        return await self._acall('queue_task', _request({}, function_name=function_name, payload=payload, account_id=account_id, task_id=task_id), TaskRecord.from_dict, idempotency_key=idempotency_key)
 
     def queue_status(self, *, stuck_after_secs: float | None = None) -> QueueStatus:
         """Tasks waiting for a worker: how many, the oldest wait, and those waiting too long."""
@@ -285,13 +285,13 @@ class Operations(Base):
         """Async twin of :meth:`balance`."""
         return await self._acall('balance', _request({}, account_id=account_id), int)
 
-    def grant_credits(self, account_id: int, amount: int, description: str | None = None) -> CreditTransaction:
+    def grant_credits(self, account_id: int, amount: int, description: str | None = None, *, idempotency_key: str | None = None) -> CreditTransaction:
         """Adds purchased credits to an account and returns the ledger row."""
-        return self._call('grant_credits', _request({}, account_id=account_id, amount=amount, description=description), CreditTransaction.from_dict)
+        return self._call('grant_credits', _request({}, account_id=account_id, amount=amount, description=description), CreditTransaction.from_dict, idempotency_key=idempotency_key)
 
-    async def agrant_credits(self, account_id: int, amount: int, description: str | None = None) -> CreditTransaction:
+    async def agrant_credits(self, account_id: int, amount: int, description: str | None = None, *, idempotency_key: str | None = None) -> CreditTransaction:
         """Async twin of :meth:`grant_credits`."""
-        return await self._acall('grant_credits', _request({}, account_id=account_id, amount=amount, description=description), CreditTransaction.from_dict)
+        return await self._acall('grant_credits', _request({}, account_id=account_id, amount=amount, description=description), CreditTransaction.from_dict, idempotency_key=idempotency_key)
 
     def list_transactions(self, account_id: int) -> list[CreditTransaction]:
         """An account's credit ledger (grants, holds, deductions, releases), oldest first."""
@@ -309,13 +309,13 @@ class Operations(Base):
         """Async twin of :meth:`list_usage`."""
         return await self._acall('list_usage', _request({}, account_id=account_id), _list(UsageLogEntry.from_dict))
 
-    def set_prompt_override(self, account_id: int, prompt_type: str, template: str | None = None) -> None:
+    def set_prompt_override(self, account_id: int, prompt_type: str, template: str | None = None, *, idempotency_key: str | None = None) -> None:
         """Stores an account's own template for a prompt type, or with `template` null deactivates it."""
-        return self._call('set_prompt_override', _request({}, account_id=account_id, prompt_type=prompt_type, template=template), _none)
+        return self._call('set_prompt_override', _request({}, account_id=account_id, prompt_type=prompt_type, template=template), _none, idempotency_key=idempotency_key)
 
-    async def aset_prompt_override(self, account_id: int, prompt_type: str, template: str | None = None) -> None:
+    async def aset_prompt_override(self, account_id: int, prompt_type: str, template: str | None = None, *, idempotency_key: str | None = None) -> None:
         """Async twin of :meth:`set_prompt_override`."""
-        return await self._acall('set_prompt_override', _request({}, account_id=account_id, prompt_type=prompt_type, template=template), _none)
+        return await self._acall('set_prompt_override', _request({}, account_id=account_id, prompt_type=prompt_type, template=template), _none, idempotency_key=idempotency_key)
 
     def asset_usage(self, account_id: int) -> AssetUsage:
         """Bytes an account's site assets take, and its quota."""
@@ -333,13 +333,13 @@ class Operations(Base):
         """Async twin of :meth:`list_assets`."""
         return await self._acall('list_assets', _request(self._scope(scope, site_id, sector_id), blueprint_id=blueprint_id), _list(SiteAsset.from_dict))
 
-    def delete_asset(self, scope: int | Scope, asset_id: int, *, site_id: int | None = None, sector_id: int | None = None) -> None:
+    def delete_asset(self, scope: int | Scope, asset_id: int, *, site_id: int | None = None, sector_id: int | None = None, idempotency_key: str | None = None) -> None:
         """Deletes an asset and gives its bytes back to the quota."""
-        return self._call('delete_asset', _request(self._scope(scope, site_id, sector_id), asset_id=asset_id), _none)
+        return self._call('delete_asset', _request(self._scope(scope, site_id, sector_id), asset_id=asset_id), _none, idempotency_key=idempotency_key)
 
-    async def adelete_asset(self, scope: int | Scope, asset_id: int, *, site_id: int | None = None, sector_id: int | None = None) -> None:
+    async def adelete_asset(self, scope: int | Scope, asset_id: int, *, site_id: int | None = None, sector_id: int | None = None, idempotency_key: str | None = None) -> None:
         """Async twin of :meth:`delete_asset`."""
-        return await self._acall('delete_asset', _request(self._scope(scope, site_id, sector_id), asset_id=asset_id), _none)
+        return await self._acall('delete_asset', _request(self._scope(scope, site_id, sector_id), asset_id=asset_id), _none, idempotency_key=idempotency_key)
 
     def list_options(self, kind: str, *, include_inactive: bool | None = None) -> list[SiteBuilderOption]:
         """The options of one catalogue (`business_type`, `audience_profile`, `brand_personality`, `hero_imagery`), ordered; inactive ones too with `include_inactive`."""

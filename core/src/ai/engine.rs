@@ -244,6 +244,9 @@ impl Engine {
             .read()
             .unwrap_or_else(|e| e.into_inner())
             .get(function_name)?;
+        if let Some(id) = &opts.task_id {
+            crate::model::check_task_id(id)?;
+        }
         let task_id = opts
             .task_id
             .clone()

@@ -90,6 +90,11 @@ impl SiteBuilder {
         blueprint_id: i64,
         opts: RunOptions,
     ) -> Result<Vec<RunOutcome>> {
+        if let Some(id) = &opts.task_id {
+            // Each page's run appends `:<page id>` to it, within the task log's 100 characters.
+            crate::model::check_task_id(id)?;
+            crate::model::check_text("task_id", id, 64)?;
+        }
         let pages = self.list_pages(scope, blueprint_id).await?;
         let base = opts
             .task_id
@@ -169,6 +174,7 @@ impl SiteBuilder {
 
     /// Reads a task log row (`account_id` restricts it to that account).
     pub async fn task(&self, account_id: Option<i64>, task_id: &str) -> Result<TaskRecord> {
+        crate::model::check_task_id(task_id)?;
         self.storage().get_task(account_id, task_id).await
     }
 

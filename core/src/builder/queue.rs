@@ -26,6 +26,9 @@ impl SiteBuilder {
         account_id: i64,
         task_id: Option<String>,
     ) -> Result<TaskRecord> {
+        if let Some(id) = &task_id {
+            crate::model::check_task_id(id)?;
+        }
         let f = self
             .engine
             .registry

@@ -144,10 +144,12 @@ impl Assets {
         }
         let size = bytes.len() as u64;
         if size > self.config.max_file_bytes {
+            // No size in the message: a host reads at most one byte past the limit, so the size
+            // here is not the file's.
+            let limit = self.config.max_file_bytes;
             return Err(Error::QuotaExceeded {
                 message: format!(
-                    "file {file_name:?} is {size} bytes; the limit per file is {} bytes (max_file_bytes): upload a smaller file",
-                    self.config.max_file_bytes
+                    "file {file_name:?} is larger than the limit per file of {limit} bytes (max_file_bytes): upload a smaller file"
                 ),
             });
         }

@@ -56,6 +56,15 @@ pub fn check_text(field: &str, value: &str, max_chars: usize) -> Result<()> {
     Ok(())
 }
 
+/// A task id (a run's idempotency key), from a client or a URL: 1–100 characters (the task log's
+/// column), no NUL.
+pub fn check_task_id(task_id: &str) -> Result<()> {
+    if task_id.is_empty() {
+        return Err(invalid("task_id", "must not be empty"));
+    }
+    check_text("task_id", task_id, 100)
+}
+
 fn refuse_chars(field: &str, value: &str, refused: impl Fn(char) -> bool) -> Result<()> {
     match value.chars().find(|&c| refused(c)) {
         Some(c) => Err(invalid(

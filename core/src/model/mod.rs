@@ -23,7 +23,7 @@ pub use deployment::{Deployment, NewDeployment};
 pub use enums::{BlueprintStatus, HostingType, PageStatus, PageType, ParseEnumError};
 pub use input::{
     InputLimits, check_blocks, check_config, check_id, check_json, check_name, check_scope,
-    check_text,
+    check_task_id, check_text,
 };
 pub use locks::PageLocks;
 pub(crate) use locks::merge_locked_blocks;

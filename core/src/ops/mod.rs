@@ -265,6 +265,22 @@ pub fn catalogue_json() -> Value {
     json!({ "http_prefix": HTTP_PREFIX, "operations": catalogue() })
 }
 
+/// The DRF list envelope around `results`; a keyset page also carries `next_after_id`.
+fn envelope(results: Value, keyset: bool) -> Value {
+    let mut properties = json!({
+        "count": {"type": "integer"},
+        "next": {"type": ["string", "null"]},
+        "previous": {"type": ["string", "null"]},
+        "results": results,
+    });
+    let mut required = vec!["count", "next", "previous", "results"];
+    if keyset {
+        properties["next_after_id"] = json!({"type": ["integer", "null"]});
+        required.push("next_after_id");
+    }
+    json!({"type": "object", "properties": properties, "required": required})
+}
+
 /// An OpenAPI 3.1 document of every operation served over HTTP: both HTTP surfaces (the Django
 /// app and the Node router) publish this same document. List answers are wrapped in the
 /// `count/next/previous/results` envelope; scope fields come from the authenticated user.
@@ -282,16 +298,42 @@ pub fn openapi() -> Value {
                 json!({"name": name, "in": "path", "required": true, "schema": schema})
             })
             .collect();
+        let mut params = params;
+        let props = op.request["properties"].as_object();
+        let scoped = |name: &str| matches!(name, "account_id" | "site_id" | "sector_id");
+        if matches!(http.method, "GET" | "DELETE") {
+            // Filters come from the query string; scope fields from the authenticated user.
+            for (name, schema) in props.into_iter().flatten() {
+                let in_path = http.path.contains(&format!("{{{name}}}"));
+                if !in_path && !scoped(name) {
+                    params.push(
+                        json!({"name": name, "in": "query", "required": false, "schema": schema}),
+                    );
+                }
+            }
+        }
+        if !op.read_only && props.is_some_and(|p| p.contains_key("account_id")) {
+            params.push(json!({
+                "name": "Idempotency-Key",
+                "in": "header",
+                "required": false,
+                "description": IDEMPOTENCY_KEY_DOC,
+                "schema": {"type": "string", "minLength": 1, "maxLength": 255},
+            }));
+        }
+        // Lists (an array, or a keyset page `{items, next_after_id, count}`) are answered in the
+        // DRF envelope by both HTTP surfaces; the document says so.
+        let keyset = op.response["properties"]["items"].is_object()
+            && op.response["properties"].get("next_after_id").is_some();
         let body = match op.response.get("type").and_then(Value::as_str) {
-            Some("array") => json!({
-                "type": "object",
-                "properties": {
-                    "count": {"type": "integer"},
-                    "next": {"type": ["string", "null"]},
-                    "previous": {"type": ["string", "null"]},
-                    "results": op.response,
-                },
-            }),
+            Some("array") => envelope(op.response.clone(), false),
+            _ if keyset => {
+                let mut results = op.response["properties"]["items"].clone();
+                if let (Some(defs), Value::Object(map)) = (op.response.get("$defs"), &mut results) {
+                    map.insert("$defs".into(), defs.clone());
+                }
+                envelope(results, true)
+            }
             _ => op.response.clone(),
         };
         let mut operation = json!({
@@ -299,8 +341,15 @@ pub fn openapi() -> Value {
             "summary": op.doc,
             "parameters": params,
             "responses": {
-                http.status.to_string(): {"description": "OK", "content": {"application/json": {"schema": body}}},
-                "default": {"description": "An error: {code, message, ...fields}"},
+                http.status.to_string(): if http.status == 204 {
+                    json!({"description": "Done; no content"})
+                } else {
+                    json!({"description": "OK", "content": {"application/json": {"schema": body}}})
+                },
+                "default": {
+                    "description": "An error: {success: false, code, error, message, ...fields}",
+                    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+                },
             },
         });
         if !matches!(http.method, "GET" | "DELETE") {
@@ -313,12 +362,60 @@ pub fn openapi() -> Value {
         let entry = paths.entry(path).or_insert_with(|| json!({}));
         entry[http.method.to_lowercase()] = operation;
     }
-    json!({
+    let mut paths = Value::Object(paths);
+    let mut schemas = serde_json::Map::new();
+    hoist_defs(&mut paths, &mut schemas);
+    let mut doc = json!({
         "openapi": "3.1.0",
         "info": {"title": "sitebuilder", "version": env!("CARGO_PKG_VERSION")},
         "paths": paths,
-    })
+        "components": {"schemas": {"Error": {
+            "type": "object",
+            "required": ["success", "code", "error", "message"],
+            "properties": {
+                "success": {"const": false},
+                "code": {"type": "string", "description": "Stable error code (`sitebuilder::ERROR_CODES`, or the surface's own: not_authenticated, no_account, forbidden, method_not_allowed)."},
+                "error": {"type": "string", "description": "What went wrong and what to do, for a person."},
+                "message": {"type": "string", "description": "The same text as `error`."},
+            },
+        }}},
+    });
+    for (name, schema) in schemas {
+        doc["components"]["schemas"][name] = schema;
+    }
+    doc
 }
+
+/// Moves each operation schema's `$defs` into `defs` and points its `$ref`s there: inside one
+/// OpenAPI document `#/$defs/X` would name the document's root, where nothing is.
+fn hoist_defs(value: &mut Value, defs: &mut serde_json::Map<String, Value>) {
+    match value {
+        Value::Object(map) => {
+            if let Some(Value::Object(found)) = map.remove("$defs") {
+                for (name, mut schema) in found {
+                    hoist_defs(&mut schema, defs);
+                    defs.entry(name).or_insert(schema);
+                }
+            }
+            if let Some(Value::String(target)) = map.get_mut("$ref")
+                && let Some(name) = target.strip_prefix("#/$defs/")
+            {
+                *target = format!("#/components/schemas/{name}");
+            }
+            for item in map.values_mut() {
+                hoist_defs(item, defs);
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(|item| hoist_defs(item, defs)),
+        _ => {}
+    }
+}
+
+/// What the OpenAPI document says of the `Idempotency-Key` header of write routes.
+const IDEMPOTENCY_KEY_DOC: &str = "Makes a retry safe: the first request with a key runs; a later \
+    one with the same key and the same request answers the first status and body without running \
+    or charging again. The same key with another request is 409 `conflict`. Keys belong to the \
+    caller's account.";
 
 impl SiteBuilder {
     /// Runs the operation `name` of the [`catalogue`] with a JSON request, answering JSON.

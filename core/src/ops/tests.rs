@@ -214,6 +214,22 @@ fn openapi_lists_every_http_route() {
         .map(|p| p.as_object().map_or(0, |m| m.len()))
         .sum();
     assert_eq!(listed, served);
+    // Every reference resolves inside the document (Schemathesis refuses `#/$defs/...`).
+    let text = doc.to_string();
+    assert!(!text.contains("#/$defs/"), "unhoisted $defs reference");
+    for name in text.split("#/components/schemas/").skip(1) {
+        let name = name.split('"').next().expect("a name");
+        assert!(doc["components"]["schemas"][name].is_object(), "{name}");
+    }
+    // Writes document the Idempotency-Key header.
+    let create = &doc["paths"]["/api/v1/site-builder/blueprints/"]["post"];
+    assert!(
+        create["parameters"]
+            .as_array()
+            .expect("parameters")
+            .iter()
+            .any(|p| p["name"] == "Idempotency-Key" && p["in"] == "header")
+    );
     let pages = &doc["paths"]["/api/v1/site-builder/blueprints/{blueprint_id}/pages/"]["get"];
     assert!(
         pages["responses"]["200"]["content"]["application/json"]["schema"]["properties"]["count"]

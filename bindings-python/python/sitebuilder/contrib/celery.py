@@ -171,6 +171,7 @@ def dispatch(
     *,
     task_id: str | None = None,
     engine: SiteBuilder | None = None,
+    idempotency_key: str | None = None,
 ) -> Dispatched:
     """Queues ``run_ai_task``; when the broker is unreachable, runs it inline with a warning.
 
@@ -180,10 +181,16 @@ def dispatch(
     :data:`BROKER_STATE_TTL`), so a dead broker costs a web request well under a second, and a
     broker that comes back is used again without a restart. The inline run uses the same task id:
     if the message did reach a queue after all, the worker replays the stored result.
+
+    With ``idempotency_key`` (a client's retry), the task id comes from the account and the key:
+    the retry records nothing new, and its message replays the first run instead of charging again;
+    the same key with another request raises ``ConflictError``.
     """
+    if task_id is None and idempotency_key is not None:
+        task_id = str(uuid.uuid5(uuid.NAMESPACE_URL, f"sitebuilder-idempotency:{account_id}:{idempotency_key}"))
     task_id = task_id or str(uuid.uuid4())
     sb = engine if engine is not None else get_engine()
-    sb.queue_task(function_name, payload, account_id, task_id=task_id)
+    sb.queue_task(function_name, payload, account_id, task_id=task_id, idempotency_key=idempotency_key)
     app = run_ai_task.app
     up, detail = broker_status(app)
     if up:

@@ -14,6 +14,12 @@
 - Site assets, handed to the engine (which enforces them): ``ASSET_ROOT`` (folder, default
   ``MEDIA_ROOT/site_builder``), ``ASSET_URL`` (an object store URL instead of the folder),
   ``MAX_ASSET_BYTES`` (per file, 10 MiB) and ``ASSET_QUOTA_BYTES`` (per account, 200 MiB).
+- ``PROMPT_OVERRIDE``: who may send a ``prompt_override`` with a generation or store an account's
+  own prompt (``PUT prompts/<type>/``): a free prompt turns the platform's model and credits into
+  a general-purpose chatbot, so it is a permission. ``False`` (default): nobody; ``True``: every
+  account user; ``"permission"``: users with the Django permission ``sitebuilder.override_prompt``
+  (``user.has_perm``); or a callable / dotted path taking the request and returning a bool.
+  Refused: 403 ``prompt_override_forbidden``, nothing run or charged.
 """
 
 from __future__ import annotations
@@ -31,7 +37,10 @@ from django.utils.module_loading import import_string
 
 from ..._client import SiteBuilder
 
-__all__ = ["AccountScope", "asset_settings", "database_url", "get_sitebuilder", "options", "reset_sitebuilder", "resolve_scope"]
+__all__ = [
+    "AccountScope", "asset_settings", "database_url", "get_sitebuilder", "options", "prompt_override_allowed",
+    "reset_sitebuilder", "resolve_scope",
+]
 
 
 def options() -> dict[str, Any]:
@@ -167,3 +176,20 @@ def resolve_scope(user: Any) -> AccountScope | None:
     if isinstance(value, Mapping):
         return AccountScope(int(value["account_id"]), value.get("site_id"), value.get("sector_id"))
     return AccountScope(int(value))
+
+
+def prompt_override_allowed(request: Any) -> bool:
+    """Whether ``request``'s user may override prompts (``SITEBUILDER["PROMPT_OVERRIDE"]``)."""
+    configured = options().get("PROMPT_OVERRIDE", False)
+    if isinstance(configured, bool):
+        return configured
+    if configured == "permission":
+        user = getattr(request, "user", None)
+        return bool(user is not None and user.has_perm("sitebuilder.override_prompt"))
+    if isinstance(configured, str):
+        configured = import_string(configured)
+    if callable(configured):
+        return bool(configured(request))
+    raise ImproperlyConfigured(
+        "SITEBUILDER['PROMPT_OVERRIDE'] must be a bool, 'permission', a callable or a dotted path"
+    )

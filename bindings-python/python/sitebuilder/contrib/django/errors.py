@@ -40,8 +40,9 @@ def status_for(code: str) -> int:
 
 
 def error_response(code: str, message: str, status: int | None = None, **extra: Any) -> JsonResponse:
-    """``{"success": false, "code": ..., "error": ...}`` with the status for the code."""
-    body: dict[str, Any] = {"success": False, "code": code, "error": message}
+    """``{"success": false, "code": ..., "error": ..., "message": ...}`` (``message`` repeats
+    ``error``, the name the OpenAPI error schema and most clients expect) with the code's status."""
+    body: dict[str, Any] = {"success": False, "code": code, "error": message, "message": message}
     body.update(extra)
     return JsonResponse(body, status=status if status is not None else status_for(code))
 

@@ -21,7 +21,7 @@ from django.views import View
 from ... import _native
 from .conf import get_sitebuilder
 from .errors import error_response
-from .views import BadRequest, _body, _scope, api, paged
+from .views import BadRequest, _body, _int, _scope, api, check_prompt_override, idempotency_key, paged
 
 __all__ = ["CATALOGUE", "OpenAPIView", "OperationView", "catalogue_urlpatterns"]
 
@@ -35,7 +35,7 @@ def _convert(value: str, schema: dict[str, Any], name: str) -> Any:
     kinds = kinds if isinstance(kinds, list) else [kinds]
     try:
         if "integer" in kinds:
-            return int(value)
+            return _int(value, name)
         if "number" in kinds:
             return float(value)
         if "boolean" in kinds:
@@ -78,7 +78,13 @@ class OperationView(View):
             return error_response("method_not_allowed", f"{request.method} is not served here", status=405)
         if op["admin"] and not request.user.is_staff:
             return error_response("forbidden", f"{op['name']} is for staff only", status=403)
-        value = get_sitebuilder()._native.call(op["name"], _request(op, request, kwargs), None, None).wait()
+        fields = _request(op, request, kwargs)
+        if op["name"] == "set_prompt_override":
+            # An account's own stored prompt is a prompt override too.
+            check_prompt_override(request, {"prompt_override": fields.get("template", "")})
+        elif "prompt_override" in op["request"].get("properties", {}):
+            check_prompt_override(request, fields)
+        value = get_sitebuilder()._native.call(op["name"], fields, None, None, idempotency_key(request)).wait()
         status = op["http"]["status"]
         if status == 204:
             return HttpResponse(status=204)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.urls import path
+from django.urls import path, re_path
 
 from . import health, views
 from .operations import catalogue_urlpatterns
@@ -31,3 +31,12 @@ urlpatterns = [
 
 # Every other operation of the core's catalogue, from the catalogue.
 urlpatterns += catalogue_urlpatterns(urlpatterns)
+
+# Anything else under the prefix (an id out of a converter's range, a mistyped path): the JSON
+# 404 every other error has, not the host's HTML page.
+urlpatterns.append(re_path(r"^.*$", views.no_route, name="no-route"))
+
+# Every refusal in the JSON error shape, the host's CSRF check and body parsing included.
+for _pattern in urlpatterns:
+    if _pattern.callback not in (health.health, health.metrics):
+        _pattern.callback = views.json_errors(_pattern.callback)

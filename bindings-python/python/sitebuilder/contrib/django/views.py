@@ -19,10 +19,11 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.views import View
+from django.views.decorators.csrf import csrf_exempt
 
 from ..._records import PageBlueprint, SiteAsset, SiteBlueprint
 from ...errors import SiteBuilderError
-from .conf import AccountScope, get_sitebuilder, options, resolve_scope
+from .conf import AccountScope, get_sitebuilder, options, prompt_override_allowed, resolve_scope
 from .errors import error_response, from_exception
 
 logger = logging.getLogger("sitebuilder.django")
@@ -32,6 +33,31 @@ F = TypeVar("F", bound=Callable[..., HttpResponse])
 
 class BadRequest(Exception):
     """A malformed request the view rejects with 400 before calling the engine."""
+
+
+class PromptOverrideForbidden(Exception):
+    """A prompt override from a caller the host has not allowed (``SITEBUILDER["PROMPT_OVERRIDE"]``)."""
+
+
+I64_MAX = 2**63 - 1
+
+
+def _check_path_ints(kwargs: dict[str, Any]) -> None:
+    """Ids in the URL within the engine's range: past it no record can exist (400, not a crash)."""
+    for name, value in kwargs.items():
+        if isinstance(value, int) and not 0 <= value <= I64_MAX:
+            raise BadRequest(f"invalid input: {name}: must be at most {I64_MAX}")
+
+
+def idempotency_key(request: HttpRequest) -> str | None:
+    """The request's ``Idempotency-Key`` header: a retry with it answers the first result."""
+    return request.headers.get("Idempotency-Key")
+
+
+def check_prompt_override(request: HttpRequest, body: dict[str, Any]) -> None:
+    """Refuses a ``prompt_override`` the host has not allowed this caller."""
+    if body.get("prompt_override") is not None and not prompt_override_allowed(request):
+        raise PromptOverrideForbidden()
 
 
 def api(view: F) -> F:
@@ -47,6 +73,7 @@ def api(view: F) -> F:
             return error_response("no_account", "this user has no account; ask an administrator to add you to one", status=403)
         request.sitebuilder_scope = scope
         try:
+            _check_path_ints(kwargs)
             return view(self, request, *args, **kwargs)
         except SiteBuilderError as err:
             if err.code not in ("not_found", "invalid_input", "insufficient_credits", "quota_exceeded"):
@@ -54,8 +81,63 @@ def api(view: F) -> F:
             return from_exception(err)
         except BadRequest as err:
             return error_response("invalid_input", str(err), status=400)
+        except PromptOverrideForbidden:
+            return error_response(
+                "prompt_override_forbidden",
+                "overriding prompts is not enabled for this user; ask the site's administrator",
+                status=403,
+            )
 
     return wrapper  # type: ignore[return-value]
+
+
+def _csrf_enforced() -> bool:
+    from django.conf import settings
+
+    return "django.middleware.csrf.CsrfViewMiddleware" in getattr(settings, "MIDDLEWARE", ())
+
+
+def json_errors(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Every route's refusals in the JSON error shape, including the ones Django makes before a
+    view runs: the host's CSRF check (run here, as DRF does, when the host has the middleware),
+    a body Django cannot parse (malformed multipart, over ``DATA_UPLOAD_MAX_MEMORY_SIZE``), and an
+    unserved method."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        from django.core.exceptions import BadRequest as DjangoBadRequest
+        from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
+        from django.http import UnreadablePostError
+        from django.http.multipartparser import MultiPartParserError
+        from django.middleware.csrf import CsrfViewMiddleware
+
+        try:
+            if request.method not in ("GET", "HEAD", "OPTIONS", "TRACE") and _csrf_enforced():
+                refused = CsrfViewMiddleware(lambda r: HttpResponse()).process_view(request, view, args, kwargs)
+                if refused is not None:
+                    return error_response(
+                        "csrf_failed", "the CSRF check failed: send Django's csrftoken cookie and X-CSRFToken header",
+                        status=403,
+                    )
+            response = view(request, *args, **kwargs)
+        except RequestDataTooBig:
+            return error_response("quota_exceeded", "the request body is too large", status=413)
+        except (MultiPartParserError, UnreadablePostError, DjangoBadRequest, SuspiciousOperation):
+            return error_response("invalid_input", "invalid input: the request body cannot be read", status=400)
+        if response.status_code == 405 and not response.get("Content-Type", "").startswith("application/json"):
+            allowed = response.get("Allow", "")
+            refused = error_response("method_not_allowed", f"{request.method} is not served here", status=405)
+            if allowed:
+                refused["Allow"] = allowed
+            return refused
+        return response
+
+    return csrf_exempt(wrapper)
+
+
+def no_route(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    """A path under the app's prefix that no route serves."""
+    return error_response("not_found", f"no route {request.method} {request.path}", status=404)
 
 
 def _body(request: HttpRequest) -> dict[str, Any]:
@@ -65,6 +147,9 @@ def _body(request: HttpRequest) -> dict[str, Any]:
         data = json.loads(request.body)
     except ValueError as err:
         raise BadRequest(f"the request body is not valid JSON: {err}") from err
+    except RecursionError as err:
+        # Python's parser gives up on deep nesting; the engine's own limit is far shallower.
+        raise BadRequest("invalid input: the request body is nested too deeply") from err
     if not isinstance(data, dict):
         raise BadRequest("the request body must be a JSON object")
     return data
@@ -74,9 +159,12 @@ def _int(value: Any, name: str) -> int | None:
     if value in (None, ""):
         return None
     try:
-        return int(value)
+        number = int(value)
     except (TypeError, ValueError) as err:
         raise BadRequest(f"{name} must be an integer, got {value!r}") from err
+    if not -I64_MAX - 1 <= number <= I64_MAX:
+        raise BadRequest(f"invalid input: {name}: must be at most {I64_MAX}")
+    return number
 
 
 def _scope(request: HttpRequest, body: dict[str, Any] | None = None) -> AccountScope:
@@ -105,16 +193,18 @@ def paged(request: HttpRequest, results: list[Any], next_after_id: int | None, c
 
 
 def blueprint_json(bp: SiteBlueprint) -> dict[str, Any]:
-    """A blueprint in the seed serializer's field names."""
+    """A blueprint in the core's field names plus the seed serializer's (``config_json``), so the
+    answer matches the OpenAPI document and the seed's clients alike."""
     data = bp.to_dict()
-    data["config_json"] = data.pop("config")
+    data["config_json"] = data["config"]
     return data
 
 
 def page_json(page: PageBlueprint) -> dict[str, Any]:
-    """A page in the seed serializer's field names."""
+    """A page in the core's field names plus the seed serializer's (``blocks_json``,
+    ``site_blueprint``)."""
     data = page.to_dict()
-    data["blocks_json"] = data.pop("blocks")
+    data["blocks_json"] = data["blocks"]
     data["site_blueprint"] = page.site_blueprint_id
     return data
 
@@ -136,14 +226,16 @@ def _page_fields(body: dict[str, Any]) -> dict[str, Any]:
 def _queue_or_run(request: HttpRequest, function_name: str, payload: dict[str, Any], scope: AccountScope) -> HttpResponse:
     """Runs a generation in the request, or queues it through Celery with ``ASYNC_GENERATION``."""
     body = _body(request)
+    check_prompt_override(request, body)
+    key = idempotency_key(request)
     if options().get("ASYNC_GENERATION"):
         from ..celery import dispatch
 
-        handle = dispatch(function_name, payload, scope.account_id)
+        handle = dispatch(function_name, payload, scope.account_id, idempotency_key=key)
         status = 202 if handle.queued else 200
         return JsonResponse({"success": True, "task_id": handle.task_id, "queued": handle.queued}, status=status)
     outcome = get_sitebuilder().run(
-        function_name, payload, scope.account_id, prompt_override=body.get("prompt_override")
+        function_name, payload, scope.account_id, prompt_override=body.get("prompt_override"), idempotency_key=key
     )
     return JsonResponse({"success": True, "task_id": outcome.task_id, "queued": False, "outcome": outcome.to_dict()})
 
@@ -179,6 +271,7 @@ class BlueprintListView(View):
             hosting_type=fields.get("hosting_type"),
             site_id=scope.site_id,
             sector_id=scope.sector_id,
+            idempotency_key=idempotency_key(request),
         )
         return JsonResponse(blueprint_json(bp), status=201)
 
@@ -197,7 +290,8 @@ class BlueprintDetailView(View):
         body = _body(request)
         scope = _scope(request, body)
         bp = get_sitebuilder().update_blueprint(
-            scope.account_id, pk, site_id=scope.site_id, sector_id=scope.sector_id, **_blueprint_fields(body)
+            scope.account_id, pk, site_id=scope.site_id, sector_id=scope.sector_id,
+            idempotency_key=idempotency_key(request), **_blueprint_fields(body)
         )
         return JsonResponse(blueprint_json(bp))
 
@@ -206,7 +300,9 @@ class BlueprintDetailView(View):
     @api
     def delete(self, request: HttpRequest, pk: int) -> HttpResponse:
         scope = _scope(request)
-        get_sitebuilder().delete_blueprint(scope.account_id, pk, site_id=scope.site_id, sector_id=scope.sector_id)
+        get_sitebuilder().delete_blueprint(
+            scope.account_id, pk, site_id=scope.site_id, sector_id=scope.sector_id, idempotency_key=idempotency_key(request)
+        )
         return HttpResponse(status=204)
 
 
@@ -260,6 +356,7 @@ class PageListView(View):
             fields.pop("title"),
             site_id=scope.site_id,
             sector_id=scope.sector_id,
+            idempotency_key=idempotency_key(request),
             **fields,
         )
         return JsonResponse(page_json(page), status=201)
@@ -279,7 +376,8 @@ class PageDetailView(View):
         body = _body(request)
         scope = _scope(request, body)
         page = get_sitebuilder().update_page(
-            scope.account_id, pk, site_id=scope.site_id, sector_id=scope.sector_id, **_page_fields(body)
+            scope.account_id, pk, site_id=scope.site_id, sector_id=scope.sector_id,
+            idempotency_key=idempotency_key(request), **_page_fields(body)
         )
         return JsonResponse(page_json(page))
 
@@ -288,7 +386,9 @@ class PageDetailView(View):
     @api
     def delete(self, request: HttpRequest, pk: int) -> HttpResponse:
         scope = _scope(request)
-        get_sitebuilder().delete_page(scope.account_id, pk, site_id=scope.site_id, sector_id=scope.sector_id)
+        get_sitebuilder().delete_page(
+            scope.account_id, pk, site_id=scope.site_id, sector_id=scope.sector_id, idempotency_key=idempotency_key(request)
+        )
         return HttpResponse(status=204)
 
 
@@ -380,6 +480,7 @@ class SiteAssetListView(View):
             user.get_username() if user is not None else None,
             site_id=scope.site_id,
             sector_id=scope.sector_id,
+            idempotency_key=idempotency_key(request),
         )
         return JsonResponse(asset_json(asset), status=201)
 
@@ -404,7 +505,9 @@ class SiteAssetDetailView(View):
     @api
     def delete(self, request: HttpRequest, pk: int) -> HttpResponse:
         scope = _scope(request)
-        get_sitebuilder().delete_asset(scope.account_id, pk, site_id=scope.site_id, sector_id=scope.sector_id)
+        get_sitebuilder().delete_asset(
+            scope.account_id, pk, site_id=scope.site_id, sector_id=scope.sector_id, idempotency_key=idempotency_key(request)
+        )
         return HttpResponse(status=204)
 
 
