@@ -313,6 +313,10 @@ pub fn openapi() -> Value {
         let entry = paths.entry(path).or_insert_with(|| json!({}));
         entry[http.method.to_lowercase()] = operation;
     }
+    // Routes answering HTML or a file rather than JSON (preview, export download).
+    for (path, item) in site::openapi_routes() {
+        paths.insert(path, item);
+    }
     json!({
         "openapi": "3.1.0",
         "info": {"title": "sitebuilder", "version": env!("CARGO_PKG_VERSION")},
