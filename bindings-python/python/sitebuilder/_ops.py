@@ -141,13 +141,13 @@ class Operations(Base):
         """Async twin of :meth:`reorder_pages`."""
         return await self._acall('reorder_pages', _request(self._scope(scope, site_id, sector_id), blueprint_id=blueprint_id, page_ids=page_ids), _list(PageBlueprint.from_dict))
 
-    def render_page(self, scope: int | Scope, blueprint_id: int, slug: str, *, site_id: int | None = None, sector_id: int | None = None) -> dict[str, Any]:
-        """One page of a blueprint's site as a self-contained HTML document, for a live preview (`404` renders the not-found page). Data the templates cannot show renders as an annotated fallback listed in `issues`."""
-        return self._call('render_page', _request(self._scope(scope, site_id, sector_id), blueprint_id=blueprint_id, slug=slug), dict)
+    def render_page(self, scope: int | Scope, blueprint_id: int, slug: str, *, link_base: str | None = None, missing_as_404: bool | None = None, site_id: int | None = None, sector_id: int | None = None) -> dict[str, Any]:
+        """One page of a blueprint's site as a self-contained HTML document, for a live preview (`404` renders the not-found page). Data the templates cannot show renders as an annotated fallback listed in `issues`. Over HTTP the preview routes (`blueprints/{id}/preview/` and `…/preview/{slug}/`) answer the page itself as `text/html`, links pointing at other preview URLs."""
+        return self._call('render_page', _request(self._scope(scope, site_id, sector_id), blueprint_id=blueprint_id, slug=slug, link_base=link_base, missing_as_404=missing_as_404), dict)
 
-    async def arender_page(self, scope: int | Scope, blueprint_id: int, slug: str, *, site_id: int | None = None, sector_id: int | None = None) -> dict[str, Any]:
+    async def arender_page(self, scope: int | Scope, blueprint_id: int, slug: str, *, link_base: str | None = None, missing_as_404: bool | None = None, site_id: int | None = None, sector_id: int | None = None) -> dict[str, Any]:
         """Async twin of :meth:`render_page`."""
-        return await self._acall('render_page', _request(self._scope(scope, site_id, sector_id), blueprint_id=blueprint_id, slug=slug), dict)
+        return await self._acall('render_page', _request(self._scope(scope, site_id, sector_id), blueprint_id=blueprint_id, slug=slug, link_base=link_base, missing_as_404=missing_as_404), dict)
 
     def export_site(self, scope: int | Scope, blueprint_id: int, target: str, *, format: str | None = None, site_id: int | None = None, sector_id: int | None = None) -> dict[str, Any]:
         """Writes every file of a blueprint's site (pages, CSS, assets, sitemap.xml, robots.txt, 404) to a folder or a zip, a local path or an object store URL. Not served over HTTP: the target is a path on the server."""

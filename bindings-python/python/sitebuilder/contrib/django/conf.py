@@ -14,6 +14,11 @@
 - Site assets, handed to the engine (which enforces them): ``ASSET_ROOT`` (folder, default
   ``MEDIA_ROOT/site_builder``), ``ASSET_URL`` (an object store URL instead of the folder),
   ``MAX_ASSET_BYTES`` (per file, 10 MiB) and ``ASSET_QUOTA_BYTES`` (per account, 200 MiB).
+- Rendering and publishing, handed to the engine: ``PUBLISH_URL`` (object store URL that
+  ``blueprints/<id>/publish/`` uploads ``igny8_sites`` sites to, e.g. ``file:///srv/sites``),
+  ``SITE_BASE_URL`` (the address published sites are served from, for canonical URLs and
+  ``sitemap.xml``), ``FORM_ACTION`` (where site forms post) and ``TEMPLATE_DIR`` (templates
+  overriding the shipped ones).
 """
 
 from __future__ import annotations
@@ -31,7 +36,7 @@ from django.utils.module_loading import import_string
 
 from ..._client import SiteBuilder
 
-__all__ = ["AccountScope", "asset_settings", "database_url", "get_sitebuilder", "options", "reset_sitebuilder", "resolve_scope"]
+__all__ = ["AccountScope", "asset_settings", "site_settings", "database_url", "get_sitebuilder", "options", "reset_sitebuilder", "resolve_scope"]
 
 
 def options() -> dict[str, Any]:
@@ -88,6 +93,17 @@ def asset_settings() -> dict[str, Any]:
     }
 
 
+def site_settings() -> dict[str, Any]:
+    """The ``SiteBuilder(...)`` rendering and publishing arguments from ``settings.SITEBUILDER``."""
+    opts = options()
+    return {
+        "publish_url": opts.get("PUBLISH_URL") or None,
+        "base_url": opts.get("SITE_BASE_URL") or None,
+        "form_action": opts.get("FORM_ACTION") or None,
+        "template_dir": str(opts["TEMPLATE_DIR"]) if opts.get("TEMPLATE_DIR") else None,
+    }
+
+
 _lock = threading.Lock()
 _engines: dict[tuple[Any, ...], SiteBuilder] = {}
 
@@ -104,7 +120,8 @@ def get_sitebuilder(auto_migrate: bool | None = None) -> SiteBuilder:
     prefix = str(opts.get("TABLE_PREFIX", "igny8_"))
     migrate_on_open = bool(opts.get("AUTO_MIGRATE", True)) if auto_migrate is None else auto_migrate
     assets = asset_settings()
-    key = (url, prefix, migrate_on_open, *sorted(assets.items()))
+    site = site_settings()
+    key = (url, prefix, migrate_on_open, *sorted(assets.items()), *sorted(site.items()))
     with _lock:
         engine = _engines.get(key)
         if engine is None:
@@ -115,6 +132,7 @@ def get_sitebuilder(auto_migrate: bool | None = None) -> SiteBuilder:
                 auto_migrate=migrate_on_open,
                 lazy=True,
                 **assets,
+                **site,
             )
             _engines[key] = engine
         return engine
