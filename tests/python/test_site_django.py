@@ -1,4 +1,4 @@
-"""The rendered site through the Django app over real HTTP (``live_server``) on PostgreSQL: the
+"""The rendered site through the Django app over real HTTP (a WSGI server on 127.0.0.1) on PostgreSQL: the
 HTML preview and its links, the site's 404 page, the zip download, publishing to the
 ``PUBLISH_URL`` target, and isolation between accounts."""
 
@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import json
+import threading
 import urllib.error
 import urllib.request
 import uuid
@@ -68,6 +69,27 @@ def _get(url: str, cookie: str | None) -> tuple[int, dict[str, str], bytes]:
 
 
 @pytest.fixture
+def http_server() -> Iterator[str]:
+    """The test project served over real HTTP by a WSGI server in a thread."""
+    from wsgiref.simple_server import WSGIRequestHandler, make_server
+
+    from django.core.handlers.wsgi import WSGIHandler
+
+    class Quiet(WSGIRequestHandler):
+        def log_message(self, format: str, *args: Any) -> None:
+            pass
+
+    server = make_server("127.0.0.1", 0, WSGIHandler(), handler_class=Quiet)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture
 def hosting(settings: Any, tmp_path: Path) -> Iterator[Path]:
     folder = tmp_path / "hosting"
     settings.SITEBUILDER = {
@@ -93,13 +115,13 @@ def _generated_blueprint(client: Client, account: int) -> dict[str, Any]:
     return result
 
 
-def test_preview_is_html_whose_links_resolve(live_server: Any, hosting: Path) -> None:
+def test_preview_is_html_whose_links_resolve(http_server: str, hosting: Path) -> None:
     account = uuid.uuid4().int % 10**9 + 1000
     client, cookie = _user(account)
     bp = _generated_blueprint(client, account)
     base = f"{API}/blueprints/{bp['id']}/preview/"
 
-    status, headers, body = _get(f"{live_server.url}{base}", cookie)
+    status, headers, body = _get(f"{http_server}{base}", cookie)
     assert status == 200, body[:300]
     assert headers["content-type"].startswith("text/html")
     assert "script-src" not in headers["content-security-policy"] and "default-src 'none'" in headers["content-security-policy"]
@@ -111,31 +133,31 @@ def test_preview_is_html_whose_links_resolve(live_server: Any, hosting: Path) ->
     assert len(internal) >= len(pages), internal
     for href in sorted(internal):
         assert href.startswith(base), f"{href} stays in the preview"
-        status, headers, body = _get(f"{live_server.url}{href}", cookie)
+        status, headers, body = _get(f"{http_server}{href}", cookie)
         assert status == 200, (href, body[:200])
         assert headers["content-type"].startswith("text/html")
     for src in links.srcs:
         if src.startswith("/"):
-            assert _get(f"{live_server.url}{src}", cookie)[0] == 200, src
+            assert _get(f"{http_server}{src}", cookie)[0] == 200, src
 
-    status, headers, body = _get(f"{live_server.url}{base}no-such-page/", cookie)
+    status, headers, body = _get(f"{http_server}{base}no-such-page/", cookie)
     assert status == 404 and headers["content-type"].startswith("text/html")
     assert "could not be found" in body.decode() and f'href="{base}"' in body.decode()
 
     # Not logged in: 401; another account: the JSON 404 every route answers.
-    assert _get(f"{live_server.url}{base}", None)[0] == 401
+    assert _get(f"{http_server}{base}", None)[0] == 401
     _, stranger = _user(account + 1)
     for path in (base, f"{base}about/", f"{API}/blueprints/{bp['id']}/export/"):
-        status, headers, body = _get(f"{live_server.url}{path}", stranger)
+        status, headers, body = _get(f"{http_server}{path}", stranger)
         assert status == 404, path
         assert json.loads(body)["code"] == "not_found"
 
 
-def test_export_downloads_a_zip(live_server: Any, hosting: Path) -> None:
+def test_export_downloads_a_zip(http_server: str, hosting: Path) -> None:
     account = uuid.uuid4().int % 10**9 + 1000
     client, cookie = _user(account)
     bp = _generated_blueprint(client, account)
-    status, headers, body = _get(f"{live_server.url}{API}/blueprints/{bp['id']}/export/", cookie)
+    status, headers, body = _get(f"{http_server}{API}/blueprints/{bp['id']}/export/", cookie)
     assert status == 200
     assert headers["content-type"] == "application/zip"
     assert headers["content-disposition"].startswith("attachment;")

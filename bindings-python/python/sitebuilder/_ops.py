@@ -173,13 +173,13 @@ class Operations(Base):
         """Async twin of :meth:`unpublish`."""
         return await self._acall('unpublish', _request(self._scope(scope, site_id, sector_id), blueprint_id=blueprint_id), dict)
 
-    def list_deployments(self, scope: int | Scope, blueprint_id: int, *, site_id: int | None = None, sector_id: int | None = None) -> dict[str, Any]:
+    def list_deployments(self, scope: int | Scope, blueprint_id: int, *, site_id: int | None = None, sector_id: int | None = None) -> list[dict[str, Any]]:
         """A blueprint's deployments, newest first."""
-        return self._call('list_deployments', _request(self._scope(scope, site_id, sector_id), blueprint_id=blueprint_id), dict)
+        return self._call('list_deployments', _request(self._scope(scope, site_id, sector_id), blueprint_id=blueprint_id), _list(dict))
 
-    async def alist_deployments(self, scope: int | Scope, blueprint_id: int, *, site_id: int | None = None, sector_id: int | None = None) -> dict[str, Any]:
+    async def alist_deployments(self, scope: int | Scope, blueprint_id: int, *, site_id: int | None = None, sector_id: int | None = None) -> list[dict[str, Any]]:
         """Async twin of :meth:`list_deployments`."""
-        return await self._acall('list_deployments', _request(self._scope(scope, site_id, sector_id), blueprint_id=blueprint_id), dict)
+        return await self._acall('list_deployments', _request(self._scope(scope, site_id, sector_id), blueprint_id=blueprint_id), _list(dict))
 
     def generate_structure(self, scope: int | Scope, blueprint_id: int, *, prompt_override: str | None = None, task_id: str | None = None, site_id: int | None = None, sector_id: int | None = None, on_progress: ProgressHandler | None = None, cancel: CancelToken | None = None) -> RunOutcome:
         """Generates (or regenerates) a blueprint's structure and pages: `ready` with version + 1, or `failed` with the previous structure intact and nothing charged."""
