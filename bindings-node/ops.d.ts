@@ -4,6 +4,8 @@ import type { CreditTransaction, NewBlueprint, NewPage, OptionKind, PageBlueprin
 
 /** Response of `render_page`. */
 export interface RenderPageResponse {
+  /** False when the slug named no page and the site's 404 page was rendered instead (`missing_as_404`, or the slug `404`): serve it with status 404. */
+  found: boolean
   /** A self-contained HTML document (stylesheet inlined). */
   html: string
   /** What the renderer worked around on this page. */
@@ -129,8 +131,8 @@ declare module './native/index' {
     createBlueprint(scope: number | Scope, name: string, options?: Omit<NewBlueprint, 'name'>): Promise<SiteBlueprint>
     /** Adds a page to a blueprint (slug unique in the blueprint; appended unless `order` is given). */
     createPage(scope: number | Scope, blueprintId: number, slug: string, title: string, options?: Omit<NewPage, 'slug' | 'title'>): Promise<PageBlueprint>
-    /** One page of a blueprint's site as a self-contained HTML document, for a live preview (`404` renders the not-found page). Data the templates cannot show renders as an annotated fallback listed in `issues`. */
-    renderPage(scope: number | Scope, blueprintId: number, slug: string): Promise<RenderPageResponse>
+    /** One page of a blueprint's site as a self-contained HTML document, for a live preview (`404` renders the not-found page). Data the templates cannot show renders as an annotated fallback listed in `issues`. Over HTTP the preview routes (`blueprints/{id}/preview/` and `…/preview/{slug}/`) answer the page itself as `text/html`, links pointing at other preview URLs. */
+    renderPage(scope: number | Scope, blueprintId: number, slug: string, options?: { linkBase?: string | null; missingAs404?: boolean }): Promise<RenderPageResponse>
     /** Writes every file of a blueprint's site (pages, CSS, assets, sitemap.xml, robots.txt, 404) to a folder or a zip, a local path or an object store URL. Not served over HTTP: the target is a path on the server. */
     exportSite(scope: number | Scope, blueprintId: number, target: string, options?: { format?: "folder" | "zip" | null }): Promise<ExportSiteResponse>
     /** Publishes the blueprint's current version to its hosting target: sets `deployed_version` and status `deployed` and records a deployment; the same version twice uploads nothing; a failed upload leaves the previous release serving. */

@@ -39,6 +39,7 @@ async function checkSite(base, sb, hosting) {
   const { account, as, api, bp } = await exercise(base, hosting);
   await sb.grantCredits(Number(account), 500);
   await sb.generateStructure(Number(account), bp.id);
+  const { version } = await sb.getBlueprint(Number(account), bp.id);
   const previewPath = `${PREFIX}blueprints/${bp.id}/preview/`;
 
   const home = await fetch(`${base}${previewPath}`, as(account));
@@ -75,7 +76,7 @@ async function checkSite(base, sb, hosting) {
   const zip = await fetch(api(`blueprints/${bp.id}/export/`), as(account));
   assert.equal(zip.status, 200);
   assert.equal(zip.headers.get('content-type'), 'application/zip');
-  assert.equal(zip.headers.get('content-disposition'), `attachment; filename="porto-bakery-v${bp.version}.zip"`);
+  assert.equal(zip.headers.get('content-disposition'), `attachment; filename="porto-bakery-v${version}.zip"`);
   const bytes = Buffer.from(await zip.arrayBuffer());
   assert.equal(bytes.subarray(0, 4).toString('latin1'), 'PK\u0003\u0004');
   for (const name of ['index.html', '404.html', 'sitemap.xml', 'robots.txt', 'assets/site.css']) {
