@@ -59,6 +59,9 @@ pub struct SiteBuilder {
     pub(crate) publish: Arc<Vec<(HostingType, publish::PublishTarget)>>,
 }
 
+/// A publish target as configured: hosting type, object store URL, backend options.
+type PublishUrl = (HostingType, String, Vec<(String, String)>);
+
 /// Configures and opens a [`SiteBuilder`].
 #[derive(Debug, Clone)]
 pub struct SiteBuilderBuilder {
@@ -75,7 +78,7 @@ pub struct SiteBuilderBuilder {
     engine: EngineConfig,
     assets: crate::files::AssetConfig,
     render: crate::render::RenderOptions,
-    publish_urls: Vec<(HostingType, String, Vec<(String, String)>)>,
+    publish_urls: Vec<PublishUrl>,
 }
 
 /// The default database: a SQLite file in the current folder.
