@@ -77,7 +77,9 @@ function toRequest(op, args) {
   });
   const options = args[op.args.length];
   if (options !== null && typeof options === 'object') {
-    for (const [key, value] of Object.entries(options)) if (value !== undefined) request[snake(key)] = plain(value);
+    // The request's own field names first: camelCase drops the `_` before a digit (`missing_as_404`).
+    const fields = Object.fromEntries(Object.keys(op.request?.properties || {}).map((name) => [camel(name), name]));
+    for (const [key, value] of Object.entries(options)) if (value !== undefined) request[fields[key] ?? snake(key)] = plain(value);
   }
   return request;
 }

@@ -29,6 +29,11 @@ export interface RouterOptions {
 
 /** One request under `/api/v1/site-builder/`, framework-free. */
 /** `health/` and `metrics/` (no login: for probes and scrapers) answer text with their own headers. */
+/**
+ * `blueprints/<id>/preview/` and `…/preview/<slug>/` answer the page as text/html (links lead to
+ * the other preview pages; an unknown slug is a 404 with the site's 404 page), `…/preview/assets/<file>`
+ * its images and `…/export/` the site as a zip attachment: `raw: true`, `body` a string or Buffer.
+ */
 export declare function handle(
   sb: SiteBuilder,
   request: {

@@ -13,6 +13,9 @@
 // `allowPromptOverride(req)`: off by default, since a free prompt turns the platform's model and
 // credits into a general-purpose chatbot.
 
+const fs = require('node:fs');
+const os = require('node:os');
+const nodePath = require('node:path');
 const native = require('./native/index.js');
 const { translateError } = require('./errors.js');
 const { healthHandler, metricsHandler } = require('./health.js');
@@ -90,6 +93,78 @@ function overridesPrompt(op, fields) {
 }
 
 /**
+ * The rendered site over HTTP, as the Django app's `preview.py` serves it:
+ * `blueprints/<id>/preview/` and `…/preview/<slug>/` answer the page as text/html (links lead to
+ * the other preview pages, the stylesheet is inline, an unknown slug is a 404 with the site's
+ * 404 page), `…/preview/assets/<file>` the site's images, `…/export/` the site as a zip.
+ */
+const SITE_ROUTE = /^blueprints\/(\d+)\/(?:preview\/(?:assets\/(\d+)-[^/]+|([^/]+)\/)?|(export)\/)$/;
+
+/** A preview is generated content on the host's origin: styles and images, never a script. */
+const PREVIEW_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' https: data:; "
+  + "font-src 'self' https: data:; form-action 'none'; base-uri 'none'; frame-ancestors 'self'";
+
+function slugify(name) {
+  return String(name).normalize('NFKD').replace(/[\u0300-\u036f]/g, '').toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '') || 'site';
+}
+
+async function siteRoute(sb, match, scope) {
+  if (!scope) return { status: 401, body: errorBody('not_authenticated', 'log in to use the site builder') };
+  if (scope.accountId === undefined || scope.accountId === null) {
+    return { status: 403, body: errorBody('no_account', 'this user has no account; ask an administrator to add you to one') };
+  }
+  const [, id, assetId, slug, exportPath] = match;
+  const blueprintId = Number(id);
+  const fields = { account_id: scope.accountId };
+  if (scope.siteId != null) fields.site_id = scope.siteId;
+  if (scope.sectorId != null) fields.sector_id = scope.sectorId;
+  const coreScope = { accountId: scope.accountId, siteId: scope.siteId ?? undefined, sectorId: scope.sectorId ?? undefined };
+  try {
+    if (exportPath) {
+      const bp = await sb.getBlueprint(coreScope, blueprintId);
+      const folder = await fs.promises.mkdtemp(nodePath.join(os.tmpdir(), 'sitebuilder-export-'));
+      try {
+        const target = nodePath.join(folder, 'site.zip');
+        const summary = JSON.parse(await sb.call('export_site', JSON.stringify({ ...fields, blueprint_id: blueprintId, target, format: 'zip' })));
+        const data = await fs.promises.readFile(target);
+        const name = `${slugify(bp.name)}-v${bp.version}.zip`;
+        return {
+          status: 200, body: data, raw: true,
+          headers: { 'content-type': 'application/zip', 'content-disposition': `attachment; filename="${name}"`, 'x-checksum-sha256': summary.checksum, 'cache-control': 'no-store' },
+        };
+      } finally {
+        await fs.promises.rm(folder, { recursive: true, force: true });
+      }
+    }
+    if (assetId) {
+      const { asset, data } = await sb.downloadAsset(coreScope, Number(assetId));
+      if (asset.siteBlueprintId !== blueprintId || !asset.contentType.startsWith('image/')) {
+        return { status: 404, body: errorBody('not_found', 'no such preview file') };
+      }
+      return {
+        status: 200, body: data, raw: true,
+        headers: { 'content-type': asset.contentType, 'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; sandbox", 'x-content-type-options': 'nosniff' },
+      };
+    }
+    let pageSlug = '';
+    try {
+      pageSlug = slug ? decodeURIComponent(slug) : '';
+    } catch {
+      return { status: 400, body: errorBody('invalid_input', 'slug is not a valid URL segment') };
+    }
+    const request = { ...fields, blueprint_id: blueprintId, slug: pageSlug, link_base: `${PREFIX}blueprints/${blueprintId}/preview/`, missing_as_404: true };
+    const page = JSON.parse(await sb.call('render_page', JSON.stringify(request)));
+    return {
+      status: page.found ? 200 : 404, body: page.html, raw: true,
+      headers: { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': PREVIEW_CSP, 'x-content-type-options': 'nosniff', 'cache-control': 'no-store' },
+    };
+  } catch (err) {
+    return fromError(err);
+  }
+}
+
+/**
  * Answers one request: `{ method, path (under the prefix), query, body, scope, headers, req }` →
  * `{ status, body }` (`body` undefined for 204). Framework-free, so each adapter is a few lines.
  * `options.allowPromptOverride(req, scope)` grants prompt overrides (default: nobody).
@@ -103,6 +178,8 @@ async function handle(sb, { method, path, query, body, scope, headers, req }, op
     const out = await make(sb, options.health || {})({ method });
     return { ...out, raw: true };
   }
+  const site = method === 'GET' ? SITE_ROUTE.exec(path) : null;
+  if (site) return siteRoute(sb, site, scope);
   let route;
   let match;
   for (const r of ROUTES) {

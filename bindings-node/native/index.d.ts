@@ -159,6 +159,17 @@ export interface OpenOptions {
    * 10 MiB per file, 200 MiB per account).
    */
   assets?: AssetOptions
+  /**
+   * Where `publish` uploads sites of hosting type `igny8_sites`: an object store URL
+   * (`file:///srv/sites`, `s3://bucket/sites` when compiled in).
+   */
+  publishUrl?: string
+  /** The address published sites are served from (canonical URLs, Open Graph, `sitemap.xml`). */
+  baseUrl?: string
+  /** Where the rendered sites' forms post (default `#`). */
+  formAction?: string
+  /** A folder of templates overriding the shipped ones by relative path. */
+  templateDir?: string
 }
 
 /** One progress event of a run. */

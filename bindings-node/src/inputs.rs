@@ -26,6 +26,15 @@ pub struct OpenOptions {
     /// Where uploaded site assets are stored and the size limits (default: `./sitebuilder-assets`,
     /// 10 MiB per file, 200 MiB per account).
     pub assets: Option<AssetOptions>,
+    /// Where `publish` uploads sites of hosting type `igny8_sites`: an object store URL
+    /// (`file:///srv/sites`, `s3://bucket/sites` when compiled in).
+    pub publish_url: Option<String>,
+    /// The address published sites are served from (canonical URLs, Open Graph, `sitemap.xml`).
+    pub base_url: Option<String>,
+    /// Where the rendered sites' forms post (default `#`).
+    pub form_action: Option<String>,
+    /// A folder of templates overriding the shipped ones by relative path.
+    pub template_dir: Option<String>,
 }
 
 /// An AI provider as a plain object, chosen by `kind`:

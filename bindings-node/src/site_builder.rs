@@ -44,6 +44,15 @@ impl SiteBuilder {
         if let Some(assets) = options.assets {
             builder = builder.asset_config(assets.try_into()?);
         }
+        if let Some(url) = options.publish_url {
+            builder = builder.publish_url(url);
+        }
+        builder = builder.render_options(sitebuilder::render::RenderOptions {
+            base_url: options.base_url,
+            form_action: options.form_action,
+            template_dir: options.template_dir.map(Into::into),
+            layout: None,
+        });
         let inner = builder.build().await.napi()?;
         Ok(SiteBuilder { inner })
     }

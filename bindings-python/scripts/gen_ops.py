@@ -90,6 +90,8 @@ def response(schema: dict[str, Any]) -> tuple[str, str]:
             return f"list[{name}]", f"_list({name}.from_dict)"
         if item.get("type") == "string":
             return "list[str]", "_list(str)"
+        # Records without a Python class (deployments...) stay dicts, one per item.
+        return "list[dict[str, Any]]", "_list(dict)"
     if kind == "null":
         return "None", "_none"
     if kind == "integer":

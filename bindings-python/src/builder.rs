@@ -83,6 +83,10 @@ pub(crate) struct Config {
     table_prefix: String,
     auto_migrate: bool,
     pub(crate) assets: AssetConfig,
+    /// Where `publish` puts `igny8_sites` sites, and how sites render (base URL, form action,
+    /// template folder), passed through to the core builder.
+    publish_url: Option<String>,
+    render: sitebuilder::render::RenderOptions,
 }
 
 /// Shared by every call of one Python object.
@@ -111,7 +115,11 @@ impl Inner {
             .table_prefix(&self.config.table_prefix)
             .auto_migrate(self.config.auto_migrate)
             .asset_config(self.config.assets.clone())
+            .render_options(self.config.render.clone())
             .provider(self.config.provider.to_core());
+        if let Some(url) = &self.config.publish_url {
+            builder = builder.publish_url(url);
+        }
         if let Some(url) = &self.config.database_url {
             builder = builder.database_url(url);
         }
@@ -230,7 +238,7 @@ impl NativeSiteBuilder {
 impl NativeSiteBuilder {
     /// Stores the configuration; nothing is opened until the first call (see `open()`).
     #[new]
-    #[pyo3(signature = (database_url=None, provider=None, table_prefix="igny8_", auto_migrate=true, asset_root=None, asset_url=None, max_file_bytes=None, account_quota_bytes=None))]
+    #[pyo3(signature = (database_url=None, provider=None, table_prefix="igny8_", auto_migrate=true, asset_root=None, asset_url=None, max_file_bytes=None, account_quota_bytes=None, publish_url=None, render_options=None))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
@@ -242,7 +250,13 @@ impl NativeSiteBuilder {
         asset_url: Option<String>,
         max_file_bytes: Option<u64>,
         account_quota_bytes: Option<u64>,
+        publish_url: Option<String>,
+        render_options: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Self> {
+        let render = match render_options {
+            None => sitebuilder::render::RenderOptions::default(),
+            Some(r) => convert::from_py(py, r, "render_options")?,
+        };
         let provider = match provider {
             None => ProviderSpec::FromEnv,
             Some(p) => convert::from_py(py, p, "provider")?,
@@ -260,6 +274,8 @@ impl NativeSiteBuilder {
                         max_file_bytes,
                         account_quota_bytes,
                     ),
+                    publish_url,
+                    render,
                 },
                 handle: Mutex::new(None),
                 functions: Mutex::new(Vec::new()),

@@ -173,7 +173,7 @@ async fn publish_switches_releases_and_keeps_the_old_one_on_failure() {
             .map(|_| ())
             .map_err(|e| (e.code(), e.to_string()));
         assert!(
-            matches!(&wp, Err(("configuration", m)) if m.contains("not yet supported")),
+            matches!(&wp, Err(("conflict", m)) if m.contains("static hosting") && m.contains("export_site") && m.contains("publish_url_for")),
             "{wp:?}"
         );
         store.finish().await;
@@ -202,4 +202,64 @@ async fn publishing_without_a_target_says_how_to_configure_one() {
         .build()
         .await;
     assert_eq!(bad.err().map(|e| e.code()), Some("configuration"));
+}
+
+#[tokio::test]
+async fn a_host_can_plug_a_target_for_another_hosting_type() {
+    let hosting = tempfile::tempdir().expect("temp dir");
+    let multi = tempfile::tempdir().expect("temp dir");
+    let sb = SiteBuilder::builder()
+        .database_url("memory:")
+        .provider(ProviderConfig::Offline)
+        .publish_url(format!("file://{}", hosting.path().display()))
+        .publish_url_for(
+            HostingType::Multi,
+            format!("file://{}", multi.path().display()),
+            Vec::new(),
+        )
+        .build()
+        .await
+        .expect("builder");
+    let scope = Scope::account(3);
+    sb.grant_credits(3, 1000, "test").await.expect("grant");
+    let mut new = NewBlueprint::new("Casa Lupa", "A trattoria in Porto");
+    new.hosting_type = HostingType::Multi;
+    let bp = sb.create_blueprint(&scope, new).await.expect("bp");
+    sb.generate_structure(&scope, bp.id, RunOptions::default())
+        .await
+        .expect("structure");
+    let out = sb.publish(&scope, bp.id).await.expect("publish to multi");
+    assert_eq!(out.deployment.status, "deployed");
+    assert!(
+        out.deployment
+            .target
+            .contains(&multi.path().display().to_string())
+    );
+    let root = multi.path().join(format!("3/{}", bp.id));
+    let release = pointer(&root)["release"]
+        .as_str()
+        .expect("release")
+        .to_string();
+    assert!(root.join(&release).join("index.html").is_file());
+    assert!(
+        !hosting.path().join(format!("3/{}", bp.id)).exists(),
+        "the igny8_sites target is untouched"
+    );
+    // Shopify has no target: still the clear conflict.
+    sb.update_blueprint(
+        &scope,
+        bp.id,
+        BlueprintPatch {
+            hosting_type: Some(HostingType::Shopify),
+            ..BlueprintPatch::default()
+        },
+    )
+    .await
+    .expect("to shopify");
+    let err = sb
+        .publish(&scope, bp.id)
+        .await
+        .expect_err("no shopify target");
+    assert_eq!(err.code(), "conflict");
+    assert!(err.to_string().contains("shopify"), "{err}");
 }

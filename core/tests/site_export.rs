@@ -12,7 +12,8 @@ use sitebuilder::files::AssetConfig;
 use sitebuilder::model::{NewBlueprint, PagePatch};
 use sitebuilder::render::RenderOptions;
 use sitebuilder::{
-    ExportFormat, ExportSiteRequest, ProviderConfig, RunOptions, Scope, SiteBuilder,
+    ExportFormat, ExportSiteRequest, ProviderConfig, RenderPageRequest, RunOptions, Scope,
+    SiteBuilder,
 };
 
 use common::{BACKENDS, open_backend};
@@ -214,4 +215,123 @@ async fn preview_and_exports_on_every_backend() {
         assert_eq!(bad_url, Err("configuration"));
         store.finish().await;
     }
+}
+
+/// A preview served over HTTP: links point at the other preview URLs, images under the preview,
+/// an unknown slug is the site's 404 page, and the link base is checked.
+#[tokio::test]
+async fn preview_links_point_at_preview_urls() {
+    let (store, sb, id, _dir) = generated_site("memory").await;
+    let scope = Scope::account(7);
+    let asset = sb
+        .assets()
+        .upload(&scope, id, "shop-front.png", png(), None)
+        .await
+        .expect("upload");
+    let pages = sb.list_pages(&scope, id).await.expect("pages");
+    let home = pages.iter().find(|p| p.slug == "home").expect("home page");
+    let mut blocks = home.blocks.clone();
+    blocks[0].data["image"] =
+        json!({"alt": "Our shop front", "src": format!("asset:{}", asset.id)});
+    sb.update_page(
+        &scope,
+        home.id,
+        PagePatch {
+            blocks: Some(blocks),
+            ..PagePatch::default()
+        },
+    )
+    .await
+    .expect("link the photo");
+    let base = format!("/api/v1/site-builder/blueprints/{id}/preview/");
+    let request = |slug: &str, missing_as_404: bool| RenderPageRequest {
+        blueprint_id: id,
+        slug: slug.to_string(),
+        link_base: Some(base.clone()),
+        missing_as_404,
+    };
+    let page = sb
+        .render_preview(&scope, &request("", false))
+        .await
+        .expect("home preview");
+    assert!(page.found);
+    assert!(page.html.contains("<style>"), "the stylesheet is inline");
+    assert!(
+        page.html
+            .contains(&format!("src=\"{base}assets/{}-shop-front.png\"", asset.id)),
+        "images are served under the preview"
+    );
+    let hrefs: Vec<&str> = page
+        .html
+        .split("href=\"")
+        .skip(1)
+        .filter_map(|s| s.split('"').next())
+        .collect();
+    let internal: Vec<&&str> = hrefs
+        .iter()
+        .filter(|h| !h.starts_with("http") && !h.starts_with('#') && !h.contains(':'))
+        .collect();
+    assert!(internal.len() >= pages.len(), "{hrefs:?}");
+    for href in internal {
+        assert!(href.starts_with(&base), "{href} leads into the preview");
+        assert!(!href.contains(".html"), "{href} names no file");
+    }
+    for p in pages.iter().filter(|p| p.slug != "home") {
+        assert!(
+            page.html.contains(&format!("href=\"{base}{}/\"", p.slug)),
+            "{}",
+            p.slug
+        );
+        let other = sb
+            .render_preview(&scope, &request(&p.slug, false))
+            .await
+            .expect("page preview");
+        assert!(other.found);
+    }
+    let missing = sb
+        .render_preview(&scope, &request("no-such-page", true))
+        .await
+        .expect("404 page");
+    assert!(!missing.found);
+    assert!(missing.html.contains("could not be found"));
+    assert!(
+        missing.html.contains(&format!("href=\"{base}\"")),
+        "the way home"
+    );
+    let strict = sb
+        .render_preview(&scope, &request("no-such-page", false))
+        .await;
+    assert_eq!(strict.err().map(|e| e.code()), Some("not_found"));
+    let other = sb
+        .render_preview(&Scope::account(8), &request("", true))
+        .await;
+    assert_eq!(other.err().map(|e| e.code()), Some("not_found"));
+    for bad in [
+        "javascript:alert(1)/",
+        "/x\" onload=\"y/",
+        "relative/",
+        "//evil.example/",
+        "/no-slash",
+    ] {
+        let mut r = request("", false);
+        r.link_base = Some(bad.to_string());
+        let err = sb.render_preview(&scope, &r).await.expect_err(bad);
+        assert_eq!(err.code(), "invalid_input", "{bad}");
+        assert!(err.to_string().contains("link_base"), "{err}");
+    }
+
+    let (zip, summary) = sb.export_zip(&scope, id).await.expect("zip");
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(zip)).expect("a zip");
+    assert_eq!(archive.len(), summary.files.len());
+    let mut index = String::new();
+    archive
+        .by_name("index.html")
+        .expect("index.html")
+        .read_to_string(&mut index)
+        .expect("read");
+    assert!(
+        index.contains("href=\"about.html\"") || index.contains(".html\""),
+        "an export links files"
+    );
+    store.finish().await;
 }

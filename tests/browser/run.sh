@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Generated sites in a real browser: installs Debian's chromium when it is missing, npm installs
-# puppeteer-core and axe-core (lockfile), builds the `sitebuilder` CLI (dev profile), then runs
+# puppeteer-core and axe-core (lockfile), builds the `sitebuilder` CLI and the Node binding (dev
+# profile; the preview test serves a live preview through the Node router), then runs
 # `node --test` over tests/browser/. Screenshots go to $CARGO_TARGET_DIR/browser-screenshots
 # (default target/browser-screenshots). Exits non-zero on failure.
 set -euo pipefail
@@ -22,6 +23,9 @@ export CHROMIUM="${CHROMIUM:-$(command -v chromium)}"
 cd "$ROOT"
 cargo build -p sitebuilder-examples --bin sitebuilder
 export SITEBUILDER_CLI="$CARGO_TARGET_DIR/debug/sitebuilder"
+# The preview test serves a live preview through the Node router: build the Node binding (dev
+# profile; a no-op when the Node suite just built it).
+(cd "$ROOT/bindings-node" && npm ci --no-audit --no-fund && npm run build)
 
 cd "$ROOT/tests/browser"
 npm ci --no-audit --no-fund

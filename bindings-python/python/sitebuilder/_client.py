@@ -32,6 +32,12 @@ class SiteBuilder(Operations, AssetMethods):
     ``./sitebuilder-assets``) or in the object store at ``asset_url`` (``file:///...``,
     ``memory:///``); ``max_file_bytes`` (10 MiB) and ``account_quota_bytes`` (200 MiB) bound them.
 
+    :meth:`publish` uploads sites of hosting type ``igny8_sites`` to ``publish_url``, an object
+    store URL (``file:///srv/sites``, ``s3://bucket/sites`` when compiled in). ``base_url`` (the
+    address the site is served from: canonical URLs, Open Graph, ``sitemap.xml``),
+    ``form_action`` (where forms post) and ``template_dir`` (a folder of templates overriding the
+    shipped ones) tune rendering.
+
     AI runs stop cleanly when cancelled: pass ``cancel=CancelToken()`` and call its ``cancel()``
     from anywhere, or cancel the asyncio task of an ``a``-twin. The run then ends as
     ``cancelled`` with nothing charged and the blueprint not left ``generating``.
@@ -50,6 +56,10 @@ class SiteBuilder(Operations, AssetMethods):
         asset_url: str | None = None,
         max_file_bytes: int | None = None,
         account_quota_bytes: int | None = None,
+        publish_url: str | None = None,
+        base_url: str | None = None,
+        form_action: str | None = None,
+        template_dir: str | os.PathLike[str] | None = None,
     ) -> None:
         url = database_url if database_url is not None else os.environ.get("SITEBUILDER_DATABASE_URL")
         self.database_url = url
@@ -64,6 +74,12 @@ class SiteBuilder(Operations, AssetMethods):
             asset_url,
             max_file_bytes,
             account_quota_bytes,
+            publish_url,
+            {
+                "base_url": base_url,
+                "form_action": form_action,
+                "template_dir": os.fspath(template_dir) if template_dir is not None else None,
+            },
         )
         if not lazy:
             self._native.open().wait()

@@ -141,13 +141,13 @@ class Operations(Base):
         """Async twin of :meth:`reorder_pages`."""
         return await self._acall('reorder_pages', _request(self._scope(scope, site_id, sector_id), blueprint_id=blueprint_id, page_ids=page_ids), _list(PageBlueprint.from_dict), idempotency_key=idempotency_key)
 
-    def render_page(self, scope: int | Scope, blueprint_id: int, slug: str, *, site_id: int | None = None, sector_id: int | None = None) -> dict[str, Any]:
-        """One page of a blueprint's site as a self-contained HTML document, for a live preview (`404` renders the not-found page). Data the templates cannot show renders as an annotated fallback listed in `issues`."""
-        return self._call('render_page', _request(self._scope(scope, site_id, sector_id), blueprint_id=blueprint_id, slug=slug), dict)
+    def render_page(self, scope: int | Scope, blueprint_id: int, slug: str, *, link_base: str | None = None, missing_as_404: bool | None = None, site_id: int | None = None, sector_id: int | None = None) -> dict[str, Any]:
+        """One page of a blueprint's site as a self-contained HTML document, for a live preview (`404` renders the not-found page). Data the templates cannot show renders as an annotated fallback listed in `issues`. Over HTTP the preview routes (`blueprints/{id}/preview/` and `…/preview/{slug}/`) answer the page itself as `text/html`, links pointing at other preview URLs."""
+        return self._call('render_page', _request(self._scope(scope, site_id, sector_id), blueprint_id=blueprint_id, slug=slug, link_base=link_base, missing_as_404=missing_as_404), dict)
 
-    async def arender_page(self, scope: int | Scope, blueprint_id: int, slug: str, *, site_id: int | None = None, sector_id: int | None = None) -> dict[str, Any]:
+    async def arender_page(self, scope: int | Scope, blueprint_id: int, slug: str, *, link_base: str | None = None, missing_as_404: bool | None = None, site_id: int | None = None, sector_id: int | None = None) -> dict[str, Any]:
         """Async twin of :meth:`render_page`."""
-        return await self._acall('render_page', _request(self._scope(scope, site_id, sector_id), blueprint_id=blueprint_id, slug=slug), dict)
+        return await self._acall('render_page', _request(self._scope(scope, site_id, sector_id), blueprint_id=blueprint_id, slug=slug, link_base=link_base, missing_as_404=missing_as_404), dict)
 
     def export_site(self, scope: int | Scope, blueprint_id: int, target: str, *, format: str | None = None, site_id: int | None = None, sector_id: int | None = None) -> dict[str, Any]:
         """Writes every file of a blueprint's site (pages, CSS, assets, sitemap.xml, robots.txt, 404) to a folder or a zip, a local path or an object store URL. Not served over HTTP: the target is a path on the server."""
@@ -173,13 +173,13 @@ class Operations(Base):
         """Async twin of :meth:`unpublish`."""
         return await self._acall('unpublish', _request(self._scope(scope, site_id, sector_id), blueprint_id=blueprint_id), dict, idempotency_key=idempotency_key)
 
-    def list_deployments(self, scope: int | Scope, blueprint_id: int, *, site_id: int | None = None, sector_id: int | None = None) -> dict[str, Any]:
+    def list_deployments(self, scope: int | Scope, blueprint_id: int, *, site_id: int | None = None, sector_id: int | None = None) -> list[dict[str, Any]]:
         """A blueprint's deployments, newest first."""
-        return self._call('list_deployments', _request(self._scope(scope, site_id, sector_id), blueprint_id=blueprint_id), dict)
+        return self._call('list_deployments', _request(self._scope(scope, site_id, sector_id), blueprint_id=blueprint_id), _list(dict))
 
-    async def alist_deployments(self, scope: int | Scope, blueprint_id: int, *, site_id: int | None = None, sector_id: int | None = None) -> dict[str, Any]:
+    async def alist_deployments(self, scope: int | Scope, blueprint_id: int, *, site_id: int | None = None, sector_id: int | None = None) -> list[dict[str, Any]]:
         """Async twin of :meth:`list_deployments`."""
-        return await self._acall('list_deployments', _request(self._scope(scope, site_id, sector_id), blueprint_id=blueprint_id), dict)
+        return await self._acall('list_deployments', _request(self._scope(scope, site_id, sector_id), blueprint_id=blueprint_id), _list(dict))
 
     def generate_structure(self, scope: int | Scope, blueprint_id: int, *, prompt_override: str | None = None, task_id: str | None = None, site_id: int | None = None, sector_id: int | None = None, on_progress: ProgressHandler | None = None, cancel: CancelToken | None = None, idempotency_key: str | None = None) -> RunOutcome:
         """Generates (or regenerates) a blueprint's structure and pages: `ready` with version + 1, or `failed` with the previous structure intact and nothing charged."""

@@ -27,8 +27,9 @@ use crate::blocks::validate::Limits;
 use crate::credits::{CreditPolicy, CreditTransaction, CreditUnit, TransactionType, UsageLogEntry};
 use crate::functions::declarative::{DeclarativeFunction, Declared};
 use crate::model::{
-    BlueprintPatch, BlueprintQuery, InputLimits, NewBlueprint, NewOption, NewPage, OptionKind,
-    OptionPatch, PageBlueprint, PagePatch, Paged, Scope, SiteBlueprint, SiteBuilderOption,
+    BlueprintPatch, BlueprintQuery, HostingType, InputLimits, NewBlueprint, NewOption, NewPage,
+    OptionKind, OptionPatch, PageBlueprint, PagePatch, Paged, Scope, SiteBlueprint,
+    SiteBuilderOption,
 };
 use crate::prompts::PromptCatalogue;
 use crate::schema::{DEFAULT_PREFIX, MigrationReport, MigrationState};
@@ -54,8 +55,12 @@ pub struct SiteBuilder {
     pub(crate) engine: Engine,
     pub(crate) assets: crate::files::Assets,
     pub(crate) renderer: Arc<crate::render::Renderer>,
-    pub(crate) publish: Option<publish::PublishTarget>,
+    /// Publish targets by hosting type (see [`SiteBuilderBuilder::publish_url_for`]).
+    pub(crate) publish: Arc<Vec<(HostingType, publish::PublishTarget)>>,
 }
+
+/// A publish target as configured: hosting type, object store URL, backend options.
+type PublishUrl = (HostingType, String, Vec<(String, String)>);
 
 /// Configures and opens a [`SiteBuilder`].
 #[derive(Debug, Clone)]
@@ -73,7 +78,7 @@ pub struct SiteBuilderBuilder {
     engine: EngineConfig,
     assets: crate::files::AssetConfig,
     render: crate::render::RenderOptions,
-    publish_url: Option<(String, Vec<(String, String)>)>,
+    publish_urls: Vec<PublishUrl>,
 }
 
 /// The default database: a SQLite file in the current folder.
@@ -95,7 +100,7 @@ impl Default for SiteBuilderBuilder {
             engine: EngineConfig::default(),
             assets: crate::files::AssetConfig::default(),
             render: crate::render::RenderOptions::default(),
-            publish_url: None,
+            publish_urls: Vec::new(),
         }
     }
 }
@@ -172,19 +177,32 @@ impl SiteBuilderBuilder {
 
     /// Where `publish` puts sites of hosting type `igny8_sites`: an `object_store` URL
     /// (`file:///srv/sites`, `memory:///`, `s3://bucket/sites` when compiled in).
-    pub fn publish_url(mut self, url: impl Into<String>) -> Self {
-        self.publish_url = Some((url.into(), Vec::new()));
+    pub fn publish_url(self, url: impl Into<String>) -> Self {
+        self.publish_url_with_options(url, Vec::new())
+    }
+
+    /// Where `publish` puts sites of another hosting type (`wordpress`, `shopify`, `multi`),
+    /// which the built-in publisher otherwise refuses with `conflict`: an `object_store` URL
+    /// such as a bucket the host's WordPress or CDN serves from, or a folder a sync job
+    /// uploads. Publishing then works as for `igny8_sites` (release folders, `current.json`).
+    pub fn publish_url_for(
+        mut self,
+        hosting_type: HostingType,
+        url: impl Into<String>,
+        options: Vec<(String, String)>,
+    ) -> Self {
+        self.publish_urls.retain(|(h, _, _)| *h != hosting_type);
+        self.publish_urls.push((hosting_type, url.into(), options));
         self
     }
 
     /// Like [`Self::publish_url`], with backend options (region, credentials, endpoint…).
     pub fn publish_url_with_options(
-        mut self,
+        self,
         url: impl Into<String>,
         options: Vec<(String, String)>,
     ) -> Self {
-        self.publish_url = Some((url.into(), options));
-        self
+        self.publish_url_for(HostingType::Igny8Sites, url, options)
     }
 
     /// Opens storage (migrating unless turned off) and builds the provider.
@@ -207,10 +225,11 @@ impl SiteBuilderBuilder {
         };
         let assets = crate::files::Assets::new(Arc::clone(&storage), self.assets)?;
         let renderer = Arc::new(crate::render::Renderer::new(self.render)?);
-        let publish = match &self.publish_url {
-            Some((url, options)) => Some(publish::PublishTarget::open(url, options)?),
-            None => None,
-        };
+        let mut publish = Vec::with_capacity(self.publish_urls.len());
+        for (hosting, url, options) in &self.publish_urls {
+            publish.push((*hosting, publish::PublishTarget::open(url, options)?));
+        }
+        let publish = Arc::new(publish);
         Ok(SiteBuilder {
             assets,
             renderer,

@@ -2,7 +2,15 @@
 //!
 //! The target of hosting type `igny8_sites` is an `object_store` URL given to
 //! [`super::SiteBuilderBuilder::publish_url`] (`file:///srv/sites`, `s3://bucket/sites` when that
-//! backend is compiled in). A site lives under `{account}/{blueprint}/`: each publish stages its
+//! backend is compiled in).
+//!
+//! The other hosting types (`wordpress`, `shopify`, `multi`) are not static hosts: the built-in
+//! publisher cannot push a site into WordPress or Shopify. Publishing a blueprint of such a type
+//! is a `conflict` that says so and names the ways forward: `export_site` (or the HTTP
+//! `blueprints/{id}/export/` download) gives the files to upload, the blueprint's `hosting_type`
+//! can be set to `igny8_sites`, or the host plugs its own target for that type with
+//! [`super::SiteBuilderBuilder::publish_url_for`] (a bucket its WordPress or CDN serves from, a
+//! folder a sync job watches), after which publishing works exactly as for `igny8_sites`. A site lives under `{account}/{blueprint}/`: each publish stages its
 //! files in a release folder of its own (`releases/{deployment}-v{version}/`), and only when every
 //! file is written does it switch `current.json` (one atomic object write) to that release, so a
 //! failed upload leaves the previous release serving and its pointer untouched. Hosts serve
@@ -63,18 +71,22 @@ impl PublishTarget {
 }
 
 impl SiteBuilder {
-    fn publish_target(&self, hosting: HostingType) -> Result<&PublishTarget> {
+    fn publish_target(&self, blueprint_id: i64, hosting: HostingType) -> Result<&PublishTarget> {
+        if let Some((_, target)) = self.publish.iter().find(|(h, _)| *h == hosting) {
+            return Ok(target);
+        }
         if hosting != HostingType::Igny8Sites {
-            return Err(Error::config(format!(
-                "publishing to hosting type {} is not yet supported; only igny8_sites (a static-site store) is: set the blueprint's hosting_type to igny8_sites",
-                hosting.as_str()
+            return Err(Error::conflict(format!(
+                "blueprint {blueprint_id} is hosted on {kind}, and the built-in publisher serves static hosting (igny8_sites) only: \
+                 export the site with export_site (or download GET blueprints/{blueprint_id}/export/) and upload the files to {kind}, \
+                 set the blueprint's hosting_type to igny8_sites to publish here, \
+                 or configure a target for {kind} with SiteBuilderBuilder::publish_url_for",
+                kind = hosting.as_str()
             )));
         }
-        self.publish.as_ref().ok_or_else(|| {
-            Error::config(
-                "no publishing target is configured; give the builder publish_url(\"file:///srv/sites\") or another object store URL",
-            )
-        })
+        Err(Error::config(
+            "no publishing target is configured; give the builder publish_url(\"file:///srv/sites\") or another object store URL (Python: publish_url=..., Node: publishUrl, Django: SITEBUILDER[\"PUBLISH_URL\"])",
+        ))
     }
 
     /// Renders the blueprint's current version and publishes it (see the module docs): the
@@ -84,7 +96,7 @@ impl SiteBuilder {
     /// previous release keeps serving.
     pub async fn publish(&self, scope: &Scope, blueprint_id: i64) -> Result<PublishResponse> {
         let bp = self.get_blueprint(scope, blueprint_id).await?;
-        let target = self.publish_target(bp.hosting_type)?;
+        let target = self.publish_target(bp.id, bp.hosting_type)?;
         if SiteStructure::from_stored(&bp.structure_json)?.is_none() {
             return Err(Error::invalid(format!(
                 "blueprint {blueprint_id} has no generated structure yet; run generate_structure before publishing"
@@ -192,7 +204,7 @@ impl SiteBuilder {
     /// marks the serving deployment `unpublished` and the blueprint `ready` again.
     pub async fn unpublish(&self, scope: &Scope, blueprint_id: i64) -> Result<UnpublishResponse> {
         let bp = self.get_blueprint(scope, blueprint_id).await?;
-        let target = self.publish_target(bp.hosting_type)?;
+        let target = self.publish_target(bp.id, bp.hosting_type)?;
         let removed = target
             .objects
             .delete_prefix(&format!("{}/{}", bp.account_id, bp.id))

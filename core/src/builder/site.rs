@@ -21,8 +21,18 @@ use crate::{Error, Result};
 pub struct RenderPageRequest {
     /// The blueprint.
     pub blueprint_id: i64,
-    /// The page's slug; `404` renders the not-found page.
+    /// The page's slug; empty for the home page, `404` for the not-found page.
     pub slug: String,
+    /// The URL prefix a preview is served under, ending in `/`
+    /// (`/api/v1/site-builder/blueprints/7/preview/`): internal links then point at
+    /// `{link_base}{slug}/` (the home page at `link_base`) and images at `{link_base}assets/…`,
+    /// so the preview can be browsed. Without it links name the exported files (`about.html`).
+    #[serde(default)]
+    pub link_base: Option<String>,
+    /// Answer an unknown slug with the site's 404 page and `found: false` instead of
+    /// `not_found`, as a web server does.
+    #[serde(default)]
+    pub missing_as_404: bool,
 }
 
 /// Response of `render_page`.
@@ -32,6 +42,9 @@ pub struct RenderPageResponse {
     pub html: String,
     /// What the renderer worked around on this page.
     pub issues: Vec<RenderIssue>,
+    /// False when the slug named no page and the site's 404 page was rendered instead
+    /// (`missing_as_404`, or the slug `404`): serve it with status 404.
+    pub found: bool,
 }
 
 /// How an export is packaged.
@@ -158,6 +171,25 @@ impl SiteData {
     }
 }
 
+/// A preview's link base: an absolute path or http(s) URL ending in `/`, with nothing an HTML
+/// attribute or a URL would have to escape.
+fn check_link_base(base: &str) -> Result<&str> {
+    let ok = (base.starts_with('/') || base.starts_with("https://") || base.starts_with("http://"))
+        && !base.starts_with("//")
+        && base.ends_with('/')
+        && base.len() <= 2048
+        && base
+            .chars()
+            .all(|c| c.is_ascii_graphic() && !matches!(c, '"' | '\'' | '<' | '>' | '`' | '\\'));
+    if ok {
+        Ok(base)
+    } else {
+        Err(Error::invalid(format!(
+            "link_base must be an absolute path or http(s) URL ending in '/' without spaces or quotes, got {base:?}"
+        )))
+    }
+}
+
 /// Opens an export target: a URL through `object_store`, a local path as a folder (created).
 pub(crate) fn open_target(target: &str) -> Result<Objects> {
     if target.contains("://") {
@@ -214,14 +246,65 @@ impl SiteBuilder {
         blueprint_id: i64,
         slug: &str,
     ) -> Result<RenderPageResponse> {
-        let data = self.site_data(scope, blueprint_id).await?;
-        let (html, report) = self
-            .renderer
-            .render_page(&data.input(&self.engine.env.catalogue), slug)?;
+        self.render_preview(
+            scope,
+            &RenderPageRequest {
+                blueprint_id,
+                slug: slug.to_string(),
+                link_base: None,
+                missing_as_404: false,
+            },
+        )
+        .await
+    }
+
+    /// [`Self::render_page`] for a preview served over HTTP (see [`RenderPageRequest`]): the HTTP
+    /// surfaces' `blueprints/{id}/preview/` routes answer its `html`, with status 404 when it is
+    /// not `found`.
+    pub async fn render_preview(
+        &self,
+        scope: &Scope,
+        request: &RenderPageRequest,
+    ) -> Result<RenderPageResponse> {
+        let link_base = request
+            .link_base
+            .as_deref()
+            .map(check_link_base)
+            .transpose()?;
+        let data = self.site_data(scope, request.blueprint_id).await?;
+        let page = self.renderer.render_preview(
+            &data.input(&self.engine.env.catalogue),
+            &crate::render::PreviewRequest {
+                slug: &request.slug,
+                link_base,
+                missing_as_404: request.missing_as_404,
+            },
+        )?;
         Ok(RenderPageResponse {
-            html,
-            issues: report.issues,
+            html: page.html,
+            issues: page.report.issues,
+            found: page.found,
         })
+    }
+
+    /// A blueprint's exported site, rendered in memory, as one zip archive (what the HTTP
+    /// surfaces' `blueprints/{id}/export/` download answers), with its summary.
+    pub async fn export_zip(
+        &self,
+        scope: &Scope,
+        blueprint_id: i64,
+    ) -> Result<(Vec<u8>, ExportSiteResponse)> {
+        let site = self.site_files(scope, blueprint_id).await?;
+        let archive = site.zip()?;
+        let summary = ExportSiteResponse {
+            target: String::new(),
+            format: ExportFormat::Zip,
+            bytes: site.bytes(),
+            checksum: site.checksum(),
+            files: site.files.iter().map(|f| f.path.clone()).collect(),
+            issues: site.issues,
+        };
+        Ok((archive, summary))
     }
 
     /// Writes every file of a blueprint's site to a folder or a zip (see [`ExportSiteRequest`]).

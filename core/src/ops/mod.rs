@@ -362,6 +362,10 @@ pub fn openapi() -> Value {
         let entry = paths.entry(path).or_insert_with(|| json!({}));
         entry[http.method.to_lowercase()] = operation;
     }
+    // Routes answering HTML or a file rather than JSON (preview, export download).
+    for (path, item) in site::openapi_routes() {
+        paths.insert(path, item);
+    }
     let mut paths = Value::Object(paths);
     let mut schemas = serde_json::Map::new();
     hoist_defs(&mut paths, &mut schemas);

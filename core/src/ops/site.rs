@@ -6,13 +6,15 @@ use serde::{Deserialize, Serialize};
 use super::{CallContext, Operation, Spec, route as http};
 use crate::model::{Deployment, Scope};
 use crate::{
-    ExportFormat, ExportSiteRequest, ExportSiteResponse, PublishResponse, RenderPageResponse,
-    Result, SiteBuilder, UnpublishResponse,
+    ExportFormat, ExportSiteRequest, ExportSiteResponse, PublishResponse, RenderPageRequest,
+    RenderPageResponse, Result, SiteBuilder, UnpublishResponse,
 };
 
 /// One page of a blueprint's site as a self-contained HTML document, for a live preview (`404`
 /// renders the not-found page). Data the templates cannot show renders as an annotated fallback
-/// listed in `issues`.
+/// listed in `issues`. Over HTTP the preview routes (`blueprints/{id}/preview/` and
+/// `…/preview/{slug}/`) answer the page itself as `text/html`, links pointing at other preview
+/// URLs.
 #[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 pub struct RenderPage {
     /// Whose.
@@ -20,8 +22,16 @@ pub struct RenderPage {
     pub scope: Scope,
     /// Which blueprint.
     pub blueprint_id: i64,
-    /// Which page.
+    /// Which page; empty for the home page.
     pub slug: String,
+    /// The URL prefix the preview is served under, ending in `/`: internal links point at
+    /// `{link_base}{slug}/` (home at `link_base`), images at `{link_base}assets/…`. Without it
+    /// links name the exported files (`about.html`).
+    #[serde(default)]
+    pub link_base: Option<String>,
+    /// Answer an unknown slug with the site's 404 page and `found: false` instead of `not_found`.
+    #[serde(default)]
+    pub missing_as_404: bool,
 }
 
 impl Operation for RenderPage {
@@ -31,11 +41,17 @@ impl Operation for RenderPage {
         read_only: true,
         admin: false,
         args: &["scope", "blueprint_id", "slug"],
-        http: http("GET", "blueprints/{blueprint_id}/preview/{slug}/", 200),
+        // Served as HTML by the preview routes (see `openapi_routes`), not as JSON.
+        http: None,
     };
     async fn execute(self, sb: &SiteBuilder, _: CallContext) -> Result<RenderPageResponse> {
-        sb.render_page(&self.scope, self.blueprint_id, &self.slug)
-            .await
+        let request = RenderPageRequest {
+            blueprint_id: self.blueprint_id,
+            slug: self.slug,
+            link_base: self.link_base,
+            missing_as_404: self.missing_as_404,
+        };
+        sb.render_preview(&self.scope, &request).await
     }
 }
 
@@ -147,4 +163,57 @@ impl Operation for ListDeployments {
     async fn execute(self, sb: &SiteBuilder, _: CallContext) -> Result<Vec<Deployment>> {
         sb.list_deployments(&self.scope, self.blueprint_id).await
     }
+}
+
+/// The routes both HTTP surfaces serve outside the JSON catalogue, for the OpenAPI document: the
+/// HTML preview (`render_page` with `link_base` set to the preview URL and `missing_as_404`) and
+/// the zip download (`export_site` to a zip).
+pub(super) fn openapi_routes() -> Vec<(String, serde_json::Value)> {
+    use serde_json::json;
+    let id = json!({"name": "blueprint_id", "in": "path", "required": true, "schema": {"type": "integer"}});
+    let slug =
+        json!({"name": "slug", "in": "path", "required": true, "schema": {"type": "string"}});
+    let html = |summary: &str, params: Vec<serde_json::Value>| {
+        json!({"get": {
+            "operationId": if params.len() == 1 { "preview_home" } else { "preview_page" },
+            "summary": summary,
+            "parameters": params,
+            "responses": {
+                "200": {"description": "The page", "content": {"text/html": {"schema": {"type": "string"}}}},
+                "404": {"description": "No such page: the site's 404 page (text/html); no such blueprint: a JSON error"},
+                "default": {"description": "An error: {code, message, ...fields}"},
+            },
+        }})
+    };
+    vec![
+        (
+            format!("{}blueprints/{{blueprint_id}}/preview/", super::HTTP_PREFIX),
+            html(
+                "The site's home page as HTML, for a live preview: links lead to the other preview pages and the stylesheet is inline.",
+                vec![id.clone()],
+            ),
+        ),
+        (
+            format!(
+                "{}blueprints/{{blueprint_id}}/preview/{{slug}}/",
+                super::HTTP_PREFIX
+            ),
+            html(
+                "One page of the site as HTML, for a live preview; an unknown slug is a 404 with the site's 404 page.",
+                vec![id.clone(), slug],
+            ),
+        ),
+        (
+            format!("{}blueprints/{{blueprint_id}}/export/", super::HTTP_PREFIX),
+            json!({"get": {
+                "operationId": "export_download",
+                "summary": "Every file of the site (pages, stylesheet, assets, sitemap.xml, robots.txt, 404.html) as one zip, downloaded as an attachment.",
+                "parameters": [id],
+                "responses": {
+                    "200": {"description": "The zip", "content": {"application/zip": {"schema": {"type": "string", "format": "binary"}}}},
+                    "default": {"description": "An error: {code, message, ...fields}"},
+                },
+            }}),
+        ),
+    ]
 }

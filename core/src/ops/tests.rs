@@ -213,7 +213,13 @@ fn openapi_lists_every_http_route() {
         .values()
         .map(|p| p.as_object().map_or(0, |m| m.len()))
         .sum();
-    assert_eq!(listed, served);
+    // + the HTML preview (home and page) and the zip download, served outside the JSON catalogue.
+    assert_eq!(listed, served + 3);
+    let preview =
+        &doc["paths"]["/api/v1/site-builder/blueprints/{blueprint_id}/preview/{slug}/"]["get"];
+    assert!(preview["responses"]["200"]["content"]["text/html"].is_object());
+    let export = &doc["paths"]["/api/v1/site-builder/blueprints/{blueprint_id}/export/"]["get"];
+    assert!(export["responses"]["200"]["content"]["application/zip"].is_object());
     // Every reference resolves inside the document (Schemathesis refuses `#/$defs/...`).
     let text = doc.to_string();
     assert!(!text.contains("#/$defs/"), "unhoisted $defs reference");

@@ -221,7 +221,7 @@ impl Resolver<'_, '_> {
                         path: path.clone(),
                         content_type: a.content_type.clone(),
                     });
-                    Some(path)
+                    Some(self.links.file_href(&path))
                 }
                 Some(a) => {
                     self.issue(

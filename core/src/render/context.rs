@@ -43,6 +43,8 @@ pub(super) struct Page {
     pub(super) title: String,
     pub(super) page_type: String,
     pub(super) path: String,
+    /// Where other pages link to it: `path` in an export, its preview URL in a preview.
+    pub(super) href: String,
     pub(super) canonical: String,
     pub(super) meta_title: String,
     pub(super) meta_description: String,
@@ -66,6 +68,8 @@ pub(super) struct Site {
     pub(super) business_type: Option<String>,
     pub(super) form_action: String,
     pub(super) used_assets: BTreeMap<i64, UsedAsset>,
+    /// Where the home page is linked (`index.html`, or the preview base).
+    pub(super) home_href: String,
 }
 
 /// A page's source, whether it comes from the pages table or only from the structure.
@@ -109,9 +113,12 @@ fn normalise_base(url: &str) -> String {
 }
 
 impl Site {
+    /// The site as templates see it; with `preview_base`, internal links point at preview URLs
+    /// under it (see [`super::links::page_href`]) instead of the exported files.
     pub(super) fn build(
         input: &SiteInput<'_>,
         options: &RenderOptions,
+        preview_base: Option<&str>,
         report: &mut RenderReport,
     ) -> Site {
         let bp = input.blueprint;
@@ -224,6 +231,7 @@ impl Site {
                     )
                 })
                 .collect(),
+            preview_base,
         );
 
         let name = info
@@ -294,6 +302,7 @@ impl Site {
                     slug: s.slug.to_string(),
                     title: s.title.to_string(),
                     page_type: s.page_type.as_str().to_string(),
+                    href: super::links::page_href(preview_base, s.slug, &path),
                     path,
                     canonical,
                     meta_title,
@@ -322,7 +331,7 @@ impl Site {
                         } else {
                             p.title.clone()
                         },
-                        href: p.path.clone(),
+                        href: p.href.clone(),
                     });
                 }
             }
@@ -348,12 +357,13 @@ impl Site {
                 .clone()
                 .unwrap_or_else(|| "#".to_string()),
             used_assets,
+            home_href: links.home(),
         }
     }
 
-    /// The home page's file.
+    /// Where the home page is linked.
     pub(super) fn home_href(&self) -> &str {
-        "index.html"
+        &self.home_href
     }
 }
 
@@ -381,6 +391,7 @@ pub(super) fn not_found_page(site: &Site) -> Page {
         title: "Page not found".into(),
         page_type: "custom".into(),
         path: "404.html".into(),
+        href: "404.html".into(),
         canonical: format!("{}404.html", site.base_url),
         meta_title: format!("Page not found · {}", site.name),
         meta_description: site.description.clone(),

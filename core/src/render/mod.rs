@@ -47,6 +47,33 @@ pub struct RenderOptions {
     pub layout: Option<String>,
 }
 
+/// Which page a preview shows and how its links are written.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct PreviewRequest<'a> {
+    /// The page's slug; empty for the home page, `404` for the not-found page.
+    pub slug: &'a str,
+    /// The URL prefix the preview is served under, ending in `/`
+    /// (`/api/v1/site-builder/blueprints/7/preview/`): the home page links to it, other pages to
+    /// `{link_base}{slug}/`, images to `{link_base}assets/…`. `None` links the exported files
+    /// (`about.html`), as in an export.
+    pub link_base: Option<&'a str>,
+    /// Answer an unknown slug with the site's 404 page (`found: false`) instead of `not_found`,
+    /// as a web server does.
+    pub missing_as_404: bool,
+}
+
+/// A page rendered for a preview.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PreviewPage {
+    /// A self-contained HTML document.
+    pub html: String,
+    /// What the renderer worked around on this page.
+    pub report: RenderReport,
+    /// False when the slug named no page and the 404 page was rendered instead (serve it with
+    /// status 404).
+    pub found: bool,
+}
+
 /// Everything the renderer reads about one site.
 #[derive(Debug, Clone)]
 pub struct SiteInput<'a> {
@@ -152,7 +179,7 @@ impl Renderer {
     /// Every file of the site.
     pub fn render_site(&self, input: &SiteInput<'_>) -> RenderedSite {
         let mut report = RenderReport::default();
-        let site = context::Site::build(input, &self.options, &mut report);
+        let site = context::Site::build(input, &self.options, None, &mut report);
         let css = theme::stylesheet(&self.templates, &site.layout, &site.tokens);
         let mut files = Vec::with_capacity(site.pages.len() + 5);
         for page in &site.pages {
@@ -185,26 +212,57 @@ impl Renderer {
     }
 
     /// One page as a self-contained HTML document (the stylesheet inlined), for a live preview.
-    /// `slug` is a page slug; `404` renders the not-found page.
+    /// `slug` is a page slug; `404` renders the not-found page; an unknown slug is `not_found`.
     pub fn render_page(&self, input: &SiteInput<'_>, slug: &str) -> Result<(String, RenderReport)> {
+        let page = self.render_preview(
+            input,
+            &PreviewRequest {
+                slug,
+                ..PreviewRequest::default()
+            },
+        )?;
+        Ok((page.html, page.report))
+    }
+
+    /// One page for a preview served over HTTP: the stylesheet inlined and, with
+    /// [`PreviewRequest::link_base`], every internal link (menus, buttons, the 404 page's way
+    /// home) and image pointing at preview URLs, so the preview can be browsed like the site.
+    pub fn render_preview(
+        &self,
+        input: &SiteInput<'_>,
+        request: &PreviewRequest<'_>,
+    ) -> Result<PreviewPage> {
         let mut report = RenderReport::default();
-        let site = context::Site::build(input, &self.options, &mut report);
+        let site = context::Site::build(input, &self.options, request.link_base, &mut report);
         let css = theme::stylesheet(&self.templates, &site.layout, &site.tokens);
-        let page = if slug == "404" {
-            context::not_found_page(&site)
-        } else {
+        let slug = request.slug.trim_matches('/');
+        let found = if slug.is_empty() {
             site.pages
                 .iter()
-                .find(|p| p.slug == slug)
+                .find(|p| p.path == "index.html")
+                .or(site.pages.first())
                 .cloned()
-                .ok_or_else(|| Error::not_found("page_blueprint", slug))?
+        } else if slug == "404" {
+            None
+        } else {
+            site.pages.iter().find(|p| p.slug == slug).cloned()
+        };
+        let is_found = found.is_some();
+        let page = match found {
+            Some(page) => page,
+            None if slug == "404" || request.missing_as_404 => context::not_found_page(&site),
+            None => return Err(Error::not_found("page_blueprint", slug)),
         };
         let html = self.page_html(&site, &page, Some(&css), &mut report);
         report.issues.retain(|i| match &i.page {
             Some(p) => p == &page.slug,
             None => true,
         });
-        Ok((html, report))
+        Ok(PreviewPage {
+            html,
+            report,
+            found: is_found,
+        })
     }
 
     fn page_html(

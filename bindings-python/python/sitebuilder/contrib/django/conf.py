@@ -20,6 +20,11 @@
   account user; ``"permission"``: users with the Django permission ``sitebuilder.override_prompt``
   (``user.has_perm``); or a callable / dotted path taking the request and returning a bool.
   Refused: 403 ``prompt_override_forbidden``, nothing run or charged.
+- Rendering and publishing, handed to the engine: ``PUBLISH_URL`` (object store URL that
+  ``blueprints/<id>/publish/`` uploads ``igny8_sites`` sites to, e.g. ``file:///srv/sites``),
+  ``SITE_BASE_URL`` (the address published sites are served from, for canonical URLs and
+  ``sitemap.xml``), ``FORM_ACTION`` (where site forms post) and ``TEMPLATE_DIR`` (templates
+  overriding the shipped ones).
 """
 
 from __future__ import annotations
@@ -39,7 +44,7 @@ from ..._client import SiteBuilder
 
 __all__ = [
     "AccountScope", "asset_settings", "database_url", "get_sitebuilder", "options", "prompt_override_allowed",
-    "reset_sitebuilder", "resolve_scope",
+    "reset_sitebuilder", "resolve_scope", "site_settings",
 ]
 
 
@@ -97,6 +102,17 @@ def asset_settings() -> dict[str, Any]:
     }
 
 
+def site_settings() -> dict[str, Any]:
+    """The ``SiteBuilder(...)`` rendering and publishing arguments from ``settings.SITEBUILDER``."""
+    opts = options()
+    return {
+        "publish_url": opts.get("PUBLISH_URL") or None,
+        "base_url": opts.get("SITE_BASE_URL") or None,
+        "form_action": opts.get("FORM_ACTION") or None,
+        "template_dir": str(opts["TEMPLATE_DIR"]) if opts.get("TEMPLATE_DIR") else None,
+    }
+
+
 _lock = threading.Lock()
 _engines: dict[tuple[Any, ...], SiteBuilder] = {}
 
@@ -113,7 +129,8 @@ def get_sitebuilder(auto_migrate: bool | None = None) -> SiteBuilder:
     prefix = str(opts.get("TABLE_PREFIX", "igny8_"))
     migrate_on_open = bool(opts.get("AUTO_MIGRATE", True)) if auto_migrate is None else auto_migrate
     assets = asset_settings()
-    key = (url, prefix, migrate_on_open, *sorted(assets.items()))
+    site = site_settings()
+    key = (url, prefix, migrate_on_open, *sorted(assets.items()), *sorted(site.items()))
     with _lock:
         engine = _engines.get(key)
         if engine is None:
@@ -124,6 +141,7 @@ def get_sitebuilder(auto_migrate: bool | None = None) -> SiteBuilder:
                 auto_migrate=migrate_on_open,
                 lazy=True,
                 **assets,
+                **site,
             )
             _engines[key] = engine
         return engine

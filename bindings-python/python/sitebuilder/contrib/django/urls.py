@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import path, re_path
 
-from . import health, views
+from . import health, preview, views
 from .operations import catalogue_urlpatterns
 
 app_name = "sitebuilder"
@@ -25,6 +25,14 @@ urlpatterns = [
     path("assets/", views.SiteAssetListView.as_view(), name="asset-list"),
     path("assets/usage/", views.SiteAssetUsageView.as_view(), name="asset-usage"),
     path("assets/<int:pk>/", views.SiteAssetDetailView.as_view(), name="asset-detail"),
+    path("blueprints/<int:pk>/preview/", preview.PreviewView.as_view(), name="blueprint-preview"),
+    path(
+        "blueprints/<int:pk>/preview/assets/<str:name>",
+        preview.PreviewAssetView.as_view(),
+        name="blueprint-preview-asset",
+    ),
+    path("blueprints/<int:pk>/preview/<str:slug>/", preview.PreviewView.as_view(), name="blueprint-preview-page"),
+    path("blueprints/<int:pk>/export/", preview.ExportDownloadView.as_view(), name="blueprint-export"),
     path("health/", health.health, name="health"),
     path("metrics/", health.metrics, name="metrics"),
 ]
