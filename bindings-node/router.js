@@ -227,7 +227,7 @@ async function handle(sb, { method, path, query, body, scope, headers, req }, op
   }
   let value;
   try {
-    value = JSON.parse(await sb.call(op.name, request, idempotencyKey(headers)));
+    value = JSON.parse(await sb.call(op.name, request, { idempotencyKey: idempotencyKey(headers) }));
   } catch (err) {
     return fromError(err);
   }
