@@ -17,6 +17,7 @@ fn save(name: &str, slugs: &[&str]) -> SaveStructure {
         status: BlueprintStatus::Ready,
         capture: None,
         locks: None,
+        base_version: None,
     }
 }
 
@@ -308,6 +309,7 @@ fn content(heading: &str, seo: Option<Seo>) -> SavePageContent {
         seo,
         status: PageStatus::Ready,
         capture: None,
+        base_blocks: None,
     }
 }
 
