@@ -49,7 +49,7 @@ pub mod telemetry;
 pub use ai::cancel::CancelToken;
 pub use ai::engine::{EngineConfig, RunOptions, RunOutcome};
 pub use builder::{
-    DEFAULT_DATABASE_URL, ExportFormat, ExportSiteRequest, ExportSiteResponse, Metadata,
+    BlueprintEdit, DEFAULT_DATABASE_URL, ExportFormat, ExportSiteRequest, ExportSiteResponse, Metadata,
     ProviderConfig, PublishRequest, PublishResponse, RenderPageRequest, RenderPageResponse,
     SiteBuilder, SiteBuilderBuilder, UnpublishResponse,
 };
