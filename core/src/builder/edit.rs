@@ -189,7 +189,7 @@ pub(crate) fn apply(
             block,
         } => {
             check_blocks("edit.block", std::slice::from_ref(&block), catalogue, &limits)
-                .map_err(|e| rename_field(e, "edit.block[0]", "edit.block"))?;
+                .map_err(|e| rename_field(e, "edit.block[0]: ", "edit.block."))?;
             let page = page_mut(content, page_id)?;
             let at = index.unwrap_or(page.blocks.len());
             if at > page.blocks.len() {
@@ -253,7 +253,7 @@ pub(crate) fn apply(
             let mut block = page.blocks[index].clone();
             block.data = data;
             check_blocks("edit", std::slice::from_ref(&block), catalogue, &limits)
-                .map_err(|e| rename_field(e, "edit[0].data", "edit.data"))?;
+                .map_err(|e| rename_field(e, "edit[0]: ", "edit."))?;
             page.blocks[index] = block;
         }
         BlueprintEdit::AddPage {
@@ -579,7 +579,7 @@ mod tests {
         )
         .expect_err("a number is no heading");
         assert_eq!(err.code(), "invalid_input");
-        assert!(err.to_string().contains("edit.data"), "{err}");
+        assert!(err.to_string().contains("edit.data.heading"), "{err}");
         let err = apply(
             &mut c,
             BlueprintEdit::DeleteBlock {
