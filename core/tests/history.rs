@@ -227,6 +227,19 @@ async fn stale_edit_is_a_conflict_with_the_current_version(backend: &str) {
             .await
             .expect_err("stale restore");
     assert_eq!(current_version(&err), Some(3));
+    // The page operations take an expected version too, through the catalogue's generic path.
+    for (name, request) in [
+        ("update_page", json!({"page_id": page_id, "title": "Stale", "expected_version": 2})),
+        ("delete_page", json!({"page_id": page_id, "expected_version": 2})),
+        ("create_page", json!({"blueprint_id": bp, "slug": "late", "title": "Late", "expected_version": 2})),
+        ("reorder_pages", json!({"blueprint_id": bp, "page_ids": [page_id], "expected_version": 2})),
+    ] {
+        let mut request = request;
+        request["account_id"] = json!(7);
+        let err = e.sb.call(name, request).await.expect_err(name);
+        assert_eq!(err.code(), "conflict", "{name}: {err}");
+        assert_eq!(current_version(&err), Some(3), "{name}");
+    }
     assert_eq!(e.sb.list_pages(&e.scope, bp).await.expect("pages"), before);
     assert_eq!(
         e.sb.get_blueprint(&e.scope, bp)
@@ -234,6 +247,38 @@ async fn stale_edit_is_a_conflict_with_the_current_version(backend: &str) {
             .expect("bp")
             .version,
         3
+    );
+    // With the current version they apply, each a new version.
+    let renamed = e
+        .sb
+        .call(
+            "update_page",
+            json!({"account_id": 7, "page_id": page_id, "title": "Fresh", "expected_version": 3}),
+        )
+        .await
+        .expect("update at the current version");
+    assert_eq!(renamed["title"], "Fresh");
+    let created = e
+        .sb
+        .call(
+            "create_page",
+            json!({"account_id": 7, "blueprint_id": bp, "slug": "late", "title": "Late", "expected_version": 4}),
+        )
+        .await
+        .expect("create at the current version");
+    e.sb.call(
+        "delete_page",
+        json!({"account_id": 7, "page_id": created["id"], "expected_version": 5}),
+    )
+    .await
+    .expect("delete at the current version");
+    let versions = e.sb.list_versions(&e.scope, bp, Some(3)).await.expect("list");
+    assert_eq!(
+        versions
+            .iter()
+            .map(|v| v.operation.as_str())
+            .collect::<Vec<_>>(),
+        ["delete_page", "create_page", "update_page"]
     );
     e.backend.finish().await;
 }

@@ -141,6 +141,46 @@ class Operations(Base):
         """Async twin of :meth:`reorder_pages`."""
         return await self._acall('reorder_pages', _request(self._scope(scope, site_id, sector_id), blueprint_id=blueprint_id, page_ids=page_ids), _list(PageBlueprint.from_dict))
 
+    def edit_blueprint(self, scope: int | Scope, blueprint_id: int, edit: dict[str, Any], *, expected_version: int | None = None, site_id: int | None = None, sector_id: int | None = None) -> dict[str, Any]:
+        """Edits a blueprint by hand, without AI: insert, move, duplicate, delete, lock or unlock a block, change its variant or its data (validated against its type's schema); add a page (navigation follows), change a slug (internal links follow), reorder or delete pages. Each edit is a new version; a stale `expected_version` is a `conflict` carrying the current one."""
+        return self._call('edit_blueprint', _request(self._scope(scope, site_id, sector_id), blueprint_id=blueprint_id, edit=edit, expected_version=expected_version), dict)
+
+    async def aedit_blueprint(self, scope: int | Scope, blueprint_id: int, edit: dict[str, Any], *, expected_version: int | None = None, site_id: int | None = None, sector_id: int | None = None) -> dict[str, Any]:
+        """Async twin of :meth:`edit_blueprint`."""
+        return await self._acall('edit_blueprint', _request(self._scope(scope, site_id, sector_id), blueprint_id=blueprint_id, edit=edit, expected_version=expected_version), dict)
+
+    def list_versions(self, scope: int | Scope, blueprint_id: int, *, limit: int | None = None, site_id: int | None = None, sector_id: int | None = None) -> list[dict[str, Any]]:
+        """A blueprint's recorded versions, newest first, without their content: who changed it (the scope), with which operation, when, and the credits charged."""
+        return self._call('list_versions', _request(self._scope(scope, site_id, sector_id), blueprint_id=blueprint_id, limit=limit), _list(dict))
+
+    async def alist_versions(self, scope: int | Scope, blueprint_id: int, *, limit: int | None = None, site_id: int | None = None, sector_id: int | None = None) -> list[dict[str, Any]]:
+        """Async twin of :meth:`list_versions`."""
+        return await self._acall('list_versions', _request(self._scope(scope, site_id, sector_id), blueprint_id=blueprint_id, limit=limit), _list(dict))
+
+    def get_version(self, scope: int | Scope, blueprint_id: int, version: int, *, site_id: int | None = None, sector_id: int | None = None) -> dict[str, Any]:
+        """One recorded version of a blueprint with its content (structure and pages with blocks)."""
+        return self._call('get_version', _request(self._scope(scope, site_id, sector_id), blueprint_id=blueprint_id, version=version), dict)
+
+    async def aget_version(self, scope: int | Scope, blueprint_id: int, version: int, *, site_id: int | None = None, sector_id: int | None = None) -> dict[str, Any]:
+        """Async twin of :meth:`get_version`."""
+        return await self._acall('get_version', _request(self._scope(scope, site_id, sector_id), blueprint_id=blueprint_id, version=version), dict)
+
+    def diff_versions(self, scope: int | Scope, blueprint_id: int, a: int, b: int, *, site_id: int | None = None, sector_id: int | None = None) -> dict[str, Any]:
+        """What changed from version `a` to version `b` of a blueprint: pages added, removed and changed, and within a changed page the blocks that differ."""
+        return self._call('diff_versions', _request(self._scope(scope, site_id, sector_id), blueprint_id=blueprint_id, a=a, b=b), dict)
+
+    async def adiff_versions(self, scope: int | Scope, blueprint_id: int, a: int, b: int, *, site_id: int | None = None, sector_id: int | None = None) -> dict[str, Any]:
+        """Async twin of :meth:`diff_versions`."""
+        return await self._acall('diff_versions', _request(self._scope(scope, site_id, sector_id), blueprint_id=blueprint_id, a=a, b=b), dict)
+
+    def restore_version(self, scope: int | Scope, blueprint_id: int, version: int, *, expected_version: int | None = None, site_id: int | None = None, sector_id: int | None = None) -> dict[str, Any]:
+        """Puts a blueprint's structure and pages back as they were at `version` (free; undo). The restore is itself a new version. With `expected_version`, a blueprint that moved on since is a `conflict` carrying its current version."""
+        return self._call('restore_version', _request(self._scope(scope, site_id, sector_id), blueprint_id=blueprint_id, version=version, expected_version=expected_version), dict)
+
+    async def arestore_version(self, scope: int | Scope, blueprint_id: int, version: int, *, expected_version: int | None = None, site_id: int | None = None, sector_id: int | None = None) -> dict[str, Any]:
+        """Async twin of :meth:`restore_version`."""
+        return await self._acall('restore_version', _request(self._scope(scope, site_id, sector_id), blueprint_id=blueprint_id, version=version, expected_version=expected_version), dict)
+
     def render_page(self, scope: int | Scope, blueprint_id: int, slug: str, *, site_id: int | None = None, sector_id: int | None = None) -> dict[str, Any]:
         """One page of a blueprint's site as a self-contained HTML document, for a live preview (`404` renders the not-found page). Data the templates cannot show renders as an annotated fallback listed in `issues`."""
         return self._call('render_page', _request(self._scope(scope, site_id, sector_id), blueprint_id=blueprint_id, slug=slug), dict)
@@ -173,13 +213,13 @@ class Operations(Base):
         """Async twin of :meth:`unpublish`."""
         return await self._acall('unpublish', _request(self._scope(scope, site_id, sector_id), blueprint_id=blueprint_id), dict)
 
-    def list_deployments(self, scope: int | Scope, blueprint_id: int, *, site_id: int | None = None, sector_id: int | None = None) -> dict[str, Any]:
+    def list_deployments(self, scope: int | Scope, blueprint_id: int, *, site_id: int | None = None, sector_id: int | None = None) -> list[dict[str, Any]]:
         """A blueprint's deployments, newest first."""
-        return self._call('list_deployments', _request(self._scope(scope, site_id, sector_id), blueprint_id=blueprint_id), dict)
+        return self._call('list_deployments', _request(self._scope(scope, site_id, sector_id), blueprint_id=blueprint_id), _list(dict))
 
-    async def alist_deployments(self, scope: int | Scope, blueprint_id: int, *, site_id: int | None = None, sector_id: int | None = None) -> dict[str, Any]:
+    async def alist_deployments(self, scope: int | Scope, blueprint_id: int, *, site_id: int | None = None, sector_id: int | None = None) -> list[dict[str, Any]]:
         """Async twin of :meth:`list_deployments`."""
-        return await self._acall('list_deployments', _request(self._scope(scope, site_id, sector_id), blueprint_id=blueprint_id), dict)
+        return await self._acall('list_deployments', _request(self._scope(scope, site_id, sector_id), blueprint_id=blueprint_id), _list(dict))
 
     def generate_structure(self, scope: int | Scope, blueprint_id: int, *, prompt_override: str | None = None, task_id: str | None = None, site_id: int | None = None, sector_id: int | None = None, on_progress: ProgressHandler | None = None, cancel: CancelToken | None = None) -> RunOutcome:
         """Generates (or regenerates) a blueprint's structure and pages: `ready` with version + 1, or `failed` with the previous structure intact and nothing charged."""

@@ -4,7 +4,10 @@
 use super::SiteBuilder;
 use super::edit::{self, BlueprintEdit};
 use crate::Result;
-use crate::model::{BlueprintVersion, Scope, VersionContent, VersionDiff, VersionSummary};
+use crate::model::{
+    BlueprintVersion, InputLimits, NewPage, PageBlueprint, PagePatch, PageSnapshot, Scope,
+    VersionContent, VersionDiff, VersionSummary,
+};
 use crate::store::{ContentWrite, SavedStructure};
 
 /// Versions listed when the caller gives no limit.
@@ -108,4 +111,156 @@ impl SiteBuilder {
             )
             .await
     }
+}
+
+/// The page CRUD operations with an `expected_version`: the same change, written as a content
+/// write checked against that version (the plain calls write without a check).
+impl SiteBuilder {
+    async fn write_based(
+        &self,
+        scope: &Scope,
+        blueprint_id: i64,
+        expected: i32,
+        operation: &str,
+        change: impl FnOnce(&mut VersionContent) -> Result<()>,
+    ) -> Result<SavedStructure> {
+        let bp = self.storage().get_blueprint(scope, blueprint_id).await?;
+        if expected != bp.version {
+            return Err(crate::Error::stale_version(blueprint_id, expected, bp.version));
+        }
+        let pages = self.storage().list_pages(scope, blueprint_id).await?;
+        let mut content = VersionContent::of(&bp.structure_json, &pages);
+        change(&mut content)?;
+        self.storage()
+            .write_content(
+                scope,
+                blueprint_id,
+                ContentWrite {
+                    base_version: Some(expected),
+                    operation: operation.into(),
+                    content,
+                },
+            )
+            .await
+    }
+
+    /// [`SiteBuilder::create_page`] only if the blueprint is still at `expected`.
+    pub async fn create_page_at(
+        &self,
+        scope: &Scope,
+        blueprint_id: i64,
+        new: NewPage,
+        expected: i32,
+    ) -> Result<PageBlueprint> {
+        crate::model::check_scope(scope)?;
+        new.check(&self.engine.env.catalogue, &InputLimits::default())?;
+        let slug = new.slug.clone();
+        let saved = self
+            .write_based(scope, blueprint_id, expected, "create_page", |content| {
+                if content.pages.iter().any(|p| p.slug == new.slug) {
+                    return Err(crate::Error::conflict(format!(
+                        "blueprint {blueprint_id} already has a page with slug {:?}; pick another slug or update that page",
+                        new.slug
+                    )));
+                }
+                let order = new.order.unwrap_or_else(|| {
+                    content.pages.iter().map(|p| p.order + 1).max().unwrap_or(0)
+                });
+                content.pages.push(PageSnapshot {
+                    id: None,
+                    slug: new.slug,
+                    title: new.title,
+                    page_type: new.page_type,
+                    blocks: new.blocks,
+                    status: new.status,
+                    order,
+                });
+                Ok(())
+            })
+            .await?;
+        find(saved.pages, |p| p.slug == slug, &slug)
+    }
+
+    /// [`SiteBuilder::update_page`] only if its blueprint is still at `expected`.
+    pub async fn update_page_at(
+        &self,
+        scope: &Scope,
+        id: i64,
+        patch: PagePatch,
+        expected: i32,
+    ) -> Result<PageBlueprint> {
+        patch.check(&self.engine.env.catalogue, &InputLimits::default())?;
+        let page = self.storage().get_page(scope, id).await?;
+        let saved = self
+            .write_based(scope, page.site_blueprint_id, expected, "update_page", |content| {
+                let p = content
+                    .pages
+                    .iter_mut()
+                    .find(|p| p.id == Some(id))
+                    .ok_or_else(|| crate::Error::not_found("page_blueprint", id))?;
+                if let Some(v) = patch.slug {
+                    p.slug = v;
+                }
+                if let Some(v) = patch.title {
+                    p.title = v;
+                }
+                if let Some(v) = patch.page_type {
+                    p.page_type = v;
+                }
+                if let Some(v) = patch.blocks {
+                    p.blocks = v;
+                }
+                if let Some(v) = patch.order {
+                    p.order = v;
+                }
+                Ok(())
+            })
+            .await?;
+        find(saved.pages, |p| p.id == id, id)
+    }
+
+    /// [`SiteBuilder::delete_page`] only if its blueprint is still at `expected`.
+    pub async fn delete_page_at(&self, scope: &Scope, id: i64, expected: i32) -> Result<()> {
+        let page = self.storage().get_page(scope, id).await?;
+        self.write_based(scope, page.site_blueprint_id, expected, "delete_page", |content| {
+            edit::apply(
+                content,
+                BlueprintEdit::DeletePage { page_id: id },
+                &self.engine.env.catalogue,
+            )
+        })
+        .await
+        .map(|_| ())
+    }
+
+    /// [`SiteBuilder::reorder_pages`] only if the blueprint is still at `expected`.
+    pub async fn reorder_pages_at(
+        &self,
+        scope: &Scope,
+        blueprint_id: i64,
+        page_ids: &[i64],
+        expected: i32,
+    ) -> Result<Vec<PageBlueprint>> {
+        let page_ids = page_ids.to_vec();
+        self.write_based(scope, blueprint_id, expected, "reorder_pages", |content| {
+            edit::apply(
+                content,
+                BlueprintEdit::ReorderPages { page_ids },
+                &self.engine.env.catalogue,
+            )
+        })
+        .await
+        .map(|saved| saved.pages)
+    }
+}
+
+fn find(
+    pages: Vec<PageBlueprint>,
+    pick: impl Fn(&PageBlueprint) -> bool,
+    id: impl std::fmt::Display,
+) -> Result<PageBlueprint> {
+    pages
+        .into_iter()
+        .find(pick)
+        .ok_or_else(|| crate::Error::not_found("page_blueprint", id))
 }

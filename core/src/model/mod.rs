@@ -24,7 +24,7 @@ pub use deployment::{Deployment, NewDeployment};
 pub use enums::{BlueprintStatus, HostingType, PageStatus, PageType, ParseEnumError};
 pub use history::{
     BlockChange, BlueprintVersion, PageChange, PageSnapshot, VersionContent, VersionDiff,
-    VersionSummary,
+    VersionSummary, overwrites_changes,
 };
 pub use input::{
     InputLimits, check_blocks, check_config, check_id, check_json, check_name, check_scope,

@@ -330,7 +330,25 @@ impl State {
         mut save: SaveStructure,
     ) -> Result<SavedStructure> {
         // Every check before the first write: a failure must leave the old structure intact.
-        self.check_base(scope, blueprint_id, save.base_version)?;
+        let current = self.check_base(scope, blueprint_id, None)?;
+        if let Some(base) = save.base_version.filter(|b| *b != current) {
+            // As in the SQL store: only changes the locks keep may have happened since.
+            let locked = save
+                .locks
+                .as_ref()
+                .map(|l| l.locked_pages.clone())
+                .unwrap_or_default();
+            let stored = self.pages_of(blueprint_id);
+            let lost = match self.history.rows.get(&(blueprint_id, base)) {
+                Some(before) => {
+                    crate::model::overwrites_changes(&before.content, &stored, &locked)
+                }
+                None => true,
+            };
+            if lost {
+                return Err(Error::stale_version(blueprint_id, base, current));
+            }
+        }
         let bp = self.blueprint(scope, blueprint_id)?;
         let (account_id, site_id, sector_id) = (bp.account_id, bp.site_id, bp.sector_id);
         if let Some(locks) = &save.locks {

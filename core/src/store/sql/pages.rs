@@ -353,9 +353,28 @@ impl SqlStore {
         } = save;
         let mut tx = self.pool.begin().await?;
         let mut conn = tx.conn();
-        if base_version.is_some() {
-            self.lock_version(&mut conn, scope, blueprint_id, base_version)
+        if let Some(base) = base_version {
+            // A run that started from an older version may still save when every change made
+            // since touched only pages (or blocks) its locks keep; anything else would be lost.
+            let current = self
+                .fetch_blueprint(&mut conn, scope, blueprint_id, true)
                 .await?;
+            if current.version != base {
+                let locked = locks
+                    .as_ref()
+                    .map(|l| l.locked_pages.clone())
+                    .unwrap_or_default();
+                let stored = self
+                    .fetch_pages(&mut conn, scope.account_id, blueprint_id, true)
+                    .await?;
+                let lost = match self.version_content_on(&mut conn, blueprint_id, base).await? {
+                    Some(before) => crate::model::overwrites_changes(&before, &stored, &locked),
+                    None => true,
+                };
+                if lost {
+                    return Err(Error::stale_version(blueprint_id, base, current.version));
+                }
+            }
         }
         // The UPDATE locks the blueprint row for the rest of the transaction (before any page
         // row, the order every path here takes).

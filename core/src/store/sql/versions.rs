@@ -156,6 +156,25 @@ impl SqlStore {
         Ok((bp, pages))
     }
 
+    /// The content recorded for `version`, if the history still holds it.
+    pub(super) async fn version_content_on(
+        &self,
+        conn: &mut Conn<'_>,
+        blueprint_id: i64,
+        version: i32,
+    ) -> Result<Option<VersionContent>> {
+        let q = Query::select()
+            .column("content_json")
+            .from(self.tables.blueprint_versions())
+            .and_where(Expr::col("site_blueprint_id").eq(blueprint_id))
+            .and_where(Expr::col("version").eq(version))
+            .take();
+        conn.fetch_optional(&q, "reading a recorded version")
+            .await?
+            .map(|r| content_from_row(&r))
+            .transpose()
+    }
+
     /// Deletes a blueprint's history (with the blueprint).
     pub(super) async fn delete_versions(&self, conn: &mut Conn<'_>, blueprint_id: i64) -> Result<()> {
         let q = Query::delete()
