@@ -93,13 +93,13 @@ class Operations(Base):
         """Async twin of :meth:`delete_blueprint`."""
         return await self._acall('delete_blueprint', _request(self._scope(scope, site_id, sector_id), blueprint_id=blueprint_id), _none)
 
-    def create_page(self, scope: int | Scope, blueprint_id: int, slug: str | None = None, title: str | None = None, *, blocks: Sequence[dict[str, Any]] | None = None, order: int | None = None, status: str | None = None, type: str | None = None, site_id: int | None = None, sector_id: int | None = None) -> PageBlueprint:
+    def create_page(self, scope: int | Scope, blueprint_id: int, slug: str | None = None, title: str | None = None, *, blocks: Sequence[dict[str, Any]] | None = None, expected_version: int | None = None, order: int | None = None, status: str | None = None, type: str | None = None, site_id: int | None = None, sector_id: int | None = None) -> PageBlueprint:
         """Adds a page to a blueprint (slug unique in the blueprint; appended unless `order` is given)."""
-        return self._call('create_page', _request(self._scope(scope, site_id, sector_id), blueprint_id=blueprint_id, slug=slug, title=title, blocks=blocks, order=order, status=status, type=type), PageBlueprint.from_dict)
+        return self._call('create_page', _request(self._scope(scope, site_id, sector_id), blueprint_id=blueprint_id, slug=slug, title=title, blocks=blocks, expected_version=expected_version, order=order, status=status, type=type), PageBlueprint.from_dict)
 
-    async def acreate_page(self, scope: int | Scope, blueprint_id: int, slug: str | None = None, title: str | None = None, *, blocks: Sequence[dict[str, Any]] | None = None, order: int | None = None, status: str | None = None, type: str | None = None, site_id: int | None = None, sector_id: int | None = None) -> PageBlueprint:
+    async def acreate_page(self, scope: int | Scope, blueprint_id: int, slug: str | None = None, title: str | None = None, *, blocks: Sequence[dict[str, Any]] | None = None, expected_version: int | None = None, order: int | None = None, status: str | None = None, type: str | None = None, site_id: int | None = None, sector_id: int | None = None) -> PageBlueprint:
         """Async twin of :meth:`create_page`."""
-        return await self._acall('create_page', _request(self._scope(scope, site_id, sector_id), blueprint_id=blueprint_id, slug=slug, title=title, blocks=blocks, order=order, status=status, type=type), PageBlueprint.from_dict)
+        return await self._acall('create_page', _request(self._scope(scope, site_id, sector_id), blueprint_id=blueprint_id, slug=slug, title=title, blocks=blocks, expected_version=expected_version, order=order, status=status, type=type), PageBlueprint.from_dict)
 
     def get_page(self, scope: int | Scope, page_id: int, *, site_id: int | None = None, sector_id: int | None = None) -> PageBlueprint:
         """Reads one page of the scope."""
@@ -117,29 +117,29 @@ class Operations(Base):
         """Async twin of :meth:`list_pages`."""
         return await self._acall('list_pages', _request(self._scope(scope, site_id, sector_id), blueprint_id=blueprint_id), _list(PageBlueprint.from_dict))
 
-    def update_page(self, scope: int | Scope, page_id: int, *, blocks: Sequence[dict[str, Any]] | None = None, order: int | None = None, slug: str | None = None, status: str | None = None, title: str | None = None, type: str | None = None, site_id: int | None = None, sector_id: int | None = None) -> PageBlueprint:
+    def update_page(self, scope: int | Scope, page_id: int, *, blocks: Sequence[dict[str, Any]] | None = None, expected_version: int | None = None, order: int | None = None, slug: str | None = None, status: str | None = None, title: str | None = None, type: str | None = None, site_id: int | None = None, sector_id: int | None = None) -> PageBlueprint:
         """Changes the given fields of a page; absent fields stay as they are."""
-        return self._call('update_page', _request(self._scope(scope, site_id, sector_id), page_id=page_id, blocks=blocks, order=order, slug=slug, status=status, title=title, type=type), PageBlueprint.from_dict)
+        return self._call('update_page', _request(self._scope(scope, site_id, sector_id), page_id=page_id, blocks=blocks, expected_version=expected_version, order=order, slug=slug, status=status, title=title, type=type), PageBlueprint.from_dict)
 
-    async def aupdate_page(self, scope: int | Scope, page_id: int, *, blocks: Sequence[dict[str, Any]] | None = None, order: int | None = None, slug: str | None = None, status: str | None = None, title: str | None = None, type: str | None = None, site_id: int | None = None, sector_id: int | None = None) -> PageBlueprint:
+    async def aupdate_page(self, scope: int | Scope, page_id: int, *, blocks: Sequence[dict[str, Any]] | None = None, expected_version: int | None = None, order: int | None = None, slug: str | None = None, status: str | None = None, title: str | None = None, type: str | None = None, site_id: int | None = None, sector_id: int | None = None) -> PageBlueprint:
         """Async twin of :meth:`update_page`."""
-        return await self._acall('update_page', _request(self._scope(scope, site_id, sector_id), page_id=page_id, blocks=blocks, order=order, slug=slug, status=status, title=title, type=type), PageBlueprint.from_dict)
+        return await self._acall('update_page', _request(self._scope(scope, site_id, sector_id), page_id=page_id, blocks=blocks, expected_version=expected_version, order=order, slug=slug, status=status, title=title, type=type), PageBlueprint.from_dict)
 
-    def delete_page(self, scope: int | Scope, page_id: int, *, site_id: int | None = None, sector_id: int | None = None) -> None:
+    def delete_page(self, scope: int | Scope, page_id: int, *, expected_version: int | None = None, site_id: int | None = None, sector_id: int | None = None) -> None:
         """Deletes a page."""
-        return self._call('delete_page', _request(self._scope(scope, site_id, sector_id), page_id=page_id), _none)
+        return self._call('delete_page', _request(self._scope(scope, site_id, sector_id), page_id=page_id, expected_version=expected_version), _none)
 
-    async def adelete_page(self, scope: int | Scope, page_id: int, *, site_id: int | None = None, sector_id: int | None = None) -> None:
+    async def adelete_page(self, scope: int | Scope, page_id: int, *, expected_version: int | None = None, site_id: int | None = None, sector_id: int | None = None) -> None:
         """Async twin of :meth:`delete_page`."""
-        return await self._acall('delete_page', _request(self._scope(scope, site_id, sector_id), page_id=page_id), _none)
+        return await self._acall('delete_page', _request(self._scope(scope, site_id, sector_id), page_id=page_id, expected_version=expected_version), _none)
 
-    def reorder_pages(self, scope: int | Scope, blueprint_id: int, page_ids: Sequence[int], *, site_id: int | None = None, sector_id: int | None = None) -> list[PageBlueprint]:
+    def reorder_pages(self, scope: int | Scope, blueprint_id: int, page_ids: Sequence[int], *, expected_version: int | None = None, site_id: int | None = None, sector_id: int | None = None) -> list[PageBlueprint]:
         """Puts a blueprint's pages in the order of `page_ids` (every page once) and returns them so."""
-        return self._call('reorder_pages', _request(self._scope(scope, site_id, sector_id), blueprint_id=blueprint_id, page_ids=page_ids), _list(PageBlueprint.from_dict))
+        return self._call('reorder_pages', _request(self._scope(scope, site_id, sector_id), blueprint_id=blueprint_id, page_ids=page_ids, expected_version=expected_version), _list(PageBlueprint.from_dict))
 
-    async def areorder_pages(self, scope: int | Scope, blueprint_id: int, page_ids: Sequence[int], *, site_id: int | None = None, sector_id: int | None = None) -> list[PageBlueprint]:
+    async def areorder_pages(self, scope: int | Scope, blueprint_id: int, page_ids: Sequence[int], *, expected_version: int | None = None, site_id: int | None = None, sector_id: int | None = None) -> list[PageBlueprint]:
         """Async twin of :meth:`reorder_pages`."""
-        return await self._acall('reorder_pages', _request(self._scope(scope, site_id, sector_id), blueprint_id=blueprint_id, page_ids=page_ids), _list(PageBlueprint.from_dict))
+        return await self._acall('reorder_pages', _request(self._scope(scope, site_id, sector_id), blueprint_id=blueprint_id, page_ids=page_ids, expected_version=expected_version), _list(PageBlueprint.from_dict))
 
     def edit_blueprint(self, scope: int | Scope, blueprint_id: int, edit: dict[str, Any], *, expected_version: int | None = None, site_id: int | None = None, sector_id: int | None = None) -> dict[str, Any]:
         """Edits a blueprint by hand, without AI: insert, move, duplicate, delete, lock or unlock a block, change its variant or its data (validated against its type's schema); add a page (navigation follows), change a slug (internal links follow), reorder or delete pages. Each edit is a new version; a stale `expected_version` is a `conflict` carrying the current one."""
