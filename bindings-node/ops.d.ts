@@ -2,17 +2,6 @@
 // The operations ops.js adds to SiteBuilder through the native generic `call`.
 import type { Block, CreditTransaction, NewBlueprint, NewPage, OptionKind, PageBlueprint, PageStatus, PageType, Scope, SiteBlueprint, SiteBuilderOption } from './native/index';
 
-/** Inserts a block into a page at `index` (appended when absent); its data is validated against its type's schema in the block catalogue. */
-export interface undefined {
-  action: string
-  /** The new block. */
-  block: Block
-  /** Position (0 = first); absent appends. */
-  index?: number | null
-  /** The page. */
-  pageId: number
-}
-
 /** The blueprint and pages as stored after [`Storage::save_structure`]. */
 export interface SavedStructure {
   /** The updated blueprint. */
@@ -251,7 +240,7 @@ declare module './native/index' {
     /** Adds a page to a blueprint (slug unique in the blueprint; appended unless `order` is given). */
     createPage(scope: number | Scope, blueprintId: number, slug: string, title: string, options?: Omit<NewPage, 'slug' | 'title'>): Promise<PageBlueprint>
     /** Edits a blueprint by hand, without AI: insert, move, duplicate, delete, lock or unlock a block, change its variant or its data (validated against its type's schema); add a page (navigation follows), change a slug (internal links follow), reorder or delete pages. Each edit is a new version; a stale `expected_version` is a `conflict` carrying the current one. */
-    editBlueprint(scope: number | Scope, blueprintId: number, edit:  |  |  |  |  |  |  |  |  |  |  | , options?: { expectedVersion?: number | null }): Promise<SavedStructure>
+    editBlueprint(scope: number | Scope, blueprintId: number, edit: { action: "insert_block"; block: Block; index?: number | null; page_id: number } | { action: "move_block"; from: number; page_id: number; to: number } | { action: "duplicate_block"; index: number; page_id: number } | { action: "delete_block"; index: number; page_id: number } | { action: "lock_block"; index: number; page_id: number } | { action: "unlock_block"; index: number; page_id: number } | { action: "set_block_variant"; index: number; page_id: number; variant?: string | null } | { action: "update_block_data"; data: any; index: number; page_id: number } | { action: "add_page"; blocks?: Array<Block>; in_navigation?: boolean; position?: number | null; slug: string; title: string; type?: PageType } | { action: "change_slug"; page_id: number; slug: string } | { action: "reorder_pages"; page_ids: Array<number> } | { action: "delete_page"; page_id: number }, options?: { expectedVersion?: number | null }): Promise<SavedStructure>
     /** A blueprint's recorded versions, newest first, without their content: who changed it (the scope), with which operation, when, and the credits charged. */
     listVersions(scope: number | Scope, blueprintId: number, options?: { limit?: number | null }): Promise<Array<VersionSummary>>
     /** One recorded version of a blueprint with its content (structure and pages with blocks). */

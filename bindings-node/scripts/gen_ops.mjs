@@ -29,6 +29,7 @@ function tsType(schema, defs) {
     if (exportedTypes.has(name)) return name;
     return declare(name, defs[name], defs);
   }
+  if (schema.const !== undefined) return JSON.stringify(schema.const);
   const alternatives = schema.anyOf || schema.oneOf;
   if (alternatives) {
     if (alternatives.every((s) => s.const !== undefined)) return alternatives.map((s) => JSON.stringify(s.const)).join(' | ');
@@ -44,11 +45,19 @@ function tsType(schema, defs) {
       if (t === 'array') return `Array<${tsType(schema.items, defs)}>`;
       if (t === 'object') {
         if (!schema.properties) return 'Record<string, any>';
+        if (!schema.title) return inline(schema, defs);
         return exportedTypes.has(schema.title) ? schema.title : declare(schema.title, schema, defs);
       }
       return 'any';
     })
     .join(' | ');
+}
+
+/** An untitled object (a variant of a tagged union, passed as is): its literal type, keys as the core spells them. */
+function inline(schema, defs) {
+  const required = new Set(schema.required || []);
+  const fields = Object.entries(schema.properties).map(([key, prop]) => `${key}${required.has(key) ? '' : '?'}: ${tsType(prop, defs)}`);
+  return `{ ${fields.join('; ')} }`;
 }
 
 /** An interface for a schema object the native declarations lack; returns its name. */
