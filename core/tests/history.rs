@@ -163,7 +163,10 @@ async fn block_edit_history_and_undo(backend: &str) {
         .iter()
         .map(|v| (v.version, v.operation.as_str()))
         .collect();
-    assert_eq!(listed, [(3, "update_block_data"), (2, "generate_structure")]);
+    assert_eq!(
+        listed,
+        [(3, "update_block_data"), (2, "generate_structure")]
+    );
     let diff = e.sb.diff_versions(&e.scope, bp, 2, 3).await.expect("diff");
     assert!(diff.pages_added.is_empty() && diff.pages_removed.is_empty());
     assert_eq!(diff.pages_changed.len(), 1);
@@ -184,7 +187,11 @@ async fn block_edit_history_and_undo(backend: &str) {
     assert_eq!(v4.content.pages, v2.content.pages);
     assert_eq!(v4.summary.operation, "restore_version");
     assert_eq!(v4.summary.credits, 0);
-    assert_eq!(e.sb.balance(7).await.expect("balance"), balance, "edits are free");
+    assert_eq!(
+        e.sb.balance(7).await.expect("balance"),
+        balance,
+        "edits are free"
+    );
 
     // Another account sees none of it.
     let other = Scope::account(8);
@@ -229,10 +236,22 @@ async fn stale_edit_is_a_conflict_with_the_current_version(backend: &str) {
     assert_eq!(current_version(&err), Some(3));
     // The page operations take an expected version too, through the catalogue's generic path.
     for (name, request) in [
-        ("update_page", json!({"page_id": page_id, "title": "Stale", "expected_version": 2})),
-        ("delete_page", json!({"page_id": page_id, "expected_version": 2})),
-        ("create_page", json!({"blueprint_id": bp, "slug": "late", "title": "Late", "expected_version": 2})),
-        ("reorder_pages", json!({"blueprint_id": bp, "page_ids": [page_id], "expected_version": 2})),
+        (
+            "update_page",
+            json!({"page_id": page_id, "title": "Stale", "expected_version": 2}),
+        ),
+        (
+            "delete_page",
+            json!({"page_id": page_id, "expected_version": 2}),
+        ),
+        (
+            "create_page",
+            json!({"blueprint_id": bp, "slug": "late", "title": "Late", "expected_version": 2}),
+        ),
+        (
+            "reorder_pages",
+            json!({"blueprint_id": bp, "page_ids": [page_id], "expected_version": 2}),
+        ),
     ] {
         let mut request = request;
         request["account_id"] = json!(7);
@@ -242,16 +261,12 @@ async fn stale_edit_is_a_conflict_with_the_current_version(backend: &str) {
     }
     assert_eq!(e.sb.list_pages(&e.scope, bp).await.expect("pages"), before);
     assert_eq!(
-        e.sb.get_blueprint(&e.scope, bp)
-            .await
-            .expect("bp")
-            .version,
+        e.sb.get_blueprint(&e.scope, bp).await.expect("bp").version,
         3
     );
     // With the current version they apply, each a new version.
-    let renamed = e
-        .sb
-        .call(
+    let renamed =
+        e.sb.call(
             "update_page",
             json!({"account_id": 7, "page_id": page_id, "title": "Fresh", "expected_version": 3}),
         )
@@ -272,7 +287,10 @@ async fn stale_edit_is_a_conflict_with_the_current_version(backend: &str) {
     )
     .await
     .expect("delete at the current version");
-    let versions = e.sb.list_versions(&e.scope, bp, Some(3)).await.expect("list");
+    let versions =
+        e.sb.list_versions(&e.scope, bp, Some(3))
+            .await
+            .expect("list");
     assert_eq!(
         versions
             .iter()
@@ -415,10 +433,7 @@ async fn retention_keeps_the_newest(backend: &str) {
         versions.iter().map(|v| v.version).collect::<Vec<_>>(),
         [6, 5, 4]
     );
-    let err =
-        e.sb.get_version(&e.scope, bp, 2)
-            .await
-            .expect_err("pruned");
+    let err = e.sb.get_version(&e.scope, bp, 2).await.expect_err("pruned");
     assert_eq!(err.code(), "not_found");
     e.backend.finish().await;
 }
@@ -504,12 +519,22 @@ async fn page_writes_record_versions(backend: &str) {
     let v4 = store.get_version(&e.scope, bp.id, 4).await.expect("v4");
     assert_eq!(v4.content.pages[0].title, "Welcome");
     // Restoring version 5 brings the deleted page back.
-    let restored = e.sb.restore_version(&e.scope, bp.id, 5, Some(6)).await.expect("restore");
+    let restored =
+        e.sb.restore_version(&e.scope, bp.id, 5, Some(6))
+            .await
+            .expect("restore");
     assert_eq!(
-        restored.pages.iter().map(|p| p.slug.as_str()).collect::<Vec<_>>(),
+        restored
+            .pages
+            .iter()
+            .map(|p| p.slug.as_str())
+            .collect::<Vec<_>>(),
         ["about", "home"]
     );
-    store.delete_blueprint(&e.scope, bp.id).await.expect("delete");
+    store
+        .delete_blueprint(&e.scope, bp.id)
+        .await
+        .expect("delete");
     assert_eq!(
         store
             .get_version(&e.scope, bp.id, 4)
@@ -550,12 +575,23 @@ async fn generation_racing_an_edit_conflicts_and_charges_nothing(backend: &str) 
     let err = run.await.expect("join").expect_err("the generation lost");
     assert_eq!(err.code(), "conflict", "{err}");
     assert_eq!(current_version(&err), Some(3));
-    assert_eq!(e.sb.balance(7).await.expect("balance"), balance, "charged nothing");
+    assert_eq!(
+        e.sb.balance(7).await.expect("balance"),
+        balance,
+        "charged nothing"
+    );
     let after = e.sb.get_blueprint(&e.scope, bp).await.expect("bp");
-    assert_ne!(after.status, sitebuilder::model::BlueprintStatus::Generating);
+    assert_ne!(
+        after.status,
+        sitebuilder::model::BlueprintStatus::Generating
+    );
     assert_eq!(after.version, 3);
     let page = e.sb.get_page(&e.scope, page_id).await.expect("page");
-    assert_eq!(page.blocks[index], page.blocks[index + 1], "the edit is kept");
+    assert_eq!(
+        page.blocks[index],
+        page.blocks[index + 1],
+        "the edit is kept"
+    );
     let versions = e.sb.list_versions(&e.scope, bp, None).await.expect("list");
     assert_eq!(versions[0].operation, "duplicate_block");
     e.backend.finish().await;

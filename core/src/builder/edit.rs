@@ -188,8 +188,13 @@ pub(crate) fn apply(
             index,
             block,
         } => {
-            check_blocks("edit.block", std::slice::from_ref(&block), catalogue, &limits)
-                .map_err(|e| rename_field(e, "edit.block[0]: ", "edit.block."))?;
+            check_blocks(
+                "edit.block",
+                std::slice::from_ref(&block),
+                catalogue,
+                &limits,
+            )
+            .map_err(|e| rename_field(e, "edit.block[0]: ", "edit.block."))?;
             let page = page_mut(content, page_id)?;
             let at = index.unwrap_or(page.blocks.len());
             if at > page.blocks.len() {
@@ -272,7 +277,9 @@ pub(crate) fn apply(
                     "the blueprint already has a page with slug {slug:?}; pick another slug"
                 )));
             }
-            let at = position.unwrap_or(content.pages.len()).min(content.pages.len());
+            let at = position
+                .unwrap_or(content.pages.len())
+                .min(content.pages.len());
             content.pages.insert(
                 at,
                 PageSnapshot {
@@ -559,8 +566,14 @@ mod tests {
         .expect("change slug");
         assert_eq!(c.pages[1].slug, "food");
         assert_eq!(c.pages[0].blocks[0].data["cta"]["href"], "/food#today");
-        assert_eq!(c.pages[0].blocks[0].data["note"], "menu", "plain text stays");
-        assert_eq!(c.structure["site"]["primary_navigation"], json!(["home", "food"]));
+        assert_eq!(
+            c.pages[0].blocks[0].data["note"], "menu",
+            "plain text stays"
+        );
+        assert_eq!(
+            c.structure["site"]["primary_navigation"],
+            json!(["home", "food"])
+        );
         assert_eq!(c.structure["pages"][1]["slug"], "food");
     }
 

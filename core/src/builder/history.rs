@@ -93,7 +93,11 @@ impl SiteBuilder {
         if let Some(expected) = expected_version
             && expected != bp.version
         {
-            return Err(crate::Error::stale_version(blueprint_id, expected, bp.version));
+            return Err(crate::Error::stale_version(
+                blueprint_id,
+                expected,
+                bp.version,
+            ));
         }
         let pages = self.storage().list_pages(scope, blueprint_id).await?;
         let mut content = VersionContent::of(&bp.structure_json, &pages);
@@ -126,7 +130,11 @@ impl SiteBuilder {
     ) -> Result<SavedStructure> {
         let bp = self.storage().get_blueprint(scope, blueprint_id).await?;
         if expected != bp.version {
-            return Err(crate::Error::stale_version(blueprint_id, expected, bp.version));
+            return Err(crate::Error::stale_version(
+                blueprint_id,
+                expected,
+                bp.version,
+            ));
         }
         let pages = self.storage().list_pages(scope, blueprint_id).await?;
         let mut content = VersionContent::of(&bp.structure_json, &pages);
@@ -192,29 +200,35 @@ impl SiteBuilder {
         patch.check(&self.engine.env.catalogue, &InputLimits::default())?;
         let page = self.storage().get_page(scope, id).await?;
         let saved = self
-            .write_based(scope, page.site_blueprint_id, expected, "update_page", |content| {
-                let p = content
-                    .pages
-                    .iter_mut()
-                    .find(|p| p.id == Some(id))
-                    .ok_or_else(|| crate::Error::not_found("page_blueprint", id))?;
-                if let Some(v) = patch.slug {
-                    p.slug = v;
-                }
-                if let Some(v) = patch.title {
-                    p.title = v;
-                }
-                if let Some(v) = patch.page_type {
-                    p.page_type = v;
-                }
-                if let Some(v) = patch.blocks {
-                    p.blocks = v;
-                }
-                if let Some(v) = patch.order {
-                    p.order = v;
-                }
-                Ok(())
-            })
+            .write_based(
+                scope,
+                page.site_blueprint_id,
+                expected,
+                "update_page",
+                |content| {
+                    let p = content
+                        .pages
+                        .iter_mut()
+                        .find(|p| p.id == Some(id))
+                        .ok_or_else(|| crate::Error::not_found("page_blueprint", id))?;
+                    if let Some(v) = patch.slug {
+                        p.slug = v;
+                    }
+                    if let Some(v) = patch.title {
+                        p.title = v;
+                    }
+                    if let Some(v) = patch.page_type {
+                        p.page_type = v;
+                    }
+                    if let Some(v) = patch.blocks {
+                        p.blocks = v;
+                    }
+                    if let Some(v) = patch.order {
+                        p.order = v;
+                    }
+                    Ok(())
+                },
+            )
             .await?;
         find(saved.pages, |p| p.id == id, id)
     }
@@ -222,13 +236,19 @@ impl SiteBuilder {
     /// [`SiteBuilder::delete_page`] only if its blueprint is still at `expected`.
     pub async fn delete_page_at(&self, scope: &Scope, id: i64, expected: i32) -> Result<()> {
         let page = self.storage().get_page(scope, id).await?;
-        self.write_based(scope, page.site_blueprint_id, expected, "delete_page", |content| {
-            edit::apply(
-                content,
-                BlueprintEdit::DeletePage { page_id: id },
-                &self.engine.env.catalogue,
-            )
-        })
+        self.write_based(
+            scope,
+            page.site_blueprint_id,
+            expected,
+            "delete_page",
+            |content| {
+                edit::apply(
+                    content,
+                    BlueprintEdit::DeletePage { page_id: id },
+                    &self.engine.env.catalogue,
+                )
+            },
+        )
         .await
         .map(|_| ())
     }

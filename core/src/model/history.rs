@@ -142,22 +142,28 @@ pub struct VersionDiff {
 /// added, removed or edited (title, type, unlocked blocks) since, other than a `locked` page,
 /// whose stored content a save keeps anyway. A generation that started from `base` may save
 /// only when this is false; otherwise it lost the race and ends in `conflict`.
-pub fn overwrites_changes(base: &VersionContent, stored: &[PageBlueprint], locked: &[String]) -> bool {
+pub fn overwrites_changes(
+    base: &VersionContent,
+    stored: &[PageBlueprint],
+    locked: &[String],
+) -> bool {
     let unlocked = |slug: &str| !locked.iter().any(|l| l == slug);
-    let strip = |blocks: &[Block]| -> Vec<Block> {
-        blocks.iter().filter(|b| !b.locked).cloned().collect()
-    };
+    let strip =
+        |blocks: &[Block]| -> Vec<Block> { blocks.iter().filter(|b| !b.locked).cloned().collect() };
     let before: Vec<&PageSnapshot> = base.pages.iter().filter(|p| unlocked(&p.slug)).collect();
     let now: Vec<&PageBlueprint> = stored.iter().filter(|p| unlocked(&p.slug)).collect();
     if before.len() != now.len() {
         return true;
     }
-    now.iter().any(|p| match before.iter().find(|b| b.slug == p.slug) {
-        None => true,
-        Some(b) => {
-            b.title != p.title || b.page_type != p.page_type || strip(&b.blocks) != strip(&p.blocks)
-        }
-    })
+    now.iter()
+        .any(|p| match before.iter().find(|b| b.slug == p.slug) {
+            None => true,
+            Some(b) => {
+                b.title != p.title
+                    || b.page_type != p.page_type
+                    || strip(&b.blocks) != strip(&p.blocks)
+            }
+        })
 }
 
 /// Whether two pages are the same page: the same id when both were recorded with one, else the
@@ -269,7 +275,11 @@ mod tests {
                 page(2, "about", vec![]),
             ],
         };
-        let mut renamed = page(1, "start", vec![Block::new("hero", json!({"heading": "Yo"}))]);
+        let mut renamed = page(
+            1,
+            "start",
+            vec![Block::new("hero", json!({"heading": "Yo"}))],
+        );
         renamed.order = 1;
         let b = VersionContent {
             structure: json!({"site": {"name": "B"}}),

@@ -24,12 +24,12 @@ use crate::model::{
     BlueprintPatch, BlueprintQuery, NewBlueprint, NewOption, NewPage, OptionKind, OptionPatch,
     PageBlueprint, PagePatch, Paged, Scope, SiteBlueprint, SiteBuilderOption,
 };
+use crate::model::{BlueprintVersion, VersionSummary};
 use crate::model::{Deployment, NewAssetRow, NewDeployment, SiteAsset};
 use crate::schema::{MIGRATIONS, MigrationReport, MigrationState};
-use crate::model::{BlueprintVersion, VersionSummary};
 use crate::store::traits::{
-    ContentWrite, IdempotencyClaim, IdempotencyRequest, SavePageContent, SaveStructure, SavedStructure, Storage,
-    StorageBackend, TaskStats,
+    ContentWrite, IdempotencyClaim, IdempotencyRequest, SavePageContent, SaveStructure,
+    SavedStructure, Storage, StorageBackend, TaskStats,
 };
 use crate::tasks::{TaskQuery, TaskRecord, TaskStatus};
 use crate::{Error, Result};

@@ -19,6 +19,6 @@ pub use slug::validate_slug;
 #[cfg(any(feature = "sqlite", feature = "postgres"))]
 pub use sql::{SqlStore, SqlStoreOptions};
 pub use traits::{
-    ContentWrite, IdempotencyClaim, IdempotencyRequest, SavePageContent, SaveStructure, SavedStructure,
-    StartedTask, Storage, StorageBackend, TaskHold, TaskStats,
+    ContentWrite, IdempotencyClaim, IdempotencyRequest, SavePageContent, SaveStructure,
+    SavedStructure, StartedTask, Storage, StorageBackend, TaskHold, TaskStats,
 };

@@ -26,7 +26,11 @@ pub async fn save_structure_upserts_by_slug(store: Store) {
     let bp = blueprint(&store, &scope, "site").await;
     let old = pages(&store, &scope, bp.id, &["home", "about", "old-news"]).await;
     // Every page write is a version of its own (the blueprint's history).
-    let v0 = store.get_blueprint(&scope, bp.id).await.expect("get").version;
+    let v0 = store
+        .get_blueprint(&scope, bp.id)
+        .await
+        .expect("get")
+        .version;
     assert_eq!(v0, 4, "three page creates after version 1");
     store.begin_generation(&scope, bp.id).await.expect("begin");
 

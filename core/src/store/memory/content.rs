@@ -340,9 +340,7 @@ impl State {
                 .unwrap_or_default();
             let stored = self.pages_of(blueprint_id);
             let lost = match self.history.rows.get(&(blueprint_id, base)) {
-                Some(before) => {
-                    crate::model::overwrites_changes(&before.content, &stored, &locked)
-                }
+                Some(before) => crate::model::overwrites_changes(&before.content, &stored, &locked),
                 None => true,
             };
             if lost {
@@ -499,13 +497,7 @@ impl State {
             credits = step.amount();
             self.ledger.apply_capture(scope.account_id, c, step);
         }
-        self.record_version(
-            scope,
-            blueprint_id,
-            "generate_page_content",
-            credits,
-            true,
-        )?;
+        self.record_version(scope, blueprint_id, "generate_page_content", credits, true)?;
         Ok(row)
     }
 }

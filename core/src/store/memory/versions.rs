@@ -191,7 +191,10 @@ impl State {
             .get(&(blueprint_id, version))
             .cloned()
             .ok_or_else(|| {
-                Error::not_found("site_blueprint_version", format!("{blueprint_id}/{version}"))
+                Error::not_found(
+                    "site_blueprint_version",
+                    format!("{blueprint_id}/{version}"),
+                )
             })
     }
 

@@ -246,8 +246,15 @@ impl SqlStore {
             .await?
             .ok_or_else(|| Error::not_found("page_blueprint", id))?;
         let updated = page_from_row(&row)?;
-        self.record_version(&mut conn, scope, page.site_blueprint_id, "update_page", 0, true)
-            .await?;
+        self.record_version(
+            &mut conn,
+            scope,
+            page.site_blueprint_id,
+            "update_page",
+            0,
+            true,
+        )
+        .await?;
         tx.commit().await?;
         Ok(updated)
     }
@@ -268,8 +275,15 @@ impl SqlStore {
         if conn.execute(&q, "deleting a page").await? == 0 {
             return Err(Error::not_found("page_blueprint", id));
         }
-        self.record_version(&mut conn, scope, page.site_blueprint_id, "delete_page", 0, true)
-            .await?;
+        self.record_version(
+            &mut conn,
+            scope,
+            page.site_blueprint_id,
+            "delete_page",
+            0,
+            true,
+        )
+        .await?;
         tx.commit().await
     }
 
@@ -367,7 +381,10 @@ impl SqlStore {
                 let stored = self
                     .fetch_pages(&mut conn, scope.account_id, blueprint_id, true)
                     .await?;
-                let lost = match self.version_content_on(&mut conn, blueprint_id, base).await? {
+                let lost = match self
+                    .version_content_on(&mut conn, blueprint_id, base)
+                    .await?
+                {
                     Some(before) => crate::model::overwrites_changes(&before, &stored, &locked),
                     None => true,
                 };

@@ -11,12 +11,12 @@ use crate::model::{
     BlueprintPatch, BlueprintQuery, NewBlueprint, NewOption, NewPage, OptionKind, OptionPatch,
     PageBlueprint, PagePatch, Paged, Scope, SiteBlueprint, SiteBuilderOption,
 };
+use crate::model::{BlueprintVersion, VersionSummary};
 use crate::model::{Deployment, NewAssetRow, NewDeployment, SiteAsset};
 use crate::schema::{MigrationReport, MigrationState};
-use crate::model::{BlueprintVersion, VersionSummary};
 use crate::store::{
-    ContentWrite, IdempotencyClaim, IdempotencyRequest, SavePageContent, SaveStructure, SavedStructure,
-    StartedTask, Storage, StorageBackend, TaskHold, TaskStats,
+    ContentWrite, IdempotencyClaim, IdempotencyRequest, SavePageContent, SaveStructure,
+    SavedStructure, StartedTask, Storage, StorageBackend, TaskHold, TaskStats,
 };
 use crate::tasks::{TaskQuery, TaskRecord, TaskStatus};
 

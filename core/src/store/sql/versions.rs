@@ -34,7 +34,8 @@ fn summary_from_row(r: &DbRow, content: &VersionContent) -> Result<VersionSummar
         blueprint_id: r.i64("site_blueprint_id")?,
         version: r.i32("version")?,
         operation: r.string("operation")?,
-        actor: serde_json::from_value(r.json("actor_json")?).map_err(Error::json("version actor"))?,
+        actor: serde_json::from_value(r.json("actor_json")?)
+            .map_err(Error::json("version actor"))?,
         credits: r.i64("credits")?,
         created_at: r.ts("created_at")?,
         page_count: content.pages.len(),
@@ -176,7 +177,11 @@ impl SqlStore {
     }
 
     /// Deletes a blueprint's history (with the blueprint).
-    pub(super) async fn delete_versions(&self, conn: &mut Conn<'_>, blueprint_id: i64) -> Result<()> {
+    pub(super) async fn delete_versions(
+        &self,
+        conn: &mut Conn<'_>,
+        blueprint_id: i64,
+    ) -> Result<()> {
         let q = Query::delete()
             .from_table(self.tables.blueprint_versions())
             .and_where(Expr::col("site_blueprint_id").eq(blueprint_id))
@@ -312,7 +317,10 @@ impl SqlStore {
             .version_rows(scope, blueprint_id, Some(version), 1)
             .await?;
         let row = rows.first().ok_or_else(|| {
-            Error::not_found("site_blueprint_version", format!("{blueprint_id}/{version}"))
+            Error::not_found(
+                "site_blueprint_version",
+                format!("{blueprint_id}/{version}"),
+            )
         })?;
         let content = content_from_row(row)?;
         Ok(BlueprintVersion {
