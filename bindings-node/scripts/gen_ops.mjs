@@ -38,6 +38,7 @@ function tsType(schema, defs, input) {
     const name = schema.$ref.split('/').pop();
     return declare(name, defs[name], defs, input);
   }
+  if (schema.const !== undefined) return JSON.stringify(schema.const);
   const alternatives = schema.anyOf || schema.oneOf;
   if (alternatives) {
     if (alternatives.every((s) => s.const !== undefined)) return alternatives.map((s) => JSON.stringify(s.const)).join(' | ');
@@ -54,11 +55,19 @@ function tsType(schema, defs, input) {
       if (t === 'array') return `Array<${tsType(schema.items, defs, input)}>`;
       if (t === 'object') {
         if (!schema.properties) return 'Record<string, any>';
+        if (!schema.title) return inline(schema, defs, input);
         return declare(schema.title, schema, defs, input);
       }
       return 'any';
     })
     .join(' | ');
+}
+
+/** An untitled object (a variant of a tagged union, passed as is): its literal type, keys as the core spells them. */
+function inline(schema, defs, input) {
+  const required = new Set(schema.required || []);
+  const fields = Object.entries(schema.properties).map(([key, prop]) => `${key}${required.has(key) ? '' : '?'}: ${tsType(prop, defs, input)}`);
+  return `{ ${fields.join('; ')} }`;
 }
 
 const nullable = (schema) => JSON.stringify(schema.type ?? '').includes('null') || (schema.anyOf || []).some((s) => s.type === 'null');

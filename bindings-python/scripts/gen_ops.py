@@ -52,7 +52,11 @@ def param_type(schema: dict[str, Any], defs: dict[str, Any]) -> str:
     name = ref_name(schema)
     if name is not None:
         target = defs.get(name, {})
-        text = "str" if target.get("type") == "string" or "oneOf" in target or "enum" in target else "dict[str, Any]"
+        # A string enum (its variants documented: a oneOf of strings), or a tagged union of objects.
+        stringy = target.get("type") == "string" or "enum" in target or (
+            "oneOf" in target and all(alt.get("type") == "string" for alt in target["oneOf"])
+        )
+        text = "str" if stringy else "dict[str, Any]"
     else:
         kind = schema.get("type")
         if kind == "integer":

@@ -79,6 +79,9 @@ pub enum Error {
     Conflict {
         /// What conflicts and what to do about it.
         message: String,
+        /// For a write based on a stale version of a blueprint: the version it has now, so the
+        /// caller can reload and retry (exposed as the `current_version` field on every surface).
+        current_version: Option<i32>,
     },
 
     /// The AI provider could not be reached or kept failing after retries.
@@ -255,6 +258,18 @@ impl Error {
     pub fn conflict(message: impl fmt::Display) -> Self {
         Error::Conflict {
             message: message.to_string(),
+            current_version: None,
+        }
+    }
+
+    /// A write based on `expected` when the blueprint is at `current`: [`Error::Conflict`]
+    /// carrying the current version, never a silent overwrite.
+    pub fn stale_version(blueprint_id: i64, expected: i32, current: i32) -> Self {
+        Error::Conflict {
+            message: format!(
+                "site blueprint {blueprint_id} changed since version {expected} (it is at version {current} now); reload it and apply the change again"
+            ),
+            current_version: Some(current),
         }
     }
 
@@ -302,6 +317,10 @@ impl Error {
                 "expected": expected
             }),
             Error::SchemaMismatch { missing } => json!({"missing": missing}),
+            Error::Conflict {
+                current_version: Some(v),
+                ..
+            } => json!({"current_version": v}),
             Error::ProviderUnavailable { provider, .. } => json!({"provider": provider}),
             Error::ProviderRejected {
                 provider, status, ..

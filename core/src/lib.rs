@@ -50,9 +50,9 @@ pub mod telemetry;
 pub use ai::cancel::CancelToken;
 pub use ai::engine::{EngineConfig, RunOptions, RunOutcome};
 pub use builder::{
-    DEFAULT_DATABASE_URL, ExportFormat, ExportSiteRequest, ExportSiteResponse, Metadata,
-    ProviderConfig, PublishRequest, PublishResponse, RenderPageRequest, RenderPageResponse,
-    SiteBuilder, SiteBuilderBuilder, UnpublishResponse,
+    BlueprintEdit, DEFAULT_DATABASE_URL, ExportFormat, ExportSiteRequest, ExportSiteResponse,
+    Metadata, ProviderConfig, PublishRequest, PublishResponse, RenderPageRequest,
+    RenderPageResponse, SiteBuilder, SiteBuilderBuilder, UnpublishResponse,
 };
 pub use doctor::{DoctorCheck, DoctorReport, broker_check};
 pub use error::{ERROR_CODES, Error, Result};

@@ -455,6 +455,7 @@ async fn adopts_django_tables_and_reads_rows_unchanged() {
                 status: BlueprintStatus::Ready,
                 capture: None,
                 locks: None,
+                base_version: None,
             },
         )
         .await

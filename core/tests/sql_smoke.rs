@@ -73,6 +73,7 @@ async fn walk(url: &str) {
                 status: BlueprintStatus::Ready,
                 capture: None,
                 locks: None,
+                base_version: None,
             },
         )
         .await

@@ -1,7 +1,9 @@
 //! [`SiteBuilder`]: the one handle hosts hold. It owns storage, provider, registry and policy.
 
 mod assets;
+mod edit;
 mod generate;
+mod history;
 mod idempotent;
 mod provider_config;
 mod publish;
@@ -12,6 +14,7 @@ use std::sync::{Arc, RwLock};
 
 use serde::{Deserialize, Serialize};
 
+pub use edit::BlueprintEdit;
 pub use provider_config::ProviderConfig;
 pub use publish::{PublishRequest, PublishResponse, UnpublishResponse};
 pub use site::{
@@ -79,6 +82,7 @@ pub struct SiteBuilderBuilder {
     assets: crate::files::AssetConfig,
     render: crate::render::RenderOptions,
     publish_urls: Vec<PublishUrl>,
+    keep_versions: u32,
 }
 
 /// The default database: a SQLite file in the current folder.
@@ -101,6 +105,7 @@ impl Default for SiteBuilderBuilder {
             assets: crate::files::AssetConfig::default(),
             render: crate::render::RenderOptions::default(),
             publish_urls: Vec::new(),
+            keep_versions: crate::store::DEFAULT_KEEP_VERSIONS,
         }
     }
 }
@@ -205,6 +210,13 @@ impl SiteBuilderBuilder {
         self.publish_url_for(HostingType::Igny8Sites, url, options)
     }
 
+    /// How many versions of history each blueprint keeps (the newest; default 50, at least 1).
+    /// Older ones are pruned in the transaction that records a new one.
+    pub fn keep_versions(mut self, n: u32) -> Self {
+        self.keep_versions = n.max(1);
+        self
+    }
+
     /// Opens storage (migrating unless turned off) and builds the provider.
     pub async fn build(self) -> Result<SiteBuilder> {
         let storage: Arc<dyn Storage> = match self.custom_storage {
@@ -219,6 +231,7 @@ impl SiteBuilderBuilder {
                 .await?
             }
         };
+        storage.set_version_retention(self.keep_versions);
         let provider = match self.custom_provider {
             Some(p) => p,
             None => self.provider.build()?,

@@ -197,6 +197,8 @@ impl AiFunction for GeneratePageContent {
                 page_id,
                 SavePageContent {
                     blocks: merge_locked_blocks(&old_blocks, new_blocks),
+                    // A hand edit of the page during the run wins; the run ends in `conflict`.
+                    base_blocks: Some(old_blocks.clone()),
                     seo: Some(seo),
                     status: PageStatus::Ready,
                     capture: Some(capture),

@@ -145,6 +145,9 @@ impl AiFunction for GenerateSiteStructure {
                 "blueprint_id": id,
                 "locked_pages": bp.config.locked_pages,
                 "existing_structure": existing_value,
+                // The save must find the blueprint still at this version: a hand edit that
+                // lands during the run wins, and the run ends in `conflict`, charging nothing.
+                "base_version": bp.version,
             }),
         })
     }
@@ -217,6 +220,9 @@ impl AiFunction for GenerateSiteStructure {
                     status: BlueprintStatus::Ready,
                     capture: Some(capture),
                     locks: Some(locks),
+                    base_version: prepared.state["base_version"]
+                        .as_i64()
+                        .and_then(|v| i32::try_from(v).ok()),
                 },
             )
             .await?;

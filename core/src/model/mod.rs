@@ -8,6 +8,7 @@ mod blueprint;
 mod config;
 mod deployment;
 mod enums;
+mod history;
 mod input;
 mod locks;
 mod option;
@@ -21,6 +22,10 @@ pub use blueprint::{BlueprintPatch, BlueprintQuery, NewBlueprint, Paged, SiteBlu
 pub use config::SiteConfig;
 pub use deployment::{Deployment, NewDeployment};
 pub use enums::{BlueprintStatus, HostingType, PageStatus, PageType, ParseEnumError};
+pub use history::{
+    BlockChange, BlueprintVersion, PageChange, PageSnapshot, VersionContent, VersionDiff,
+    VersionSummary, overwrites_changes,
+};
 pub use input::{
     InputLimits, check_blocks, check_config, check_id, check_json, check_name, check_scope,
     check_task_id, check_text,

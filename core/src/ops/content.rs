@@ -180,6 +180,10 @@ pub struct CreatePage {
     /// Slug, title, type, blocks, status and order.
     #[serde(flatten)]
     pub page: NewPage,
+    /// The blueprint version this change is based on: if the blueprint moved on since, the
+    /// change is a `conflict` carrying the current version (absent: no check).
+    #[serde(default)]
+    pub expected_version: Option<i32>,
 }
 
 impl Operation for CreatePage {
@@ -192,8 +196,16 @@ impl Operation for CreatePage {
         http: http("POST", "blueprints/{blueprint_id}/pages/", 201),
     };
     async fn execute(self, sb: &SiteBuilder, _: CallContext) -> Result<PageBlueprint> {
-        sb.create_page(&self.scope, self.blueprint_id, self.page)
-            .await
+        match self.expected_version {
+            Some(v) => {
+                sb.create_page_at(&self.scope, self.blueprint_id, self.page, v)
+                    .await
+            }
+            None => {
+                sb.create_page(&self.scope, self.blueprint_id, self.page)
+                    .await
+            }
+        }
     }
 }
 
@@ -256,6 +268,10 @@ pub struct UpdatePage {
     /// The changes.
     #[serde(flatten)]
     pub patch: PagePatch,
+    /// The blueprint version this change is based on: if the blueprint moved on since, the
+    /// change is a `conflict` carrying the current version (absent: no check).
+    #[serde(default)]
+    pub expected_version: Option<i32>,
 }
 
 impl Operation for UpdatePage {
@@ -268,7 +284,13 @@ impl Operation for UpdatePage {
         http: http("PATCH", "pages/{page_id}/", 200),
     };
     async fn execute(self, sb: &SiteBuilder, _: CallContext) -> Result<PageBlueprint> {
-        sb.update_page(&self.scope, self.page_id, self.patch).await
+        match self.expected_version {
+            Some(v) => {
+                sb.update_page_at(&self.scope, self.page_id, self.patch, v)
+                    .await
+            }
+            None => sb.update_page(&self.scope, self.page_id, self.patch).await,
+        }
     }
 }
 
@@ -280,6 +302,10 @@ pub struct DeletePage {
     pub scope: Scope,
     /// Which.
     pub page_id: i64,
+    /// The blueprint version this change is based on: if the blueprint moved on since, the
+    /// change is a `conflict` carrying the current version (absent: no check).
+    #[serde(default)]
+    pub expected_version: Option<i32>,
 }
 
 impl Operation for DeletePage {
@@ -292,7 +318,10 @@ impl Operation for DeletePage {
         http: http("DELETE", "pages/{page_id}/", 204),
     };
     async fn execute(self, sb: &SiteBuilder, _: CallContext) -> Result<()> {
-        sb.delete_page(&self.scope, self.page_id).await
+        match self.expected_version {
+            Some(v) => sb.delete_page_at(&self.scope, self.page_id, v).await,
+            None => sb.delete_page(&self.scope, self.page_id).await,
+        }
     }
 }
 
@@ -306,6 +335,10 @@ pub struct ReorderPages {
     pub blueprint_id: i64,
     /// Every page id of the blueprint, in the new order.
     pub page_ids: Vec<i64>,
+    /// The blueprint version this change is based on: if the blueprint moved on since, the
+    /// change is a `conflict` carrying the current version (absent: no check).
+    #[serde(default)]
+    pub expected_version: Option<i32>,
 }
 
 impl Operation for ReorderPages {
@@ -318,7 +351,15 @@ impl Operation for ReorderPages {
         http: http("POST", "blueprints/{blueprint_id}/reorder_pages/", 200),
     };
     async fn execute(self, sb: &SiteBuilder, _: CallContext) -> Result<Vec<PageBlueprint>> {
-        sb.reorder_pages(&self.scope, self.blueprint_id, &self.page_ids)
-            .await
+        match self.expected_version {
+            Some(v) => {
+                sb.reorder_pages_at(&self.scope, self.blueprint_id, &self.page_ids, v)
+                    .await
+            }
+            None => {
+                sb.reorder_pages(&self.scope, self.blueprint_id, &self.page_ids)
+                    .await
+            }
+        }
     }
 }

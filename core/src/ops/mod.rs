@@ -14,6 +14,7 @@
 mod account;
 mod admin;
 mod content;
+mod history;
 mod runs;
 mod site;
 
@@ -27,6 +28,7 @@ use serde_json::{Value, json};
 pub use account::*;
 pub use admin::*;
 pub use content::*;
+pub use history::*;
 pub use runs::*;
 pub use site::*;
 
@@ -219,6 +221,12 @@ operations![
     UpdatePage,
     DeletePage,
     ReorderPages,
+    // history and hand edits
+    EditBlueprint,
+    ListVersions,
+    GetVersion,
+    DiffVersions,
+    RestoreVersion,
     // the rendered site
     RenderPage,
     ExportSite,

@@ -102,6 +102,11 @@ pub const MIGRATIONS: &[MigrationDef] = &[
         name: "site_deployments",
         build: m0008_site_deployments,
     },
+    MigrationDef {
+        version: 9,
+        name: "blueprint_versions",
+        build: m0009_blueprint_versions,
+    },
 ];
 
 fn render_table(t: &TableCreateStatement, d: Dialect) -> String {
@@ -592,6 +597,38 @@ fn m0008_site_deployments(tables: &Tables, d: Dialect) -> Vec<String> {
                 .table(name.clone())
                 .col("tenant_id")
                 .col("site_blueprint_id")
+                .take(),
+            d,
+        ),
+    ]
+}
+
+/// Blueprint history: one row per change to a blueprint's structure or pages, with the content
+/// after the change. A new table only; the seed's tables keep their columns.
+fn m0009_blueprint_versions(tables: &Tables, d: Dialect) -> Vec<String> {
+    let name = tables.blueprint_versions();
+    let mut t = Table::create();
+    t.table(name.clone())
+        .if_not_exists()
+        .col(id_col())
+        .col(ColumnDef::new("tenant_id").big_integer().not_null())
+        .col(ColumnDef::new("site_blueprint_id").big_integer().not_null())
+        .col(ColumnDef::new("version").integer().not_null())
+        .col(ColumnDef::new("operation").string_len(64).not_null())
+        .col(ColumnDef::new("actor_json").json_binary().not_null())
+        .col(ColumnDef::new("credits").big_integer().not_null())
+        .col(ColumnDef::new("content_json").json_binary().not_null())
+        .col(ts("created_at"));
+    vec![
+        render_table(&t, d),
+        render(
+            &Index::create()
+                .if_not_exists()
+                .unique()
+                .name(format!("{name}_blueprint_version_uniq"))
+                .table(name.clone())
+                .col("site_blueprint_id")
+                .col("version")
                 .take(),
             d,
         ),

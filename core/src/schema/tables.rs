@@ -98,6 +98,10 @@ impl Tables {
     pub fn site_assets(&self) -> String {
         self.name("sb_site_assets")
     }
+    /// One row per recorded change to a blueprint's structure or pages (its history).
+    pub fn blueprint_versions(&self) -> String {
+        self.name("site_blueprint_versions")
+    }
     /// Deployments of rendered sites (named as the design names it, next to the seed's tables).
     pub fn site_deployments(&self) -> String {
         self.name("site_deployments")

@@ -11,6 +11,7 @@ mod catalogue;
 mod content;
 mod ledger;
 mod tasklog;
+mod versions;
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Mutex, MutexGuard};
@@ -23,11 +24,12 @@ use crate::model::{
     BlueprintPatch, BlueprintQuery, NewBlueprint, NewOption, NewPage, OptionKind, OptionPatch,
     PageBlueprint, PagePatch, Paged, Scope, SiteBlueprint, SiteBuilderOption,
 };
+use crate::model::{BlueprintVersion, VersionSummary};
 use crate::model::{Deployment, NewAssetRow, NewDeployment, SiteAsset};
 use crate::schema::{MIGRATIONS, MigrationReport, MigrationState};
 use crate::store::traits::{
-    IdempotencyClaim, IdempotencyRequest, SavePageContent, SaveStructure, SavedStructure, Storage,
-    StorageBackend, TaskStats,
+    ContentWrite, IdempotencyClaim, IdempotencyRequest, SavePageContent, SaveStructure,
+    SavedStructure, Storage, StorageBackend, TaskStats,
 };
 use crate::tasks::{TaskQuery, TaskRecord, TaskStatus};
 use crate::{Error, Result};
@@ -87,6 +89,7 @@ struct State {
     assets: AssetTable,
     next_deployment_id: i64,
     deployments: BTreeMap<i64, Deployment>,
+    history: versions::History,
 }
 
 #[derive(Debug)]
@@ -166,6 +169,7 @@ impl MemoryStore {
                 assets: AssetTable::default(),
                 next_deployment_id: 0,
                 deployments: BTreeMap::new(),
+                history: versions::History::default(),
             }),
         }
     }
@@ -583,5 +587,33 @@ impl Storage for MemoryStore {
             })
             .cloned()
             .collect())
+    }
+
+    fn set_version_retention(&self, keep: u32) {
+        self.lock().history.keep = keep.max(1);
+    }
+    async fn write_content(
+        &self,
+        scope: &Scope,
+        blueprint_id: i64,
+        write: ContentWrite,
+    ) -> Result<SavedStructure> {
+        self.lock().write_content(scope, blueprint_id, write)
+    }
+    async fn list_versions(
+        &self,
+        scope: &Scope,
+        blueprint_id: i64,
+        limit: u32,
+    ) -> Result<Vec<VersionSummary>> {
+        self.lock().list_versions(scope, blueprint_id, limit)
+    }
+    async fn get_version(
+        &self,
+        scope: &Scope,
+        blueprint_id: i64,
+        version: i32,
+    ) -> Result<BlueprintVersion> {
+        self.lock().get_version(scope, blueprint_id, version)
     }
 }

@@ -11,11 +11,14 @@ pub(crate) mod sql;
 mod traits;
 
 pub use memory::MemoryStore;
+
+/// Versions of history kept per blueprint unless the builder says otherwise.
+pub const DEFAULT_KEEP_VERSIONS: u32 = 50;
 pub use slug::validate_slug;
 
 #[cfg(any(feature = "sqlite", feature = "postgres"))]
 pub use sql::{SqlStore, SqlStoreOptions};
 pub use traits::{
-    IdempotencyClaim, IdempotencyRequest, SavePageContent, SaveStructure, SavedStructure,
-    StartedTask, Storage, StorageBackend, TaskHold, TaskStats,
+    ContentWrite, IdempotencyClaim, IdempotencyRequest, SavePageContent, SaveStructure,
+    SavedStructure, StartedTask, Storage, StorageBackend, TaskHold, TaskStats,
 };

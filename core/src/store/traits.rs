@@ -13,6 +13,7 @@ use crate::model::{
     OptionPatch, PageBlueprint, PageLocks, PagePatch, PageStatus, Paged, Scope, Seo, SiteBlueprint,
     SiteBuilderOption, SiteStructure,
 };
+use crate::model::{BlueprintVersion, VersionContent, VersionSummary};
 use crate::model::{Deployment, NewAssetRow, NewDeployment, SiteAsset};
 use crate::schema::{MigrationReport, MigrationState};
 use crate::tasks::{TaskQuery, TaskRecord, TaskStatus};
@@ -88,6 +89,10 @@ pub struct SaveStructure {
     /// Locked pages and blocks to keep, applied to the stored pages inside the transaction
     /// (`pages` then lists one page per structure page; locks adjust both).
     pub locks: Option<PageLocks>,
+    /// The blueprint version the structure was made from: if the blueprint has moved on (a hand
+    /// edit won the race), the save is a `conflict` carrying the current version and changes
+    /// nothing. `None` writes over whatever is there.
+    pub base_version: Option<i32>,
 }
 
 /// New content for one page, written in one transaction by [`Storage::save_page_content`].
@@ -101,6 +106,23 @@ pub struct SavePageContent {
     pub status: PageStatus,
     /// Credits to capture in the same transaction, if the run holds any.
     pub capture: Option<Capture>,
+    /// The page's blocks the content was generated from: if the stored blocks differ at save
+    /// time (a hand edit of the page won the race), the save is a `conflict` carrying the
+    /// blueprint's current version and changes nothing. `None` writes over whatever is there.
+    pub base_blocks: Option<Vec<crate::model::Block>>,
+}
+
+/// A whole new content for a blueprint (structure and pages), written by
+/// [`Storage::write_content`] only if the blueprint is still at `base_version`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ContentWrite {
+    /// The version the content was computed from; `None` writes over whatever is there.
+    pub base_version: Option<i32>,
+    /// The operation recorded in the history (`edit_blueprint`, `restore_version`, …).
+    pub operation: String,
+    /// The new `structure_json` and pages: pages with an id the blueprint has are updated,
+    /// the others created, and pages of the blueprint not listed deleted.
+    pub content: VersionContent,
 }
 
 /// The blueprint and pages as stored after [`Storage::save_structure`].
@@ -379,4 +401,36 @@ pub trait Storage: Send + Sync + std::fmt::Debug {
     ) -> Result<Deployment>;
     /// Deployments of a blueprint, newest first.
     async fn list_deployments(&self, scope: &Scope, blueprint_id: i64) -> Result<Vec<Deployment>>;
+
+    // ---- history (blueprint versions) ----
+    //
+    // Every write above that changes a blueprint's structure or pages (save_structure,
+    // save_page_content, create/update/delete/reorder page) bumps the blueprint's `version` and
+    // records the content after the change in the same transaction, pruned to the retention.
+
+    /// How many versions per blueprint the history keeps (the newest; at least 1).
+    fn set_version_retention(&self, keep: u32);
+    /// Replaces a blueprint's structure and pages in one transaction, only if it is still at
+    /// `write.base_version` (checked under the blueprint's row lock; otherwise a `conflict`
+    /// carrying the current version), bumping the version and recording it.
+    async fn write_content(
+        &self,
+        scope: &Scope,
+        blueprint_id: i64,
+        write: ContentWrite,
+    ) -> Result<SavedStructure>;
+    /// A blueprint's recorded versions, newest first, at most `limit`.
+    async fn list_versions(
+        &self,
+        scope: &Scope,
+        blueprint_id: i64,
+        limit: u32,
+    ) -> Result<Vec<VersionSummary>>;
+    /// One recorded version with its content (`not_found` if it was never recorded or pruned).
+    async fn get_version(
+        &self,
+        scope: &Scope,
+        blueprint_id: i64,
+        version: i32,
+    ) -> Result<BlueprintVersion>;
 }

@@ -35,6 +35,7 @@ async fn assert_blind(store: &Store, intruder: &Scope, bp: i64, page_ids: &[i64]
         status: BlueprintStatus::Ready,
         capture: None,
         locks: None,
+        base_version: None,
     };
     expect_not_found(store.save_structure(intruder, bp, save).await, bps);
     expect_not_found(store.delete_blueprint(intruder, bp).await, bps);
@@ -61,6 +62,7 @@ async fn assert_blind(store: &Store, intruder: &Scope, bp: i64, page_ids: &[i64]
             seo: None,
             status: PageStatus::Failed,
             capture: None,
+            base_blocks: None,
         };
         expect_not_found(store.save_page_content(intruder, id, content).await, pgs);
         expect_not_found(store.delete_page(intruder, id).await, pgs);
@@ -154,6 +156,7 @@ pub async fn tenant_isolation_pages(store: Store) {
                 status: BlueprintStatus::Ready,
                 capture: None,
                 locks: None,
+                base_version: None,
             },
         )
         .await

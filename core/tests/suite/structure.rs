@@ -17,6 +17,7 @@ fn save(name: &str, slugs: &[&str]) -> SaveStructure {
         status: BlueprintStatus::Ready,
         capture: None,
         locks: None,
+        base_version: None,
     }
 }
 
@@ -24,6 +25,13 @@ pub async fn save_structure_upserts_by_slug(store: Store) {
     let scope = scope_a();
     let bp = blueprint(&store, &scope, "site").await;
     let old = pages(&store, &scope, bp.id, &["home", "about", "old-news"]).await;
+    // Every page write is a version of its own (the blueprint's history).
+    let v0 = store
+        .get_blueprint(&scope, bp.id)
+        .await
+        .expect("get")
+        .version;
+    assert_eq!(v0, 4, "three page creates after version 1");
     store.begin_generation(&scope, bp.id).await.expect("begin");
 
     let first = save("v2", &["home", "services", "about"]);
@@ -33,7 +41,7 @@ pub async fn save_structure_upserts_by_slug(store: Store) {
         .expect("save");
     let b = &saved.blueprint;
     assert_eq!(b.id, bp.id);
-    assert_eq!(b.version, 2, "version += 1");
+    assert_eq!(b.version, v0 + 1, "version += 1");
     assert_eq!(b.status, BlueprintStatus::Ready);
     assert_eq!(b.structure_json, first.structure.to_value());
     assert_eq!(
@@ -85,7 +93,7 @@ pub async fn save_structure_upserts_by_slug(store: Store) {
         .save_structure(&scope, bp.id, second.clone())
         .await
         .expect("save again");
-    assert_eq!(saved3.blueprint.version, 3);
+    assert_eq!(saved3.blueprint.version, v0 + 2);
     let got: Vec<(&str, i32, i64)> = saved3
         .pages
         .iter()
@@ -116,7 +124,7 @@ pub async fn save_structure_upserts_by_slug(store: Store) {
         .await
         .expect("empty");
     assert!(emptied.pages.is_empty());
-    assert_eq!(emptied.blueprint.version, 4);
+    assert_eq!(emptied.blueprint.version, v0 + 3);
     assert!(
         store
             .list_pages(&scope, bp.id)
@@ -308,6 +316,7 @@ fn content(heading: &str, seo: Option<Seo>) -> SavePageContent {
         seo,
         status: PageStatus::Ready,
         capture: None,
+        base_blocks: None,
     }
 }
 
@@ -352,8 +361,9 @@ pub async fn save_page_content_writes_page_and_seo(store: Store) {
         "only pages[about].seo changed"
     );
     assert_eq!(
-        after.version, saved.blueprint.version,
-        "page content is not a new structure version"
+        after.version,
+        saved.blueprint.version + 1,
+        "page content is a new version of the blueprint (its history records it)"
     );
     assert_eq!(assert_ledger_consistent(&store, A).await, 0);
     assert_eq!(store.list_usage(A).await.expect("usage").len(), 1);

@@ -137,6 +137,7 @@ impl State {
         self.blueprint(scope, id)?;
         self.blueprints.remove(&id);
         self.pages.retain(|_, p| p.site_blueprint_id != id);
+        self.delete_versions(id);
         Ok(())
     }
 
@@ -229,6 +230,7 @@ impl State {
             updated_at: now,
         };
         self.pages.insert(id, row.clone());
+        self.record_version(scope, blueprint_id, "create_page", 0, true)?;
         Ok(row)
     }
 
@@ -248,6 +250,12 @@ impl State {
         if let Some(title) = &patch.title {
             validate_title(title)?;
         }
+        // A status change alone (a run marking its page) is no change of content: no version.
+        let content_change = patch.slug.is_some()
+            || patch.title.is_some()
+            || patch.page_type.is_some()
+            || patch.blocks.is_some()
+            || patch.order.is_some();
         let row = self
             .pages
             .get_mut(&id)
@@ -271,12 +279,17 @@ impl State {
             row.order = v;
         }
         row.updated_at = now();
-        Ok(row.clone())
+        let row = row.clone();
+        if content_change {
+            self.record_version(scope, blueprint_id, "update_page", 0, true)?;
+        }
+        Ok(row)
     }
 
     pub(super) fn delete_page(&mut self, scope: &Scope, id: i64) -> Result<()> {
-        self.page(scope, id)?;
+        let blueprint_id = self.page(scope, id)?.site_blueprint_id;
         self.pages.remove(&id);
+        self.record_version(scope, blueprint_id, "delete_page", 0, true)?;
         Ok(())
     }
 
@@ -308,7 +321,9 @@ impl State {
                 p.updated_at = now;
             }
         }
-        Ok(self.pages_of(blueprint_id))
+        Ok(self
+            .record_version(scope, blueprint_id, "reorder_pages", 0, true)?
+            .1)
     }
 
     pub(super) fn save_structure(
@@ -318,6 +333,23 @@ impl State {
         mut save: SaveStructure,
     ) -> Result<SavedStructure> {
         // Every check before the first write: a failure must leave the old structure intact.
+        let current = self.check_base(scope, blueprint_id, None)?;
+        if let Some(base) = save.base_version.filter(|b| *b != current) {
+            // As in the SQL store: only changes the locks keep may have happened since.
+            let locked = save
+                .locks
+                .as_ref()
+                .map(|l| l.locked_pages.clone())
+                .unwrap_or_default();
+            let stored = self.pages_of(blueprint_id);
+            let lost = match self.history.rows.get(&(blueprint_id, base)) {
+                Some(before) => crate::model::overwrites_changes(&before.content, &stored, &locked),
+                None => true,
+            };
+            if lost {
+                return Err(Error::stale_version(blueprint_id, base, current));
+            }
+        }
         let bp = self.blueprint(scope, blueprint_id)?;
         let (account_id, site_id, sector_id) = (bp.account_id, bp.site_id, bp.sector_id);
         if let Some(locks) = &save.locks {
@@ -391,23 +423,23 @@ impl State {
             }
         }
         let structure_json = save.structure.to_value();
-        let blueprint = match self.blueprints.get_mut(&blueprint_id) {
+        match self.blueprints.get_mut(&blueprint_id) {
             Some(b) => {
                 b.structure_json = structure_json;
                 b.status = save.status;
                 b.version = b.version.saturating_add(1);
                 b.updated_at = now;
-                b.clone()
             }
             None => return Err(Error::not_found("site_blueprint", blueprint_id)),
-        };
+        }
+        let mut credits = 0;
         if let Some((c, step)) = capture {
+            credits = step.amount();
             self.ledger.apply_capture(scope.account_id, c, step);
         }
-        Ok(SavedStructure {
-            blueprint,
-            pages: self.pages_of(blueprint_id),
-        })
+        let (blueprint, pages) =
+            self.record_version(scope, blueprint_id, "generate_structure", credits, false)?;
+        Ok(SavedStructure { blueprint, pages })
     }
 
     pub(super) fn save_page_content(
@@ -418,6 +450,14 @@ impl State {
     ) -> Result<PageBlueprint> {
         let page = self.page(scope, page_id)?;
         let (blueprint_id, slug) = (page.site_blueprint_id, page.slug.clone());
+        if save.base_blocks.as_ref().is_some_and(|b| *b != page.blocks) {
+            return Err(Error::Conflict {
+                message: format!(
+                    "page {page_id} was edited while its content was generated; nothing was saved or charged: reload it and generate again"
+                ),
+                current_version: self.blueprints.get(&blueprint_id).map(|b| b.version),
+            });
+        }
         let seo = match &save.seo {
             Some(seo) => Some(serde_json::to_value(seo).map_err(Error::json("page seo"))?),
             None => None,
@@ -455,9 +495,12 @@ impl State {
         row.status = save.status;
         row.updated_at = now;
         let row = row.clone();
+        let mut credits = 0;
         if let Some((c, step)) = capture {
+            credits = step.amount();
             self.ledger.apply_capture(scope.account_id, c, step);
         }
+        self.record_version(scope, blueprint_id, "generate_page_content", credits, true)?;
         Ok(row)
     }
 }

@@ -33,6 +33,16 @@ pub(super) enum CaptureStep {
     AlreadyCaptured,
 }
 
+impl CaptureStep {
+    /// Credits this step charges.
+    pub(super) fn amount(&self) -> i64 {
+        match self {
+            CaptureStep::Convert(a) => *a,
+            CaptureStep::AlreadyCaptured => 0,
+        }
+    }
+}
+
 /// Balances, transactions, holds and usage rows of every account.
 #[derive(Debug, Default)]
 pub(super) struct Ledger {

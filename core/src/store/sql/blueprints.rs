@@ -206,6 +206,7 @@ impl SqlStore {
             .take();
         conn.execute(&pages, "deleting the blueprint's pages")
             .await?;
+        self.delete_versions(&mut conn, id).await?;
         let bp = Query::delete()
             .from_table(self.tables.blueprints())
             .and_where(Expr::col("id").eq(id))

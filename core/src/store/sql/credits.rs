@@ -531,7 +531,7 @@ impl SqlStore {
         conn: &mut Conn<'_>,
         account_id: i64,
         capture: Capture,
-    ) -> Result<()> {
+    ) -> Result<i64> {
         let pg = conn.dialect() == Dialect::Postgres;
         let flipped = if pg {
             self.flip_hold_into_usage(conn, account_id, &capture)
@@ -555,7 +555,7 @@ impl SqlStore {
         };
         let Some(amount) = flipped else {
             return match self.find_hold(conn, account_id, &capture.reference).await? {
-                Some(h) if h.state == "captured" => Ok(()),
+                Some(h) if h.state == "captured" => Ok(0),
                 _ => Err(Error::conflict(format!(
                     "no live credit hold for reference {:?}; hold credits before capturing",
                     capture.reference
@@ -582,7 +582,7 @@ impl SqlStore {
                 .capture_into_ledger(conn, account_id, &capture.reference, &rows)
                 .await?
         {
-            return Ok(());
+            return Ok(amount);
         }
         let balance = self.lock_balance(conn, account_id).await?;
         let rows = rows.map(|r| LedgerRow {
@@ -591,7 +591,7 @@ impl SqlStore {
         });
         self.append_txs(conn, account_id, Some(&capture.reference), &rows)
             .await?;
-        Ok(())
+        Ok(amount)
     }
 
     /// `UPDATE` that turns a live hold into a captured one, returning its amount.

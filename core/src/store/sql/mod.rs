@@ -10,6 +10,7 @@ mod options;
 mod pages;
 mod storage_impl;
 mod tasks;
+mod versions;
 
 use std::str::FromStr;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -66,6 +67,8 @@ pub struct SqlStore {
     tables: Tables,
     tenancy: std::sync::RwLock<Tenancy>,
     ready: AtomicBool,
+    /// Versions of history kept per blueprint (see [`crate::store::Storage::set_version_retention`]).
+    keep_versions: std::sync::atomic::AtomicU32,
 }
 
 /// The URL with any password replaced, for messages.
@@ -101,6 +104,7 @@ impl SqlStore {
             tables,
             tenancy: std::sync::RwLock::new(Tenancy::default()),
             ready: AtomicBool::new(false),
+            keep_versions: std::sync::atomic::AtomicU32::new(crate::store::DEFAULT_KEEP_VERSIONS),
         };
         if options.auto_migrate {
             store.run_migrations().await?;

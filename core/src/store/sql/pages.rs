@@ -80,7 +80,7 @@ fn check_title(title: &str) -> Result<()> {
 
 impl SqlStore {
     /// The blueprint's pages in order; with `lock`, locked until the transaction ends.
-    async fn fetch_pages(
+    pub(super) async fn fetch_pages(
         &self,
         conn: &mut Conn<'_>,
         account_id: i64,
@@ -126,7 +126,7 @@ impl SqlStore {
         page_from_row(&row)
     }
 
-    async fn insert_page(
+    pub(super) async fn insert_page(
         &self,
         conn: &mut Conn<'_>,
         bp: &SiteBlueprint,
@@ -170,9 +170,10 @@ impl SqlStore {
             .order
             .unwrap_or_else(|| existing.iter().map(|p| p.order + 1).max().unwrap_or(0));
         self.insert_page(&mut conn, &bp, &new, order).await?;
-        let page = self
-            .fetch_pages(&mut conn, scope.account_id, blueprint_id, false)
-            .await?
+        let (_, pages) = self
+            .record_version(&mut conn, scope, blueprint_id, "create_page", 0, true)
+            .await?;
+        let page = pages
             .into_iter()
             .find(|p| p.slug == new.slug)
             .ok_or_else(|| Error::not_found("page_blueprint", &new.slug))?;
@@ -219,13 +220,43 @@ impl SqlStore {
         if let Some(o) = patch.order {
             q.value("order", o);
         }
-        let mut held = self.pool.acquire().await?;
-        let row = held
-            .conn()
+        // A status change alone (a run marking its page) is no change of content: no version.
+        let content_change = patch.slug.is_some()
+            || patch.title.is_some()
+            || patch.page_type.is_some()
+            || patch.blocks.is_some()
+            || patch.order.is_some();
+        if !content_change {
+            let mut held = self.pool.acquire().await?;
+            let row = held
+                .conn()
+                .fetch_optional(&q, "updating a page")
+                .await?
+                .ok_or_else(|| Error::not_found("page_blueprint", id))?;
+            return page_from_row(&row);
+        }
+        let mut tx = self.pool.begin().await?;
+        let mut conn = tx.conn();
+        let page = self.fetch_page(&mut conn, scope, id, false).await?;
+        let owner = Scope::account(scope.account_id);
+        self.lock_version(&mut conn, &owner, page.site_blueprint_id, None)
+            .await?;
+        let row = conn
             .fetch_optional(&q, "updating a page")
             .await?
             .ok_or_else(|| Error::not_found("page_blueprint", id))?;
-        page_from_row(&row)
+        let updated = page_from_row(&row)?;
+        self.record_version(
+            &mut conn,
+            scope,
+            page.site_blueprint_id,
+            "update_page",
+            0,
+            true,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(updated)
     }
 
     pub(super) async fn page_delete(&self, scope: &Scope, id: i64) -> Result<()> {
@@ -235,11 +266,25 @@ impl SqlStore {
             .and_where(Expr::col("id").eq(id))
             .cond_where(scope_cond(scope))
             .take();
-        let mut held = self.pool.acquire().await?;
-        match held.conn().execute(&q, "deleting a page").await? {
-            0 => Err(Error::not_found("page_blueprint", id)),
-            _ => Ok(()),
+        let mut tx = self.pool.begin().await?;
+        let mut conn = tx.conn();
+        let page = self.fetch_page(&mut conn, scope, id, false).await?;
+        let owner = Scope::account(scope.account_id);
+        self.lock_version(&mut conn, &owner, page.site_blueprint_id, None)
+            .await?;
+        if conn.execute(&q, "deleting a page").await? == 0 {
+            return Err(Error::not_found("page_blueprint", id));
         }
+        self.record_version(
+            &mut conn,
+            scope,
+            page.site_blueprint_id,
+            "delete_page",
+            0,
+            true,
+        )
+        .await?;
+        tx.commit().await
     }
 
     pub(super) async fn page_list(
@@ -286,8 +331,8 @@ impl SqlStore {
                 .take();
             conn.execute(&q, "reordering pages").await?;
         }
-        let out = self
-            .fetch_pages(&mut conn, scope.account_id, blueprint_id, false)
+        let (_, out) = self
+            .record_version(&mut conn, scope, blueprint_id, "reorder_pages", 0, true)
             .await?;
         tx.commit().await?;
         Ok(out)
@@ -318,9 +363,36 @@ impl SqlStore {
             status,
             capture,
             locks,
+            base_version,
         } = save;
         let mut tx = self.pool.begin().await?;
         let mut conn = tx.conn();
+        if let Some(base) = base_version {
+            // A run that started from an older version may still save when every change made
+            // since touched only pages (or blocks) its locks keep; anything else would be lost.
+            let current = self
+                .fetch_blueprint(&mut conn, scope, blueprint_id, true)
+                .await?;
+            if current.version != base {
+                let locked = locks
+                    .as_ref()
+                    .map(|l| l.locked_pages.clone())
+                    .unwrap_or_default();
+                let stored = self
+                    .fetch_pages(&mut conn, scope.account_id, blueprint_id, true)
+                    .await?;
+                let lost = match self
+                    .version_content_on(&mut conn, blueprint_id, base)
+                    .await?
+                {
+                    Some(before) => crate::model::overwrites_changes(&before, &stored, &locked),
+                    None => true,
+                };
+                if lost {
+                    return Err(Error::stale_version(blueprint_id, base, current.version));
+                }
+            }
+        }
         // The UPDATE locks the blueprint row for the rest of the transaction (before any page
         // row, the order every path here takes).
         let dialect = conn.dialect();
@@ -417,10 +489,22 @@ impl SqlStore {
             }
             saved.sort_by_key(|p| (p.order, p.id));
         }
-        if let Some(capture) = capture {
-            self.capture_on(&mut conn, scope.account_id, capture)
-                .await?;
-        }
+        let credits = match capture {
+            Some(capture) => {
+                self.capture_on(&mut conn, scope.account_id, capture)
+                    .await?
+            }
+            None => 0,
+        };
+        self.record_version(
+            &mut conn,
+            scope,
+            blueprint_id,
+            "generate_structure",
+            credits,
+            false,
+        )
+        .await?;
         tx.commit().await?;
         Ok(SavedStructure {
             blueprint: bp,
@@ -437,7 +521,21 @@ impl SqlStore {
         self.ensure_ready().await?;
         let mut tx = self.pool.begin().await?;
         let mut conn = tx.conn();
+        // The blueprint row first (the one lock every content write takes), then the page.
+        let page = self.fetch_page(&mut conn, scope, page_id, false).await?;
+        let owner = Scope::account(scope.account_id);
+        let bp = self
+            .lock_version(&mut conn, &owner, page.site_blueprint_id, None)
+            .await?;
         let page = self.fetch_page(&mut conn, scope, page_id, true).await?;
+        if save.base_blocks.as_ref().is_some_and(|b| *b != page.blocks) {
+            return Err(Error::Conflict {
+                message: format!(
+                    "page {page_id} was edited while its content was generated; nothing was saved or charged: reload it and generate again"
+                ),
+                current_version: Some(bp.version),
+            });
+        }
         let q = Query::update()
             .table(self.tables.pages())
             .value("blocks_json", json_doc(&save.blocks, conn.dialect())?)
@@ -452,10 +550,6 @@ impl SqlStore {
             .ok_or_else(|| Error::not_found("page_blueprint", page_id))?;
         let updated = page_from_row(&row)?;
         if let Some(seo) = save.seo {
-            let owner = Scope::account(scope.account_id);
-            let bp = self
-                .fetch_blueprint(&mut conn, &owner, page.site_blueprint_id, true)
-                .await?;
             let mut structure = bp.structure_json;
             let seo = serde_json::to_value(seo).map_err(Error::json("page seo"))?;
             let mut changed = false;
@@ -478,10 +572,22 @@ impl SqlStore {
                     .await?;
             }
         }
-        if let Some(capture) = save.capture {
-            self.capture_on(&mut conn, scope.account_id, capture)
-                .await?;
-        }
+        let credits = match save.capture {
+            Some(capture) => {
+                self.capture_on(&mut conn, scope.account_id, capture)
+                    .await?
+            }
+            None => 0,
+        };
+        self.record_version(
+            &mut conn,
+            scope,
+            page.site_blueprint_id,
+            "generate_page_content",
+            credits,
+            true,
+        )
+        .await?;
         tx.commit().await?;
         Ok(updated)
     }

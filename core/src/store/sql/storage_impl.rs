@@ -11,11 +11,12 @@ use crate::model::{
     BlueprintPatch, BlueprintQuery, NewBlueprint, NewOption, NewPage, OptionKind, OptionPatch,
     PageBlueprint, PagePatch, Paged, Scope, SiteBlueprint, SiteBuilderOption,
 };
+use crate::model::{BlueprintVersion, VersionSummary};
 use crate::model::{Deployment, NewAssetRow, NewDeployment, SiteAsset};
 use crate::schema::{MigrationReport, MigrationState};
 use crate::store::{
-    IdempotencyClaim, IdempotencyRequest, SavePageContent, SaveStructure, SavedStructure,
-    StartedTask, Storage, StorageBackend, TaskHold, TaskStats,
+    ContentWrite, IdempotencyClaim, IdempotencyRequest, SavePageContent, SaveStructure,
+    SavedStructure, StartedTask, Storage, StorageBackend, TaskHold, TaskStats,
 };
 use crate::tasks::{TaskQuery, TaskRecord, TaskStatus};
 
@@ -260,5 +261,34 @@ impl Storage for SqlStore {
     }
     async fn list_deployments(&self, scope: &Scope, blueprint_id: i64) -> Result<Vec<Deployment>> {
         self.deployments_list(scope, blueprint_id).await
+    }
+
+    fn set_version_retention(&self, keep: u32) {
+        self.keep_versions
+            .store(keep.max(1), std::sync::atomic::Ordering::Relaxed);
+    }
+    async fn write_content(
+        &self,
+        scope: &Scope,
+        blueprint_id: i64,
+        write: ContentWrite,
+    ) -> Result<SavedStructure> {
+        self.write_content_tx(scope, blueprint_id, write).await
+    }
+    async fn list_versions(
+        &self,
+        scope: &Scope,
+        blueprint_id: i64,
+        limit: u32,
+    ) -> Result<Vec<VersionSummary>> {
+        self.versions_list(scope, blueprint_id, limit).await
+    }
+    async fn get_version(
+        &self,
+        scope: &Scope,
+        blueprint_id: i64,
+        version: i32,
+    ) -> Result<BlueprintVersion> {
+        self.version_get(scope, blueprint_id, version).await
     }
 }
