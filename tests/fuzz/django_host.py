@@ -44,6 +44,13 @@ def main() -> None:
     from django.test import Client
     from django.utils.crypto import get_random_string
 
+    import tempfile
+
+    from django.conf import settings
+
+    # A publishing target of its own, so publish/ and unpublish/ are fuzzed too.
+    published = tempfile.mkdtemp(prefix="sitebuilder-fuzz-")
+    settings.SITEBUILDER = {**settings.SITEBUILDER, "PUBLISH_URL": Path(published).as_uri()}
     call_command("migrate", verbosity=0)
     user = User.objects.create_user(f"fuzz{uuid.uuid4().hex[:6]}", "fuzz@x.test", "pw")
     Membership.objects.create(user=user, account_id=4242)

@@ -14,7 +14,12 @@ const { expressRouter, expressErrors, fastifyPlugin } = require(join(pkg, 'route
 
 const framework = process.argv[2] || 'express';
 const dir = mkdtempSync(join(tmpdir(), 'sitebuilder-fuzz-'));
-const sb = await SiteBuilder.open({ databaseUrl: `sqlite://${join(dir, 'fuzz.db')}`, provider: { kind: 'offline' } });
+// A publishing target in the same temporary folder, so publish/ and unpublish/ are fuzzed too.
+const sb = await SiteBuilder.open({
+  databaseUrl: `sqlite://${join(dir, 'fuzz.db')}`,
+  provider: { kind: 'offline' },
+  publishUrl: `file://${join(dir, 'published')}`,
+});
 // Records for the generated ids to find (1, 2...), so routes get past their 404.
 const bp = await sb.createBlueprint(4242, 'Fuzzed bakery', { description: 'A bakery in Porto.' });
 await sb.createPage(4242, bp.id, 'home', 'Home');

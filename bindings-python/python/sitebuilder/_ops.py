@@ -93,13 +93,13 @@ class Operations(Base):
         """Async twin of :meth:`delete_blueprint`."""
         return await self._acall('delete_blueprint', _request(self._scope(scope, site_id, sector_id), blueprint_id=blueprint_id), _none, idempotency_key=idempotency_key)
 
-    def create_page(self, scope: int | Scope, blueprint_id: int, slug: str | None = None, title: str | None = None, *, blocks: Sequence[dict[str, Any]] | None = None, order: int | None = None, status: str | None = None, type: str | None = None, site_id: int | None = None, sector_id: int | None = None, idempotency_key: str | None = None) -> PageBlueprint:
+    def create_page(self, scope: int | Scope, blueprint_id: int, slug: str | None = None, title: str | None = None, *, blocks: Sequence[dict[str, Any]] | None = None, expected_version: int | None = None, order: int | None = None, status: str | None = None, type: str | None = None, site_id: int | None = None, sector_id: int | None = None, idempotency_key: str | None = None) -> PageBlueprint:
         """Adds a page to a blueprint (slug unique in the blueprint; appended unless `order` is given)."""
-        return self._call('create_page', _request(self._scope(scope, site_id, sector_id), blueprint_id=blueprint_id, slug=slug, title=title, blocks=blocks, order=order, status=status, type=type), PageBlueprint.from_dict, idempotency_key=idempotency_key)
+        return self._call('create_page', _request(self._scope(scope, site_id, sector_id), blueprint_id=blueprint_id, slug=slug, title=title, blocks=blocks, expected_version=expected_version, order=order, status=status, type=type), PageBlueprint.from_dict, idempotency_key=idempotency_key)
 
-    async def acreate_page(self, scope: int | Scope, blueprint_id: int, slug: str | None = None, title: str | None = None, *, blocks: Sequence[dict[str, Any]] | None = None, order: int | None = None, status: str | None = None, type: str | None = None, site_id: int | None = None, sector_id: int | None = None, idempotency_key: str | None = None) -> PageBlueprint:
+    async def acreate_page(self, scope: int | Scope, blueprint_id: int, slug: str | None = None, title: str | None = None, *, blocks: Sequence[dict[str, Any]] | None = None, expected_version: int | None = None, order: int | None = None, status: str | None = None, type: str | None = None, site_id: int | None = None, sector_id: int | None = None, idempotency_key: str | None = None) -> PageBlueprint:
         """Async twin of :meth:`create_page`."""
-        return await self._acall('create_page', _request(self._scope(scope, site_id, sector_id), blueprint_id=blueprint_id, slug=slug, title=title, blocks=blocks, order=order, status=status, type=type), PageBlueprint.from_dict, idempotency_key=idempotency_key)
+        return await self._acall('create_page', _request(self._scope(scope, site_id, sector_id), blueprint_id=blueprint_id, slug=slug, title=title, blocks=blocks, expected_version=expected_version, order=order, status=status, type=type), PageBlueprint.from_dict, idempotency_key=idempotency_key)
 
     def get_page(self, scope: int | Scope, page_id: int, *, site_id: int | None = None, sector_id: int | None = None) -> PageBlueprint:
         """Reads one page of the scope."""
@@ -117,29 +117,69 @@ class Operations(Base):
         """Async twin of :meth:`list_pages`."""
         return await self._acall('list_pages', _request(self._scope(scope, site_id, sector_id), blueprint_id=blueprint_id), _list(PageBlueprint.from_dict))
 
-    def update_page(self, scope: int | Scope, page_id: int, *, blocks: Sequence[dict[str, Any]] | None = None, order: int | None = None, slug: str | None = None, status: str | None = None, title: str | None = None, type: str | None = None, site_id: int | None = None, sector_id: int | None = None, idempotency_key: str | None = None) -> PageBlueprint:
+    def update_page(self, scope: int | Scope, page_id: int, *, blocks: Sequence[dict[str, Any]] | None = None, expected_version: int | None = None, order: int | None = None, slug: str | None = None, status: str | None = None, title: str | None = None, type: str | None = None, site_id: int | None = None, sector_id: int | None = None, idempotency_key: str | None = None) -> PageBlueprint:
         """Changes the given fields of a page; absent fields stay as they are."""
-        return self._call('update_page', _request(self._scope(scope, site_id, sector_id), page_id=page_id, blocks=blocks, order=order, slug=slug, status=status, title=title, type=type), PageBlueprint.from_dict, idempotency_key=idempotency_key)
+        return self._call('update_page', _request(self._scope(scope, site_id, sector_id), page_id=page_id, blocks=blocks, expected_version=expected_version, order=order, slug=slug, status=status, title=title, type=type), PageBlueprint.from_dict, idempotency_key=idempotency_key)
 
-    async def aupdate_page(self, scope: int | Scope, page_id: int, *, blocks: Sequence[dict[str, Any]] | None = None, order: int | None = None, slug: str | None = None, status: str | None = None, title: str | None = None, type: str | None = None, site_id: int | None = None, sector_id: int | None = None, idempotency_key: str | None = None) -> PageBlueprint:
+    async def aupdate_page(self, scope: int | Scope, page_id: int, *, blocks: Sequence[dict[str, Any]] | None = None, expected_version: int | None = None, order: int | None = None, slug: str | None = None, status: str | None = None, title: str | None = None, type: str | None = None, site_id: int | None = None, sector_id: int | None = None, idempotency_key: str | None = None) -> PageBlueprint:
         """Async twin of :meth:`update_page`."""
-        return await self._acall('update_page', _request(self._scope(scope, site_id, sector_id), page_id=page_id, blocks=blocks, order=order, slug=slug, status=status, title=title, type=type), PageBlueprint.from_dict, idempotency_key=idempotency_key)
+        return await self._acall('update_page', _request(self._scope(scope, site_id, sector_id), page_id=page_id, blocks=blocks, expected_version=expected_version, order=order, slug=slug, status=status, title=title, type=type), PageBlueprint.from_dict, idempotency_key=idempotency_key)
 
-    def delete_page(self, scope: int | Scope, page_id: int, *, site_id: int | None = None, sector_id: int | None = None, idempotency_key: str | None = None) -> None:
+    def delete_page(self, scope: int | Scope, page_id: int, *, expected_version: int | None = None, site_id: int | None = None, sector_id: int | None = None, idempotency_key: str | None = None) -> None:
         """Deletes a page."""
-        return self._call('delete_page', _request(self._scope(scope, site_id, sector_id), page_id=page_id), _none, idempotency_key=idempotency_key)
+        return self._call('delete_page', _request(self._scope(scope, site_id, sector_id), page_id=page_id, expected_version=expected_version), _none, idempotency_key=idempotency_key)
 
-    async def adelete_page(self, scope: int | Scope, page_id: int, *, site_id: int | None = None, sector_id: int | None = None, idempotency_key: str | None = None) -> None:
+    async def adelete_page(self, scope: int | Scope, page_id: int, *, expected_version: int | None = None, site_id: int | None = None, sector_id: int | None = None, idempotency_key: str | None = None) -> None:
         """Async twin of :meth:`delete_page`."""
-        return await self._acall('delete_page', _request(self._scope(scope, site_id, sector_id), page_id=page_id), _none, idempotency_key=idempotency_key)
+        return await self._acall('delete_page', _request(self._scope(scope, site_id, sector_id), page_id=page_id, expected_version=expected_version), _none, idempotency_key=idempotency_key)
 
-    def reorder_pages(self, scope: int | Scope, blueprint_id: int, page_ids: Sequence[int], *, site_id: int | None = None, sector_id: int | None = None, idempotency_key: str | None = None) -> list[PageBlueprint]:
+    def reorder_pages(self, scope: int | Scope, blueprint_id: int, page_ids: Sequence[int], *, expected_version: int | None = None, site_id: int | None = None, sector_id: int | None = None, idempotency_key: str | None = None) -> list[PageBlueprint]:
         """Puts a blueprint's pages in the order of `page_ids` (every page once) and returns them so."""
-        return self._call('reorder_pages', _request(self._scope(scope, site_id, sector_id), blueprint_id=blueprint_id, page_ids=page_ids), _list(PageBlueprint.from_dict), idempotency_key=idempotency_key)
+        return self._call('reorder_pages', _request(self._scope(scope, site_id, sector_id), blueprint_id=blueprint_id, page_ids=page_ids, expected_version=expected_version), _list(PageBlueprint.from_dict), idempotency_key=idempotency_key)
 
-    async def areorder_pages(self, scope: int | Scope, blueprint_id: int, page_ids: Sequence[int], *, site_id: int | None = None, sector_id: int | None = None, idempotency_key: str | None = None) -> list[PageBlueprint]:
+    async def areorder_pages(self, scope: int | Scope, blueprint_id: int, page_ids: Sequence[int], *, expected_version: int | None = None, site_id: int | None = None, sector_id: int | None = None, idempotency_key: str | None = None) -> list[PageBlueprint]:
         """Async twin of :meth:`reorder_pages`."""
-        return await self._acall('reorder_pages', _request(self._scope(scope, site_id, sector_id), blueprint_id=blueprint_id, page_ids=page_ids), _list(PageBlueprint.from_dict), idempotency_key=idempotency_key)
+        return await self._acall('reorder_pages', _request(self._scope(scope, site_id, sector_id), blueprint_id=blueprint_id, page_ids=page_ids, expected_version=expected_version), _list(PageBlueprint.from_dict), idempotency_key=idempotency_key)
+
+    def edit_blueprint(self, scope: int | Scope, blueprint_id: int, edit: dict[str, Any], *, expected_version: int | None = None, site_id: int | None = None, sector_id: int | None = None, idempotency_key: str | None = None) -> dict[str, Any]:
+        """Edits a blueprint by hand, without AI: insert, move, duplicate, delete, lock or unlock a block, change its variant or its data (validated against its type's schema); add a page (navigation follows), change a slug (internal links follow), reorder or delete pages. Each edit is a new version; a stale `expected_version` is a `conflict` carrying the current one."""
+        return self._call('edit_blueprint', _request(self._scope(scope, site_id, sector_id), blueprint_id=blueprint_id, edit=edit, expected_version=expected_version), dict, idempotency_key=idempotency_key)
+
+    async def aedit_blueprint(self, scope: int | Scope, blueprint_id: int, edit: dict[str, Any], *, expected_version: int | None = None, site_id: int | None = None, sector_id: int | None = None, idempotency_key: str | None = None) -> dict[str, Any]:
+        """Async twin of :meth:`edit_blueprint`."""
+        return await self._acall('edit_blueprint', _request(self._scope(scope, site_id, sector_id), blueprint_id=blueprint_id, edit=edit, expected_version=expected_version), dict, idempotency_key=idempotency_key)
+
+    def list_versions(self, scope: int | Scope, blueprint_id: int, *, limit: int | None = None, site_id: int | None = None, sector_id: int | None = None) -> list[dict[str, Any]]:
+        """A blueprint's recorded versions, newest first, without their content: who changed it (the scope), with which operation, when, and the credits charged."""
+        return self._call('list_versions', _request(self._scope(scope, site_id, sector_id), blueprint_id=blueprint_id, limit=limit), _list(dict))
+
+    async def alist_versions(self, scope: int | Scope, blueprint_id: int, *, limit: int | None = None, site_id: int | None = None, sector_id: int | None = None) -> list[dict[str, Any]]:
+        """Async twin of :meth:`list_versions`."""
+        return await self._acall('list_versions', _request(self._scope(scope, site_id, sector_id), blueprint_id=blueprint_id, limit=limit), _list(dict))
+
+    def get_version(self, scope: int | Scope, blueprint_id: int, version: int, *, site_id: int | None = None, sector_id: int | None = None) -> dict[str, Any]:
+        """One recorded version of a blueprint with its content (structure and pages with blocks)."""
+        return self._call('get_version', _request(self._scope(scope, site_id, sector_id), blueprint_id=blueprint_id, version=version), dict)
+
+    async def aget_version(self, scope: int | Scope, blueprint_id: int, version: int, *, site_id: int | None = None, sector_id: int | None = None) -> dict[str, Any]:
+        """Async twin of :meth:`get_version`."""
+        return await self._acall('get_version', _request(self._scope(scope, site_id, sector_id), blueprint_id=blueprint_id, version=version), dict)
+
+    def diff_versions(self, scope: int | Scope, blueprint_id: int, a: int, b: int, *, site_id: int | None = None, sector_id: int | None = None) -> dict[str, Any]:
+        """What changed from version `a` to version `b` of a blueprint: pages added, removed and changed, and within a changed page the blocks that differ."""
+        return self._call('diff_versions', _request(self._scope(scope, site_id, sector_id), blueprint_id=blueprint_id, a=a, b=b), dict)
+
+    async def adiff_versions(self, scope: int | Scope, blueprint_id: int, a: int, b: int, *, site_id: int | None = None, sector_id: int | None = None) -> dict[str, Any]:
+        """Async twin of :meth:`diff_versions`."""
+        return await self._acall('diff_versions', _request(self._scope(scope, site_id, sector_id), blueprint_id=blueprint_id, a=a, b=b), dict)
+
+    def restore_version(self, scope: int | Scope, blueprint_id: int, version: int, *, expected_version: int | None = None, site_id: int | None = None, sector_id: int | None = None, idempotency_key: str | None = None) -> dict[str, Any]:
+        """Puts a blueprint's structure and pages back as they were at `version` (free; undo). The restore is itself a new version. With `expected_version`, a blueprint that moved on since is a `conflict` carrying its current version."""
+        return self._call('restore_version', _request(self._scope(scope, site_id, sector_id), blueprint_id=blueprint_id, version=version, expected_version=expected_version), dict, idempotency_key=idempotency_key)
+
+    async def arestore_version(self, scope: int | Scope, blueprint_id: int, version: int, *, expected_version: int | None = None, site_id: int | None = None, sector_id: int | None = None, idempotency_key: str | None = None) -> dict[str, Any]:
+        """Async twin of :meth:`restore_version`."""
+        return await self._acall('restore_version', _request(self._scope(scope, site_id, sector_id), blueprint_id=blueprint_id, version=version, expected_version=expected_version), dict, idempotency_key=idempotency_key)
 
     def render_page(self, scope: int | Scope, blueprint_id: int, slug: str, *, link_base: str | None = None, missing_as_404: bool | None = None, site_id: int | None = None, sector_id: int | None = None) -> dict[str, Any]:
         """One page of a blueprint's site as a self-contained HTML document, for a live preview (`404` renders the not-found page). Data the templates cannot show renders as an annotated fallback listed in `issues`. Over HTTP the preview routes (`blueprints/{id}/preview/` and `…/preview/{slug}/`) answer the page itself as `text/html`, links pointing at other preview URLs."""
