@@ -46,7 +46,8 @@ export declare class SiteBuilder {
   /**
    * Runs the catalogue operation `name` (`catalogue()`) with a JSON request and answers JSON
    * text: the one generic path every typed method of the package is built on. `options` carries
-   * what JSON cannot: a progress callback and a cancel handle for AI runs.
+   * what JSON cannot: a progress callback and a cancel handle for AI runs, and the idempotency
+   * key of a write.
    */
   call(name: string, request: string, options?: RunOptions | undefined | null): Promise<string>
   /**
@@ -235,6 +236,12 @@ export interface RunOptions {
    * the run like aborting the signal. Napi keeps it alive while the run goes on.
    */
   cancel?: CancelHandle
+  /**
+   * Makes a write safe to retry: the first call with this key runs, a later one with the same
+   * key and request answers the first result without running or charging again; the same key
+   * with another request is a `conflict`. Keys belong to the account.
+   */
+  idempotencyKey?: string
 }
 
 /** Version of the native library. */
