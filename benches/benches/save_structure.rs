@@ -60,6 +60,7 @@ fn structure() -> SaveStructure {
         status: BlueprintStatus::Ready,
         capture: None,
         locks: None,
+        base_version: None,
     }
 }
 
