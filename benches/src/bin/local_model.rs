@@ -12,7 +12,8 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 use sitebuilder::ai::provider::JsonMode;
-use sitebuilder::model::{NewBlueprint, Scope};
+use sitebuilder::model::{NewBlueprint, Scope, SiteStructure};
+use sitebuilder::quality;
 use sitebuilder::{CancelToken, ProviderConfig, RunOptions, SiteBuilder};
 
 /// Ten businesses of different kinds, as a new user would describe them.
@@ -140,6 +141,19 @@ fn names_and_headings(structure: &Value) -> (Vec<String>, Vec<String>) {
     (site, headings)
 }
 
+/// The quality rubric's failed rules for a saved structure (empty: every rule passed), the same
+/// rubric the offline planner's 46 briefs pass in `core/tests/quality.rs`.
+fn rubric(brief: &str, structure: &Value) -> Vec<String> {
+    match serde_json::from_value::<SiteStructure>(structure.clone()) {
+        Ok(s) => quality::assess(brief, &s)
+            .failures()
+            .iter()
+            .map(|c| c.rule.to_string())
+            .collect(),
+        Err(e) => vec![format!("unreadable structure: {e}")],
+    }
+}
+
 /// How many of a list to run: the variable's number, else all.
 fn limit(var: &str) -> usize {
     std::env::var(var)
@@ -159,18 +173,28 @@ fn mean(values: impl Iterator<Item = f64>) -> f64 {
 
 async fn briefs(sb: &SiteBuilder, budget: Duration) {
     println!("### Ten briefs\n");
-    println!("| business | saved | re-asks | tokens in / out | seconds | error |");
-    println!("|---|---|---|---|---|---|");
+    println!("| business | saved | re-asks | tokens in / out | seconds | rubric | error |");
+    println!("|---|---|---|---|---|---|---|");
     let mut runs = Vec::new();
+    let mut passed = 0;
     for (i, (name, brief)) in BRIEFS.iter().enumerate().take(limit("LOCAL_MODEL_BRIEFS")) {
         let run = run_one(sb, 1000 + i as i64, name, brief, budget).await;
+        let verdict = run.saved.then(|| rubric(brief, &run.structure));
+        if verdict.as_ref().is_some_and(|v| v.is_empty()) {
+            passed += 1;
+        }
         println!(
-            "| {name} | {} | {} | {} / {} | {:.0} | {} |",
+            "| {name} | {} | {} | {} / {} | {:.0} | {} | {} |",
             if run.saved { "yes" } else { "no" },
             run.reasks,
             run.tokens_in,
             run.tokens_out,
             run.secs,
+            match &verdict {
+                None => "–".to_string(),
+                Some(failed) if failed.is_empty() => "pass".to_string(),
+                Some(failed) => format!("fails {}", failed.join(", ")),
+            },
             run.error.as_deref().unwrap_or("")
         );
         runs.push(run);
@@ -181,7 +205,7 @@ async fn briefs(sb: &SiteBuilder, budget: Duration) {
         .filter(|r| r.secs < budget.as_secs_f64())
         .count();
     println!(
-        "\n**{} of {} saved** ({in_time} within {} s); re-asks per site {:.1}; mean tokens per site {:.0} in / {:.0} out; mean {:.0} s per site (max {:.0} s).\n",
+        "\n**{} of {} saved** ({in_time} within {} s; {passed} pass the quality rubric of `sitebuilder::quality`); re-asks per site {:.1}; mean tokens per site {:.0} in / {:.0} out; mean {:.0} s per site (max {:.0} s).\n",
         saved.len(),
         runs.len(),
         budget.as_secs(),

@@ -180,7 +180,10 @@ pub(super) fn openapi_routes() -> Vec<(String, serde_json::Value)> {
             "parameters": params,
             "responses": {
                 "200": {"description": "The page", "content": {"text/html": {"schema": {"type": "string"}}}},
-                "404": {"description": "No such page: the site's 404 page (text/html); no such blueprint: a JSON error"},
+                "404": {
+                    "description": "No such page: the site's 404 page (text/html); no such blueprint: a JSON error",
+                    "content": {"text/html": {"schema": {"type": "string"}}, "application/json": {"schema": {"type": "object"}}},
+                },
                 "default": {"description": "An error: {code, message, ...fields}"},
             },
         }})
