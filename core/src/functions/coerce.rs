@@ -12,12 +12,17 @@
 //!   required}`);
 //! - `"true"`/`"false"` where a boolean is expected, a single string where a list of strings is.
 //!
+//! - menu entries that name no page of the answer ("...", "Our services" with no such page) are
+//!   dropped, and an empty main menu lists the pages in sitemap order, home first: a menu can
+//!   only point at pages, so there is nothing else these could mean.
+//!
 //! A bare button label (no target) or an unknown key with no single missing property to map to
 //! stays as it is: validation then asks the model again.
 
 use serde_json::{Map, Value, json};
 
 use super::blocks::BlockCatalogue;
+use crate::blocks::validate::normalize_slug;
 
 /// Property → keys models use for it instead.
 const SYNONYMS: &[(&str, &[&str])] = &[
@@ -43,6 +48,7 @@ const SYNONYMS: &[(&str, &[&str])] = &[
 /// place; returns what was mapped, one line each (empty: nothing was).
 pub fn coerce_answer(answer: &mut Value, catalogue: &BlockCatalogue) -> Vec<String> {
     let mut log = Vec::new();
+    coerce_navigation(answer, &mut log);
     if let Some(pages) = answer.get_mut("pages").and_then(Value::as_array_mut) {
         for (p, page) in pages.iter_mut().enumerate() {
             if let Some(blocks) = page.get_mut("blocks").and_then(Value::as_array_mut) {
@@ -54,6 +60,80 @@ pub fn coerce_answer(answer: &mut Value, catalogue: &BlockCatalogue) -> Vec<Stri
         coerce_blocks(blocks, catalogue, "blocks", &mut log);
     }
     log
+}
+
+/// Entries of a main menu filled in from the sitemap when the answer's menu names no page.
+const MENU_FROM_SITEMAP: usize = 6;
+
+/// Drops menu entries that name no page of the answer; fills an empty main menu from the pages.
+fn coerce_navigation(answer: &mut Value, log: &mut Vec<String>) {
+    let pages: Vec<(String, String)> = answer
+        .get("pages")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|p| {
+            let slug = p.get("slug")?.as_str()?.to_string();
+            let title = p.get("title").and_then(Value::as_str).unwrap_or("");
+            Some((slug, title.to_lowercase()))
+        })
+        .collect();
+    let Some(site) = answer.get_mut("site").and_then(Value::as_object_mut) else {
+        return;
+    };
+    if pages.is_empty() {
+        return;
+    }
+    // The page an entry names: its slug, a path to it, or its title.
+    let page_of = |entry: &Value| -> Option<String> {
+        let raw = match entry {
+            Value::String(s) => s.as_str(),
+            Value::Object(o) => ["slug", "href", "path", "url"]
+                .iter()
+                .find_map(|k| o.get(*k).and_then(Value::as_str))?,
+            _ => return None,
+        };
+        let title = raw.trim().to_lowercase();
+        let key = normalize_slug(raw);
+        pages
+            .iter()
+            .find(|(slug, t)| normalize_slug(slug) == key || (!title.is_empty() && *t == title))
+            .map(|(slug, _)| slug.clone())
+    };
+    for menu in ["primary_navigation", "secondary_navigation"] {
+        let Some(entries) = site.get(menu).and_then(Value::as_array) else {
+            continue;
+        };
+        let kept: Vec<Value> = entries
+            .iter()
+            .filter_map(|e| page_of(e).map(|slug| (e, slug)))
+            .map(|(_, slug)| json!(slug))
+            .collect();
+        if kept.len() < entries.len() {
+            log.push(format!(
+                "site.{menu}: dropped {} entries that name no page of the site",
+                entries.len() - kept.len()
+            ));
+            site.insert(menu.into(), Value::Array(kept));
+        }
+    }
+    let empty = site
+        .get("primary_navigation")
+        .and_then(Value::as_array)
+        .is_none_or(Vec::is_empty);
+    if empty {
+        let mut slugs: Vec<&str> = pages.iter().map(|(s, _)| s.as_str()).collect();
+        if let Some(home) = slugs.iter().position(|s| *s == "home") {
+            let home = slugs.remove(home);
+            slugs.insert(0, home);
+        }
+        slugs.truncate(MENU_FROM_SITEMAP);
+        log.push(format!(
+            "site.primary_navigation: empty, filled with the pages in sitemap order ({})",
+            slugs.join(", ")
+        ));
+        site.insert("primary_navigation".into(), json!(slugs));
+    }
 }
 
 fn coerce_blocks(
@@ -311,6 +391,44 @@ mod tests {
             &crate::functions::validate::Limits::default(),
         );
         assert!(checked.is_ok(), "{checked:?}");
+    }
+
+    #[test]
+    fn menus_keep_only_pages_and_an_empty_main_menu_lists_the_sitemap() {
+        let catalogue = BlockCatalogue::default();
+        let mut answer = json!({
+            "site": {"primary_navigation": ["...", "/menu/", "About us"], "secondary_navigation": ["nowhere"]},
+            "pages": [
+                {"slug": "menu", "title": "Menu", "blocks": []},
+                {"slug": "home", "title": "Home", "blocks": []},
+                {"slug": "about", "title": "About us", "blocks": []}
+            ]
+        });
+        let log = coerce_answer(&mut answer, &catalogue);
+        assert_eq!(
+            answer["site"]["primary_navigation"],
+            json!(["menu", "about"])
+        );
+        assert_eq!(answer["site"]["secondary_navigation"], json!([]));
+        assert_eq!(log.len(), 2, "{log:?}");
+
+        let mut answer = json!({
+            "site": {"primary_navigation": ["..."]},
+            "pages": [{"slug": "menu", "title": "Menu"}, {"slug": "home", "title": "Home"}]
+        });
+        let log = coerce_answer(&mut answer, &catalogue);
+        assert_eq!(
+            answer["site"]["primary_navigation"],
+            json!(["home", "menu"])
+        );
+        assert!(
+            log.iter().any(|l| l.contains("filled with the pages")),
+            "{log:?}"
+        );
+
+        // No pages: nothing to point at, so nothing is made up.
+        let mut answer = json!({"site": {"primary_navigation": ["..."]}, "pages": []});
+        assert!(coerce_answer(&mut answer, &catalogue).is_empty());
     }
 
     #[test]

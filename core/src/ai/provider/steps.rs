@@ -20,15 +20,28 @@ use crate::{Error, Result};
 const PAGES_AT_ONCE: usize = 4;
 /// Asks per page (the first and its re-asks).
 const PAGE_ATTEMPTS: u32 = 3;
-/// Most tokens one step may write. A sitemap or one page's blocks fits in far fewer; without a
-/// cap a small model that loops (an endless array, a string that never closes) writes until the
-/// run's whole budget is spent, and a one-slot local server keeps writing after the run has
-/// given up, so the next run waits behind it.
-const STEP_MAX_TOKENS: u32 = 2048;
+/// Most tokens the sitemap step may write. A sitemap of [`STEP_MAX_PAGES`] pages fits in far
+/// fewer (SmolLM2-135M wrote 630 to 770 for six pages); without a cap a small model that loops (an
+/// endless array, a string that never closes) writes until the run's whole budget is spent, and a
+/// one-slot local server keeps writing after the run has given up, so the next run waits behind
+/// it. SmolLM2-135M writes about 18 tokens per second on one core: 800 tokens is 45 s.
+const STEP_MAX_TOKENS: u32 = 800;
+/// Most tokens one page step may write: [`STEP_MAX_BLOCKS`] blocks of short copy take about 300
+/// (SmolLM2-135M wrote 50 to 620 per page); a page that runs past this is looping, and is asked
+/// again sooner.
+const PAGE_MAX_TOKENS: u32 = 512;
+/// Pages a sitemap step may list, and entries of each menu. The step schemas carry these bounds
+/// (`minItems`/`maxItems`, which strict structured outputs and llama.cpp's JSON grammars both
+/// enforce while the model writes), so a small model can neither answer an empty sitemap nor
+/// repeat pages until its budget runs out.
+const STEP_MAX_PAGES: usize = 6;
+/// Blocks one page step may write (at least one): a page in steps is a small model's work, and
+/// every block costs it seconds.
+const STEP_MAX_BLOCKS: usize = 4;
 
-/// `base`'s token budget, capped at [`STEP_MAX_TOKENS`].
-fn step_budget(base: Option<u32>) -> Option<u32> {
-    Some(base.map_or(STEP_MAX_TOKENS, |m| m.min(STEP_MAX_TOKENS)))
+/// `base`'s token budget, capped at `cap`.
+fn step_budget(base: Option<u32>, cap: u32) -> Option<u32> {
+    Some(base.map_or(cap, |m| m.min(cap)))
 }
 
 /// A provider that generates site structures in steps.
@@ -49,11 +62,20 @@ impl StepwiseProvider {
 fn split_schema(schema: &Value) -> Option<(Value, Value)> {
     let page = schema.pointer("/properties/pages/items")?;
     let blocks = page.pointer("/properties/blocks")?.clone();
+    let mut blocks = blocks;
+    bound(&mut blocks, 1, STEP_MAX_BLOCKS);
     let mut sitemap = schema.clone();
     let page = sitemap.pointer_mut("/properties/pages/items")?;
     page["properties"].as_object_mut()?.remove("blocks");
     if let Some(required) = page["required"].as_array_mut() {
         required.retain(|r| r != "blocks");
+    }
+    bound(sitemap.pointer_mut("/properties/pages")?, 1, STEP_MAX_PAGES);
+    if let Some(menu) = sitemap.pointer_mut("/properties/site/properties/primary_navigation") {
+        bound(menu, 1, STEP_MAX_PAGES);
+    }
+    if let Some(menu) = sitemap.pointer_mut("/properties/site/properties/secondary_navigation") {
+        bound(menu, 0, STEP_MAX_PAGES);
     }
     let page_schema = json!({
         "type": "object",
@@ -62,6 +84,14 @@ fn split_schema(schema: &Value) -> Option<(Value, Value)> {
         "properties": {"blocks": blocks}
     });
     Some((sitemap, page_schema))
+}
+
+/// Bounds an array schema to `min..=max` items.
+fn bound(array: &mut Value, min: usize, max: usize) {
+    if let Some(a) = array.as_object_mut() {
+        a.insert("minItems".into(), json!(min));
+        a.insert("maxItems".into(), json!(max));
+    }
 }
 
 /// `schema` with every property that may be null made optional (what strict mode means by a
@@ -129,7 +159,7 @@ impl StepwiseProvider {
         let mut spent = Spent::default();
         let mut request = base.clone();
         request.output_schema = Some(schema.clone());
-        request.max_tokens = step_budget(base.max_tokens);
+        request.max_tokens = step_budget(base.max_tokens, PAGE_MAX_TOKENS);
         request
             .messages
             .push(ChatMessage::assistant(sitemap_answer.to_string()));
@@ -215,7 +245,7 @@ impl Provider for StepwiseProvider {
         };
         // Step 1: the sitemap.
         let mut sitemap_request = request.clone();
-        sitemap_request.max_tokens = step_budget(request.max_tokens);
+        sitemap_request.max_tokens = step_budget(request.max_tokens, STEP_MAX_TOKENS);
         sitemap_request.output_schema = Some(OutputSchema {
             name: "sitemap".into(),
             description: Some("Site settings and pages, without their blocks.".into()),
@@ -320,10 +350,23 @@ mod tests {
         };
         let items = &sitemap["properties"]["pages"]["items"];
         assert!(items["properties"].get("blocks").is_none());
+        // Bounded, so a small model's grammar can neither answer nothing nor loop.
+        let pages = &sitemap["properties"]["pages"];
+        assert_eq!(
+            (pages["minItems"].clone(), pages["maxItems"].clone()),
+            (json!(1), json!(STEP_MAX_PAGES))
+        );
+        let menu = &sitemap["properties"]["site"]["properties"]["primary_navigation"];
+        assert_eq!(menu["minItems"], json!(1));
+        let blocks = &page["properties"]["blocks"];
+        assert_eq!(
+            (blocks["minItems"].clone(), blocks["maxItems"].clone()),
+            (json!(1), json!(STEP_MAX_BLOCKS))
+        );
         assert!(!requires(items, "blocks"));
         assert_eq!(
-            page["properties"]["blocks"],
-            schema["properties"]["pages"]["items"]["properties"]["blocks"]
+            page["properties"]["blocks"]["items"],
+            schema["properties"]["pages"]["items"]["properties"]["blocks"]["items"]
         );
         assert!(split_schema(&BlockCatalogue::default().page_output_schema()).is_none());
         let mut relaxed = page.clone();
