@@ -43,17 +43,17 @@ use tasklog::TaskTable;
 /// - **Blueprints.** A name is required (non-empty after trimming, ≤ 255 characters); a new
 ///   blueprint is `draft`, version 1, `structure_json` `{}`. Listing is ordered by id, keyset-paged
 ///   by `after_id`, the limit clamped to 1..=500 (0 means 50); `next_after_id` is set only when the
-///   page is full. [`BlueprintStore::begin_generation`] is [`Error::Conflict`] on a blueprint already
+///   page is full. [`crate::store::BlueprintStore::begin_generation`] is [`Error::Conflict`] on a blueprint already
 ///   `generating`.
 /// - **Pages.** Slugs follow [`crate::store::validate_slug`] and are unique per blueprint
 ///   ([`Error::Conflict`] otherwise); a page without `order` goes after the last one; pages list by
 ///   order, then id; reordering needs exactly the blueprint's page ids.
-/// - **Structures.** [`PageStore::save_structure`] checks every slug (and duplicates) before
+/// - **Structures.** [`crate::store::PageStore::save_structure`] checks every slug (and duplicates) before
 ///   writing, upserts pages by slug (kept slugs keep their ids), deletes the rest, bumps the
 ///   version and captures credits; any failure, including a failed capture, changes nothing.
 /// - **Credits.** The sum of an account's ledger amounts is its balance, which never goes below
 ///   zero. Grants are idempotent per (kind, reference); holds, releases and captures per
-///   reference: a captured reference answers [`HoldOutcome::AlreadyCaptured`] and is never charged
+///   reference: a captured reference answers [`crate::credits::HoldOutcome::AlreadyCaptured`] and is never charged
 ///   twice. A capture's usage row records the held amount as `credits_used`, and `{}` for null
 ///   metadata.
 /// - **Timestamps** are UTC truncated to microseconds, the precision PostgreSQL keeps, so records
