@@ -150,6 +150,8 @@ impl ContentWrite {
 
 /// The blueprint and pages as stored after [`PageStore::save_structure`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+// The published catalogue keeps the name callers use (`Storage` has every store method).
+#[schemars(description = "The blueprint and pages as stored after [`Storage::save_structure`].")]
 pub struct SavedStructure {
     /// The updated blueprint.
     pub blueprint: SiteBlueprint,
