@@ -4,7 +4,8 @@
 use criterion::{Criterion, criterion_group, criterion_main};
 use serde_json::json;
 use sitebuilder::model::*;
-use sitebuilder::store::{SaveStructure, SqlStore, SqlStoreOptions, Storage};
+use sitebuilder::store::prelude::*;
+use sitebuilder::store::{SaveStructure, SqlStore, SqlStoreOptions};
 
 fn structure() -> SaveStructure {
     let kinds = ["hero", "text", "features", "testimonials", "faq", "cta"];

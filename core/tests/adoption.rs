@@ -16,7 +16,8 @@ use sitebuilder::model::{
     Block, BlueprintStatus, HostingType, NewBlueprint, NewPage, OptionKind, PageBlueprint,
     PageStatus, PageType, Scope, SiteBlueprint, SiteBuilderOption, SiteConfig,
 };
-use sitebuilder::store::{SaveStructure, SqlStore, SqlStoreOptions, Storage};
+use sitebuilder::store::prelude::*;
+use sitebuilder::store::{SaveStructure, SqlStore, SqlStoreOptions};
 use sqlx::PgConnection;
 
 /// The Django DDL of the `site_building` app, without the columns in `omit` (`table.column`).

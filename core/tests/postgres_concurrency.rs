@@ -13,7 +13,8 @@ use sitebuilder::Error;
 use sitebuilder::credits::{Capture, HoldOutcome, TransactionType, UsageRecord};
 use sitebuilder::model::OptionKind;
 use sitebuilder::schema::{MIGRATIONS, MigrationReport, Tables, seed_options};
-use sitebuilder::store::{SqlStore, SqlStoreOptions, Storage};
+use sitebuilder::store::prelude::*;
+use sitebuilder::store::{SqlStore, SqlStoreOptions};
 
 /// Carries the database URL to the child processes.
 const CHILD_URL: &str = "SITEBUILDER_TEST_MIGRATE_CHILD_URL";

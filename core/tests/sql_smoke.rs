@@ -1,7 +1,8 @@
 //! Opens each SQL backend, migrates twice, and walks one blueprint through the main writes.
 
 use sitebuilder::model::*;
-use sitebuilder::store::{SaveStructure, SqlStore, SqlStoreOptions, Storage};
+use sitebuilder::store::prelude::*;
+use sitebuilder::store::{SaveStructure, SqlStore, SqlStoreOptions};
 
 #[cfg(feature = "postgres")]
 async fn pg_url() -> String {

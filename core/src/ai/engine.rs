@@ -397,7 +397,7 @@ impl Engine {
             .credits_for(f.credit_operation(), f.credit_quantity(payload))
     }
 
-    /// Holds the run's credits unless [`crate::store::Storage::start_task`] already did, then runs it; any
+    /// Holds the run's credits unless [`crate::store::TaskLog::start_task`] already did, then runs it; any
     /// failure after the hold releases it.
     #[allow(clippy::too_many_arguments)]
     async fn hold_and_run(

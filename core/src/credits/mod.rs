@@ -6,6 +6,7 @@
 
 mod policy;
 mod records;
+pub(crate) mod rules;
 
 pub use policy::{CreditPolicy, CreditUnit, OperationCost};
 pub use records::{

@@ -48,6 +48,20 @@ impl From<&PageBlueprint> for PageSnapshot {
     }
 }
 
+impl From<PageSnapshot> for super::NewPage {
+    /// The page a content write makes of a snapshot (at the snapshot's position).
+    fn from(p: PageSnapshot) -> Self {
+        super::NewPage {
+            slug: p.slug,
+            title: p.title,
+            page_type: p.page_type,
+            blocks: p.blocks,
+            status: p.status,
+            order: Some(p.order),
+        }
+    }
+}
+
 /// A blueprint's content at one version: its `structure_json` and its pages in order.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct VersionContent {
@@ -84,6 +98,30 @@ pub struct VersionSummary {
     pub created_at: DateTime<Utc>,
     /// How many pages the blueprint had after the change.
     pub page_count: usize,
+}
+
+impl VersionSummary {
+    /// The summary of a version with `content`, as every backend records it: the page count
+    /// comes from the content, so a summary can never disagree with the version it describes.
+    pub fn new(
+        blueprint_id: i64,
+        version: i32,
+        operation: impl Into<String>,
+        actor: Scope,
+        credits: i64,
+        created_at: DateTime<Utc>,
+        content: &VersionContent,
+    ) -> Self {
+        VersionSummary {
+            blueprint_id,
+            version,
+            operation: operation.into(),
+            actor,
+            credits,
+            created_at,
+            page_count: content.pages.len(),
+        }
+    }
 }
 
 /// One version with its content.

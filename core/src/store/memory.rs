@@ -19,24 +19,18 @@ use std::sync::{Mutex, MutexGuard};
 use async_trait::async_trait;
 use chrono::{DateTime, SubsecRound, Utc};
 
-use crate::credits::{Capture, CreditTransaction, HoldOutcome, TransactionType, UsageLogEntry};
-use crate::model::{
-    BlueprintPatch, BlueprintQuery, NewBlueprint, NewOption, NewPage, OptionKind, OptionPatch,
-    PageBlueprint, PagePatch, Paged, Scope, SiteBlueprint, SiteBuilderOption,
-};
-use crate::model::{BlueprintVersion, VersionSummary};
-use crate::model::{Deployment, NewAssetRow, NewDeployment, SiteAsset};
+use crate::model::{Deployment, NewDeployment, OptionKind, Scope, SiteBuilderOption};
+use crate::model::{PageBlueprint, SiteBlueprint};
 use crate::schema::{MIGRATIONS, MigrationReport, MigrationState};
 use crate::store::traits::{
-    ContentWrite, IdempotencyClaim, IdempotencyRequest, SavePageContent, SaveStructure,
-    SavedStructure, Storage, StorageBackend, TaskStats,
+    Admin, DeploymentStore, IdempotencyClaim, IdempotencyRequest, IdempotencyStore, PromptStore,
+    StorageBackend,
 };
-use crate::tasks::{TaskQuery, TaskRecord, TaskStatus};
 use crate::{Error, Result};
 
 use assets::AssetTable;
 use ledger::Ledger;
-use tasklog::TaskLog;
+use tasklog::TaskTable;
 
 /// Storage in process memory, with the same semantics as the SQL store.
 ///
@@ -49,17 +43,17 @@ use tasklog::TaskLog;
 /// - **Blueprints.** A name is required (non-empty after trimming, ≤ 255 characters); a new
 ///   blueprint is `draft`, version 1, `structure_json` `{}`. Listing is ordered by id, keyset-paged
 ///   by `after_id`, the limit clamped to 1..=500 (0 means 50); `next_after_id` is set only when the
-///   page is full. [`Storage::begin_generation`] is [`Error::Conflict`] on a blueprint already
+///   page is full. [`crate::store::BlueprintStore::begin_generation`] is [`Error::Conflict`] on a blueprint already
 ///   `generating`.
 /// - **Pages.** Slugs follow [`crate::store::validate_slug`] and are unique per blueprint
 ///   ([`Error::Conflict`] otherwise); a page without `order` goes after the last one; pages list by
 ///   order, then id; reordering needs exactly the blueprint's page ids.
-/// - **Structures.** [`Storage::save_structure`] checks every slug (and duplicates) before
+/// - **Structures.** [`crate::store::PageStore::save_structure`] checks every slug (and duplicates) before
 ///   writing, upserts pages by slug (kept slugs keep their ids), deletes the rest, bumps the
 ///   version and captures credits; any failure, including a failed capture, changes nothing.
 /// - **Credits.** The sum of an account's ledger amounts is its balance, which never goes below
 ///   zero. Grants are idempotent per (kind, reference); holds, releases and captures per
-///   reference: a captured reference answers [`HoldOutcome::AlreadyCaptured`] and is never charged
+///   reference: a captured reference answers [`crate::credits::HoldOutcome::AlreadyCaptured`] and is never charged
 ///   twice. A capture's usage row records the held amount as `credits_used`, and `{}` for null
 ///   metadata.
 /// - **Timestamps** are UTC truncated to microseconds, the precision PostgreSQL keeps, so records
@@ -82,7 +76,7 @@ struct State {
     pages: BTreeMap<i64, PageBlueprint>,
     options: HashMap<OptionKind, Catalogue>,
     ledger: Ledger,
-    tasks: TaskLog,
+    tasks: TaskTable,
     prompts: HashMap<(i64, String), PromptOverride>,
     /// (account, key) → (operation, request hash, answer once finished, claimed at).
     idempotency: HashMap<(i64, String), IdempotentCall>,
@@ -163,7 +157,7 @@ impl MemoryStore {
                 pages: BTreeMap::new(),
                 options,
                 ledger: Ledger::default(),
-                tasks: TaskLog::default(),
+                tasks: TaskTable::default(),
                 prompts: HashMap::new(),
                 idempotency: HashMap::new(),
                 assets: AssetTable::default(),
@@ -184,7 +178,7 @@ impl MemoryStore {
 }
 
 #[async_trait]
-impl Storage for MemoryStore {
+impl Admin for MemoryStore {
     fn backend(&self) -> StorageBackend {
         StorageBackend::Memory
     }
@@ -225,187 +219,49 @@ impl Storage for MemoryStore {
             })
             .collect())
     }
+}
 
-    async fn create_blueprint(&self, scope: &Scope, new: NewBlueprint) -> Result<SiteBlueprint> {
-        self.lock().create_blueprint(scope, new)
+#[async_trait]
+impl PromptStore for MemoryStore {
+    async fn prompt_override(&self, account_id: i64, prompt_type: &str) -> Result<Option<String>> {
+        Ok(self
+            .lock()
+            .prompts
+            .get(&(account_id, prompt_type.to_string()))
+            .filter(|p| p.active)
+            .map(|p| p.text.clone()))
     }
 
-    async fn get_blueprint(&self, scope: &Scope, id: i64) -> Result<SiteBlueprint> {
-        self.lock().blueprint(scope, id).cloned()
-    }
-
-    async fn update_blueprint(
-        &self,
-        scope: &Scope,
-        id: i64,
-        patch: BlueprintPatch,
-    ) -> Result<SiteBlueprint> {
-        self.lock().update_blueprint(scope, id, patch)
-    }
-
-    async fn delete_blueprint(&self, scope: &Scope, id: i64) -> Result<()> {
-        self.lock().delete_blueprint(scope, id)
-    }
-
-    async fn list_blueprints(
-        &self,
-        scope: &Scope,
-        query: BlueprintQuery,
-    ) -> Result<Paged<SiteBlueprint>> {
-        Ok(self.lock().list_blueprints(scope, &query))
-    }
-
-    async fn begin_generation(&self, scope: &Scope, id: i64) -> Result<SiteBlueprint> {
-        self.lock().begin_generation(scope, id)
-    }
-
-    async fn create_page(
-        &self,
-        scope: &Scope,
-        blueprint_id: i64,
-        new: NewPage,
-    ) -> Result<PageBlueprint> {
-        self.lock().create_page(scope, blueprint_id, new)
-    }
-
-    async fn get_page(&self, scope: &Scope, id: i64) -> Result<PageBlueprint> {
-        self.lock().page(scope, id).cloned()
-    }
-
-    async fn update_page(&self, scope: &Scope, id: i64, patch: PagePatch) -> Result<PageBlueprint> {
-        self.lock().update_page(scope, id, patch)
-    }
-
-    async fn delete_page(&self, scope: &Scope, id: i64) -> Result<()> {
-        self.lock().delete_page(scope, id)
-    }
-
-    async fn list_pages(&self, scope: &Scope, blueprint_id: i64) -> Result<Vec<PageBlueprint>> {
-        let state = self.lock();
-        state.blueprint(scope, blueprint_id)?;
-        Ok(state.pages_of(blueprint_id))
-    }
-
-    async fn reorder_pages(
-        &self,
-        scope: &Scope,
-        blueprint_id: i64,
-        page_ids: &[i64],
-    ) -> Result<Vec<PageBlueprint>> {
-        self.lock().reorder_pages(scope, blueprint_id, page_ids)
-    }
-
-    async fn save_structure(
-        &self,
-        scope: &Scope,
-        blueprint_id: i64,
-        save: SaveStructure,
-    ) -> Result<SavedStructure> {
-        self.lock().save_structure(scope, blueprint_id, save)
-    }
-
-    async fn save_page_content(
-        &self,
-        scope: &Scope,
-        page_id: i64,
-        save: SavePageContent,
-    ) -> Result<PageBlueprint> {
-        self.lock().save_page_content(scope, page_id, save)
-    }
-
-    async fn list_options(&self, kind: OptionKind) -> Result<Vec<SiteBuilderOption>> {
-        Ok(self.lock().catalogue(kind).list(true))
-    }
-
-    async fn list_all_options(&self, kind: OptionKind) -> Result<Vec<SiteBuilderOption>> {
-        Ok(self.lock().catalogue(kind).list(false))
-    }
-
-    async fn create_option(&self, kind: OptionKind, new: NewOption) -> Result<SiteBuilderOption> {
-        self.lock().catalogue_mut(kind).create(kind, new)
-    }
-
-    async fn update_option(
-        &self,
-        kind: OptionKind,
-        id: i64,
-        patch: OptionPatch,
-    ) -> Result<SiteBuilderOption> {
-        self.lock().catalogue_mut(kind).update(id, patch)
-    }
-
-    async fn balance(&self, account_id: i64) -> Result<i64> {
-        Ok(self.lock().ledger.balance(account_id))
-    }
-
-    async fn grant_credits(
+    async fn set_prompt_override(
         &self,
         account_id: i64,
-        amount: i64,
-        kind: TransactionType,
-        description: &str,
-        reference: Option<&str>,
-    ) -> Result<CreditTransaction> {
-        self.lock()
-            .ledger
-            .grant(account_id, amount, kind, description, reference)
-    }
-
-    async fn hold_credits(
-        &self,
-        account_id: i64,
-        amount: i64,
-        reference: &str,
-        description: &str,
-    ) -> Result<HoldOutcome> {
-        self.lock()
-            .ledger
-            .hold(account_id, amount, reference, description)
-    }
-
-    async fn release_credits(&self, account_id: i64, reference: &str) -> Result<bool> {
-        Ok(self.lock().ledger.release(account_id, reference))
-    }
-
-    async fn capture_credits(&self, account_id: i64, capture: Capture) -> Result<()> {
+        prompt_type: &str,
+        text: Option<&str>,
+    ) -> Result<()> {
         let mut state = self.lock();
-        let step = state.ledger.check_capture(account_id, &capture.reference)?;
-        state.ledger.apply_capture(account_id, &capture, step);
+        let key = (account_id, prompt_type.to_string());
+        match text {
+            Some(text) => {
+                state.prompts.insert(
+                    key,
+                    PromptOverride {
+                        text: text.to_string(),
+                        active: true,
+                    },
+                );
+            }
+            None => {
+                if let Some(p) = state.prompts.get_mut(&key) {
+                    p.active = false;
+                }
+            }
+        }
         Ok(())
     }
+}
 
-    async fn list_transactions(&self, account_id: i64) -> Result<Vec<CreditTransaction>> {
-        Ok(self.lock().ledger.transactions(account_id))
-    }
-
-    async fn list_usage(&self, account_id: i64) -> Result<Vec<UsageLogEntry>> {
-        Ok(self.lock().ledger.usage(account_id))
-    }
-
-    async fn insert_task(&self, record: TaskRecord) -> Result<(TaskRecord, bool)> {
-        Ok(self.lock().tasks.insert(record))
-    }
-
-    async fn claim_task(&self, account_id: i64, task_id: &str, from: TaskStatus) -> Result<bool> {
-        Ok(self.lock().tasks.claim(account_id, task_id, from))
-    }
-
-    async fn update_task(&self, record: &TaskRecord) -> Result<()> {
-        self.lock().tasks.update(record)
-    }
-
-    async fn get_task(&self, account_id: Option<i64>, task_id: &str) -> Result<TaskRecord> {
-        self.lock().tasks.get(account_id, task_id)
-    }
-
-    async fn list_tasks(&self, query: TaskQuery) -> Result<Vec<TaskRecord>> {
-        Ok(self.lock().tasks.list(&query))
-    }
-
-    async fn task_stats(&self, since: DateTime<Utc>) -> Result<Vec<TaskStats>> {
-        Ok(self.lock().tasks.stats(since))
-    }
-
+#[async_trait]
+impl IdempotencyStore for MemoryStore {
     async fn claim_idempotency_key(
         &self,
         req: &IdempotencyRequest<'_>,
@@ -471,72 +327,10 @@ impl Storage for MemoryStore {
         }
         Ok(())
     }
+}
 
-    async fn prompt_override(&self, account_id: i64, prompt_type: &str) -> Result<Option<String>> {
-        Ok(self
-            .lock()
-            .prompts
-            .get(&(account_id, prompt_type.to_string()))
-            .filter(|p| p.active)
-            .map(|p| p.text.clone()))
-    }
-
-    async fn set_prompt_override(
-        &self,
-        account_id: i64,
-        prompt_type: &str,
-        text: Option<&str>,
-    ) -> Result<()> {
-        let mut state = self.lock();
-        let key = (account_id, prompt_type.to_string());
-        match text {
-            Some(text) => {
-                state.prompts.insert(
-                    key,
-                    PromptOverride {
-                        text: text.to_string(),
-                        active: true,
-                    },
-                );
-            }
-            None => {
-                if let Some(p) = state.prompts.get_mut(&key) {
-                    p.active = false;
-                }
-            }
-        }
-        Ok(())
-    }
-
-    async fn reserve_asset_bytes(&self, account_id: i64, bytes: i64, quota: i64) -> Result<i64> {
-        self.lock().assets.reserve(account_id, bytes, quota)
-    }
-
-    async fn release_asset_bytes(&self, account_id: i64, bytes: i64) -> Result<()> {
-        self.lock().assets.release(account_id, bytes);
-        Ok(())
-    }
-
-    async fn insert_asset(&self, row: NewAssetRow) -> Result<SiteAsset> {
-        self.lock().assets.insert(row)
-    }
-
-    async fn get_asset(&self, scope: &Scope, id: i64) -> Result<SiteAsset> {
-        self.lock().assets.get(scope, id).cloned()
-    }
-
-    async fn list_assets(&self, scope: &Scope, blueprint_id: i64) -> Result<Vec<SiteAsset>> {
-        Ok(self.lock().assets.list(scope, blueprint_id))
-    }
-
-    async fn delete_asset(&self, scope: &Scope, id: i64) -> Result<SiteAsset> {
-        self.lock().assets.delete(scope, id)
-    }
-
-    async fn asset_bytes_used(&self, account_id: i64) -> Result<i64> {
-        Ok(self.lock().assets.used(account_id))
-    }
-
+#[async_trait]
+impl DeploymentStore for MemoryStore {
     async fn insert_deployment(&self, row: NewDeployment) -> Result<Deployment> {
         let mut state = self.lock();
         state.next_deployment_id += 1;
@@ -559,6 +353,7 @@ impl Storage for MemoryStore {
         state.deployments.insert(d.id, d.clone());
         Ok(d)
     }
+
     async fn finish_deployment(
         &self,
         id: i64,
@@ -575,6 +370,7 @@ impl Storage for MemoryStore {
         d.finished_at = Some(now());
         Ok(d.clone())
     }
+
     async fn list_deployments(&self, scope: &Scope, blueprint_id: i64) -> Result<Vec<Deployment>> {
         Ok(self
             .lock()
@@ -587,33 +383,5 @@ impl Storage for MemoryStore {
             })
             .cloned()
             .collect())
-    }
-
-    fn set_version_retention(&self, keep: u32) {
-        self.lock().history.keep = keep.max(1);
-    }
-    async fn write_content(
-        &self,
-        scope: &Scope,
-        blueprint_id: i64,
-        write: ContentWrite,
-    ) -> Result<SavedStructure> {
-        self.lock().write_content(scope, blueprint_id, write)
-    }
-    async fn list_versions(
-        &self,
-        scope: &Scope,
-        blueprint_id: i64,
-        limit: u32,
-    ) -> Result<Vec<VersionSummary>> {
-        self.lock().list_versions(scope, blueprint_id, limit)
-    }
-    async fn get_version(
-        &self,
-        scope: &Scope,
-        blueprint_id: i64,
-        version: i32,
-    ) -> Result<BlueprintVersion> {
-        self.lock().get_version(scope, blueprint_id, version)
     }
 }

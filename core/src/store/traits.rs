@@ -75,7 +75,7 @@ pub enum StorageBackend {
     Memory,
 }
 
-/// A new structure and its pages, written in one transaction by [`Storage::save_structure`].
+/// A new structure and its pages, written in one transaction by [`PageStore::save_structure`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct SaveStructure {
     /// The validated structure, stored in `structure_json`.
@@ -95,7 +95,7 @@ pub struct SaveStructure {
     pub base_version: Option<i32>,
 }
 
-/// New content for one page, written in one transaction by [`Storage::save_page_content`].
+/// New content for one page, written in one transaction by [`PageStore::save_page_content`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct SavePageContent {
     /// The page's new blocks.
@@ -113,7 +113,7 @@ pub struct SavePageContent {
 }
 
 /// A whole new content for a blueprint (structure and pages), written by
-/// [`Storage::write_content`] only if the blueprint is still at `base_version`.
+/// [`VersionStore::write_content`] only if the blueprint is still at `base_version`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ContentWrite {
     /// The version the content was computed from; `None` writes over whatever is there.
@@ -125,8 +125,33 @@ pub struct ContentWrite {
     pub content: VersionContent,
 }
 
-/// The blueprint and pages as stored after [`Storage::save_structure`].
+impl ContentWrite {
+    /// Checks every page before anything is written (slugs valid and unique, titles within the
+    /// column), the same for every backend.
+    pub(crate) fn check(&self) -> Result<()> {
+        let mut seen = std::collections::BTreeSet::new();
+        for p in &self.content.pages {
+            super::validate_slug(&p.slug)?;
+            if p.title.chars().count() > 255 {
+                return Err(crate::Error::invalid(
+                    "page title must be at most 255 characters",
+                ));
+            }
+            if !seen.insert(p.slug.as_str()) {
+                return Err(crate::Error::invalid(format!(
+                    "two pages have slug {:?}; slugs must be unique in a blueprint",
+                    p.slug
+                )));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The blueprint and pages as stored after [`PageStore::save_structure`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+// The published catalogue keeps the name callers use (`Storage` has every store method).
+#[schemars(description = "The blueprint and pages as stored after [`Storage::save_structure`].")]
 pub struct SavedStructure {
     /// The updated blueprint.
     pub blueprint: SiteBlueprint,
@@ -134,7 +159,7 @@ pub struct SavedStructure {
     pub pages: Vec<PageBlueprint>,
 }
 
-/// Credits a new task reserves as it is written ([`Storage::start_task`]); the hold's reference
+/// Credits a new task reserves as it is written ([`TaskLog::start_task`]); the hold's reference
 /// is the task id.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TaskHold {
@@ -144,7 +169,7 @@ pub struct TaskHold {
     pub description: String,
 }
 
-/// What [`Storage::start_task`] did.
+/// What [`TaskLog::start_task`] did.
 #[derive(Debug)]
 pub struct StartedTask {
     /// The new row, or the existing row with this task id.
@@ -171,10 +196,10 @@ pub struct TaskStats {
     pub cancelled: u64,
 }
 
-/// Everything the library persists. All methods are scoped: a row of another account is
-/// [`crate::Error::NotFound`], never visible, for reads, updates and deletes alike.
+/// Which backend a store is, whether it answers, and its schema: what a host's health check and
+/// deploy step need, apart from any one concern's data.
 #[async_trait]
-pub trait Storage: Send + Sync + std::fmt::Debug {
+pub trait Admin: Send + Sync {
     /// Which backend this is.
     fn backend(&self) -> StorageBackend;
 
@@ -186,9 +211,11 @@ pub trait Storage: Send + Sync + std::fmt::Debug {
 
     /// Every migration with its state.
     async fn migration_status(&self) -> Result<Vec<MigrationState>>;
+}
 
-    // ---- blueprints ----
-
+/// Site blueprints: the rows a host lists, edits and starts generations on.
+#[async_trait]
+pub trait BlueprintStore: Send + Sync {
     /// Creates a blueprint in `scope` (status `draft`, version 1).
     async fn create_blueprint(&self, scope: &Scope, new: NewBlueprint) -> Result<SiteBlueprint>;
     /// Reads a blueprint.
@@ -210,9 +237,13 @@ pub trait Storage: Send + Sync + std::fmt::Debug {
     ) -> Result<Paged<SiteBlueprint>>;
     /// Atomically moves a blueprint to `generating`; [`crate::Error::Conflict`] if it already is.
     async fn begin_generation(&self, scope: &Scope, id: i64) -> Result<SiteBlueprint>;
+}
 
-    // ---- pages ----
-
+/// A blueprint's pages and the saves of generated content (a structure with its pages, one
+/// page's blocks). Kept apart from [`BlueprintStore`] because each save writes pages, the
+/// blueprint's structure, its history and a credit capture in one transaction.
+#[async_trait]
+pub trait PageStore: Send + Sync {
     /// Creates a page of a blueprint (slug validated and unique in the blueprint).
     async fn create_page(
         &self,
@@ -236,8 +267,6 @@ pub trait Storage: Send + Sync + std::fmt::Debug {
         page_ids: &[i64],
     ) -> Result<Vec<PageBlueprint>>;
 
-    // ---- structure ----
-
     /// Writes a structure, upserts pages by slug, deletes absent pages, bumps `version`, sets
     /// status and captures credits, all in one transaction: on any failure nothing changes.
     async fn save_structure(
@@ -253,9 +282,46 @@ pub trait Storage: Send + Sync + std::fmt::Debug {
         page_id: i64,
         save: SavePageContent,
     ) -> Result<PageBlueprint>;
+}
 
-    // ---- option catalogues ----
+/// A blueprint's history (its recorded versions) and whole-content writes checked against it.
+///
+/// Every write of [`PageStore`] that changes a blueprint's structure or pages (save_structure,
+/// save_page_content, create/update/delete/reorder page) bumps the blueprint's `version` and
+/// records the content after the change in the same transaction, pruned to the retention.
+#[async_trait]
+pub trait VersionStore: Send + Sync {
+    /// How many versions per blueprint the history keeps (the newest; at least 1).
+    fn set_version_retention(&self, keep: u32);
+    /// Replaces a blueprint's structure and pages in one transaction, only if it is still at
+    /// `write.base_version` (checked under the blueprint's row lock; otherwise a `conflict`
+    /// carrying the current version), bumping the version and recording it.
+    async fn write_content(
+        &self,
+        scope: &Scope,
+        blueprint_id: i64,
+        write: ContentWrite,
+    ) -> Result<SavedStructure>;
+    /// A blueprint's recorded versions, newest first, at most `limit`.
+    async fn list_versions(
+        &self,
+        scope: &Scope,
+        blueprint_id: i64,
+        limit: u32,
+    ) -> Result<Vec<VersionSummary>>;
+    /// One recorded version with its content (`not_found` if it was never recorded or pruned).
+    async fn get_version(
+        &self,
+        scope: &Scope,
+        blueprint_id: i64,
+        version: i32,
+    ) -> Result<BlueprintVersion>;
+}
 
+/// The option catalogues (industries, site types, …) that briefs pick from; global, not per
+/// account.
+#[async_trait]
+pub trait OptionStore: Send + Sync {
     /// Active options of a kind, ordered by `order`, then name.
     async fn list_options(&self, kind: OptionKind) -> Result<Vec<SiteBuilderOption>>;
     /// Every option of a kind, inactive included (admin).
@@ -269,9 +335,27 @@ pub trait Storage: Send + Sync + std::fmt::Debug {
         id: i64,
         patch: OptionPatch,
     ) -> Result<SiteBuilderOption>;
+}
 
-    // ---- credits ----
+/// Per-account prompt overrides, read by every AI function before its model call.
+#[async_trait]
+pub trait PromptStore: Send + Sync {
+    /// The account's active prompt for a prompt type, if any.
+    async fn prompt_override(&self, account_id: i64, prompt_type: &str) -> Result<Option<String>>;
+    /// Sets (Some) or deactivates (None) the account's prompt for a prompt type.
+    async fn set_prompt_override(
+        &self,
+        account_id: i64,
+        prompt_type: &str,
+        text: Option<&str>,
+    ) -> Result<()>;
+}
 
+/// The credit ledger: balances that never go below zero, append-only transactions, holds and
+/// the usage log. What each call may do is decided by the core's credit rules
+/// (`credits/rules.rs`), the same for every backend; a backend only makes each call atomic.
+#[async_trait]
+pub trait CreditLedger: Send + Sync {
     /// Current balance (0 for an account never granted anything).
     async fn balance(&self, account_id: i64) -> Result<i64>;
     /// Adds credits; with a `reference`, a repeated grant returns the first transaction.
@@ -300,14 +384,17 @@ pub trait Storage: Send + Sync + std::fmt::Debug {
     async fn list_transactions(&self, account_id: i64) -> Result<Vec<CreditTransaction>>;
     /// Usage rows of an account, oldest first.
     async fn list_usage(&self, account_id: i64) -> Result<Vec<UsageLogEntry>>;
+}
 
-    // ---- task log ----
-
+/// The task log: one row per AI run, claimed by exactly one worker. A [`CreditLedger`] too,
+/// because a run's row and its credit hold are written together ([`TaskLog::start_task`]).
+#[async_trait]
+pub trait TaskLog: CreditLedger {
     /// Inserts a task row; if the task id exists, returns the existing row and `false`.
     async fn insert_task(&self, record: TaskRecord) -> Result<(TaskRecord, bool)>;
     /// Inserts a task row and, when it is new, holds credits for it. SQL stores do both in one
     /// transaction (a run starts with one commit instead of two); the default calls
-    /// [`Storage::insert_task`] then [`Storage::hold_credits`].
+    /// [`TaskLog::insert_task`] then [`CreditLedger::hold_credits`].
     async fn start_task(&self, record: TaskRecord, hold: Option<TaskHold>) -> Result<StartedTask> {
         let (account_id, reference) = (record.account_id, record.task_id.clone());
         let (record, inserted) = self.insert_task(record).await?;
@@ -336,26 +423,17 @@ pub trait Storage: Send + Sync + std::fmt::Debug {
     async fn list_tasks(&self, query: TaskQuery) -> Result<Vec<TaskRecord>>;
     /// Success/failure counts per function of runs created since `since`.
     async fn task_stats(&self, since: DateTime<Utc>) -> Result<Vec<TaskStats>>;
+}
 
-    // ---- prompt overrides ----
-
-    /// The account's active prompt for a prompt type, if any.
-    async fn prompt_override(&self, account_id: i64, prompt_type: &str) -> Result<Option<String>>;
-    /// Sets (Some) or deactivates (None) the account's prompt for a prompt type.
-    async fn set_prompt_override(
-        &self,
-        account_id: i64,
-        prompt_type: &str,
-        text: Option<&str>,
-    ) -> Result<()>;
-
-    // ---- idempotency keys ----
-
+/// Idempotency keys: a retried write with the same key answers the first call's result.
+#[async_trait]
+pub trait IdempotencyStore: Send + Sync {
     /// Claims an idempotency key for a request, atomically: [`IdempotencyClaim::Claimed`] when
-    /// this call is the first (run the operation, then [`Storage::finish_idempotency_key`] or
-    /// [`Storage::abandon_idempotency_key`]), [`IdempotencyClaim::Done`] with the first answer
-    /// when a call with the same key and request already finished, and a `conflict` error when
-    /// the key belongs to another request or its first call is still running.
+    /// this call is the first (run the operation, then
+    /// [`IdempotencyStore::finish_idempotency_key`] or
+    /// [`IdempotencyStore::abandon_idempotency_key`]), [`IdempotencyClaim::Done`] with the first
+    /// answer when a call with the same key and request already finished, and a `conflict`
+    /// error when the key belongs to another request or its first call is still running.
     async fn claim_idempotency_key(&self, req: &IdempotencyRequest<'_>)
     -> Result<IdempotencyClaim>;
     /// Records the answer of a claimed key's call.
@@ -368,9 +446,12 @@ pub trait Storage: Send + Sync + std::fmt::Debug {
     /// Releases a claimed key whose call failed, so that a retry runs it again (a failed write
     /// changed nothing).
     async fn abandon_idempotency_key(&self, account_id: i64, key: &str) -> Result<()>;
+}
 
-    // ---- site assets ----
-
+/// Uploaded site assets' metadata and each account's stored bytes (the objects themselves live
+/// in an object store, see [`crate::files`]).
+#[async_trait]
+pub trait AssetStore: Send + Sync {
     /// Adds `bytes` to the account's stored bytes only if the total stays within `quota`, in one
     /// atomic step (concurrent uploads can never together pass the quota). Returns the total
     /// after; [`crate::Error::QuotaExceeded`] with the numbers when it would not fit.
@@ -387,9 +468,11 @@ pub trait Storage: Send + Sync + std::fmt::Debug {
     async fn delete_asset(&self, scope: &Scope, id: i64) -> Result<SiteAsset>;
     /// Bytes the account's assets take (0 for an account that never uploaded).
     async fn asset_bytes_used(&self, account_id: i64) -> Result<i64>;
+}
 
-    // ---- deployments ----
-
+/// Records of publishes to a hosting target.
+#[async_trait]
+pub trait DeploymentStore: Send + Sync {
     /// Records a publish that is starting (status `publishing`).
     async fn insert_deployment(&self, row: NewDeployment) -> Result<Deployment>;
     /// Sets a deployment's final `status` (and error) and its finish time.
@@ -401,36 +484,42 @@ pub trait Storage: Send + Sync + std::fmt::Debug {
     ) -> Result<Deployment>;
     /// Deployments of a blueprint, newest first.
     async fn list_deployments(&self, scope: &Scope, blueprint_id: i64) -> Result<Vec<Deployment>>;
+}
 
-    // ---- history (blueprint versions) ----
-    //
-    // Every write above that changes a blueprint's structure or pages (save_structure,
-    // save_page_content, create/update/delete/reorder page) bumps the blueprint's `version` and
-    // records the content after the change in the same transaction, pruned to the retention.
+/// Everything the library persists: every focused trait at once, the one type callers hold
+/// (`Arc<dyn Storage>`). All methods are scoped: a row of another account is
+/// [`crate::Error::NotFound`], never visible, for reads, updates and deletes alike.
+///
+/// Implemented for every type that implements the focused traits; a backend implements those,
+/// never this. Bring the methods into scope with `use sitebuilder::store::prelude::*`.
+pub trait Storage:
+    Admin
+    + BlueprintStore
+    + PageStore
+    + VersionStore
+    + OptionStore
+    + PromptStore
+    + CreditLedger
+    + TaskLog
+    + IdempotencyStore
+    + AssetStore
+    + DeploymentStore
+    + std::fmt::Debug
+{
+}
 
-    /// How many versions per blueprint the history keeps (the newest; at least 1).
-    fn set_version_retention(&self, keep: u32);
-    /// Replaces a blueprint's structure and pages in one transaction, only if it is still at
-    /// `write.base_version` (checked under the blueprint's row lock; otherwise a `conflict`
-    /// carrying the current version), bumping the version and recording it.
-    async fn write_content(
-        &self,
-        scope: &Scope,
-        blueprint_id: i64,
-        write: ContentWrite,
-    ) -> Result<SavedStructure>;
-    /// A blueprint's recorded versions, newest first, at most `limit`.
-    async fn list_versions(
-        &self,
-        scope: &Scope,
-        blueprint_id: i64,
-        limit: u32,
-    ) -> Result<Vec<VersionSummary>>;
-    /// One recorded version with its content (`not_found` if it was never recorded or pruned).
-    async fn get_version(
-        &self,
-        scope: &Scope,
-        blueprint_id: i64,
-        version: i32,
-    ) -> Result<BlueprintVersion>;
+impl<T> Storage for T where
+    T: Admin
+        + BlueprintStore
+        + PageStore
+        + VersionStore
+        + OptionStore
+        + PromptStore
+        + CreditLedger
+        + TaskLog
+        + IdempotencyStore
+        + AssetStore
+        + DeploymentStore
+        + std::fmt::Debug
+{
 }

@@ -2,9 +2,12 @@
 
 use std::collections::{BTreeMap, HashMap};
 
+use super::MemoryStore;
 use super::{now, visible};
 use crate::model::{NewAssetRow, Scope, SiteAsset, quota_error};
+use crate::store::traits::AssetStore;
 use crate::{Error, Result};
+use async_trait::async_trait;
 
 /// Asset rows and bytes used per account.
 #[derive(Debug, Default)]
@@ -93,5 +96,37 @@ impl AssetTable {
         self.rows
             .remove(&id)
             .ok_or_else(|| Error::not_found("site_asset", id))
+    }
+}
+
+#[async_trait]
+impl AssetStore for MemoryStore {
+    async fn reserve_asset_bytes(&self, account_id: i64, bytes: i64, quota: i64) -> Result<i64> {
+        self.lock().assets.reserve(account_id, bytes, quota)
+    }
+
+    async fn release_asset_bytes(&self, account_id: i64, bytes: i64) -> Result<()> {
+        self.lock().assets.release(account_id, bytes);
+        Ok(())
+    }
+
+    async fn insert_asset(&self, row: NewAssetRow) -> Result<SiteAsset> {
+        self.lock().assets.insert(row)
+    }
+
+    async fn get_asset(&self, scope: &Scope, id: i64) -> Result<SiteAsset> {
+        self.lock().assets.get(scope, id).cloned()
+    }
+
+    async fn list_assets(&self, scope: &Scope, blueprint_id: i64) -> Result<Vec<SiteAsset>> {
+        Ok(self.lock().assets.list(scope, blueprint_id))
+    }
+
+    async fn delete_asset(&self, scope: &Scope, id: i64) -> Result<SiteAsset> {
+        self.lock().assets.delete(scope, id)
+    }
+
+    async fn asset_bytes_used(&self, account_id: i64) -> Result<i64> {
+        Ok(self.lock().assets.used(account_id))
     }
 }

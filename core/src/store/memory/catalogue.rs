@@ -2,10 +2,13 @@
 
 use chrono::{DateTime, Utc};
 
+use super::MemoryStore;
 use super::{Catalogue, State, now, validate_name};
 use crate::model::{NewOption, OptionKind, OptionPatch, SiteBuilderOption};
 use crate::schema::seed_options;
+use crate::store::traits::OptionStore;
 use crate::{Error, Result};
+use async_trait::async_trait;
 
 /// Longest option name (the column is `varchar(120)`).
 const MAX_NAME: usize = 120;
@@ -123,5 +126,29 @@ impl Catalogue {
         }
         row.updated_at = now();
         Ok(row.clone())
+    }
+}
+
+#[async_trait]
+impl OptionStore for MemoryStore {
+    async fn list_options(&self, kind: OptionKind) -> Result<Vec<SiteBuilderOption>> {
+        Ok(self.lock().catalogue(kind).list(true))
+    }
+
+    async fn list_all_options(&self, kind: OptionKind) -> Result<Vec<SiteBuilderOption>> {
+        Ok(self.lock().catalogue(kind).list(false))
+    }
+
+    async fn create_option(&self, kind: OptionKind, new: NewOption) -> Result<SiteBuilderOption> {
+        self.lock().catalogue_mut(kind).create(kind, new)
+    }
+
+    async fn update_option(
+        &self,
+        kind: OptionKind,
+        id: i64,
+        patch: OptionPatch,
+    ) -> Result<SiteBuilderOption> {
+        self.lock().catalogue_mut(kind).update(id, patch)
     }
 }

@@ -2,16 +2,20 @@
 
 use std::collections::{HashMap, HashSet};
 
+use chrono::{DateTime, Utc};
 use serde_json::{Map, Value};
 
+use super::MemoryStore;
 use super::{State, now, validate_name, visible};
 use crate::model::{
     BlueprintPatch, BlueprintQuery, BlueprintStatus, NewBlueprint, NewPage, PageBlueprint,
     PagePatch, Paged, Scope, SiteBlueprint,
 };
+use crate::store::traits::{BlueprintStore, PageStore};
 use crate::store::traits::{SavePageContent, SaveStructure, SavedStructure};
 use crate::store::validate_slug;
 use crate::{Error, Result};
+use async_trait::async_trait;
 
 /// Longest page title (the column is `varchar(255)`).
 const MAX_TITLE: usize = 255;
@@ -24,6 +28,26 @@ fn validate_title(title: &str) -> Result<()> {
         )));
     }
     Ok(())
+}
+
+/// The blueprint a page belongs to, with the owner columns its new pages copy.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct PageOwner {
+    blueprint_id: i64,
+    account_id: i64,
+    site_id: Option<i64>,
+    sector_id: Option<i64>,
+}
+
+impl PageOwner {
+    pub(super) fn of(bp: &SiteBlueprint) -> Self {
+        PageOwner {
+            blueprint_id: bp.id,
+            account_id: bp.account_id,
+            site_id: bp.site_id,
+            sector_id: bp.sector_id,
+        }
+    }
 }
 
 fn duplicate_slug(slug: &str) -> Error {
@@ -70,6 +94,49 @@ impl State {
         self.pages
             .values()
             .any(|p| p.site_blueprint_id == blueprint_id && p.slug == slug && Some(p.id) != except)
+    }
+
+    /// Writes `new` over page `id` of the blueprint when there is one, or as a new page with the
+    /// blueprint's owner columns: the one place a page row is written. Returns the page's id.
+    pub(super) fn upsert_page(
+        &mut self,
+        owner: PageOwner,
+        id: Option<i64>,
+        new: NewPage,
+        order: i32,
+        at: DateTime<Utc>,
+    ) -> i64 {
+        if let Some(row) = id.and_then(|id| self.pages.get_mut(&id)) {
+            row.slug = new.slug;
+            row.title = new.title;
+            row.page_type = new.page_type;
+            row.blocks = new.blocks;
+            row.status = new.status;
+            row.order = order;
+            row.updated_at = at;
+            return row.id;
+        }
+        let id = self.next_page_id;
+        self.next_page_id += 1;
+        self.pages.insert(
+            id,
+            PageBlueprint {
+                id,
+                site_blueprint_id: owner.blueprint_id,
+                account_id: owner.account_id,
+                site_id: owner.site_id,
+                sector_id: owner.sector_id,
+                slug: new.slug,
+                title: new.title,
+                page_type: new.page_type,
+                blocks: new.blocks,
+                status: new.status,
+                order,
+                created_at: at,
+                updated_at: at,
+            },
+        );
+        id
     }
 
     pub(super) fn create_blueprint(
@@ -194,8 +261,7 @@ impl State {
         blueprint_id: i64,
         new: NewPage,
     ) -> Result<PageBlueprint> {
-        let bp = self.blueprint(scope, blueprint_id)?;
-        let (account_id, site_id, sector_id) = (bp.account_id, bp.site_id, bp.sector_id);
+        let owner = PageOwner::of(self.blueprint(scope, blueprint_id)?);
         validate_slug(&new.slug)?;
         validate_title(&new.title)?;
         if self.slug_taken(blueprint_id, &new.slug, None) {
@@ -211,25 +277,12 @@ impl State {
                 .max()
                 .unwrap_or(0),
         };
-        let now = now();
-        let id = self.next_page_id;
-        self.next_page_id += 1;
-        let row = PageBlueprint {
-            id,
-            site_blueprint_id: blueprint_id,
-            account_id,
-            site_id,
-            sector_id,
-            slug: new.slug,
-            title: new.title,
-            page_type: new.page_type,
-            blocks: new.blocks,
-            status: new.status,
-            order,
-            created_at: now,
-            updated_at: now,
-        };
-        self.pages.insert(id, row.clone());
+        let id = self.upsert_page(owner, None, new, order, now());
+        let row = self
+            .pages
+            .get(&id)
+            .cloned()
+            .ok_or_else(|| Error::not_found("page_blueprint", id))?;
         self.record_version(scope, blueprint_id, "create_page", 0, true)?;
         Ok(row)
     }
@@ -350,8 +403,7 @@ impl State {
                 return Err(Error::stale_version(blueprint_id, base, current));
             }
         }
-        let bp = self.blueprint(scope, blueprint_id)?;
-        let (account_id, site_id, sector_id) = (bp.account_id, bp.site_id, bp.sector_id);
+        let owner = PageOwner::of(self.blueprint(scope, blueprint_id)?);
         if let Some(locks) = &save.locks {
             let stored = self.pages_of(blueprint_id);
             locks.apply(&stored, &mut save.structure, &mut save.pages);
@@ -386,41 +438,8 @@ impl State {
             .retain(|_, p| p.site_blueprint_id != blueprint_id || seen.contains(p.slug.as_str()));
         for (i, new) in save.pages.into_iter().enumerate() {
             let order = new.order.unwrap_or(i32::try_from(i).unwrap_or(i32::MAX));
-            match existing
-                .get(&new.slug)
-                .and_then(|id| self.pages.get_mut(id))
-            {
-                Some(p) => {
-                    p.title = new.title;
-                    p.page_type = new.page_type;
-                    p.blocks = new.blocks;
-                    p.status = new.status;
-                    p.order = order;
-                    p.updated_at = now;
-                }
-                None => {
-                    let id = self.next_page_id;
-                    self.next_page_id += 1;
-                    self.pages.insert(
-                        id,
-                        PageBlueprint {
-                            id,
-                            site_blueprint_id: blueprint_id,
-                            account_id,
-                            site_id,
-                            sector_id,
-                            slug: new.slug,
-                            title: new.title,
-                            page_type: new.page_type,
-                            blocks: new.blocks,
-                            status: new.status,
-                            order,
-                            created_at: now,
-                            updated_at: now,
-                        },
-                    );
-                }
-            }
+            let id = existing.get(&new.slug).copied();
+            self.upsert_page(owner, id, new, order, now);
         }
         let structure_json = save.structure.to_value();
         match self.blueprints.get_mut(&blueprint_id) {
@@ -502,5 +521,98 @@ impl State {
         }
         self.record_version(scope, blueprint_id, "generate_page_content", credits, true)?;
         Ok(row)
+    }
+}
+
+#[async_trait]
+impl BlueprintStore for MemoryStore {
+    async fn create_blueprint(&self, scope: &Scope, new: NewBlueprint) -> Result<SiteBlueprint> {
+        self.lock().create_blueprint(scope, new)
+    }
+
+    async fn get_blueprint(&self, scope: &Scope, id: i64) -> Result<SiteBlueprint> {
+        self.lock().blueprint(scope, id).cloned()
+    }
+
+    async fn update_blueprint(
+        &self,
+        scope: &Scope,
+        id: i64,
+        patch: BlueprintPatch,
+    ) -> Result<SiteBlueprint> {
+        self.lock().update_blueprint(scope, id, patch)
+    }
+
+    async fn delete_blueprint(&self, scope: &Scope, id: i64) -> Result<()> {
+        self.lock().delete_blueprint(scope, id)
+    }
+
+    async fn list_blueprints(
+        &self,
+        scope: &Scope,
+        query: BlueprintQuery,
+    ) -> Result<Paged<SiteBlueprint>> {
+        Ok(self.lock().list_blueprints(scope, &query))
+    }
+
+    async fn begin_generation(&self, scope: &Scope, id: i64) -> Result<SiteBlueprint> {
+        self.lock().begin_generation(scope, id)
+    }
+}
+
+#[async_trait]
+impl PageStore for MemoryStore {
+    async fn create_page(
+        &self,
+        scope: &Scope,
+        blueprint_id: i64,
+        new: NewPage,
+    ) -> Result<PageBlueprint> {
+        self.lock().create_page(scope, blueprint_id, new)
+    }
+
+    async fn get_page(&self, scope: &Scope, id: i64) -> Result<PageBlueprint> {
+        self.lock().page(scope, id).cloned()
+    }
+
+    async fn update_page(&self, scope: &Scope, id: i64, patch: PagePatch) -> Result<PageBlueprint> {
+        self.lock().update_page(scope, id, patch)
+    }
+
+    async fn delete_page(&self, scope: &Scope, id: i64) -> Result<()> {
+        self.lock().delete_page(scope, id)
+    }
+
+    async fn list_pages(&self, scope: &Scope, blueprint_id: i64) -> Result<Vec<PageBlueprint>> {
+        let state = self.lock();
+        state.blueprint(scope, blueprint_id)?;
+        Ok(state.pages_of(blueprint_id))
+    }
+
+    async fn reorder_pages(
+        &self,
+        scope: &Scope,
+        blueprint_id: i64,
+        page_ids: &[i64],
+    ) -> Result<Vec<PageBlueprint>> {
+        self.lock().reorder_pages(scope, blueprint_id, page_ids)
+    }
+
+    async fn save_structure(
+        &self,
+        scope: &Scope,
+        blueprint_id: i64,
+        save: SaveStructure,
+    ) -> Result<SavedStructure> {
+        self.lock().save_structure(scope, blueprint_id, save)
+    }
+
+    async fn save_page_content(
+        &self,
+        scope: &Scope,
+        page_id: i64,
+        save: SavePageContent,
+    ) -> Result<PageBlueprint> {
+        self.lock().save_page_content(scope, page_id, save)
     }
 }

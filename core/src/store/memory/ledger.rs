@@ -2,53 +2,22 @@
 
 use std::collections::HashMap;
 
-use serde_json::{Value, json};
+use serde_json::json;
 
+use super::MemoryStore;
 use super::now;
-use crate::credits::{
-    Capture, CreditTransaction, HoldOutcome, TransactionType, UsageLogEntry, UsageRecord,
-};
-use crate::{Error, Result};
-
-/// State of a reservation, one per (account, reference).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum HoldState {
-    Held,
-    Captured,
-    Released,
-}
-
-#[derive(Debug, Clone, Copy)]
-struct Hold {
-    amount: i64,
-    state: HoldState,
-}
-
-/// What a capture will do, decided before anything is written.
-#[derive(Debug, Clone, Copy)]
-pub(super) enum CaptureStep {
-    /// Convert a live hold of this amount.
-    Convert(i64),
-    /// Already captured: nothing to do (a retried save).
-    AlreadyCaptured,
-}
-
-impl CaptureStep {
-    /// Credits this step charges.
-    pub(super) fn amount(&self) -> i64 {
-        match self {
-            CaptureStep::Convert(a) => *a,
-            CaptureStep::AlreadyCaptured => 0,
-        }
-    }
-}
+use crate::Result;
+use crate::credits::rules::{self, CaptureStep, HoldRecord, HoldState, HoldStep};
+use crate::credits::{Capture, CreditTransaction, HoldOutcome, TransactionType, UsageLogEntry};
+use crate::store::traits::CreditLedger;
+use async_trait::async_trait;
 
 /// Balances, transactions, holds and usage rows of every account.
 #[derive(Debug, Default)]
 pub(super) struct Ledger {
     balances: HashMap<i64, i64>,
     transactions: Vec<CreditTransaction>,
-    holds: HashMap<(i64, String), Hold>,
+    holds: HashMap<(i64, String), HoldRecord>,
     usage: Vec<UsageLogEntry>,
 }
 
@@ -91,16 +60,7 @@ impl Ledger {
         description: &str,
         reference: Option<&str>,
     ) -> Result<CreditTransaction> {
-        if amount <= 0 {
-            return Err(Error::invalid(format!(
-                "grant amount must be positive, got {amount}"
-            )));
-        }
-        if !kind.is_grant() {
-            return Err(Error::invalid(format!(
-                "transaction type {kind} cannot be granted; use purchase, subscription, refund or adjustment"
-            )));
-        }
+        rules::check_grant(amount, kind)?;
         if let Some(reference) = reference {
             let earlier = self.transactions.iter().find(|t| {
                 t.account_id == account_id
@@ -111,9 +71,7 @@ impl Ledger {
                 return Ok(earlier.clone());
             }
         }
-        self.balance(account_id)
-            .checked_add(amount)
-            .ok_or_else(|| Error::invalid(format!("grant of {amount} overflows the balance")))?;
+        rules::granted_balance(self.balance(account_id), amount)?;
         Ok(self.append(account_id, kind, amount, description, reference))
     }
 
@@ -124,31 +82,17 @@ impl Ledger {
         reference: &str,
         description: &str,
     ) -> Result<HoldOutcome> {
-        if amount < 0 {
-            return Err(Error::invalid(format!(
-                "hold amount must not be negative, got {amount}"
-            )));
-        }
-        if reference.is_empty() {
-            return Err(Error::invalid("a hold needs a reference (the task id)"));
-        }
+        rules::check_hold(amount, reference)?;
         let key = (account_id, reference.to_string());
-        match self.holds.get(&key) {
-            Some(h) if h.state == HoldState::Held => {
+        match rules::hold_step(self.holds.get(&key).copied()) {
+            HoldStep::Existing { amount } => {
                 return Ok(HoldOutcome::Held {
-                    amount: h.amount,
+                    amount,
                     balance_after: self.balance(account_id),
                 });
             }
-            Some(h) if h.state == HoldState::Captured => return Ok(HoldOutcome::AlreadyCaptured),
-            _ => {}
-        }
-        let available = self.balance(account_id);
-        if available < amount {
-            return Err(Error::InsufficientCredits {
-                required: amount,
-                available,
-            });
+            HoldStep::AlreadyCaptured => return Ok(HoldOutcome::AlreadyCaptured),
+            HoldStep::Take => rules::covers(self.balance(account_id), amount)?,
         }
         let row = self.append(
             account_id,
@@ -159,7 +103,7 @@ impl Ledger {
         );
         self.holds.insert(
             key,
-            Hold {
+            HoldRecord {
                 amount,
                 state: HoldState::Held,
             },
@@ -172,18 +116,21 @@ impl Ledger {
 
     pub(super) fn release(&mut self, account_id: i64, reference: &str) -> bool {
         let key = (account_id, reference.to_string());
-        let amount = match self.holds.get_mut(&key) {
-            Some(h) if h.state == HoldState::Held => {
-                h.state = HoldState::Released;
-                h.amount
-            }
-            _ => return false,
+        let Some(amount) = rules::release_amount(self.holds.get(&key).copied()) else {
+            return false;
         };
+        self.holds.insert(
+            key,
+            HoldRecord {
+                amount,
+                state: HoldState::Released,
+            },
+        );
         self.append(
             account_id,
             TransactionType::Release,
             amount,
-            "hold released",
+            rules::RELEASED,
             Some(reference),
         );
         true
@@ -191,13 +138,12 @@ impl Ledger {
 
     /// Decides what capturing `reference` does, without writing.
     pub(super) fn check_capture(&self, account_id: i64, reference: &str) -> Result<CaptureStep> {
-        match self.holds.get(&(account_id, reference.to_string())) {
-            Some(h) if h.state == HoldState::Held => Ok(CaptureStep::Convert(h.amount)),
-            Some(h) if h.state == HoldState::Captured => Ok(CaptureStep::AlreadyCaptured),
-            _ => Err(Error::conflict(format!(
-                "no live hold for reference {reference:?}; hold credits before capturing them"
-            ))),
-        }
+        rules::capture_step(
+            self.holds
+                .get(&(account_id, reference.to_string()))
+                .copied(),
+            reference,
+        )
     }
 
     /// Converts the hold into a deduction with its usage row (after `check_capture`).
@@ -206,36 +152,22 @@ impl Ledger {
             return;
         };
         let reference = capture.reference.as_str();
-        self.append(
-            account_id,
-            TransactionType::Release,
-            amount,
-            "hold converted into a deduction",
-            Some(reference),
-        );
-        self.append(
-            account_id,
-            TransactionType::Deduction,
-            -amount,
-            &capture.description,
-            Some(reference),
-        );
+        for entry in rules::capture_entries(amount, capture) {
+            self.append(
+                account_id,
+                entry.kind,
+                entry.amount,
+                entry.description,
+                Some(reference),
+            );
+        }
         if let Some(h) = self.holds.get_mut(&(account_id, reference.to_string())) {
             h.state = HoldState::Captured;
         }
         self.usage.push(UsageLogEntry {
             id: i64::try_from(self.usage.len()).unwrap_or(i64::MAX) + 1,
             account_id,
-            usage: UsageRecord {
-                // What was charged is the hold, whatever the caller computed.
-                credits_used: amount,
-                // Stored metadata is always an object, as the SQL store keeps it.
-                metadata: match &capture.usage.metadata {
-                    Value::Null => json!({}),
-                    m => m.clone(),
-                },
-                ..capture.usage.clone()
-            },
+            usage: rules::captured_usage(capture, amount),
             created_at: now(),
         });
     }
@@ -254,5 +186,56 @@ impl Ledger {
             .filter(|u| u.account_id == account_id)
             .cloned()
             .collect()
+    }
+}
+
+#[async_trait]
+impl CreditLedger for MemoryStore {
+    async fn balance(&self, account_id: i64) -> Result<i64> {
+        Ok(self.lock().ledger.balance(account_id))
+    }
+
+    async fn grant_credits(
+        &self,
+        account_id: i64,
+        amount: i64,
+        kind: TransactionType,
+        description: &str,
+        reference: Option<&str>,
+    ) -> Result<CreditTransaction> {
+        self.lock()
+            .ledger
+            .grant(account_id, amount, kind, description, reference)
+    }
+
+    async fn hold_credits(
+        &self,
+        account_id: i64,
+        amount: i64,
+        reference: &str,
+        description: &str,
+    ) -> Result<HoldOutcome> {
+        self.lock()
+            .ledger
+            .hold(account_id, amount, reference, description)
+    }
+
+    async fn release_credits(&self, account_id: i64, reference: &str) -> Result<bool> {
+        Ok(self.lock().ledger.release(account_id, reference))
+    }
+
+    async fn capture_credits(&self, account_id: i64, capture: Capture) -> Result<()> {
+        let mut state = self.lock();
+        let step = state.ledger.check_capture(account_id, &capture.reference)?;
+        state.ledger.apply_capture(account_id, &capture, step);
+        Ok(())
+    }
+
+    async fn list_transactions(&self, account_id: i64) -> Result<Vec<CreditTransaction>> {
+        Ok(self.lock().ledger.transactions(account_id))
+    }
+
+    async fn list_usage(&self, account_id: i64) -> Result<Vec<UsageLogEntry>> {
+        Ok(self.lock().ledger.usage(account_id))
     }
 }

@@ -4,18 +4,21 @@ use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, Utc};
 
+use super::MemoryStore;
+use crate::store::traits::TaskLog;
 use crate::store::traits::TaskStats;
 use crate::tasks::{TaskQuery, TaskRecord, TaskStatus};
 use crate::{Error, Result};
+use async_trait::async_trait;
 
 /// Task rows in insertion order, with an index by task id.
 #[derive(Debug, Default)]
-pub(super) struct TaskLog {
+pub(super) struct TaskTable {
     rows: Vec<TaskRecord>,
     by_id: HashMap<String, usize>,
 }
 
-impl TaskLog {
+impl TaskTable {
     /// Inserts a row unless the task id exists; then returns the existing row and `false`.
     pub(super) fn insert(&mut self, record: TaskRecord) -> (TaskRecord, bool) {
         if let Some(&i) = self.by_id.get(&record.task_id) {
@@ -110,5 +113,32 @@ impl TaskLog {
             }
         }
         out.into_values().collect()
+    }
+}
+
+#[async_trait]
+impl TaskLog for MemoryStore {
+    async fn insert_task(&self, record: TaskRecord) -> Result<(TaskRecord, bool)> {
+        Ok(self.lock().tasks.insert(record))
+    }
+
+    async fn claim_task(&self, account_id: i64, task_id: &str, from: TaskStatus) -> Result<bool> {
+        Ok(self.lock().tasks.claim(account_id, task_id, from))
+    }
+
+    async fn update_task(&self, record: &TaskRecord) -> Result<()> {
+        self.lock().tasks.update(record)
+    }
+
+    async fn get_task(&self, account_id: Option<i64>, task_id: &str) -> Result<TaskRecord> {
+        self.lock().tasks.get(account_id, task_id)
+    }
+
+    async fn list_tasks(&self, query: TaskQuery) -> Result<Vec<TaskRecord>> {
+        Ok(self.lock().tasks.list(&query))
+    }
+
+    async fn task_stats(&self, since: DateTime<Utc>) -> Result<Vec<TaskStats>> {
+        Ok(self.lock().tasks.stats(since))
     }
 }

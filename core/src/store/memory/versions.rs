@@ -3,13 +3,16 @@
 
 use std::collections::{BTreeMap, HashSet};
 
+use super::MemoryStore;
+use super::content::PageOwner;
 use super::{State, now, visible};
 use crate::model::{
     BlueprintVersion, PageBlueprint, Scope, SiteBlueprint, VersionContent, VersionSummary,
 };
+use crate::store::traits::VersionStore;
 use crate::store::traits::{ContentWrite, SavedStructure};
-use crate::store::validate_slug;
 use crate::{Error, Result};
+use async_trait::async_trait;
 
 /// Every blueprint's recorded versions, by (blueprint, version).
 #[derive(Debug)]
@@ -64,15 +67,9 @@ impl State {
         self.history.rows.insert(
             (bp.id, bp.version),
             BlueprintVersion {
-                summary: VersionSummary {
-                    blueprint_id: bp.id,
-                    version: bp.version,
-                    operation: operation.to_string(),
-                    actor: *actor,
-                    credits,
-                    created_at: at,
-                    page_count: content.pages.len(),
-                },
+                summary: VersionSummary::new(
+                    bp.id, bp.version, operation, *actor, credits, at, &content,
+                ),
                 content,
             },
         );
@@ -92,20 +89,8 @@ impl State {
     ) -> Result<SavedStructure> {
         // Every check first: a failing write changes nothing.
         self.check_base(scope, blueprint_id, write.base_version)?;
-        let mut seen = HashSet::new();
-        for p in &write.content.pages {
-            validate_slug(&p.slug)?;
-            if p.title.chars().count() > 255 {
-                return Err(Error::invalid("page title must be at most 255 characters"));
-            }
-            if !seen.insert(p.slug.as_str()) {
-                return Err(Error::invalid(format!(
-                    "two pages have slug {:?}; slugs must be unique in a blueprint",
-                    p.slug
-                )));
-            }
-        }
-        let bp = self.blueprint(scope, blueprint_id)?.clone();
+        write.check()?;
+        let owner = PageOwner::of(self.blueprint(scope, blueprint_id)?);
         let have: HashSet<i64> = self.pages_of(blueprint_id).iter().map(|p| p.id).collect();
         let kept: HashSet<i64> = write
             .content
@@ -117,41 +102,9 @@ impl State {
         self.pages
             .retain(|id, p| p.site_blueprint_id != blueprint_id || kept.contains(id));
         for p in write.content.pages {
-            match p.id.filter(|id| kept.contains(id)) {
-                Some(id) => {
-                    if let Some(row) = self.pages.get_mut(&id) {
-                        row.slug = p.slug;
-                        row.title = p.title;
-                        row.page_type = p.page_type;
-                        row.blocks = p.blocks;
-                        row.status = p.status;
-                        row.order = p.order;
-                        row.updated_at = at;
-                    }
-                }
-                None => {
-                    let id = self.next_page_id;
-                    self.next_page_id += 1;
-                    self.pages.insert(
-                        id,
-                        PageBlueprint {
-                            id,
-                            site_blueprint_id: blueprint_id,
-                            account_id: bp.account_id,
-                            site_id: bp.site_id,
-                            sector_id: bp.sector_id,
-                            slug: p.slug,
-                            title: p.title,
-                            page_type: p.page_type,
-                            blocks: p.blocks,
-                            status: p.status,
-                            order: p.order,
-                            created_at: at,
-                            updated_at: at,
-                        },
-                    );
-                }
-            }
+            let id = p.id.filter(|id| kept.contains(id));
+            let order = p.order;
+            self.upsert_page(owner, id, p.into(), order, at);
         }
         if let Some(row) = self.blueprints.get_mut(&blueprint_id) {
             row.structure_json = write.content.structure;
@@ -201,5 +154,39 @@ impl State {
     /// Forgets a deleted blueprint's history.
     pub(super) fn delete_versions(&mut self, blueprint_id: i64) {
         self.history.rows.retain(|(b, _), _| *b != blueprint_id);
+    }
+}
+
+#[async_trait]
+impl VersionStore for MemoryStore {
+    fn set_version_retention(&self, keep: u32) {
+        self.lock().history.keep = keep.max(1);
+    }
+
+    async fn write_content(
+        &self,
+        scope: &Scope,
+        blueprint_id: i64,
+        write: ContentWrite,
+    ) -> Result<SavedStructure> {
+        self.lock().write_content(scope, blueprint_id, write)
+    }
+
+    async fn list_versions(
+        &self,
+        scope: &Scope,
+        blueprint_id: i64,
+        limit: u32,
+    ) -> Result<Vec<VersionSummary>> {
+        self.lock().list_versions(scope, blueprint_id, limit)
+    }
+
+    async fn get_version(
+        &self,
+        scope: &Scope,
+        blueprint_id: i64,
+        version: i32,
+    ) -> Result<BlueprintVersion> {
+        self.lock().get_version(scope, blueprint_id, version)
     }
 }

@@ -5,11 +5,13 @@
 //! `UPDATE … WHERE balance >= amount` does: however many uploads race, the total never passes the
 //! quota.
 
+use async_trait::async_trait;
 use sea_query::{Expr, ExprTrait, OnConflict, Order, Query};
 
 use super::db::DbRow;
 use super::{SqlStore, now, scope_cond};
 use crate::model::{NewAssetRow, Scope, SiteAsset, quota_error};
+use crate::store::AssetStore;
 use crate::{Error, Result};
 
 fn asset_from_row(r: &DbRow) -> Result<SiteAsset> {
@@ -29,13 +31,9 @@ fn asset_from_row(r: &DbRow) -> Result<SiteAsset> {
     })
 }
 
-impl SqlStore {
-    pub(super) async fn assets_reserve(
-        &self,
-        account_id: i64,
-        bytes: i64,
-        quota: i64,
-    ) -> Result<i64> {
+#[async_trait]
+impl AssetStore for SqlStore {
+    async fn reserve_asset_bytes(&self, account_id: i64, bytes: i64, quota: i64) -> Result<i64> {
         self.ensure_ready().await?;
         if bytes < 0 {
             return Err(Error::invalid(format!(
@@ -43,7 +41,7 @@ impl SqlStore {
             )));
         }
         if bytes > quota {
-            let used = self.assets_used(account_id).await?;
+            let used = self.asset_bytes_used(account_id).await?;
             return Err(quota_error(account_id, bytes, used, quota));
         }
         let table = self.tables.asset_usage();
@@ -70,13 +68,13 @@ impl SqlStore {
         match row {
             Some(r) => r.i64("used_bytes"),
             None => {
-                let used = self.assets_used(account_id).await?;
+                let used = self.asset_bytes_used(account_id).await?;
                 Err(quota_error(account_id, bytes, used, quota))
             }
         }
     }
 
-    pub(super) async fn assets_release(&self, account_id: i64, bytes: i64) -> Result<()> {
+    async fn release_asset_bytes(&self, account_id: i64, bytes: i64) -> Result<()> {
         self.ensure_ready().await?;
         if bytes <= 0 {
             return Ok(());
@@ -101,7 +99,7 @@ impl SqlStore {
             .map(|_| ())
     }
 
-    pub(super) async fn assets_insert(&self, row: NewAssetRow) -> Result<SiteAsset> {
+    async fn insert_asset(&self, row: NewAssetRow) -> Result<SiteAsset> {
         self.ensure_ready().await?;
         let q = Query::insert()
             .into_table(self.tables.site_assets())
@@ -142,7 +140,7 @@ impl SqlStore {
         asset_from_row(&r)
     }
 
-    pub(super) async fn assets_get(&self, scope: &Scope, id: i64) -> Result<SiteAsset> {
+    async fn get_asset(&self, scope: &Scope, id: i64) -> Result<SiteAsset> {
         self.ensure_ready().await?;
         let q = Query::select()
             .expr(Expr::cust("*"))
@@ -161,11 +159,7 @@ impl SqlStore {
         }
     }
 
-    pub(super) async fn assets_list(
-        &self,
-        scope: &Scope,
-        blueprint_id: i64,
-    ) -> Result<Vec<SiteAsset>> {
+    async fn list_assets(&self, scope: &Scope, blueprint_id: i64) -> Result<Vec<SiteAsset>> {
         self.ensure_ready().await?;
         let q = Query::select()
             .expr(Expr::cust("*"))
@@ -183,7 +177,7 @@ impl SqlStore {
             .collect()
     }
 
-    pub(super) async fn assets_delete(&self, scope: &Scope, id: i64) -> Result<SiteAsset> {
+    async fn delete_asset(&self, scope: &Scope, id: i64) -> Result<SiteAsset> {
         self.ensure_ready().await?;
         let q = Query::delete()
             .from_table(self.tables.site_assets())
@@ -202,7 +196,7 @@ impl SqlStore {
         }
     }
 
-    pub(super) async fn assets_used(&self, account_id: i64) -> Result<i64> {
+    async fn asset_bytes_used(&self, account_id: i64) -> Result<i64> {
         self.ensure_ready().await?;
         let q = Query::select()
             .column("used_bytes")

@@ -1,5 +1,6 @@
 //! Blueprint rows.
 
+use async_trait::async_trait;
 use sea_query::{Expr, ExprTrait, Order, Query};
 
 use super::db::{Conn, DbRow};
@@ -8,6 +9,7 @@ use crate::model::{
     BlueprintPatch, BlueprintQuery, BlueprintStatus, NewBlueprint, Paged, Scope, SiteBlueprint,
     SiteConfig,
 };
+use crate::store::BlueprintStore;
 use crate::{Error, Result};
 
 /// Every blueprint column but `structure_json`: a write that has the structure in hand returns
@@ -93,12 +95,11 @@ impl SqlStore {
             .ok_or_else(|| Error::not_found("site_blueprint", id))?;
         blueprint_from_row(&row)
     }
+}
 
-    pub(super) async fn bp_create(
-        &self,
-        scope: &Scope,
-        new: NewBlueprint,
-    ) -> Result<SiteBlueprint> {
+#[async_trait]
+impl BlueprintStore for SqlStore {
+    async fn create_blueprint(&self, scope: &Scope, new: NewBlueprint) -> Result<SiteBlueprint> {
         self.ensure_ready().await?;
         check_name(&new.name)?;
         self.check_tenancy(scope)?;
@@ -145,14 +146,14 @@ impl SqlStore {
         blueprint_from_row(&row)
     }
 
-    pub(super) async fn bp_get(&self, scope: &Scope, id: i64) -> Result<SiteBlueprint> {
+    async fn get_blueprint(&self, scope: &Scope, id: i64) -> Result<SiteBlueprint> {
         self.ensure_ready().await?;
         let mut held = self.pool.acquire().await?;
         self.fetch_blueprint(&mut held.conn(), scope, id, false)
             .await
     }
 
-    pub(super) async fn bp_update(
+    async fn update_blueprint(
         &self,
         scope: &Scope,
         id: i64,
@@ -193,7 +194,7 @@ impl SqlStore {
         blueprint_from_row(&row)
     }
 
-    pub(super) async fn bp_delete(&self, scope: &Scope, id: i64) -> Result<()> {
+    async fn delete_blueprint(&self, scope: &Scope, id: i64) -> Result<()> {
         self.ensure_ready().await?;
         let mut tx = self.pool.begin().await?;
         let mut conn = tx.conn();
@@ -216,7 +217,7 @@ impl SqlStore {
         tx.commit().await
     }
 
-    pub(super) async fn bp_list(
+    async fn list_blueprints(
         &self,
         scope: &Scope,
         query: BlueprintQuery,
@@ -277,11 +278,7 @@ impl SqlStore {
 
     /// Marks a blueprint `generating` through the relaxed pool: the flag only guards against a
     /// second run at the same time, and a database crash ends the running one anyway.
-    pub(super) async fn bp_begin_generation(
-        &self,
-        scope: &Scope,
-        id: i64,
-    ) -> Result<SiteBlueprint> {
+    async fn begin_generation(&self, scope: &Scope, id: i64) -> Result<SiteBlueprint> {
         self.ensure_ready().await?;
         let q = Query::update()
             .table(self.tables.blueprints())

@@ -3,14 +3,17 @@
 //! A hold debits the balance with a conditional `UPDATE … WHERE balance >= amount`, which the
 //! database serialises per account row, so no interleaving of workers can overdraw an account.
 
+use async_trait::async_trait;
 use sea_query::{Expr, ExprTrait, OnConflict, Order, Query};
 
 use super::db::{Conn, DbRow};
 use super::{SqlStore, now};
+use crate::credits::rules::{self, CaptureStep, HoldRecord, HoldState, HoldStep};
 use crate::credits::{
     Capture, CreditTransaction, HoldOutcome, TransactionType, UsageLogEntry, UsageRecord,
 };
 use crate::schema::Dialect;
+use crate::store::CreditLedger;
 use crate::{Error, Result};
 
 fn tx_from_row(r: &DbRow) -> Result<CreditTransaction> {
@@ -25,11 +28,6 @@ fn tx_from_row(r: &DbRow) -> Result<CreditTransaction> {
         reference: r.opt_string("reference")?,
         created_at: r.ts("created_at")?,
     })
-}
-
-struct Hold {
-    amount: i64,
-    state: String,
 }
 
 /// Ledger columns, in the order of [`ledger_values`].
@@ -68,10 +66,7 @@ fn ledger_values(
 /// or a column of the statement's hold CTE).
 fn usage_row(account_id: i64, capture: &Capture, credits: Expr) -> ([&'static str; 11], Vec<Expr>) {
     let u = &capture.usage;
-    let metadata = match &u.metadata {
-        serde_json::Value::Null => serde_json::Value::Object(serde_json::Map::new()),
-        m => m.clone(),
-    };
+    let metadata = rules::usage_metadata(&u.metadata);
     (
         [
             "tenant_id",
@@ -232,7 +227,7 @@ impl SqlStore {
         account_id: i64,
         reference: &str,
         amount: i64,
-        state: &str,
+        state: HoldState,
     ) -> sea_query::InsertStatement {
         Query::insert()
             .into_table(self.tables.credit_holds())
@@ -248,7 +243,7 @@ impl SqlStore {
                 account_id.into(),
                 reference.into(),
                 amount.into(),
-                state.into(),
+                state.as_str().into(),
                 now(),
                 now(),
             ])
@@ -264,7 +259,7 @@ impl SqlStore {
         amount: i64,
     ) -> Result<bool> {
         let q = self
-            .hold_row(account_id, reference, amount, "held")
+            .hold_row(account_id, reference, amount, HoldState::Held)
             .on_conflict(
                 OnConflict::columns(["tenant_id", "reference"])
                     .do_nothing()
@@ -279,7 +274,7 @@ impl SqlStore {
         conn: &mut Conn<'_>,
         account_id: i64,
         reference: &str,
-    ) -> Result<Option<Hold>> {
+    ) -> Result<Option<HoldRecord>> {
         let q = Query::select()
             .columns(["amount", "state"])
             .from(self.tables.credit_holds())
@@ -290,9 +285,9 @@ impl SqlStore {
         conn.fetch_optional(&q, "reading a credit hold")
             .await?
             .map(|r| {
-                Ok(Hold {
+                Ok(HoldRecord {
                     amount: r.i64("amount")?,
-                    state: r.string("state")?,
+                    state: HoldState::parse(&r.string("state")?)?,
                 })
             })
             .transpose()
@@ -304,7 +299,7 @@ impl SqlStore {
         account_id: i64,
         reference: &str,
         amount: i64,
-        state: &str,
+        state: HoldState,
     ) -> Result<()> {
         let q = self
             .hold_row(account_id, reference, amount, state)
@@ -317,68 +312,6 @@ impl SqlStore {
         conn.execute(&q, "recording a credit hold")
             .await
             .map(|_| ())
-    }
-
-    pub(super) async fn credits_balance(&self, account_id: i64) -> Result<i64> {
-        self.ensure_ready().await?;
-        let mut held = self.pool.acquire().await?;
-        self.balance_on(&mut held.conn(), account_id).await
-    }
-
-    pub(super) async fn grant_credits_row(
-        &self,
-        account_id: i64,
-        amount: i64,
-        kind: TransactionType,
-        description: &str,
-        reference: Option<&str>,
-    ) -> Result<CreditTransaction> {
-        self.ensure_ready().await?;
-        if amount <= 0 {
-            return Err(Error::invalid(format!(
-                "a grant must be a positive amount, got {amount}"
-            )));
-        }
-        if !kind.is_grant() {
-            return Err(Error::invalid(format!(
-                "{kind} is not a grant; use purchase, subscription, refund or adjustment"
-            )));
-        }
-        let mut tx = self.pool.begin().await?;
-        let mut conn = tx.conn();
-        // Taken before the look-up, so two identical grants racing see each other.
-        self.lock_balance(&mut conn, account_id).await?;
-        if let Some(r) = reference {
-            let q = Query::select()
-                .expr(Expr::cust("*"))
-                .from(self.tables.credit_transactions())
-                .and_where(Expr::col("tenant_id").eq(account_id))
-                .and_where(Expr::col("transaction_type").eq(kind.as_str()))
-                .and_where(Expr::col("reference").eq(r))
-                .take();
-            if let Some(row) = conn.fetch_optional(&q, "looking up a grant").await? {
-                return tx_from_row(&row);
-            }
-        }
-        let balance = self
-            .add_balance(&mut conn, account_id, amount)
-            .await?
-            .ok_or_else(|| Error::invalid("crediting returned no balance"))?;
-        let t = self
-            .append_tx(
-                &mut conn,
-                account_id,
-                reference,
-                LedgerRow {
-                    kind,
-                    amount,
-                    balance_after: balance,
-                    description,
-                },
-            )
-            .await?;
-        tx.commit().await?;
-        Ok(t)
     }
 
     /// Reserves `amount` for `reference` on an open transaction. On
@@ -395,25 +328,21 @@ impl SqlStore {
         reference: &str,
         description: &str,
     ) -> Result<HoldOutcome> {
-        if amount < 0 {
-            return Err(Error::invalid(format!(
-                "a hold must not be negative, got {amount}"
-            )));
-        }
+        rules::check_hold(amount, reference)?;
         let fresh = self
             .insert_hold(conn, account_id, reference, amount)
             .await?;
         if !fresh {
-            match self.find_hold(conn, account_id, reference).await? {
-                Some(h) if h.state == "held" => {
+            match rules::hold_step(self.find_hold(conn, account_id, reference).await?) {
+                HoldStep::Existing { amount } => {
                     let balance_after = self.balance_on(conn, account_id).await?;
                     return Ok(HoldOutcome::Held {
-                        amount: h.amount,
+                        amount,
                         balance_after,
                     });
                 }
-                Some(h) if h.state == "captured" => return Ok(HoldOutcome::AlreadyCaptured),
-                _ => {}
+                HoldStep::AlreadyCaptured => return Ok(HoldOutcome::AlreadyCaptured),
+                HoldStep::Take => {}
             }
         }
         // On PostgreSQL the debit and its ledger row are one statement (one round trip less).
@@ -431,14 +360,11 @@ impl SqlStore {
                 self.delete_hold(conn, account_id, reference).await?;
             }
             let available = self.balance_on(conn, account_id).await?;
-            return Err(Error::InsufficientCredits {
-                required: amount,
-                available,
-            });
+            return Err(rules::insufficient(amount, available));
         };
         if !fresh {
             // A released hold of an earlier attempt is taken again.
-            self.set_hold(conn, account_id, reference, amount, "held")
+            self.set_hold(conn, account_id, reference, amount, HoldState::Held)
                 .await?;
         }
         if !fused {
@@ -475,52 +401,6 @@ impl SqlStore {
         conn.execute(&q, "removing a credit hold").await.map(|_| ())
     }
 
-    pub(super) async fn credits_hold(
-        &self,
-        account_id: i64,
-        amount: i64,
-        reference: &str,
-        description: &str,
-    ) -> Result<HoldOutcome> {
-        self.ensure_ready().await?;
-        let mut tx = self.pool.begin().await?;
-        let outcome = self
-            .hold_on(&mut tx.conn(), account_id, amount, reference, description)
-            .await?;
-        tx.commit().await?;
-        Ok(outcome)
-    }
-
-    pub(super) async fn credits_release(&self, account_id: i64, reference: &str) -> Result<bool> {
-        self.ensure_ready().await?;
-        let mut tx = self.pool.begin().await?;
-        let mut conn = tx.conn();
-        let hold = match self.find_hold(&mut conn, account_id, reference).await? {
-            Some(h) if h.state == "held" => h,
-            _ => return Ok(false),
-        };
-        let balance = self
-            .add_balance(&mut conn, account_id, hold.amount)
-            .await?
-            .ok_or_else(|| Error::invalid("crediting returned no balance"))?;
-        self.set_hold(&mut conn, account_id, reference, hold.amount, "released")
-            .await?;
-        self.append_tx(
-            &mut conn,
-            account_id,
-            Some(reference),
-            LedgerRow {
-                kind: TransactionType::Release,
-                amount: hold.amount,
-                balance_after: balance,
-                description: "hold released: the run did not complete",
-            },
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(true)
-    }
-
     /// Converts a live hold into a deduction on an open transaction (shared with the save paths).
     ///
     /// The hold row is flipped first (a second capture of the same reference waits on it, then
@@ -554,29 +434,27 @@ impl SqlStore {
             }
         };
         let Some(amount) = flipped else {
-            return match self.find_hold(conn, account_id, &capture.reference).await? {
-                Some(h) if h.state == "captured" => Ok(0),
-                _ => Err(Error::conflict(format!(
-                    "no live credit hold for reference {:?}; hold credits before capturing",
+            let hold = self.find_hold(conn, account_id, &capture.reference).await?;
+            return match rules::capture_step(hold, &capture.reference)? {
+                CaptureStep::AlreadyCaptured => Ok(0),
+                // The flip above found no live hold under the same row lock.
+                CaptureStep::Convert(_) => Err(Error::conflict(format!(
+                    "the credit hold for reference {:?} changed during its capture; retry",
                     capture.reference
                 ))),
             };
         };
-        // The release and the deduction, `balance_after` counted from the balance once locked.
-        let rows = [
+        // The rows the rules ask for, `balance_after` counted from the balance once locked.
+        let mut running = 0;
+        let rows = rules::capture_entries(amount, &capture).map(|e| {
+            running += e.amount;
             LedgerRow {
-                kind: TransactionType::Release,
-                amount,
-                balance_after: amount,
-                description: "hold converted into a deduction",
-            },
-            LedgerRow {
-                kind: TransactionType::Deduction,
-                amount: -amount,
-                balance_after: 0,
-                description: &capture.description,
-            },
-        ];
+                kind: e.kind,
+                amount: e.amount,
+                balance_after: running,
+                description: e.description,
+            }
+        });
         if pg
             && self
                 .capture_into_ledger(conn, account_id, &capture.reference, &rows)
@@ -598,11 +476,11 @@ impl SqlStore {
     fn flip_hold(&self, account_id: i64, reference: &str) -> sea_query::UpdateStatement {
         Query::update()
             .table(self.tables.credit_holds())
-            .value("state", "captured")
+            .value("state", HoldState::Captured.as_str())
             .value("updated_at", now())
             .and_where(Expr::col("tenant_id").eq(account_id))
             .and_where(Expr::col("reference").eq(reference))
-            .and_where(Expr::col("state").eq("held"))
+            .and_where(Expr::col("state").eq(HoldState::Held.as_str()))
             .returning_col("amount")
             .take()
     }
@@ -721,18 +599,123 @@ impl SqlStore {
             .map(|r| r.i64("balance_after"))
             .transpose()
     }
+}
 
-    pub(super) async fn credits_capture(&self, account_id: i64, capture: Capture) -> Result<()> {
+#[async_trait]
+impl CreditLedger for SqlStore {
+    async fn balance(&self, account_id: i64) -> Result<i64> {
+        self.ensure_ready().await?;
+        let mut held = self.pool.acquire().await?;
+        self.balance_on(&mut held.conn(), account_id).await
+    }
+
+    async fn grant_credits(
+        &self,
+        account_id: i64,
+        amount: i64,
+        kind: TransactionType,
+        description: &str,
+        reference: Option<&str>,
+    ) -> Result<CreditTransaction> {
+        self.ensure_ready().await?;
+        rules::check_grant(amount, kind)?;
+        let mut tx = self.pool.begin().await?;
+        let mut conn = tx.conn();
+        // Taken before the look-up, so two identical grants racing see each other.
+        self.lock_balance(&mut conn, account_id).await?;
+        if let Some(r) = reference {
+            let q = Query::select()
+                .expr(Expr::cust("*"))
+                .from(self.tables.credit_transactions())
+                .and_where(Expr::col("tenant_id").eq(account_id))
+                .and_where(Expr::col("transaction_type").eq(kind.as_str()))
+                .and_where(Expr::col("reference").eq(r))
+                .take();
+            if let Some(row) = conn.fetch_optional(&q, "looking up a grant").await? {
+                return tx_from_row(&row);
+            }
+        }
+        let balance = self
+            .add_balance(&mut conn, account_id, amount)
+            .await?
+            .ok_or_else(|| Error::invalid("crediting returned no balance"))?;
+        let t = self
+            .append_tx(
+                &mut conn,
+                account_id,
+                reference,
+                LedgerRow {
+                    kind,
+                    amount,
+                    balance_after: balance,
+                    description,
+                },
+            )
+            .await?;
+        tx.commit().await?;
+        Ok(t)
+    }
+
+    async fn hold_credits(
+        &self,
+        account_id: i64,
+        amount: i64,
+        reference: &str,
+        description: &str,
+    ) -> Result<HoldOutcome> {
+        self.ensure_ready().await?;
+        let mut tx = self.pool.begin().await?;
+        let outcome = self
+            .hold_on(&mut tx.conn(), account_id, amount, reference, description)
+            .await?;
+        tx.commit().await?;
+        Ok(outcome)
+    }
+
+    async fn release_credits(&self, account_id: i64, reference: &str) -> Result<bool> {
+        self.ensure_ready().await?;
+        let mut tx = self.pool.begin().await?;
+        let mut conn = tx.conn();
+        let hold = self.find_hold(&mut conn, account_id, reference).await?;
+        let Some(amount) = rules::release_amount(hold) else {
+            return Ok(false);
+        };
+        let balance = self
+            .add_balance(&mut conn, account_id, amount)
+            .await?
+            .ok_or_else(|| Error::invalid("crediting returned no balance"))?;
+        self.set_hold(
+            &mut conn,
+            account_id,
+            reference,
+            amount,
+            HoldState::Released,
+        )
+        .await?;
+        self.append_tx(
+            &mut conn,
+            account_id,
+            Some(reference),
+            LedgerRow {
+                kind: TransactionType::Release,
+                amount,
+                balance_after: balance,
+                description: rules::RELEASED,
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    async fn capture_credits(&self, account_id: i64, capture: Capture) -> Result<()> {
         self.ensure_ready().await?;
         let mut tx = self.pool.begin().await?;
         self.capture_on(&mut tx.conn(), account_id, capture).await?;
         tx.commit().await
     }
 
-    pub(super) async fn credits_transactions(
-        &self,
-        account_id: i64,
-    ) -> Result<Vec<CreditTransaction>> {
+    async fn list_transactions(&self, account_id: i64) -> Result<Vec<CreditTransaction>> {
         self.ensure_ready().await?;
         let q = Query::select()
             .expr(Expr::cust("*"))
@@ -749,7 +732,7 @@ impl SqlStore {
             .collect()
     }
 
-    pub(super) async fn credits_usage(&self, account_id: i64) -> Result<Vec<UsageLogEntry>> {
+    async fn list_usage(&self, account_id: i64) -> Result<Vec<UsageLogEntry>> {
         self.ensure_ready().await?;
         let q = Query::select()
             .expr(Expr::cust("*"))

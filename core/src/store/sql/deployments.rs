@@ -1,10 +1,12 @@
 //! Deployment rows: one per publish of a blueprint's rendered site.
 
+use async_trait::async_trait;
 use sea_query::{Expr, ExprTrait, Order, Query};
 
 use super::db::DbRow;
 use super::{SqlStore, now, scope_cond};
 use crate::model::{Deployment, NewDeployment, Scope};
+use crate::store::DeploymentStore;
 use crate::{Error, Result};
 
 fn deployment_from_row(r: &DbRow) -> Result<Deployment> {
@@ -26,8 +28,9 @@ fn deployment_from_row(r: &DbRow) -> Result<Deployment> {
     })
 }
 
-impl SqlStore {
-    pub(super) async fn deployments_insert(&self, row: NewDeployment) -> Result<Deployment> {
+#[async_trait]
+impl DeploymentStore for SqlStore {
+    async fn insert_deployment(&self, row: NewDeployment) -> Result<Deployment> {
         self.ensure_ready().await?;
         let q = Query::insert()
             .into_table(self.tables.site_deployments())
@@ -68,7 +71,7 @@ impl SqlStore {
         deployment_from_row(&r)
     }
 
-    pub(super) async fn deployments_finish(
+    async fn finish_deployment(
         &self,
         id: i64,
         status: &str,
@@ -94,11 +97,7 @@ impl SqlStore {
         }
     }
 
-    pub(super) async fn deployments_list(
-        &self,
-        scope: &Scope,
-        blueprint_id: i64,
-    ) -> Result<Vec<Deployment>> {
+    async fn list_deployments(&self, scope: &Scope, blueprint_id: i64) -> Result<Vec<Deployment>> {
         self.ensure_ready().await?;
         let q = Query::select()
             .expr(Expr::cust("*"))

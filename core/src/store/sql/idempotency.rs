@@ -1,14 +1,17 @@
 //! Idempotency keys: a client's retry of a write returns the first answer instead of writing again.
 
+use async_trait::async_trait;
 use sea_query::{Expr, ExprTrait, OnConflict, Query};
 use serde_json::Value;
 
 use super::{SqlStore, json_doc, now};
+use crate::store::IdempotencyStore;
 use crate::store::{IdempotencyClaim, IdempotencyRequest};
 use crate::{Error, Result};
 
-impl SqlStore {
-    pub(super) async fn idempotency_claim(
+#[async_trait]
+impl IdempotencyStore for SqlStore {
+    async fn claim_idempotency_key(
         &self,
         req: &IdempotencyRequest<'_>,
     ) -> Result<IdempotencyClaim> {
@@ -83,7 +86,7 @@ impl SqlStore {
         IdempotencyClaim::from_row(same, &row.string("status")?, row.opt_json("response_json")?)
     }
 
-    pub(super) async fn idempotency_finish(
+    async fn finish_idempotency_key(
         &self,
         account_id: i64,
         key: &str,
@@ -104,7 +107,7 @@ impl SqlStore {
         Ok(())
     }
 
-    pub(super) async fn idempotency_abandon(&self, account_id: i64, key: &str) -> Result<()> {
+    async fn abandon_idempotency_key(&self, account_id: i64, key: &str) -> Result<()> {
         let q = Query::delete()
             .from_table(self.tables.idempotency_keys())
             .and_where(Expr::col("tenant_id").eq(account_id))

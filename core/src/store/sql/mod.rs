@@ -8,7 +8,6 @@ mod deployments;
 mod idempotency;
 mod options;
 mod pages;
-mod storage_impl;
 mod tasks;
 mod versions;
 
@@ -16,10 +15,12 @@ use std::str::FromStr;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
+use async_trait::async_trait;
 use sea_query::{Cond, Condition, Expr, ExprTrait};
 
 use crate::model::Scope;
 use crate::schema::{Dialect, MigrationReport, MigrationState, Tables, runner};
+use crate::store::{Admin, StorageBackend};
 use crate::{Error, Result};
 use db::DbPool;
 
@@ -29,7 +30,7 @@ pub struct SqlStoreOptions {
     /// Table name prefix (default `igny8_`, the seed's).
     pub table_prefix: String,
     /// Apply pending migrations on open (default true). When false, calls fail with
-    /// `migration_required` until [`crate::store::Storage::migrate`] is called.
+    /// `migration_required` until [`crate::store::Admin::migrate`] is called.
     pub auto_migrate: bool,
     /// Pool size (default 10; SQLite in-memory databases always use 1).
     pub max_connections: u32,
@@ -67,7 +68,7 @@ pub struct SqlStore {
     tables: Tables,
     tenancy: std::sync::RwLock<Tenancy>,
     ready: AtomicBool,
-    /// Versions of history kept per blueprint (see [`crate::store::Storage::set_version_retention`]).
+    /// Versions of history kept per blueprint (see [`crate::store::VersionStore::set_version_retention`]).
     keep_versions: std::sync::atomic::AtomicU32,
 }
 
@@ -107,7 +108,7 @@ impl SqlStore {
             keep_versions: std::sync::atomic::AtomicU32::new(crate::store::DEFAULT_KEEP_VERSIONS),
         };
         if options.auto_migrate {
-            store.run_migrations().await?;
+            store.migrate().await?;
         } else {
             store.check_ready().await?;
         }
@@ -129,21 +130,10 @@ impl SqlStore {
         self.relaxed.close().await;
     }
 
-    pub(crate) async fn run_migrations(&self) -> Result<MigrationReport> {
-        let report = runner::migrate(&self.pool, &self.tables).await?;
-        self.load_tenancy().await?;
-        self.ready.store(true, Ordering::Release);
-        Ok(report)
-    }
-
-    pub(crate) async fn status(&self) -> Result<Vec<MigrationState>> {
-        runner::status(&self.pool, &self.tables).await
-    }
-
     /// Re-reads the migration state; true when nothing is pending.
     async fn check_ready(&self) -> Result<bool> {
         let pending: Vec<String> = self
-            .status()
+            .migration_status()
             .await?
             .into_iter()
             .filter(|m| !m.applied)
@@ -162,7 +152,7 @@ impl SqlStore {
             return Ok(());
         }
         let pending = self
-            .status()
+            .migration_status()
             .await?
             .into_iter()
             .filter(|m| !m.applied)
@@ -202,6 +192,36 @@ impl SqlStore {
                 missing.join(" and ")
             )))
         }
+    }
+}
+
+#[async_trait]
+impl Admin for SqlStore {
+    fn backend(&self) -> StorageBackend {
+        match self.pool {
+            #[cfg(feature = "postgres")]
+            DbPool::Pg(_) => StorageBackend::Postgres,
+            #[cfg(feature = "sqlite")]
+            DbPool::Sqlite(_) => StorageBackend::Sqlite,
+        }
+    }
+
+    async fn ping(&self) -> Result<()> {
+        let mut held = self.pool.acquire().await?;
+        held.conn()
+            .execute_raw("SELECT 1", "pinging the database")
+            .await
+    }
+
+    async fn migrate(&self) -> Result<MigrationReport> {
+        let report = runner::migrate(&self.pool, &self.tables).await?;
+        self.load_tenancy().await?;
+        self.ready.store(true, Ordering::Release);
+        Ok(report)
+    }
+
+    async fn migration_status(&self) -> Result<Vec<MigrationState>> {
+        runner::status(&self.pool, &self.tables).await
     }
 }
 

@@ -1,10 +1,12 @@
-//! Option catalogue rows.
+//! Option catalogue rows and per-account prompt overrides.
 
-use sea_query::{Expr, ExprTrait, Order, Query};
+use async_trait::async_trait;
+use sea_query::{Expr, ExprTrait, OnConflict, Order, Query};
 
 use super::db::DbRow;
 use super::{SqlStore, now};
 use crate::model::{NewOption, OptionKind, OptionPatch, SiteBuilderOption};
+use crate::store::{OptionStore, PromptStore};
 use crate::{Error, Result};
 
 fn option_from_row(kind: OptionKind, r: &DbRow) -> Result<SiteBuilderOption> {
@@ -30,7 +32,8 @@ fn check_option_name(name: &str) -> Result<()> {
 }
 
 impl SqlStore {
-    pub(super) async fn options_list(
+    /// Options of a kind in catalogue order, only the active ones or all.
+    async fn fetch_options(
         &self,
         kind: OptionKind,
         active_only: bool,
@@ -52,12 +55,90 @@ impl SqlStore {
             .map(|r| option_from_row(kind, r))
             .collect()
     }
+}
 
-    pub(super) async fn option_create(
+#[async_trait]
+impl PromptStore for SqlStore {
+    async fn prompt_override(&self, account_id: i64, prompt_type: &str) -> Result<Option<String>> {
+        self.ensure_ready().await?;
+        let q = Query::select()
+            .column("prompt_value")
+            .from(self.tables.prompt_overrides())
+            .and_where(Expr::col("tenant_id").eq(account_id))
+            .and_where(Expr::col("prompt_type").eq(prompt_type))
+            .and_where(Expr::col("is_active").eq(true))
+            .take();
+        let mut held = self.pool.acquire().await?;
+        held.conn()
+            .fetch_optional(&q, "reading a prompt override")
+            .await?
+            .map(|r| r.string("prompt_value"))
+            .transpose()
+    }
+
+    async fn set_prompt_override(
         &self,
-        kind: OptionKind,
-        new: NewOption,
-    ) -> Result<SiteBuilderOption> {
+        account_id: i64,
+        prompt_type: &str,
+        text: Option<&str>,
+    ) -> Result<()> {
+        self.ensure_ready().await?;
+        let mut held = self.pool.acquire().await?;
+        let mut conn = held.conn();
+        match text {
+            Some(text) => {
+                let q = Query::insert()
+                    .into_table(self.tables.prompt_overrides())
+                    .columns([
+                        "tenant_id",
+                        "prompt_type",
+                        "prompt_value",
+                        "is_active",
+                        "created_at",
+                        "updated_at",
+                    ])
+                    .values_panic([
+                        account_id.into(),
+                        prompt_type.into(),
+                        text.into(),
+                        true.into(),
+                        now(),
+                        now(),
+                    ])
+                    .on_conflict(
+                        OnConflict::columns(["tenant_id", "prompt_type"])
+                            .update_columns(["prompt_value", "is_active", "updated_at"])
+                            .to_owned(),
+                    )
+                    .take();
+                conn.execute(&q, "saving a prompt override").await?;
+            }
+            None => {
+                let q = Query::update()
+                    .table(self.tables.prompt_overrides())
+                    .value("is_active", false)
+                    .value("updated_at", now())
+                    .and_where(Expr::col("tenant_id").eq(account_id))
+                    .and_where(Expr::col("prompt_type").eq(prompt_type))
+                    .take();
+                conn.execute(&q, "deactivating a prompt override").await?;
+            }
+        }
+        Ok(())
+    }
+}
+
+#[async_trait]
+impl OptionStore for SqlStore {
+    async fn list_options(&self, kind: OptionKind) -> Result<Vec<SiteBuilderOption>> {
+        self.fetch_options(kind, true).await
+    }
+
+    async fn list_all_options(&self, kind: OptionKind) -> Result<Vec<SiteBuilderOption>> {
+        self.fetch_options(kind, false).await
+    }
+
+    async fn create_option(&self, kind: OptionKind, new: NewOption) -> Result<SiteBuilderOption> {
         self.ensure_ready().await?;
         check_option_name(&new.name)?;
         let q = Query::insert()
@@ -89,7 +170,7 @@ impl SqlStore {
         option_from_row(kind, &row)
     }
 
-    pub(super) async fn option_update(
+    async fn update_option(
         &self,
         kind: OptionKind,
         id: i64,

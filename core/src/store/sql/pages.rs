@@ -2,6 +2,7 @@
 
 use std::collections::BTreeSet;
 
+use async_trait::async_trait;
 use sea_query::{Expr, ExprTrait, OnConflict, Order, Query};
 use serde_json::Value;
 
@@ -10,6 +11,7 @@ use super::db::{Conn, DbRow};
 use super::{SqlStore, json_doc, now, scope_cond};
 use crate::model::{Block, NewPage, PageBlueprint, PagePatch, Scope, SiteBlueprint};
 use crate::schema::Dialect;
+use crate::store::PageStore;
 use crate::store::validate_slug;
 use crate::store::{SavePageContent, SaveStructure, SavedStructure};
 use crate::{Error, Result};
@@ -142,8 +144,11 @@ impl SqlStore {
             .await
             .map(|_| ())
     }
+}
 
-    pub(super) async fn page_create(
+#[async_trait]
+impl PageStore for SqlStore {
+    async fn create_page(
         &self,
         scope: &Scope,
         blueprint_id: i64,
@@ -181,18 +186,13 @@ impl SqlStore {
         Ok(page)
     }
 
-    pub(super) async fn page_get(&self, scope: &Scope, id: i64) -> Result<PageBlueprint> {
+    async fn get_page(&self, scope: &Scope, id: i64) -> Result<PageBlueprint> {
         self.ensure_ready().await?;
         let mut held = self.pool.acquire().await?;
         self.fetch_page(&mut held.conn(), scope, id, false).await
     }
 
-    pub(super) async fn page_update(
-        &self,
-        scope: &Scope,
-        id: i64,
-        patch: PagePatch,
-    ) -> Result<PageBlueprint> {
+    async fn update_page(&self, scope: &Scope, id: i64, patch: PagePatch) -> Result<PageBlueprint> {
         self.ensure_ready().await?;
         let mut q = Query::update();
         q.table(self.tables.pages())
@@ -259,7 +259,7 @@ impl SqlStore {
         Ok(updated)
     }
 
-    pub(super) async fn page_delete(&self, scope: &Scope, id: i64) -> Result<()> {
+    async fn delete_page(&self, scope: &Scope, id: i64) -> Result<()> {
         self.ensure_ready().await?;
         let q = Query::delete()
             .from_table(self.tables.pages())
@@ -287,11 +287,7 @@ impl SqlStore {
         tx.commit().await
     }
 
-    pub(super) async fn page_list(
-        &self,
-        scope: &Scope,
-        blueprint_id: i64,
-    ) -> Result<Vec<PageBlueprint>> {
+    async fn list_pages(&self, scope: &Scope, blueprint_id: i64) -> Result<Vec<PageBlueprint>> {
         self.ensure_ready().await?;
         let mut held = self.pool.acquire().await?;
         let mut conn = held.conn();
@@ -301,7 +297,7 @@ impl SqlStore {
             .await
     }
 
-    pub(super) async fn page_reorder(
+    async fn reorder_pages(
         &self,
         scope: &Scope,
         blueprint_id: i64,
@@ -338,7 +334,7 @@ impl SqlStore {
         Ok(out)
     }
 
-    pub(super) async fn save_structure_tx(
+    async fn save_structure(
         &self,
         scope: &Scope,
         blueprint_id: i64,
@@ -512,7 +508,7 @@ impl SqlStore {
         })
     }
 
-    pub(super) async fn save_page_content_tx(
+    async fn save_page_content(
         &self,
         scope: &Scope,
         page_id: i64,

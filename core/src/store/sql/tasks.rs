@@ -1,13 +1,15 @@
-//! Task log rows and prompt overrides.
+//! Task log rows.
 
 use std::collections::BTreeMap;
 
+use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use sea_query::{Expr, ExprTrait, OnConflict, Order, Query};
 
 use super::db::{Conn, DbRow};
 use super::{SqlStore, json_doc, now};
 use crate::schema::Dialect;
+use crate::store::TaskLog;
 use crate::store::{StartedTask, TaskHold, TaskStats};
 use crate::tasks::{TaskQuery, TaskRecord, TaskStatus};
 use crate::{Error, Result};
@@ -141,8 +143,11 @@ impl SqlStore {
             .ok_or_else(|| Error::not_found("task", task_id))?;
         task_from_row(&row)
     }
+}
 
-    pub(super) async fn task_insert(&self, record: TaskRecord) -> Result<(TaskRecord, bool)> {
+#[async_trait]
+impl TaskLog for SqlStore {
+    async fn insert_task(&self, record: TaskRecord) -> Result<(TaskRecord, bool)> {
         self.ensure_ready().await?;
         let mut held = self.pool.acquire().await?;
         let mut conn = held.conn();
@@ -154,13 +159,9 @@ impl SqlStore {
 
     /// The task row and its credit hold in one transaction. A hold the balance does not cover
     /// writes nothing but the task row, which is committed so the failure is on record.
-    pub(super) async fn task_start(
-        &self,
-        record: TaskRecord,
-        hold: Option<TaskHold>,
-    ) -> Result<StartedTask> {
+    async fn start_task(&self, record: TaskRecord, hold: Option<TaskHold>) -> Result<StartedTask> {
         let Some(hold) = hold else {
-            let (record, inserted) = self.task_insert(record).await?;
+            let (record, inserted) = self.insert_task(record).await?;
             return Ok(StartedTask {
                 record,
                 inserted,
@@ -202,10 +203,26 @@ impl SqlStore {
         })
     }
 
+    /// One conditional UPDATE: of two deliveries of a message, exactly one sees a row changed.
+    async fn claim_task(&self, account_id: i64, task_id: &str, from: TaskStatus) -> Result<bool> {
+        self.ensure_ready().await?;
+        let q = Query::update()
+            .table(self.tables.task_log())
+            .value("status", TaskStatus::Running.as_str())
+            .value("started_at", now())
+            .value("updated_at", now())
+            .and_where(Expr::col("task_id").eq(task_id))
+            .and_where(Expr::col("tenant_id").eq(account_id))
+            .and_where(Expr::col("status").eq(from.as_str()))
+            .take();
+        let mut held = self.pool.acquire().await?;
+        Ok(held.conn().execute(&q, "claiming a queued task").await? == 1)
+    }
+
     /// Overwrites a run's row. Progress and outcome rows go through the relaxed pool: a database
     /// crash may lose the last of them, which leaves the run looking `running` until
     /// `recover_stale` fails it; the run's money and output were committed durably on their own.
-    pub(super) async fn task_update(&self, record: &TaskRecord) -> Result<()> {
+    async fn update_task(&self, record: &TaskRecord) -> Result<()> {
         self.ensure_ready().await?;
         let mut q = Query::update();
         q.table(self.tables.task_log());
@@ -227,32 +244,7 @@ impl SqlStore {
         }
     }
 
-    /// One conditional UPDATE: of two deliveries of a message, exactly one sees a row changed.
-    pub(super) async fn task_claim(
-        &self,
-        account_id: i64,
-        task_id: &str,
-        from: TaskStatus,
-    ) -> Result<bool> {
-        self.ensure_ready().await?;
-        let q = Query::update()
-            .table(self.tables.task_log())
-            .value("status", TaskStatus::Running.as_str())
-            .value("started_at", now())
-            .value("updated_at", now())
-            .and_where(Expr::col("task_id").eq(task_id))
-            .and_where(Expr::col("tenant_id").eq(account_id))
-            .and_where(Expr::col("status").eq(from.as_str()))
-            .take();
-        let mut held = self.pool.acquire().await?;
-        Ok(held.conn().execute(&q, "claiming a queued task").await? == 1)
-    }
-
-    pub(super) async fn task_get(
-        &self,
-        account_id: Option<i64>,
-        task_id: &str,
-    ) -> Result<TaskRecord> {
+    async fn get_task(&self, account_id: Option<i64>, task_id: &str) -> Result<TaskRecord> {
         self.ensure_ready().await?;
         let mut q = Query::select();
         q.expr(Expr::cust("*"))
@@ -270,7 +262,7 @@ impl SqlStore {
         task_from_row(&row)
     }
 
-    pub(super) async fn task_list(&self, query: TaskQuery) -> Result<Vec<TaskRecord>> {
+    async fn list_tasks(&self, query: TaskQuery) -> Result<Vec<TaskRecord>> {
         self.ensure_ready().await?;
         let mut q = Query::select();
         q.expr(Expr::cust("*"))
@@ -302,7 +294,7 @@ impl SqlStore {
             .collect()
     }
 
-    pub(super) async fn task_stats_since(&self, since: DateTime<Utc>) -> Result<Vec<TaskStats>> {
+    async fn task_stats(&self, since: DateTime<Utc>) -> Result<Vec<TaskStats>> {
         self.ensure_ready().await?;
         let q = Query::select()
             .columns(["function_name", "status", "error_code"])
@@ -339,77 +331,5 @@ impl SqlStore {
             s.finished += n;
         }
         Ok(out.into_values().collect())
-    }
-
-    pub(super) async fn prompt_get(
-        &self,
-        account_id: i64,
-        prompt_type: &str,
-    ) -> Result<Option<String>> {
-        self.ensure_ready().await?;
-        let q = Query::select()
-            .column("prompt_value")
-            .from(self.tables.prompt_overrides())
-            .and_where(Expr::col("tenant_id").eq(account_id))
-            .and_where(Expr::col("prompt_type").eq(prompt_type))
-            .and_where(Expr::col("is_active").eq(true))
-            .take();
-        let mut held = self.pool.acquire().await?;
-        held.conn()
-            .fetch_optional(&q, "reading a prompt override")
-            .await?
-            .map(|r| r.string("prompt_value"))
-            .transpose()
-    }
-
-    pub(super) async fn prompt_set(
-        &self,
-        account_id: i64,
-        prompt_type: &str,
-        text: Option<&str>,
-    ) -> Result<()> {
-        self.ensure_ready().await?;
-        let mut held = self.pool.acquire().await?;
-        let mut conn = held.conn();
-        match text {
-            Some(text) => {
-                let q = Query::insert()
-                    .into_table(self.tables.prompt_overrides())
-                    .columns([
-                        "tenant_id",
-                        "prompt_type",
-                        "prompt_value",
-                        "is_active",
-                        "created_at",
-                        "updated_at",
-                    ])
-                    .values_panic([
-                        account_id.into(),
-                        prompt_type.into(),
-                        text.into(),
-                        true.into(),
-                        now(),
-                        now(),
-                    ])
-                    .on_conflict(
-                        OnConflict::columns(["tenant_id", "prompt_type"])
-                            .update_columns(["prompt_value", "is_active", "updated_at"])
-                            .to_owned(),
-                    )
-                    .take();
-                conn.execute(&q, "saving a prompt override").await?;
-            }
-            None => {
-                let q = Query::update()
-                    .table(self.tables.prompt_overrides())
-                    .value("is_active", false)
-                    .value("updated_at", now())
-                    .and_where(Expr::col("tenant_id").eq(account_id))
-                    .and_where(Expr::col("prompt_type").eq(prompt_type))
-                    .take();
-                conn.execute(&q, "deactivating a prompt override").await?;
-            }
-        }
-        Ok(())
     }
 }

@@ -10,6 +10,7 @@
 use std::collections::BTreeSet;
 use std::sync::atomic::Ordering;
 
+use async_trait::async_trait;
 use sea_query::{Expr, ExprTrait, Order, Query};
 
 use super::blueprints::blueprint_from_row;
@@ -18,7 +19,8 @@ use super::{SqlStore, json_doc, now, scope_cond};
 use crate::model::{
     BlueprintVersion, NewPage, PageBlueprint, Scope, SiteBlueprint, VersionContent, VersionSummary,
 };
-use crate::store::{ContentWrite, SavedStructure, validate_slug};
+use crate::store::VersionStore;
+use crate::store::{ContentWrite, SavedStructure};
 use crate::{Error, Result};
 
 /// `conflict` with the current version when the caller's base is stale.
@@ -30,38 +32,19 @@ pub(super) fn check_base(bp: &SiteBlueprint, base: Option<i32>) -> Result<()> {
 }
 
 fn summary_from_row(r: &DbRow, content: &VersionContent) -> Result<VersionSummary> {
-    Ok(VersionSummary {
-        blueprint_id: r.i64("site_blueprint_id")?,
-        version: r.i32("version")?,
-        operation: r.string("operation")?,
-        actor: serde_json::from_value(r.json("actor_json")?)
-            .map_err(Error::json("version actor"))?,
-        credits: r.i64("credits")?,
-        created_at: r.ts("created_at")?,
-        page_count: content.pages.len(),
-    })
+    Ok(VersionSummary::new(
+        r.i64("site_blueprint_id")?,
+        r.i32("version")?,
+        r.string("operation")?,
+        serde_json::from_value(r.json("actor_json")?).map_err(Error::json("version actor"))?,
+        r.i64("credits")?,
+        r.ts("created_at")?,
+        content,
+    ))
 }
 
 fn content_from_row(r: &DbRow) -> Result<VersionContent> {
     serde_json::from_value(r.json("content_json")?).map_err(Error::json("version content"))
-}
-
-/// Checks every page of a content write before anything is written.
-fn check_pages(content: &VersionContent) -> Result<()> {
-    let mut seen = BTreeSet::new();
-    for p in &content.pages {
-        validate_slug(&p.slug)?;
-        if p.title.chars().count() > 255 {
-            return Err(Error::invalid("page title must be at most 255 characters"));
-        }
-        if !seen.insert(p.slug.as_str()) {
-            return Err(Error::invalid(format!(
-                "two pages have slug {:?}; slugs must be unique in a blueprint",
-                p.slug
-            )));
-        }
-    }
-    Ok(())
 }
 
 impl SqlStore {
@@ -191,14 +174,47 @@ impl SqlStore {
             .map(|_| ())
     }
 
-    pub(super) async fn write_content_tx(
+    async fn version_rows(
+        &self,
+        scope: &Scope,
+        blueprint_id: i64,
+        version: Option<i32>,
+        limit: u32,
+    ) -> Result<Vec<DbRow>> {
+        self.ensure_ready().await?;
+        let mut held = self.pool.acquire().await?;
+        let mut conn = held.conn();
+        self.fetch_blueprint(&mut conn, scope, blueprint_id, false)
+            .await?;
+        let mut q = Query::select();
+        q.expr(Expr::cust("*"))
+            .from(self.tables.blueprint_versions())
+            .and_where(Expr::col("site_blueprint_id").eq(blueprint_id))
+            .cond_where(scope_cond(&Scope::account(scope.account_id)))
+            .order_by("version", Order::Desc)
+            .limit(u64::from(limit));
+        if let Some(v) = version {
+            q.and_where(Expr::col("version").eq(v));
+        }
+        conn.fetch_all(&q, "reading a blueprint's history").await
+    }
+}
+
+#[async_trait]
+impl VersionStore for SqlStore {
+    fn set_version_retention(&self, keep: u32) {
+        self.keep_versions
+            .store(Ord::max(keep, 1), Ordering::Relaxed);
+    }
+
+    async fn write_content(
         &self,
         scope: &Scope,
         blueprint_id: i64,
         write: ContentWrite,
     ) -> Result<SavedStructure> {
         self.ensure_ready().await?;
-        check_pages(&write.content)?;
+        write.check()?;
         let mut tx = self.pool.begin().await?;
         let mut conn = tx.conn();
         let bp = self
@@ -246,14 +262,7 @@ impl SqlStore {
             if p.id.is_some_and(|id| kept.contains(&id)) {
                 continue;
             }
-            let new = NewPage {
-                slug: p.slug.clone(),
-                title: p.title.clone(),
-                page_type: p.page_type,
-                blocks: p.blocks.clone(),
-                status: p.status,
-                order: Some(p.order),
-            };
+            let new = NewPage::from(p.clone());
             self.insert_page(&mut conn, &bp, &new, p.order).await?;
         }
         let q = Query::update()
@@ -269,32 +278,7 @@ impl SqlStore {
         Ok(SavedStructure { blueprint, pages })
     }
 
-    async fn version_rows(
-        &self,
-        scope: &Scope,
-        blueprint_id: i64,
-        version: Option<i32>,
-        limit: u32,
-    ) -> Result<Vec<DbRow>> {
-        self.ensure_ready().await?;
-        let mut held = self.pool.acquire().await?;
-        let mut conn = held.conn();
-        self.fetch_blueprint(&mut conn, scope, blueprint_id, false)
-            .await?;
-        let mut q = Query::select();
-        q.expr(Expr::cust("*"))
-            .from(self.tables.blueprint_versions())
-            .and_where(Expr::col("site_blueprint_id").eq(blueprint_id))
-            .cond_where(scope_cond(&Scope::account(scope.account_id)))
-            .order_by("version", Order::Desc)
-            .limit(u64::from(limit));
-        if let Some(v) = version {
-            q.and_where(Expr::col("version").eq(v));
-        }
-        conn.fetch_all(&q, "reading a blueprint's history").await
-    }
-
-    pub(super) async fn versions_list(
+    async fn list_versions(
         &self,
         scope: &Scope,
         blueprint_id: i64,
@@ -307,7 +291,7 @@ impl SqlStore {
             .collect()
     }
 
-    pub(super) async fn version_get(
+    async fn get_version(
         &self,
         scope: &Scope,
         blueprint_id: i64,
