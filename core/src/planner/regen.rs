@@ -74,9 +74,11 @@ pub(crate) fn focus(instruction: &str) -> Option<String> {
             None => break,
         }
     }
+    // Judged before the edges are trimmed: `{{site_name}}` must not become `site_name`.
+    let machine = instruction_like(phrase);
     let phrase = phrase.trim_matches(|c: char| !c.is_alphanumeric());
     let words = phrase.split_whitespace().count();
-    if phrase.is_empty() || words > 6 || phrase.chars().count() > 60 || instruction_like(phrase) {
+    if machine || phrase.is_empty() || words > 6 || phrase.chars().count() > 60 {
         return None;
     }
     Some(phrase.split_whitespace().collect::<Vec<_>>().join(" "))
