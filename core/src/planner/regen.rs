@@ -52,9 +52,14 @@ pub(crate) fn focus(instruction: &str) -> Option<String> {
     // offsets, so positions found in `lower` cut `text`.
     let text = format!(" {}", instruction.trim());
     let lower = text.to_ascii_lowercase();
+    // "Focus the page on X" names its subject after the object it points at.
+    let focus_on = lower
+        .find(" focus ")
+        .and_then(|f| lower[f..].find(" on ").map(|on| (f + on, " on ")));
     let (at, marker) = SUBJECT_MARKERS
         .iter()
         .filter_map(|m| lower.find(m).map(|at| (at, *m)))
+        .chain(focus_on)
         .min_by_key(|(at, _)| *at)?;
     if marker == "instead of " {
         return None;
@@ -329,6 +334,10 @@ mod tests {
         assert_eq!(
             focus("Write it about wedding cakes instead").as_deref(),
             Some("wedding cakes")
+        );
+        assert_eq!(
+            focus("Focus the page on wedding catering").as_deref(),
+            Some("wedding catering")
         );
         assert_eq!(focus("make it shorter"), None);
         assert_eq!(
