@@ -270,7 +270,11 @@ async fn page_regeneration_keeps_locked_blocks(backend: &str) {
     .expect("lock");
     let home = e.sb.get_page(&e.scope, home.id).await.expect("page");
     let others = other_pages(&e.sb, &e.scope, bp, home.id).await;
-    let seo_before = e.sb.get_blueprint(&e.scope, bp).await.expect("bp").structure_json;
+    let seo_before =
+        e.sb.get_blueprint(&e.scope, bp)
+            .await
+            .expect("bp")
+            .structure_json;
     let balance = e.sb.balance(A).await.expect("balance");
 
     let outcome =
@@ -284,7 +288,10 @@ async fn page_regeneration_keeps_locked_blocks(backend: &str) {
         )
         .await
         .expect("regenerate the page");
-    assert_eq!(outcome.credits_charged, 20, "a page costs a page generation");
+    assert_eq!(
+        outcome.credits_charged, 20,
+        "a page costs a page generation"
+    );
     assert_eq!(e.sb.balance(A).await.expect("balance"), balance - 20);
     let page = e.sb.get_page(&e.scope, home.id).await.expect("page");
     assert_eq!(
@@ -301,7 +308,10 @@ async fn page_regeneration_keeps_locked_blocks(backend: &str) {
     );
     assert_eq!(other_pages(&e.sb, &e.scope, bp, home.id).await, others);
     let after = e.sb.get_blueprint(&e.scope, bp).await.expect("bp");
-    assert_eq!(after.structure_json, seo_before, "site settings and SEO stay");
+    assert_eq!(
+        after.structure_json, seo_before,
+        "site settings and SEO stay"
+    );
     let versions = e.sb.list_versions(&e.scope, bp, None).await.expect("list");
     assert_eq!(versions[0].operation, "regenerate_page");
     assert_eq!(versions[0].credits, 20);
@@ -371,10 +381,10 @@ async fn refusals_charge_nothing(backend: &str) {
     let err = regen(0, "   ", home.id, bp).await;
     assert_eq!(err.code(), "invalid_input");
     assert!(err.to_string().contains("instruction"), "{err}");
-    let other = e.sb
-        .create_blueprint(&e.scope, NewBlueprint::new("Other", "A shop"))
-        .await
-        .expect("other");
+    let other =
+        e.sb.create_blueprint(&e.scope, NewBlueprint::new("Other", "A shop"))
+            .await
+            .expect("other");
     let err = regen(0, "about catering", home.id, other.id).await;
     assert_eq!(err.code(), "not_found", "a page of another blueprint");
     // The generic run path checks the lock too; the hold it made is released.
@@ -545,7 +555,10 @@ async fn the_prompt_carries_context_and_fences_the_instruction(backend: &str) {
     let scope = Scope::account(A);
     let bp = generated(&sb, &scope).await;
     let (home, index) = home_hero(&sb, &scope, bp).await;
-    assert!(index + 1 < home.blocks.len(), "the hero has a block after it");
+    assert!(
+        index + 1 < home.blocks.len(),
+        "the hero has a block after it"
+    );
     let pages = sb.list_pages(&scope, bp).await.expect("pages");
     let balance = sb.balance(A).await.expect("balance");
 
@@ -606,7 +619,9 @@ async fn the_prompt_carries_context_and_fences_the_instruction(backend: &str) {
     }
     assert_eq!(block(&blocks, "page_title"), home.title);
     let current = block(&blocks, "current_block");
-    let heading = home.blocks[index].data["heading"].as_str().expect("heading");
+    let heading = home.blocks[index].data["heading"]
+        .as_str()
+        .expect("heading");
     assert!(current.contains(heading), "{current}");
     let after = block(&blocks, "block_after");
     assert!(
@@ -653,7 +668,11 @@ async fn the_prompt_carries_context_and_fences_the_instruction(backend: &str) {
     .expect("regenerate the page");
     let page = sb.get_page(&scope, home.id).await.expect("page");
     assert_eq!(page.blocks[index], locked, "the locked block stays");
-    assert!(page.blocks.iter().any(|b| b.data["heading"] == "Catering part 1"));
+    assert!(
+        page.blocks
+            .iter()
+            .any(|b| b.data["heading"] == "Catering part 1")
+    );
     let (_, user) = prompts(server.chat_requests().last().expect("request"));
     let (blocks, _) = data_blocks(&user);
     assert!(block(&blocks, "page_blocks").contains("\"locked\":true"));
@@ -663,7 +682,10 @@ async fn the_prompt_carries_context_and_fences_the_instruction(backend: &str) {
     let before = sb.get_page(&scope, home.id).await.expect("page");
     let charged = sb.balance(A).await.expect("balance");
     assert_eq!(charged, balance - 5 - 20);
-    server.push_times(3, Step::answer("{\"block\": {\"type\": \"hero\", \"data\": {\"heading\": 42}}}"));
+    server.push_times(
+        3,
+        Step::answer("{\"block\": {\"type\": \"hero\", \"data\": {\"heading\": 42}}}"),
+    );
     let err = sb
         .regenerate_block(
             &scope,

@@ -76,9 +76,7 @@ fn payload_expected(payload: &Value) -> Result<Option<i32>> {
             .as_i64()
             .and_then(|v| i32::try_from(v).ok())
             .map(Some)
-            .ok_or_else(|| {
-                Error::invalid(format!("expected_version must be an integer, got {v}"))
-            }),
+            .ok_or_else(|| Error::invalid(format!("expected_version must be an integer, got {v}"))),
     }
 }
 
@@ -529,11 +527,7 @@ impl AiFunction for RegenerateBlock {
                 as_text(&after),
                 "none: this is the last block of the page",
             ),
-            (
-                "current_block",
-                Some(block.data.to_string()),
-                "{} (empty)",
-            ),
+            ("current_block", Some(block.data.to_string()), "{} (empty)"),
         ] {
             loaded
                 .variables

@@ -179,7 +179,13 @@ impl Operation for RegenerateBlock {
         name: "regenerate_block",
         read_only: false,
         admin: false,
-        args: &["scope", "blueprint_id", "page_id", "block_index", "instruction"],
+        args: &[
+            "scope",
+            "blueprint_id",
+            "page_id",
+            "block_index",
+            "instruction",
+        ],
         http: http(
             "POST",
             "blueprints/{blueprint_id}/pages/{page_id}/blocks/{block_index}/regenerate/",

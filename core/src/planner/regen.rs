@@ -38,8 +38,23 @@ const SUBJECT_MARKERS: &[&str] = &[
 
 /// Where a subject phrase ends: a clause that adds a manner or another request.
 const SUBJECT_ENDS: &[&str] = &[
-    ".", ",", ";", ":", "!", "?", "\n", " and make ", " and keep ", " instead", " please",
-    " rather ", " with a ", " in a ", " so that ", " so it ", " but ",
+    ".",
+    ",",
+    ";",
+    ":",
+    "!",
+    "?",
+    "\n",
+    " and make ",
+    " and keep ",
+    " instead",
+    " please",
+    " rather ",
+    " with a ",
+    " in a ",
+    " so that ",
+    " so it ",
+    " but ",
 ];
 
 /// Leading words that make a phrase a pointer rather than a subject.
@@ -383,7 +398,10 @@ mod tests {
         ))
         .unwrap();
         let text = odd["block"]["data"].to_string().to_lowercase();
-        assert!(!text.contains("ignore") && !text.contains("system prompt"), "{text}");
+        assert!(
+            !text.contains("ignore") && !text.contains("system prompt"),
+            "{text}"
+        );
         assert_ne!(odd["block"]["data"], hero["data"]);
     }
 

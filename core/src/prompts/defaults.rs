@@ -331,7 +331,10 @@ mod tests {
     #[test]
     fn regeneration_templates_use_exactly_their_placeholders() {
         check(SITE_PAGE_REGENERATION, SITE_PAGE_REGENERATION_PLACEHOLDERS);
-        check(SITE_BLOCK_REGENERATION, SITE_BLOCK_REGENERATION_PLACEHOLDERS);
+        check(
+            SITE_BLOCK_REGENERATION,
+            SITE_BLOCK_REGENERATION_PLACEHOLDERS,
+        );
         for template in [SITE_PAGE_REGENERATION, SITE_BLOCK_REGENERATION] {
             // The instruction is data: the template says how it is used and that it never
             // changes the rules.

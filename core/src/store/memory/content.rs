@@ -450,7 +450,11 @@ impl State {
     ) -> Result<PageBlueprint> {
         let page = self.page(scope, page_id)?;
         let (blueprint_id, slug) = (page.site_blueprint_id, page.slug.clone());
-        self.check_base(&Scope::account(scope.account_id), blueprint_id, save.base_version)?;
+        self.check_base(
+            &Scope::account(scope.account_id),
+            blueprint_id,
+            save.base_version,
+        )?;
         if save.base_blocks.as_ref().is_some_and(|b| *b != page.blocks) {
             return Err(Error::Conflict {
                 message: format!(
