@@ -120,7 +120,7 @@ test('regenerate, undo and conflict over HTTP through the Node router (Express)'
   const get = async (path) => (await fetch(api + path, { headers: { 'x-account-id': '77' } })).json();
   try {
     await sb.grantCredits(77, 60);
-    const [, bp] = await post('/blueprints/', { name: 'Forno Azul', config_json: { business_brief: 'A family bakery in Porto' } });
+    const [, bp] = await post('/blueprints/', { name: 'Forno Azul', config: { business_brief: 'A family bakery in Porto' } });
     assert.equal((await post(`/blueprints/${bp.id}/generate_structure/`))[0], 200);
     const home = (await get(`/blueprints/${bp.id}/pages/`)).results.find((p) => p.slug === 'home');
     const index = home.blocks.findIndex((b) => b.type === 'hero');

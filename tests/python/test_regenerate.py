@@ -93,22 +93,27 @@ def test_the_instruction_reaches_the_model_as_data(sqlite_url: str, fake_model: 
 API = "/api/v1/site-builder"
 
 
-@pytest.fixture
-def django_client() -> Iterator[tuple[Any, int]]:
+def _django_client() -> tuple[Any, int]:
     from django.contrib.auth.models import User
     from django.test import Client
 
     from accounts.models import Membership
-    from sitebuilder.contrib.django import reset_sitebuilder
 
-    reset_sitebuilder()
     account = uuid.uuid4().int % 10**9 + 1000
     name = f"u{uuid.uuid4().hex[:8]}"
     user = User.objects.create_user(name, f"{name}@x.test", "pw")
     Membership.objects.create(user=user, account_id=account)
     client = Client()
     client.force_login(user)
-    yield client, account
+    return client, account
+
+
+@pytest.fixture
+def fresh_engine() -> Iterator[None]:
+    from sitebuilder.contrib.django import reset_sitebuilder
+
+    reset_sitebuilder()
+    yield
     reset_sitebuilder()
 
 
@@ -117,15 +122,13 @@ def _post(client: Any, url: str, body: dict[str, Any] | None = None) -> Any:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_regenerate_undo_and_conflict_over_django(django_client: tuple[Any, int]) -> None:
+@pytest.mark.usefixtures("fresh_engine")
+def test_regenerate_undo_and_conflict_over_django() -> None:
     from sitebuilder.contrib.django import get_sitebuilder
 
-    client, account = django_client
+    client, account = _django_client()
     bp = _post(client, f"{API}/blueprints/", {"name": "Forno Azul", "config_json": {"business_brief": "A family bakery in Porto"}}).json()
     url = f"{API}/blueprints/{bp['id']}"
-    pages = client.get(f"{API}/pages/?site_blueprint={bp['id']}").json()["results"]
-    assert pages == []
-    # Without credits: 402, and a stale version is a conflict before the price is even asked.
     get_sitebuilder().grant_credits(account, 60, "test purchase")
     assert _post(client, f"{url}/generate_structure/").status_code == 200
     home = next(p for p in client.get(f"{API}/pages/?site_blueprint={bp['id']}").json()["results"] if p["slug"] == "home")
