@@ -22,6 +22,8 @@ impl Registry {
         r.insert(Arc::new(
             crate::functions::page_content::GeneratePageContent,
         ));
+        r.insert(Arc::new(crate::functions::regenerate::RegeneratePage));
+        r.insert(Arc::new(crate::functions::regenerate::RegenerateBlock));
         r
     }
 

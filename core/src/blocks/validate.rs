@@ -318,6 +318,78 @@ pub fn validate_page_content(
     }
 }
 
+/// Validates a regenerated page's answer: `{"blocks": [...]}` (an `seo` beside it is ignored:
+/// a regeneration changes the page's copy, not its metadata).
+pub fn validate_regenerated_blocks(
+    value: &Value,
+    catalogue: &BlockCatalogue,
+    limits: &Limits,
+) -> Result<Vec<Block>, Vec<String>> {
+    let mut cx = Checker {
+        catalogue,
+        limits,
+        errors: Vec::new(),
+    };
+    let Some(root) = unwrap_root(value, "blocks") else {
+        return Err(vec![format!(
+            "answer: expected a JSON object with \"blocks\", got {}",
+            kind_of(value)
+        )]);
+    };
+    let blocks = cx.blocks(root.get("blocks"), "blocks", None);
+    if cx.errors.is_empty() {
+        Ok(blocks)
+    } else {
+        Err(cx.errors)
+    }
+}
+
+/// Validates a regenerated block's answer, `{"block": {"type", "data"}}` (a bare block object
+/// is taken too): its type must stay `block_type` and its data pass that type's schema.
+pub fn validate_regenerated_block(
+    value: &Value,
+    block_type: &str,
+    catalogue: &BlockCatalogue,
+    limits: &Limits,
+) -> Result<Block, Vec<String>> {
+    let mut cx = Checker {
+        catalogue,
+        limits,
+        errors: Vec::new(),
+    };
+    let block = match value.get("block") {
+        Some(inner) => inner.clone(),
+        None if value.get("type").is_some() || value.get("data").is_some() => value.clone(),
+        None => {
+            return Err(vec![format!(
+                "answer: expected a JSON object with \"block\", got {}",
+                kind_of(value)
+            )]);
+        }
+    };
+    // A model that leaves the type out means the block it was given.
+    let block = match block {
+        Value::Object(mut map) if !map.contains_key("type") && !map.contains_key("block_type") => {
+            map.insert("type".into(), Value::String(block_type.to_string()));
+            Value::Object(map)
+        }
+        other => other,
+    };
+    let mut blocks = cx.blocks(Some(&Value::Array(vec![block])), "block", None);
+    if let Some(b) = blocks.first()
+        && b.block_type != block_type
+    {
+        cx.error(format!(
+            "block.type: must stay {block_type:?} (the block being regenerated), got {:?}",
+            b.block_type
+        ));
+    }
+    match (cx.errors.is_empty(), blocks.pop()) {
+        (true, Some(b)) => Ok(b),
+        (_, _) => Err(cx.errors),
+    }
+}
+
 /// The answer object; a single wrapper key (`{"structure": {...}}`) around it is looked through.
 fn unwrap_root<'a>(value: &'a Value, marker: &str) -> Option<&'a Map<String, Value>> {
     let obj = value.as_object()?;

@@ -8,6 +8,7 @@ mod idempotent;
 mod provider_config;
 mod publish;
 mod queue;
+mod regenerate;
 mod site;
 
 use std::sync::{Arc, RwLock};

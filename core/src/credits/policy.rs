@@ -53,6 +53,9 @@ impl Default for CreditPolicy {
             ("optimization", 1, Per200Words),
             ("site_structure_generation", 50, PerRequest),
             ("site_page_generation", 20, PerItem),
+            // Not in the seed: one block regenerated with an instruction (a page regeneration
+            // costs a page generation).
+            ("site_block_generation", 5, PerRequest),
         ];
         CreditPolicy {
             costs: table
@@ -140,6 +143,7 @@ mod tests {
         let p = CreditPolicy::default();
         assert_eq!(p.credits_for("site_structure_generation", 1).unwrap(), 50);
         assert_eq!(p.credits_for("site_page_generation", 3).unwrap(), 60);
+        assert_eq!(p.credits_for("site_block_generation", 1).unwrap(), 5);
         assert_eq!(p.credits_for("content_generation", 250).unwrap(), 3);
         assert_eq!(p.credits_for("optimization", 200).unwrap(), 1);
         assert_eq!(p.credits_for("image_generation", 4).unwrap(), 20);

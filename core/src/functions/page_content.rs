@@ -202,6 +202,8 @@ impl AiFunction for GeneratePageContent {
                     seo: Some(seo),
                     status: PageStatus::Ready,
                     capture: Some(capture),
+                    base_version: None,
+                    operation: None,
                 },
             )
             .await?;

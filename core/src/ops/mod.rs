@@ -236,6 +236,8 @@ operations![
     // AI runs and the task log
     GenerateStructure,
     GeneratePageContent,
+    RegeneratePage,
+    RegenerateBlock,
     GenerateAllPages,
     Run,
     Dispatch,

@@ -93,6 +93,119 @@ impl Operation for GeneratePageContent {
     }
 }
 
+/// Rewrites one page's blocks following the owner's `instruction` (content direction, sent to
+/// the model as delimited data), with the site's name, voice and navigation as context. Locked
+/// blocks, other pages, the page's SEO and the site settings stay; costs a page generation
+/// (`site_page_generation`); records a `regenerate_page` version (undo with `restore_version`).
+/// A stale `expected_version` is a `conflict` with `current_version` before anything is charged.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+pub struct RegeneratePage {
+    /// Whose.
+    #[serde(flatten)]
+    pub scope: Scope,
+    /// The page's blueprint.
+    pub blueprint_id: i64,
+    /// Which page.
+    pub page_id: i64,
+    /// What should change, in the owner's words (for example "make it about catering"); at most
+    /// 2000 characters.
+    pub instruction: String,
+    /// The blueprint version the request is based on; a blueprint that moved on is a
+    /// `conflict` carrying `current_version`.
+    #[serde(default)]
+    pub expected_version: Option<i32>,
+    /// Task id and prompt override.
+    #[serde(flatten)]
+    pub run: RunArgs,
+}
+
+impl Operation for RegeneratePage {
+    type Response = RunOutcome;
+    const SPEC: Spec = Spec {
+        name: "regenerate_page",
+        read_only: false,
+        admin: false,
+        args: &["scope", "blueprint_id", "page_id", "instruction"],
+        http: http(
+            "POST",
+            "blueprints/{blueprint_id}/pages/{page_id}/regenerate/",
+            200,
+        ),
+    };
+    async fn execute(self, sb: &SiteBuilder, ctx: CallContext) -> Result<RunOutcome> {
+        sb.regenerate_page(
+            &self.scope,
+            self.blueprint_id,
+            self.page_id,
+            &self.instruction,
+            self.expected_version,
+            self.run.options(ctx),
+        )
+        .await
+    }
+}
+
+/// Rewrites one block of a page (addressed by its position, as `edit_blueprint` does) following
+/// the owner's `instruction`, with the blocks around it and the site's context in the prompt.
+/// The block keeps its type, id and variant; its data is validated against its type's schema.
+/// A locked block is a `conflict` before anything is charged. Costs `site_block_generation`
+/// (5 credits by default); records a `regenerate_block` version (undo with `restore_version`).
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+pub struct RegenerateBlock {
+    /// Whose.
+    #[serde(flatten)]
+    pub scope: Scope,
+    /// The page's blueprint.
+    pub blueprint_id: i64,
+    /// Which page.
+    pub page_id: i64,
+    /// Position of the block in the page (0 = first).
+    pub block_index: usize,
+    /// What should change, in the owner's words (for example "make the hero about catering");
+    /// at most 2000 characters.
+    pub instruction: String,
+    /// The blueprint version the request is based on; a blueprint that moved on is a
+    /// `conflict` carrying `current_version`.
+    #[serde(default)]
+    pub expected_version: Option<i32>,
+    /// Task id and prompt override.
+    #[serde(flatten)]
+    pub run: RunArgs,
+}
+
+impl Operation for RegenerateBlock {
+    type Response = RunOutcome;
+    const SPEC: Spec = Spec {
+        name: "regenerate_block",
+        read_only: false,
+        admin: false,
+        args: &[
+            "scope",
+            "blueprint_id",
+            "page_id",
+            "block_index",
+            "instruction",
+        ],
+        http: http(
+            "POST",
+            "blueprints/{blueprint_id}/pages/{page_id}/blocks/{block_index}/regenerate/",
+            200,
+        ),
+    };
+    async fn execute(self, sb: &SiteBuilder, ctx: CallContext) -> Result<RunOutcome> {
+        sb.regenerate_block(
+            &self.scope,
+            self.blueprint_id,
+            self.page_id,
+            self.block_index,
+            &self.instruction,
+            self.expected_version,
+            self.run.options(ctx),
+        )
+        .await
+    }
+}
+
 /// Generates every page of a blueprint, a few at a time, each its own task
 /// (`<task id>:<page id>`), so retrying never charges a finished page twice.
 #[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]

@@ -1,4 +1,4 @@
-//! The offline planner: content writing that answers the two site functions from their prepared
+//! The offline planner: content writing that answers the site functions from their prepared
 //! context, with no model and no network. It is no transport: `ai::provider::OfflinePlanner`
 //! adapts it to the `Provider` trait.
 //!
@@ -22,6 +22,7 @@ mod page;
 mod plan;
 mod profile;
 pub mod recipes;
+mod regen;
 mod text;
 mod tidy;
 mod voice;
@@ -34,6 +35,10 @@ use crate::{Error, Result};
 const STRUCTURE: &str = "site_structure_generation";
 /// Prompt type of the page-content generator.
 const PAGE: &str = "site_page_generation";
+/// Prompt type of a page regenerated with an instruction.
+const PAGE_REGEN: &str = "site_page_regeneration";
+/// Prompt type of a block regenerated with an instruction.
+const BLOCK_REGEN: &str = "site_block_regeneration";
 
 /// What the planner needs of a function run: which function, its prompt type, its prepared
 /// context and (for functions it has no recipe for) the output schema to fill minimally.
@@ -74,6 +79,8 @@ pub fn answer(request: PlanRequest<'_>) -> Result<Value> {
     match request.prompt_type {
         STRUCTURE => plan::structure(request.context),
         PAGE => page::content(request.context),
+        PAGE_REGEN => regen::page(request.context),
+        BLOCK_REGEN => regen::block(request.context),
         other => match request.output_schema {
             Some(schema) => Ok(instance::minimal(schema)),
             None => Err(Error::config(format!(

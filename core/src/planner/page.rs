@@ -10,67 +10,110 @@ use crate::blocks::DEFAULT_BLOCK_TYPES;
 use crate::model::{Block, PageType};
 use crate::planner::recipes::{Topic, default_recipe};
 
-pub(super) fn content(context: &Value) -> Result<Value> {
-    let site = context.get("site").unwrap_or(&Value::Null);
-    let page = context.get("page").unwrap_or(&Value::Null);
-    let profile = Profile::new(Inputs {
-        name_hint: str_at(site, "name"),
-        brief: str_at(context, "brief"),
-        extra_text: str_at(site, "tagline"),
-        business_type: named(context.get("business_type")),
-        audiences: named_list(context.get("audience_profiles")),
-        personalities: named_list(context.get("brand_personalities")),
-        imagery: named(context.get("hero_imagery")),
-        objectives: strings(context.get("objectives")),
-        tone: Some(str_at(site, "tone").to_string()),
-    });
+/// What a page's copy is written from: the site's profile, the pages a block may link to, and
+/// the page itself (shared by page generation and regeneration).
+pub(super) struct PageParts {
+    pub profile: Profile,
+    pub links: Links,
+    pub topic: Topic,
+    pub page_type: PageType,
+    pub slug: String,
+    pub title: String,
+    pub objective: String,
+    pub cta_label: String,
+    pub hero_message: String,
+}
 
-    let slug = str_at(page, "slug");
-    let title = str_at(page, "title");
-    let page_type: PageType = str_at(page, "type").parse().unwrap_or_default();
-    let topic = Topic::of_page(slug, title, page_type);
-    let mut nav = strings(site.get("primary_navigation"));
-    nav.extend(strings(site.get("secondary_navigation")));
-    if !slug.is_empty() && !nav.iter().any(|s| s == slug) {
-        nav.push(slug.to_string());
+impl PageParts {
+    /// Reads the parts from a page function's context (`site`, `page`, `brief`, options).
+    pub(super) fn new(context: &Value) -> PageParts {
+        let site = context.get("site").unwrap_or(&Value::Null);
+        let page = context.get("page").unwrap_or(&Value::Null);
+        let profile = Profile::new(Inputs {
+            name_hint: str_at(site, "name"),
+            brief: str_at(context, "brief"),
+            extra_text: str_at(site, "tagline"),
+            business_type: named(context.get("business_type")),
+            audiences: named_list(context.get("audience_profiles")),
+            personalities: named_list(context.get("brand_personalities")),
+            imagery: named(context.get("hero_imagery")),
+            objectives: strings(context.get("objectives")),
+            tone: Some(str_at(site, "tone").to_string()),
+        });
+
+        let slug = str_at(page, "slug");
+        let title = str_at(page, "title");
+        let page_type: PageType = str_at(page, "type").parse().unwrap_or_default();
+        let topic = Topic::of_page(slug, title, page_type);
+        let mut nav = strings(site.get("primary_navigation"));
+        nav.extend(strings(site.get("secondary_navigation")));
+        if !slug.is_empty() && !nav.iter().any(|s| s == slug) {
+            nav.push(slug.to_string());
+        }
+        let links = Links {
+            pages: nav
+                .iter()
+                .map(|s| {
+                    let t = if s == "home" {
+                        Topic::Home
+                    } else {
+                        Topic::of_page(s, "", PageType::Custom)
+                    };
+                    (t, s.clone())
+                })
+                .collect(),
+        };
+        let stated_cta = str_at(page, "primary_cta");
+        let cta_label = if stated_cta.is_empty() || super::compose::has_form(topic) {
+            profile.cta.label.clone()
+        } else {
+            stated_cta.to_string()
+        };
+        let hero_message = match str_at(site, "hero_message") {
+            "" => profile.styled(&profile.voice.promise),
+            message => message.to_string(),
+        };
+        PageParts {
+            links,
+            topic,
+            page_type,
+            slug: slug.to_string(),
+            title: if title.is_empty() { "Page" } else { title }.to_string(),
+            objective: str_at(page, "objective").to_string(),
+            cta_label,
+            hero_message,
+            profile,
+        }
     }
-    let links = Links {
-        pages: nav
-            .iter()
-            .map(|s| {
-                let t = if s == "home" {
-                    Topic::Home
-                } else {
-                    Topic::of_page(s, "", PageType::Custom)
-                };
-                (t, s.clone())
-            })
-            .collect(),
-    };
-    let stated_cta = str_at(page, "primary_cta");
-    let cta_label = if stated_cta.is_empty() || super::compose::has_form(topic) {
-        profile.cta.label.clone()
-    } else {
-        stated_cta.to_string()
-    };
-    let hero_message = match str_at(site, "hero_message") {
-        "" => profile.styled(&profile.voice.promise),
-        message => message.to_string(),
-    };
-    let composer = Composer {
-        profile: &profile,
-        links: &links,
-        rich: true,
-        hero_message,
-        cta_label,
-    };
-    let stated_objective = str_at(page, "objective");
-    let page_ref = PageRef {
-        topic,
-        slug,
-        title: if title.is_empty() { "Page" } else { title },
-        objective: stated_objective,
-    };
+
+    /// The composer of this page's blocks.
+    pub(super) fn composer(&self) -> Composer<'_> {
+        Composer {
+            profile: &self.profile,
+            links: &self.links,
+            rich: true,
+            hero_message: self.hero_message.clone(),
+            cta_label: self.cta_label.clone(),
+        }
+    }
+
+    /// The page as blocks are written for it.
+    pub(super) fn page_ref(&self) -> PageRef<'_> {
+        PageRef {
+            topic: self.topic,
+            slug: &self.slug,
+            title: &self.title,
+            objective: &self.objective,
+        }
+    }
+}
+
+pub(super) fn content(context: &Value) -> Result<Value> {
+    let page = context.get("page").unwrap_or(&Value::Null);
+    let parts = PageParts::new(context);
+    let composer = parts.composer();
+    let page_ref = parts.page_ref();
+    let (topic, page_type) = (parts.topic, parts.page_type);
 
     let existing: Vec<Value> = page
         .get("blocks")
@@ -93,12 +136,12 @@ pub(super) fn content(context: &Value) -> Result<Value> {
             .map(|raw| rewrite(&composer, &page_ref, raw))
             .collect()
     };
-    Ok(json!({"blocks": blocks, "seo": seo(&profile, topic, page_ref.title, &composer)}))
+    Ok(json!({"blocks": blocks, "seo": seo(&parts.profile, topic, page_ref.title, &composer)}))
 }
 
 /// A stored block with fresh copy; locked blocks and types the planner cannot write stay as they
 /// are, and the block keeps its id and variant.
-fn rewrite(composer: &Composer<'_>, page: &PageRef<'_>, raw: &Value) -> Value {
+pub(super) fn rewrite(composer: &Composer<'_>, page: &PageRef<'_>, raw: &Value) -> Value {
     let Ok(stored) = serde_json::from_value::<Block>(raw.clone()) else {
         return raw.clone();
     };

@@ -13,6 +13,10 @@ use crate::store::Storage;
 pub const SITE_STRUCTURE_GENERATION: &str = "site_structure_generation";
 /// Prompt type of the page content generator.
 pub const SITE_PAGE_GENERATION: &str = "site_page_generation";
+/// Prompt type of a page's regeneration with an instruction.
+pub const SITE_PAGE_REGENERATION: &str = "site_page_regeneration";
+/// Prompt type of one block's regeneration with an instruction.
+pub const SITE_BLOCK_REGENERATION: &str = "site_block_regeneration";
 
 /// Where a resolved template came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -42,6 +46,14 @@ impl Default for PromptCatalogue {
         defaults.insert(
             SITE_PAGE_GENERATION.to_string(),
             defaults::SITE_PAGE_GENERATION.to_string(),
+        );
+        defaults.insert(
+            SITE_PAGE_REGENERATION.to_string(),
+            defaults::SITE_PAGE_REGENERATION.to_string(),
+        );
+        defaults.insert(
+            SITE_BLOCK_REGENERATION.to_string(),
+            defaults::SITE_BLOCK_REGENERATION.to_string(),
         );
         PromptCatalogue { defaults }
     }
@@ -92,6 +104,8 @@ pub fn prompt_type_for(function_name: &str) -> Option<&'static str> {
     match function_name {
         "generate_site_structure" => Some(SITE_STRUCTURE_GENERATION),
         "generate_page_content" => Some(SITE_PAGE_GENERATION),
+        "regenerate_page" => Some(SITE_PAGE_REGENERATION),
+        "regenerate_block" => Some(SITE_BLOCK_REGENERATION),
         _ => None,
     }
 }

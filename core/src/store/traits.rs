@@ -110,6 +110,13 @@ pub struct SavePageContent {
     /// time (a hand edit of the page won the race), the save is a `conflict` carrying the
     /// blueprint's current version and changes nothing. `None` writes over whatever is there.
     pub base_blocks: Option<Vec<crate::model::Block>>,
+    /// The blueprint version the caller based the content on (a regeneration's
+    /// `expected_version`): a blueprint that moved on since is a `conflict` carrying its current
+    /// version, checked under the same lock. `None` checks only `base_blocks`.
+    pub base_version: Option<i32>,
+    /// The operation the history records (`None`: `generate_page_content`), so a regeneration
+    /// of one page or block is told apart from a full page generation.
+    pub operation: Option<String>,
 }
 
 /// A whole new content for a blueprint (structure and pages), written by

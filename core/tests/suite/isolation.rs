@@ -63,6 +63,8 @@ async fn assert_blind(store: &Store, intruder: &Scope, bp: i64, page_ids: &[i64]
             status: PageStatus::Failed,
             capture: None,
             base_blocks: None,
+            base_version: None,
+            operation: None,
         };
         expect_not_found(store.save_page_content(intruder, id, content).await, pgs);
         expect_not_found(store.delete_page(intruder, id).await, pgs);

@@ -317,6 +317,8 @@ fn content(heading: &str, seo: Option<Seo>) -> SavePageContent {
         status: PageStatus::Ready,
         capture: None,
         base_blocks: None,
+        base_version: None,
+        operation: None,
     }
 }
 

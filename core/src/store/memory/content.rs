@@ -469,6 +469,11 @@ impl State {
     ) -> Result<PageBlueprint> {
         let page = self.page(scope, page_id)?;
         let (blueprint_id, slug) = (page.site_blueprint_id, page.slug.clone());
+        self.check_base(
+            &Scope::account(scope.account_id),
+            blueprint_id,
+            save.base_version,
+        )?;
         if save.base_blocks.as_ref().is_some_and(|b| *b != page.blocks) {
             return Err(Error::Conflict {
                 message: format!(
@@ -519,7 +524,8 @@ impl State {
             credits = step.amount();
             self.ledger.apply_capture(scope.account_id, c, step);
         }
-        self.record_version(scope, blueprint_id, "generate_page_content", credits, true)?;
+        let operation = save.operation.as_deref().unwrap_or("generate_page_content");
+        self.record_version(scope, blueprint_id, operation, credits, true)?;
         Ok(row)
     }
 }

@@ -521,7 +521,7 @@ impl PageStore for SqlStore {
         let page = self.fetch_page(&mut conn, scope, page_id, false).await?;
         let owner = Scope::account(scope.account_id);
         let bp = self
-            .lock_version(&mut conn, &owner, page.site_blueprint_id, None)
+            .lock_version(&mut conn, &owner, page.site_blueprint_id, save.base_version)
             .await?;
         let page = self.fetch_page(&mut conn, scope, page_id, true).await?;
         if save.base_blocks.as_ref().is_some_and(|b| *b != page.blocks) {
@@ -579,7 +579,7 @@ impl PageStore for SqlStore {
             &mut conn,
             scope,
             page.site_blueprint_id,
-            "generate_page_content",
+            save.operation.as_deref().unwrap_or("generate_page_content"),
             credits,
             true,
         )
