@@ -195,6 +195,7 @@ impl Tracker {
                 message: self.record.message.clone(),
                 current: self.item.map(|i| i.0),
                 total: self.item.map(|i| i.1),
+                partial: None,
             };
             // A panicking host callback must not take the run (and its credits) down with it.
             if std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| cb(&p))).is_err() {
