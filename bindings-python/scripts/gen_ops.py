@@ -172,7 +172,7 @@ def method(op: dict[str, Any]) -> str:
         f"        return await self._acall({name!r}, {request_expr}, {convert}{extra})",
         "",
     ]
-    if run:
+    if op.get("streams"):
         lines += [
             f"    def stream_{name}({params}) -> RunStream[{returns}]:",
             f'        """:meth:`{name}` watched as it happens: ``async for`` (or ``for``) over its progress events '
