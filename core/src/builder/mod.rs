@@ -9,6 +9,7 @@ mod provider_config;
 mod publish;
 mod queue;
 mod site;
+mod stream;
 
 use std::sync::{Arc, RwLock};
 
@@ -20,6 +21,7 @@ pub use publish::{PublishRequest, PublishResponse, UnpublishResponse};
 pub use site::{
     ExportFormat, ExportSiteRequest, ExportSiteResponse, RenderPageRequest, RenderPageResponse,
 };
+pub use stream::{RunStream, StreamEvent};
 
 use crate::ai::engine::{Engine, EngineConfig};
 use crate::ai::function::{AiFunction, FunctionEnv};
