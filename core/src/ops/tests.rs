@@ -221,8 +221,8 @@ fn openapi_lists_every_http_route() {
         .count();
     assert!(streamed >= 1);
     assert_eq!(listed, served + 3 + streamed);
-    let stream = &doc["paths"]
-        ["/api/v1/site-builder/blueprints/{blueprint_id}/generate_structure/stream/"]["post"];
+    let stream = &doc["paths"]["/api/v1/site-builder/blueprints/{blueprint_id}/generate_structure/stream/"]
+        ["post"];
     assert!(stream["responses"]["200"]["content"]["text/event-stream"].is_object());
     assert_eq!(stream["operationId"], json!("stream_generate_structure"));
     assert!(stream["requestBody"].is_object());
