@@ -129,6 +129,18 @@ class Base:
 
 
 
+class _Inbox:
+    """Where an async stream's events wait for the loop, and the future that wakes it."""
+
+    def __init__(self) -> None:
+        self.events: collections.deque[Progress] = collections.deque()
+        self.wake: asyncio.Future[None] | None = None
+
+    def ping(self, *_: Any) -> None:
+        if self.wake is not None and not self.wake.done():
+            self.wake.set_result(None)
+
+
 class RunStream(Generic[R]):
     """One AI run watched as it happens: its progress events, then its outcome.
 
@@ -159,9 +171,8 @@ class RunStream(Generic[R]):
         self._idempotency_key = idempotency_key
         self._started = False
         self._finished = False
-        self._events: collections.deque[Progress] = collections.deque()
+        self._inbox = _Inbox()
         self._future: asyncio.Future[Any] | None = None
-        self._wake: asyncio.Future[None] | None = None
 
     @property
     def cancel_token(self) -> CancelToken:
@@ -185,32 +196,31 @@ class RunStream(Generic[R]):
     def __aiter__(self) -> RunStream[R]:
         return self
 
-    def _ping(self, *_: Any) -> None:
-        if self._wake is not None and not self._wake.done():
-            self._wake.set_result(None)
-
     async def __anext__(self) -> Progress | R:
         if self._finished:
             raise StopAsyncIteration
+        inbox = self._inbox
         if self._future is None:
+            # The callbacks hold the inbox, never the stream: dropping the stream (``break``)
+            # must reach ``__del__`` while the run still goes on.
             def arrived(event: dict[str, Any]) -> None:
-                self._events.append(Progress.from_dict(event))
-                self._ping()
+                inbox.events.append(Progress.from_dict(event))
+                inbox.ping()
 
             future: asyncio.Future[Any] = self._begin(arrived).start()
             # A run left early still ends (cancelled); its error is retrieved, never logged as lost.
             future.add_done_callback(lambda f: None if f.cancelled() else f.exception())
-            future.add_done_callback(self._ping)
+            future.add_done_callback(inbox.ping)
             self._future = future
         try:
             while True:
-                if self._events:
-                    return self._events.popleft()
+                if inbox.events:
+                    return inbox.events.popleft()
                 if self._future.done():
                     self._finished = True
                     return self._convert(self._future.result())
-                self._wake = asyncio.get_running_loop().create_future()
-                await self._wake
+                inbox.wake = asyncio.get_running_loop().create_future()
+                await inbox.wake
         except asyncio.CancelledError:
             self._stop()
             raise
