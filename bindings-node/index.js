@@ -8,6 +8,7 @@ const native = require('./native/index.js');
 const { SiteBuilderError, translateError, wrapNativeClass, wrapFunction, isSiteBuilderError } = require('./errors.js');
 const { addSignals } = require('./cancel.js');
 const { addOperations } = require('./ops.js');
+const { addStreams, RunStream } = require('./stream.js');
 
 const exported = { SiteBuilderError, isSiteBuilderError, translateError };
 for (const [key, value] of Object.entries(native)) {
@@ -17,13 +18,21 @@ for (const [key, value] of Object.entries(native)) {
 }
 
 /** See `ops.d.ts` for the API; instances come from `await SiteBuilder.open(options)`. */
-exported.SiteBuilder = addSignals(
-  addOperations(
-    wrapNativeClass(native.SiteBuilder, 'SiteBuilder', ['open'], ['registerFunction', 'functionNames', 'setCreditCost']),
-    JSON.parse(native.catalogue()),
+const CATALOGUE = JSON.parse(native.catalogue());
+exported.SiteBuilder = addStreams(
+  addSignals(
+    addOperations(
+      wrapNativeClass(native.SiteBuilder, 'SiteBuilder', ['open'], ['registerFunction', 'functionNames', 'setCreditCost']),
+      CATALOGUE,
+    ),
+    native.CancelHandle,
   ),
+  CATALOGUE,
   native.CancelHandle,
 );
+
+/** What `stream<Name>()` returns: an AI run's progress events, then its outcome (see stream.js). */
+exported.RunStream = RunStream;
 
 /** Stops the runs given it as `{ cancel }` (what `{ signal }` becomes); its methods never throw. */
 exported.CancelHandle = native.CancelHandle;

@@ -2,5 +2,5 @@
 // share one native addon and one `SiteBuilderError` class.
 import sitebuilder from './index.js';
 
-export const { SiteBuilder, CancelHandle, SiteBuilderError, isSiteBuilderError, translateError, ERROR_CODES, errorCodes, version, catalogue } = sitebuilder;
+export const { SiteBuilder, CancelHandle, RunStream, SiteBuilderError, isSiteBuilderError, translateError, ERROR_CODES, errorCodes, version, catalogue } = sitebuilder;
 export default sitebuilder;

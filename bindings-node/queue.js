@@ -146,7 +146,32 @@ async function enqueue(sb, functionName, payload, accountId, options = {}) {
 }
 
 /**
- * Runs one job: `sb.run` with the job id as task id; progress goes to `job.updateProgress`;
+ * What a streamed run has produced so far, for `job.updateProgress`: the site settings, the pages
+ * in answer order, the completion tokens counted (the Celery task's `PROGRESS` meta carries the
+ * same, under the same names).
+ */
+class Arrived {
+  site = null;
+  pages = new Map();
+  completionTokens = null;
+
+  add(event) {
+    const partial = event.partial;
+    if (!partial) return;
+    if (partial.kind === 'site') this.site = partial.site;
+    else if (partial.kind === 'page' && Number.isInteger(partial.index)) this.pages.set(partial.index, partial.page);
+    else if (partial.kind === 'tokens') this.completionTokens = partial.completion_tokens;
+  }
+
+  progress() {
+    const pages = [...this.pages.keys()].sort((a, b) => a - b).map((i) => this.pages.get(i));
+    return { site: this.site, pages, completion_tokens: this.completionTokens };
+  }
+}
+
+/**
+ * Runs one job: `sb.run` with the job id as task id; progress goes to `job.updateProgress`
+ * (`{ phase, percent, message, site, pages, completion_tokens }`: a streamed run's pages so far);
  * BullMQ's `signal` (aborted by `worker.cancelJob`) stops the run. Failures that would fail again
  * (bad input, no credits, a cancellation, …) are not retried by BullMQ.
  */
@@ -154,12 +179,14 @@ async function processJob(sb, job, signal = undefined) {
   if (job.name === RECOVER_JOB_NAME) return sb.recoverStale((job.data?.olderThanMs ?? RECOVER_OLDER_THAN_MS) / 1000);
   const { functionName, payload, accountId } = job.data;
   const taskId = String(job.id);
+  const arrived = new Arrived();
   const run = () =>
     sb.run(functionName, payload, accountId, {
       taskId,
       signal,
       onProgress: (event) => {
-        job.updateProgress({ phase: event.phase, percent: event.percent, message: event.message }).catch(() => {});
+        arrived.add(event);
+        job.updateProgress({ phase: event.phase, percent: event.percent, message: event.message, ...arrived.progress() }).catch(() => {});
       },
     });
   try {

@@ -27,6 +27,16 @@ export interface RouterOptions {
   allowPromptOverride?: AllowPromptOverride;
 }
 
+/**
+ * An AI run's `stream/` route once the run reached the model (or ended): the events so far and
+ * the rest of the run; `sendStream(res, out)` writes them as server-sent events (`event:
+ * progress` / `page` / `done` / `error`, JSON data) and cancels the run when the client leaves.
+ */
+export interface StreamOut {
+  head: unknown[];
+  stream: import('./index').RunStream<string>;
+}
+
 /** One request under `/api/v1/site-builder/`, framework-free. */
 /** `health/` and `metrics/` (no login: for probes and scrapers) answer text with their own headers. */
 /**
@@ -48,7 +58,10 @@ export declare function handle(
     req?: unknown;
   },
   options?: { health?: HealthOptions; allowPromptOverride?: AllowPromptOverride },
-): Promise<{ status: number; body: unknown; headers?: Record<string, string>; raw?: boolean }>;
+): Promise<{ status: number; body?: unknown; headers?: Record<string, string>; raw?: boolean; sse?: StreamOut }>;
+
+/** Writes a `stream/` route's events to a Node `ServerResponse` (Express `res`, Fastify `reply.raw`). */
+export declare function sendStream(res: any, out: { status: number; sse: StreamOut }): Promise<void>;
 
 /** Express middleware: `app.use(express.json(), expressRouter(sb, { resolveScope }))`; `health` goes to `health/` and `metrics/`. */
 export declare function expressRouter(sb: SiteBuilder, options: RouterOptions): (req: any, res: any, next: (err?: unknown) => void) => void;

@@ -8,6 +8,7 @@
 // `count/next/previous/results` envelope, errors `{ success: false, code, error, ...fields }`.
 // `admin` operations need `staff: true` in the resolved scope. `openapi/` serves the core's
 // OpenAPI 3.1 document. The shared cases in tests/http/cases.json run against both frameworks.
+// AI runs also answer as server-sent events at `<route>stream/` (see `startStream`).
 // Writes take an `Idempotency-Key` header: a retry with it answers the first status and body and
 // charges once. A `prompt_override` (or an account's own stored prompt) needs the host's
 // `allowPromptOverride(req)`: off by default, since a free prompt turns the platform's model and
@@ -18,6 +19,7 @@ const os = require('node:os');
 const nodePath = require('node:path');
 const native = require('./native/index.js');
 const { translateError } = require('./errors.js');
+const { RunStream } = require('./stream.js');
 const { healthHandler, metricsHandler } = require('./health.js');
 
 const CATALOGUE = JSON.parse(native.catalogue());
@@ -42,6 +44,23 @@ const ROUTES = CATALOGUE.operations
     });
     return { op, names, regex: new RegExp(`^${pattern}$`) };
   });
+
+/**
+ * The server-sent-events twin of every AI run's route (`…/generate_structure/stream/`), as the
+ * Django app's `stream.py` serves it: the same request; `event: progress` / `page` / `done` /
+ * `error` with JSON data. The response starts once the run reached the model (or ended), so a
+ * refusal before (unknown blueprint, missing credits, bad input) is the plain route's status and
+ * JSON error; a client that disconnects cancels the run (nothing charged).
+ */
+const STREAM_ROUTES = ROUTES
+  .filter((r) => r.op.streams)
+  .map((r) => ({ ...r, stream: true, regex: new RegExp(`${r.regex.source.slice(0, -1)}stream/$`) }));
+
+/** Phases in which a run can still be refused as a request (the response has not started). */
+const BEFORE_MODEL = ['INIT', 'PREP'];
+
+/** Milliseconds between `: keep-alive` comments while the model is quiet (for proxies). */
+const KEEPALIVE_MS = 15000;
 
 /** The error shape of both HTTP surfaces; `message` repeats `error` (the OpenAPI `Error` schema). */
 function errorBody(code, message, extra = {}) {
@@ -186,6 +205,10 @@ async function handle(sb, { method, path, query, body, scope, headers, req }, op
     const m = r.regex.exec(path);
     if (m && r.op.http.method === method) [route, match] = [r, m];
   }
+  for (const r of method === 'POST' ? STREAM_ROUTES : []) {
+    const m = r.regex.exec(path);
+    if (m) [route, match] = [r, m];
+  }
   if (!route) return { status: 404, body: errorBody('not_found', `no route ${method} ${PREFIX}${path}`) };
   if (!scope) return { status: 401, body: errorBody('not_authenticated', 'log in to use the site builder') };
   if (scope.accountId === undefined || scope.accountId === null) {
@@ -225,6 +248,7 @@ async function handle(sb, { method, path, query, body, scope, headers, req }, op
     const message = err instanceof RangeError ? 'the request body is nested too deeply' : err.message;
     return { status: 400, body: errorBody('invalid_input', `invalid input: ${message}`) };
   }
+  if (route.stream) return startStream(sb, op, request, idempotencyKey(headers));
   let value;
   try {
     value = JSON.parse(await sb.call(op.name, request, { idempotencyKey: idempotencyKey(headers) }));
@@ -235,6 +259,68 @@ async function handle(sb, { method, path, query, body, scope, headers, req }, op
   if (Array.isArray(value)) value = { count: value.length, next: null, previous: null, results: value };
   else if (value && Array.isArray(value.items) && 'next_after_id' in value) value = paged(value, path, query);
   return { status: op.http.status, body: value };
+}
+
+/**
+ * Starts `op`'s run for a `stream/` route and waits until it reaches the model or ends: a refusal
+ * before that is the plain route's JSON error; otherwise `{ status, sse: { head, stream } }`, the
+ * events so far and the rest of the run, which the adapters send (`sendStream`).
+ */
+async function startStream(sb, op, request, key) {
+  const stream = new RunStream((run) => sb.call(op.name, request, { ...run, idempotencyKey: key }), new native.CancelHandle());
+  const head = [];
+  try {
+    for (;;) {
+      const { done, value } = await stream.next();
+      if (done) break;
+      head.push(value);
+      if (typeof value === 'string' || !BEFORE_MODEL.includes(value.phase)) break;
+    }
+  } catch (err) {
+    return fromError(err);
+  }
+  return { status: op.http.status, sse: { head, stream } };
+}
+
+/** One server-sent event: a progress event (the core's JSON, as Django sends it) or the outcome. */
+function sseChunk(item) {
+  if (typeof item === 'string') return `event: done\ndata: ${JSON.stringify(JSON.parse(item))}\n\n`;
+  const data = { task_id: item.taskId, phase: item.phase, percent: item.percent, message: item.message, current: item.current ?? null, total: item.total ?? null };
+  if (item.partial !== undefined && item.partial !== null) data.partial = item.partial;
+  const event = data.partial && data.partial.kind === 'page' ? 'page' : 'progress';
+  return `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
+}
+
+/**
+ * Writes a stream's events to a Node `ServerResponse` (Express's `res`, Fastify's `reply.raw`);
+ * the connection closing first cancels the run.
+ */
+async function sendStream(res, { status, sse }) {
+  const { head, stream } = sse;
+  res.writeHead(status, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', 'x-accel-buffering': 'no', connection: 'keep-alive' });
+  const keepAlive = setInterval(() => res.write(': keep-alive\n\n'), KEEPALIVE_MS);
+  keepAlive.unref();
+  res.on('close', () => {
+    clearInterval(keepAlive);
+    stream.cancel();
+  });
+  try {
+    for (const item of head) res.write(sseChunk(item));
+    for (;;) {
+      let next;
+      try {
+        next = await stream.next();
+      } catch (err) {
+        res.write(`event: error\ndata: ${JSON.stringify(fromError(err).body)}\n\n`);
+        break;
+      }
+      if (next.done) break;
+      res.write(sseChunk(next.value));
+    }
+  } finally {
+    clearInterval(keepAlive);
+    res.end();
+  }
 }
 
 /**
@@ -296,7 +382,7 @@ function expressRouter(sb, { resolveScope, health, allowPromptOverride }) {
     if (!url.pathname.startsWith(PREFIX)) return next();
     Promise.resolve(resolveScope(req))
       .then((scope) => handle(sb, { method: req.method, path: url.pathname.slice(PREFIX.length), query: Object.fromEntries(url.searchParams), body: req.body, scope, headers: req.headers, req }, { health, allowPromptOverride }))
-      .then((out) => send(res, out), next);
+      .then((out) => (out.sse ? sendStream(res, out) : send(res, out)), next);
   };
 }
 
@@ -313,6 +399,10 @@ async function fastifyPlugin(fastify, { sb, resolveScope, health, allowPromptOve
     const url = new URL(request.url, 'http://host');
     const scope = await resolveScope(request);
     const out = await handle(sb, { method: request.method, path: url.pathname.slice(PREFIX.length), query: Object.fromEntries(url.searchParams), body: request.body, scope, headers: request.headers, req: request }, { health, allowPromptOverride });
+    if (out.sse) {
+      reply.hijack();
+      return sendStream(reply.raw, out);
+    }
     reply.code(out.status);
     if (out.raw) return reply.headers(out.headers || {}).send(out.body);
     if (out.body === undefined) return reply.send();
@@ -321,4 +411,4 @@ async function fastifyPlugin(fastify, { sb, resolveScope, health, allowPromptOve
 }
 fastifyPlugin[Symbol.for('skip-override')] = true;
 
-module.exports = { handle, expressRouter, expressErrors, fastifyPlugin, HTTP_STATUS };
+module.exports = { handle, sendStream, expressRouter, expressErrors, fastifyPlugin, HTTP_STATUS };

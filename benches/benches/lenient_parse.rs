@@ -5,42 +5,9 @@ use std::fmt::Write;
 use std::hint::black_box;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use serde_json::{Value, json};
+use serde_json::Value;
 use sitebuilder::ai::lenient::parse_lenient;
-
-/// A site structure answer of at least `min_bytes` when pretty-printed.
-fn structure(min_bytes: usize) -> Value {
-    let mut pages = Vec::new();
-    let mut n = 0;
-    loop {
-        pages.push(json!({
-            "slug": format!("page-{n}"),
-            "title": format!("Page number {n}"),
-            "type": if n == 0 { "home" } else { "custom" },
-            "objective": "Explain the offer and lead visitors to get in touch",
-            "primary_cta": "Contact us",
-            "seo": {"meta_title": format!("Page {n} | Harbor Bakery"), "meta_description": "Fresh bread every morning, baked by hand in small batches."},
-            "blocks": [
-                {"type": "hero", "data": {"heading": "Fresh every morning", "subheading": "Since 1998", "cta": {"label": "Menu", "href": "/menu"}}},
-                {"type": "features", "data": {"items": [
-                    {"title": "Sourdough", "description": "Forty-eight hour ferment", "icon": "bread"},
-                    {"title": "Pastry", "description": "Butter from the valley", "icon": "croissant"},
-                    {"title": "Coffee", "description": "Roasted down the street", "icon": "cup"}
-                ]}},
-                {"type": "stats", "data": {"items": [{"label": "Loaves a day", "value": 420}, {"label": "Rating", "value": 4.8}]}, "locked": false}
-            ]
-        }));
-        n += 1;
-        let value = json!({
-            "site": {"name": "Harbor Bakery", "tagline": "Bread before sunrise", "tone": "warm", "layout": "default",
-                     "primary_navigation": ["page-0", "page-1"], "secondary_navigation": [], "hero_message": "Come early"},
-            "pages": pages.clone()
-        });
-        if serde_json::to_string_pretty(&value).map_or(0, |s| s.len()) >= min_bytes {
-            return value;
-        }
-    }
-}
+use sitebuilder_benches::structure_answer as structure;
 
 /// Writes `value` the way a sloppy model might: single quotes and a trailing comma everywhere.
 fn sloppy(value: &Value, out: &mut String) {

@@ -156,3 +156,38 @@ pub fn peak_rss_mib() -> f64 {
         .map(|kb| kb / 1024.0)
         .unwrap_or(f64::NAN)
 }
+
+/// A site structure answer (three blocks per page) of at least `min_bytes` when
+/// pretty-printed; shared by the parser benches.
+pub fn structure_answer(min_bytes: usize) -> serde_json::Value {
+    let mut pages = Vec::new();
+    let mut n = 0;
+    loop {
+        pages.push(json!({
+            "slug": format!("page-{n}"),
+            "title": format!("Page number {n}"),
+            "type": if n == 0 { "home" } else { "custom" },
+            "objective": "Explain the offer and lead visitors to get in touch",
+            "primary_cta": "Contact us",
+            "seo": {"meta_title": format!("Page {n} | Harbor Bakery"), "meta_description": "Fresh bread every morning, baked by hand in small batches."},
+            "blocks": [
+                {"type": "hero", "data": {"heading": "Fresh every morning", "subheading": "Since 1998", "cta": {"label": "Menu", "href": "/menu"}}},
+                {"type": "features", "data": {"items": [
+                    {"title": "Sourdough", "description": "Forty-eight hour ferment", "icon": "bread"},
+                    {"title": "Pastry", "description": "Butter from the valley", "icon": "croissant"},
+                    {"title": "Coffee", "description": "Roasted down the street", "icon": "cup"}
+                ]}},
+                {"type": "stats", "data": {"items": [{"label": "Loaves a day", "value": 420}, {"label": "Rating", "value": 4.8}]}, "locked": false}
+            ]
+        }));
+        n += 1;
+        let value = json!({
+            "site": {"name": "Harbor Bakery", "tagline": "Bread before sunrise", "tone": "warm", "layout": "default",
+                     "primary_navigation": ["page-0", "page-1"], "secondary_navigation": [], "hero_message": "Come early"},
+            "pages": pages.clone()
+        });
+        if serde_json::to_string_pretty(&value).map_or(0, |s| s.len()) >= min_bytes {
+            return value;
+        }
+    }
+}

@@ -187,6 +187,12 @@ export interface ProgressEvent {
   current?: number
   /** Items in a bulk run. */
   total?: number
+  /**
+   * What arrived with this event in a streamed run, as the core serialises it (the JSON the
+   * HTTP stream sends): the site settings, one complete page (`index` is its position in the
+   * answer) or the completion tokens so far. Absent on plain phase events.
+   */
+  partial?: { kind: 'site'; site: Record<string, any> } | { kind: 'page'; index: number; page: Record<string, any> } | { kind: 'tokens'; completion_tokens: number }
 }
 
 /**

@@ -87,6 +87,7 @@ impl TryFrom<ProviderOptions> for sitebuilder::ProviderConfig {
                     .map(str::parse::<sitebuilder::ai::provider::JsonMode>)
                     .transpose()
                     .map_err(|e| invalid(format!("provider.jsonMode: {e}")))?,
+                stream: None,
             },
             "offline" => sitebuilder::ProviderConfig::Offline,
             "replay" => sitebuilder::ProviderConfig::Replay {

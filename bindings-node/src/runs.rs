@@ -108,6 +108,13 @@ pub struct ProgressEvent {
     pub current: Option<u32>,
     /// Items in a bulk run.
     pub total: Option<u32>,
+    /// What arrived with this event in a streamed run, as the core serialises it (the JSON the
+    /// HTTP stream sends): the site settings, one complete page (`index` is its position in the
+    /// answer) or the completion tokens so far. Absent on plain phase events.
+    #[napi(
+        ts_type = "{ kind: 'site'; site: Record<string, any> } | { kind: 'page'; index: number; page: Record<string, any> } | { kind: 'tokens'; completion_tokens: number }"
+    )]
+    pub partial: Option<Value>,
 }
 
 impl From<sitebuilder::tasks::Progress> for ProgressEvent {
@@ -119,6 +126,10 @@ impl From<sitebuilder::tasks::Progress> for ProgressEvent {
             message: p.message,
             current: p.current,
             total: p.total,
+            partial: p
+                .partial
+                .as_ref()
+                .and_then(|partial| serde_json::to_value(partial).ok()),
         }
     }
 }

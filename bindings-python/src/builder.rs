@@ -67,6 +67,7 @@ impl ProviderSpec {
                 timeout_secs,
                 max_retries,
                 json_mode,
+                stream: None,
             },
             ProviderSpec::Replay { path } => ProviderConfig::Replay { path },
             ProviderSpec::Fallback { providers } => ProviderConfig::Fallback {

@@ -52,7 +52,7 @@ pub use ai::engine::{EngineConfig, RunOptions, RunOutcome};
 pub use builder::{
     BlueprintEdit, DEFAULT_DATABASE_URL, ExportFormat, ExportSiteRequest, ExportSiteResponse,
     Metadata, ProviderConfig, PublishRequest, PublishResponse, RenderPageRequest,
-    RenderPageResponse, SiteBuilder, SiteBuilderBuilder, UnpublishResponse,
+    RenderPageResponse, RunStream, SiteBuilder, SiteBuilderBuilder, StreamEvent, UnpublishResponse,
 };
 pub use doctor::{DoctorCheck, DoctorReport, broker_check};
 pub use error::{ERROR_CODES, Error, Result};

@@ -128,6 +128,7 @@ fn wire(server: &OpenAiServer) -> ProviderConfig {
         timeout_secs: Some(10.0),
         max_retries: Some(0),
         json_mode: None,
+        stream: None,
     }
 }
 

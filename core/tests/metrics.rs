@@ -78,6 +78,7 @@ async fn counters_and_stats_match_the_runs() {
             timeout_secs: Some(5.0),
             max_retries: Some(2),
             json_mode: None,
+            stream: None,
         })
         .build()
         .await

@@ -45,6 +45,7 @@ fn openai(server: &OpenAiServer, timeout: f64) -> ProviderConfig {
         timeout_secs: Some(timeout),
         max_retries: Some(1),
         json_mode: None,
+        stream: None,
     }
 }
 
@@ -1042,6 +1043,7 @@ async fn doctor_reports_an_unreachable_provider_with_its_fix() {
         timeout_secs: Some(1.0),
         max_retries: Some(0),
         json_mode: None,
+        stream: None,
     })
     .await;
     let report = e.sb.doctor().await;
@@ -1080,6 +1082,7 @@ async fn fallback_chain_from_configuration_moves_past_a_dead_endpoint() {
         timeout_secs: Some(1.0),
         max_retries: Some(0),
         json_mode: None,
+        stream: None,
     };
     let e = env_with(ProviderConfig::Fallback {
         providers: vec![dead, openai(&server, 5.0)],

@@ -147,6 +147,7 @@ async fn duplicated_deliveries_of_a_queued_task_run_it_once_and_charge_once() {
         timeout_secs: Some(10.0),
         max_retries: Some(0),
         json_mode: None,
+        stream: None,
     })
     .await;
     let scope = Scope::account(33);

@@ -88,11 +88,51 @@ export function completion(content, model = 'test-model', extra = {}) {
 }
 
 /**
+ * Writes a chat.completion `answer` as OpenAI streams it: server-sent `chat.completion.chunk`
+ * events, the message text cut into `chunkSize` characters `chunkDelayMs` apart, then a chunk with
+ * `finish_reason`, one with `usage` and `data: [DONE]`. Stops when the client goes away.
+ */
+function streamCompletion(res, answer, timers) {
+  const { body, chunkSize = 40, chunkDelayMs = 0 } = answer;
+  const message = body.choices?.[0]?.message ?? {};
+  const content = message.content ?? '';
+  const base = { id: body.id, object: 'chat.completion.chunk', created: body.created, model: body.model };
+  const events = [{ ...base, choices: [{ index: 0, delta: { role: 'assistant', content: '' }, finish_reason: null }] }];
+  for (let i = 0; i < content.length; i += chunkSize) {
+    events.push({ ...base, choices: [{ index: 0, delta: { content: content.slice(i, i + chunkSize) }, finish_reason: null }] });
+  }
+  events.push({ ...base, choices: [{ index: 0, delta: {}, finish_reason: body.choices?.[0]?.finish_reason ?? 'stop' }] });
+  events.push({ ...base, choices: [], usage: body.usage });
+  res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+  let next = 0;
+  const write = () => {
+    if (res.destroyed) return;
+    if (next === events.length) {
+      res.end('data: [DONE]\n\n');
+      return;
+    }
+    res.write(`data: ${JSON.stringify(events[next++])}\n\n`);
+    if (chunkDelayMs) {
+      const timer = setTimeout(() => {
+        timers.delete(timer);
+        write();
+      }, chunkDelayMs);
+      timers.add(timer);
+    } else setImmediate(write);
+  };
+  write();
+}
+
+/**
  * Starts an OpenAI-compatible server on 127.0.0.1:0. `respond(body, requests)` returns
- * `{ status?, body, delayMs? }`; the default answers every request with a valid structure.
+ * `{ status?, body, delayMs?, chunkSize?, chunkDelayMs? }`; the default answers every request
+ * with a valid structure. A request with `stream: true` answered 200 with a completion gets it as
+ * server-sent events (see `streamCompletion`); without `stream`, one JSON body. `streamed()` counts
+ * the answers that went out as events.
  */
 export async function openAiServer(respond = () => ({ body: completion(structureAnswer()) })) {
   const requests = [];
+  let streamed = 0;
   // Delayed answers still pending at close are dropped, so a test that stopped waiting (an aborted
   // run) does not keep the process alive until the delay ends.
   const timers = new Set();
@@ -114,6 +154,11 @@ export async function openAiServer(respond = () => ({ body: completion(structure
       }
       const answer = respond(body, requests);
       const send = () => {
+        if (body && body.stream === true && (answer.status ?? 200) === 200 && typeof answer.body === 'object' && answer.body?.choices) {
+          streamed += 1;
+          streamCompletion(res, answer, timers);
+          return;
+        }
         res.writeHead(answer.status ?? 200, { 'content-type': 'application/json', ...(answer.headers ?? {}) });
         res.end(typeof answer.body === 'string' ? answer.body : JSON.stringify(answer.body));
       };
@@ -131,6 +176,7 @@ export async function openAiServer(respond = () => ({ body: completion(structure
   return {
     baseUrl: `http://127.0.0.1:${port}/v1`,
     requests,
+    streamed: () => streamed,
     close: () =>
       new Promise((resolve) => {
         for (const timer of timers) clearTimeout(timer);

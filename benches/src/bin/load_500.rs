@@ -38,6 +38,7 @@ async fn main() {
             timeout_secs: Some(30.0),
             max_retries: Some(0),
             json_mode: None,
+            stream: None,
         })
         .build()
         .await

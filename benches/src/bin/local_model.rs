@@ -311,6 +311,7 @@ async fn main() {
         timeout_secs: Some(budget.as_secs_f64()),
         max_retries: Some(0),
         json_mode: Some(json_mode),
+        stream: None,
     };
     let generation = std::env::var("SITEBUILDER_AI_GENERATION").unwrap_or_else(|_| "steps".into());
     let provider = if generation == "steps" {

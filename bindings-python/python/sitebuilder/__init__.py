@@ -7,11 +7,15 @@
     bp = sb.create_blueprint(1, "Bakery", config={"business_brief": "Family bakery in Porto"})
     outcome = sb.generate_structure(1, bp.id)
 
+    async for event in sb.stream_generate_structure(1, bp.id):   # or plain ``for``
+        print(event)   # Progress events (pages as they arrive), then the RunOutcome
+
 Django: ``sitebuilder.contrib.django``; Celery: ``sitebuilder.contrib.celery``.
 """
 
 from __future__ import annotations
 
+from ._base import RunStream
 from ._client import ProgressHandler, Scope, SiteBuilder
 from ._native import CancelToken, __version__
 from ._records import (
@@ -100,6 +104,7 @@ __all__ = [
     "QuotaExceededError",
     "Replay",
     "RunOutcome",
+    "RunStream",
     "SchemaMismatchError",
     "SiteAsset",
     "SiteBlueprint",

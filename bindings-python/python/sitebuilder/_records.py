@@ -206,7 +206,13 @@ class Paged(Generic[T]):
 
 @dataclass
 class Progress(_Record):
-    """A progress event of a run: phase (``INIT``...``DONE``), percent, message."""
+    """A progress event of a run: phase (``INIT``...``DONE``), percent, message.
+
+    In a streamed run ``partial`` carries what just arrived, as the core serialises it:
+    ``{"kind": "site", "site": {...}}`` (the site settings are complete), ``{"kind": "page",
+    "index": 0, "page": {...}}`` (one page is complete and valid, ``index`` its position) or
+    ``{"kind": "tokens", "completion_tokens": 123}``; ``None`` on plain phase events.
+    """
 
     task_id: str
     phase: str
@@ -214,6 +220,15 @@ class Progress(_Record):
     message: str
     current: int | None = None
     total: int | None = None
+    partial: dict[str, Any] | None = None
+
+    @property
+    def page(self) -> dict[str, Any] | None:
+        """The page that arrived with this event (``partial`` of kind ``page``), else ``None``."""
+        if self.partial is not None and self.partial.get("kind") == "page":
+            page: dict[str, Any] | None = self.partial.get("page")
+            return page
+        return None
 
 
 @dataclass

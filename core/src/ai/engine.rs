@@ -4,7 +4,7 @@
 //! credits are held before the model is called; once held, any failure releases them; once
 //! `prepare` marked records in progress, any failure calls `fail` to put them back.
 
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, Mutex, RwLock};
 use std::time::Instant;
 
 use chrono::Utc;
@@ -14,14 +14,15 @@ use tracing::{Instrument, info_span, warn};
 
 use super::cancel::CancelToken;
 use super::function::{AiFunction, FunctionEnv, Prepared};
+use super::lenient::incremental::{Piece, StructureScanner};
 use super::lenient::parse_lenient;
-use super::provider::{ChatMessage, CompletionRequest, Provider};
+use super::provider::{ChatMessage, CompletionRequest, Provider, StreamDelta};
 use super::registry::Registry;
 use crate::credits::{Capture, CreditPolicy, HoldOutcome, UsageRecord};
 use crate::prompts::PromptCatalogue;
 use crate::prompts::render::render;
 use crate::store::TaskHold;
-use crate::tasks::{Phase, Progress, ProgressCallback, TaskRecord, TaskStatus};
+use crate::tasks::{Partial, Phase, Progress, ProgressCallback, TaskRecord, TaskStatus};
 use crate::telemetry;
 use crate::{Error, Result};
 
@@ -195,12 +196,129 @@ impl Tracker {
                 message: self.record.message.clone(),
                 current: self.item.map(|i| i.0),
                 total: self.item.map(|i| i.1),
+                partial: None,
             };
-            // A panicking host callback must not take the run (and its credits) down with it.
-            if std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| cb(&p))).is_err() {
-                warn!(task_id = %p.task_id, "progress callback panicked; ignoring");
+            deliver(cb, &p);
+        }
+    }
+}
+
+/// Hands one event to the host's callback; a panicking callback must not take the run (and its
+/// credits) down with it.
+fn deliver(cb: &ProgressCallback, p: &Progress) {
+    if std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| cb(p))).is_err() {
+        warn!(task_id = %p.task_id, "progress callback panicked; ignoring");
+    }
+}
+
+/// Token events are sent at least this often (in tokens) even when the percent does not move.
+const TOKENS_EVENT_EVERY: u64 = 64;
+
+/// Answer tokens expected when the request sets no limit (moves AI_CALL's percent).
+const EXPECTED_TOKENS: u64 = 4096;
+
+/// Turns what a streaming provider reports into progress events: token counts that move
+/// AI_CALL's percent, and (for structure answers) the site settings and each valid page as soon
+/// as they are complete. Only events: the answer is still parsed, validated and saved whole.
+struct Relay<'a> {
+    f: &'a dyn AiFunction,
+    env: &'a FunctionEnv,
+    on_progress: &'a ProgressCallback,
+    task_id: &'a str,
+    item: Option<(u32, u32)>,
+    message: &'a str,
+    /// AI_CALL's percent when this attempt began; token progress runs from here to just
+    /// below PARSE.
+    percent_from: u8,
+    expected_tokens: u64,
+    state: Mutex<RelayState>,
+}
+
+struct RelayState {
+    /// `None`: this function's answers are not shown piece by piece.
+    scanner: Option<StructureScanner>,
+    percent: u8,
+    tokens_sent: u64,
+}
+
+impl Relay<'_> {
+    fn on_delta(&self, delta: StreamDelta<'_>) {
+        let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        match delta {
+            StreamDelta::Text(text) => {
+                let Some(scanner) = state.scanner.as_mut() else {
+                    return;
+                };
+                let mut pieces = Vec::new();
+                scanner.feed_with(text, |piece| pieces.push(piece));
+                for piece in pieces {
+                    match piece {
+                        Piece::Site(site) => self.send(&state, Partial::Site { site }),
+                        Piece::Page { index, value } => self.page(&state, index, &value),
+                    }
+                }
+            }
+            StreamDelta::Tokens(n)
+            | StreamDelta::Partial(Partial::Tokens {
+                completion_tokens: n,
+            }) => {
+                let fraction = n as f64 / self.expected_tokens.max(1) as f64;
+                let span = f64::from(
+                    Phase::Parse
+                        .range()
+                        .0
+                        .saturating_sub(1)
+                        .saturating_sub(self.percent_from),
+                );
+                let percent = self.percent_from + (span * fraction.min(1.0)).floor() as u8;
+                if percent > state.percent || n >= state.tokens_sent + TOKENS_EVENT_EVERY {
+                    state.percent = state.percent.max(percent);
+                    state.tokens_sent = n;
+                    self.send(
+                        &state,
+                        Partial::Tokens {
+                            completion_tokens: n,
+                        },
+                    );
+                }
+            }
+            StreamDelta::Partial(Partial::Page { index, page }) => {
+                self.page(&state, index as usize, &page);
+            }
+            StreamDelta::Partial(site @ Partial::Site { .. }) => self.send(&state, site),
+            StreamDelta::Restart => {
+                if let Some(scanner) = state.scanner.as_mut() {
+                    scanner.reset();
+                }
+                state.tokens_sent = 0;
             }
         }
+    }
+
+    /// A page is shown only if it passes the function's own page check.
+    fn page(&self, state: &RelayState, index: usize, page: &Value) {
+        if let Some(page) = self.f.streamed_page(self.env, index, page) {
+            self.send(
+                state,
+                Partial::Page {
+                    index: u32::try_from(index).unwrap_or(u32::MAX),
+                    page,
+                },
+            );
+        }
+    }
+
+    fn send(&self, state: &RelayState, partial: Partial) {
+        let p = Progress {
+            task_id: self.task_id.to_owned(),
+            phase: Phase::AiCall,
+            percent: state.percent,
+            message: self.message.to_owned(),
+            current: self.item.map(|i| i.0),
+            total: self.item.map(|i| i.1),
+            partial: Some(partial),
+        };
+        deliver(self.on_progress, &p);
     }
 }
 
@@ -544,14 +662,35 @@ impl Engine {
             let pct = Phase::AiCall.percent_at(f64::from(attempt - 1) / f64::from(max_attempts));
             t.enter_quiet(Phase::AiCall, pct, msg);
             t.record.updated_at = Utc::now();
+            let relay = t.on_progress.as_ref().map(|cb| Relay {
+                f: f.as_ref(),
+                env,
+                on_progress: cb,
+                task_id: &t.record.task_id,
+                item: t.item,
+                message: &t.record.message,
+                percent_from: pct,
+                expected_tokens: request.max_tokens.map_or(EXPECTED_TOKENS, u64::from),
+                state: Mutex::new(RelayState {
+                    scanner: f.streams_pages().then(StructureScanner::new),
+                    percent: pct,
+                    tokens_sent: 0,
+                }),
+            });
+            let on_delta = |delta: StreamDelta<'_>| {
+                if let Some(relay) = &relay {
+                    relay.on_delta(delta);
+                }
+            };
             let completion = {
+                let ask = self.provider.complete_streaming(&request, &on_delta);
                 let call = async {
                     match &opts.cancel {
                         Some(c) => tokio::select! {
-                            r = self.provider.complete(&request) => r,
+                            r = ask => r,
                             _ = c.cancelled() => Err(Error::Cancelled { message: "stopped while waiting for the model; nothing was charged".into() }),
                         },
-                        None => self.provider.complete(&request).await,
+                        None => ask.await,
                     }
                 };
                 // The task log hears of the model call only if the model takes a while: then it is
@@ -567,6 +706,10 @@ impl Engine {
                     }
                 }?
             };
+            if let Some(relay) = relay {
+                let reached = relay.state.into_inner().unwrap_or_else(|e| e.into_inner());
+                t.record.progress = t.record.progress.max(reached.percent);
+            }
             t.record.attempts += 1;
             t.record.tokens_in += completion.usage.prompt_tokens as i64;
             t.record.tokens_out += completion.usage.completion_tokens as i64;

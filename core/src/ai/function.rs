@@ -113,6 +113,19 @@ pub trait AiFunction: Send + Sync + Debug {
         Vec::new()
     }
 
+    /// Whether this function's answer is a site structure (`{"site": …, "pages": […]}`) whose
+    /// settings and pages are worth showing while the answer streams in.
+    fn streams_pages(&self) -> bool {
+        false
+    }
+
+    /// Checks one page of a streamed answer on its own ([`AiFunction::streams_pages`]); `Some`
+    /// holds the page to show (normalised), `None` a page not worth showing yet. Never decides
+    /// what is saved: [`AiFunction::parse`] of the whole answer does.
+    fn streamed_page(&self, _env: &FunctionEnv, _index: usize, _page: &Value) -> Option<Value> {
+        None
+    }
+
     /// Stores the output and captures credits in the same transaction (SAVE); returns the result.
     async fn save(
         &self,

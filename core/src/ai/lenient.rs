@@ -6,6 +6,7 @@
 //! it (and so a test can tell a clean answer from a patched one). Strict JSON takes serde_json's
 //! fast path and reports no repair. Validation of the value is not done here.
 
+pub mod incremental;
 mod parser;
 #[cfg(test)]
 mod tests;

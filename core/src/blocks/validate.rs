@@ -286,6 +286,70 @@ pub fn validate_structure(
     })
 }
 
+/// Checks one page of a structure answer on its own, as it streams in (`index` names it in
+/// errors): the same field, slug and block checks as [`validate_structure`], without those that
+/// need the whole answer (unique slugs, one home page, internal links). The final validation of
+/// the whole answer still decides what is saved; this only says whether a page is worth showing.
+pub fn validate_page(
+    value: &Value,
+    index: usize,
+    catalogue: &BlockCatalogue,
+    limits: &Limits,
+) -> Result<PageSpec, Vec<String>> {
+    let mut cx = Checker {
+        catalogue,
+        limits,
+        errors: Vec::new(),
+    };
+    let path = format!("pages[{index}]");
+    let Some(obj) = value.as_object() else {
+        return Err(vec![format!(
+            "{path}: expected a page object, got {}",
+            kind_of(value)
+        )]);
+    };
+    let title = cx.string(obj, "title", &path, true, limits.max_title_len);
+    let page_type = cx.page_type(obj, &path);
+    let raw_slug = cx.string(obj, "slug", &path, false, usize::MAX);
+    let mut slug = normalize_slug(&raw_slug);
+    if page_type == Some(PageType::Home) {
+        slug = "home".into();
+    } else if is_home_alias(&slug) && !raw_slug.trim().is_empty() {
+        cx.error(format!(
+            "{path}.slug: {raw_slug:?} is reserved for the page of type \"home\"; give this page its own slug"
+        ));
+    } else if slug.is_empty() {
+        slug = normalize_slug(&title);
+        if slug.is_empty() {
+            cx.error(format!(
+                "{path}.slug: missing; use lowercase words joined by '-'"
+            ));
+        }
+    }
+    if slug.chars().count() > limits.max_slug_len {
+        cx.error(format!(
+            "{path}.slug: longer than {} characters; shorten it",
+            limits.max_slug_len
+        ));
+    }
+    let objective = cx.string(obj, "objective", &path, false, limits.max_line_len);
+    let primary_cta = cx.string(obj, "primary_cta", &path, false, limits.max_line_len);
+    let seo = cx.seo(obj.get("seo"), &format!("{path}.seo"), false);
+    let blocks = cx.blocks(obj.get("blocks"), &format!("{path}.blocks"), None);
+    match page_type {
+        Some(page_type) if cx.errors.is_empty() => Ok(PageSpec {
+            slug,
+            title,
+            page_type,
+            objective,
+            primary_cta,
+            seo,
+            blocks,
+        }),
+        _ => Err(cx.errors),
+    }
+}
+
 /// Checks a page-content answer (`{"blocks": […], "seo": {…}}`).
 pub fn validate_page_content(
     value: &Value,

@@ -17,7 +17,7 @@ use crate::{Error, Result};
 /// Pages generated at once by [`SiteBuilder::generate_all_pages`].
 pub(crate) const BULK_CONCURRENCY: usize = 4;
 
-fn scoped_payload(scope: &Scope, key: &str, id: i64) -> Value {
+pub(super) fn scoped_payload(scope: &Scope, key: &str, id: i64) -> Value {
     let mut p = json!({ key: id });
     if let Some(s) = scope.site_id {
         p["site_id"] = json!(s);

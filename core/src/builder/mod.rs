@@ -10,6 +10,7 @@ mod publish;
 mod queue;
 mod regenerate;
 mod site;
+mod stream;
 
 use std::sync::{Arc, RwLock};
 
@@ -21,6 +22,7 @@ pub use publish::{PublishRequest, PublishResponse, UnpublishResponse};
 pub use site::{
     ExportFormat, ExportSiteRequest, ExportSiteResponse, RenderPageRequest, RenderPageResponse,
 };
+pub use stream::{RunStream, StreamEvent};
 
 use crate::ai::engine::{Engine, EngineConfig};
 use crate::ai::function::{AiFunction, FunctionEnv};

@@ -17,7 +17,7 @@ use crate::ai::provider::{
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum ProviderConfig {
     /// `SITEBUILDER_AI_BASE_URL` / `SITEBUILDER_AI_API_KEY` (or `OPENAI_API_KEY`) /
-    /// `SITEBUILDER_AI_MODEL` / `SITEBUILDER_AI_JSON_MODE`, and `SITEBUILDER_AI_GENERATION=steps`
+    /// `SITEBUILDER_AI_MODEL` / `SITEBUILDER_AI_JSON_MODE` / `SITEBUILDER_AI_STREAM`, and `SITEBUILDER_AI_GENERATION=steps`
     /// for [`ProviderConfig::Steps`]; the offline planner when none is set.
     #[default]
     FromEnv,
@@ -39,6 +39,11 @@ pub enum ProviderConfig {
         /// llama.cpp's server and llama-cpp-python).
         #[serde(default)]
         json_mode: Option<JsonMode>,
+        /// Stream answers as server-sent events so pages show while the model writes (default
+        /// on; `false` for servers whose streams misbehave). A server that ignores or refuses
+        /// `stream` is handled either way.
+        #[serde(default)]
+        stream: Option<bool>,
     },
     /// Recorded answers from a JSON file (tests).
     Replay {
@@ -85,6 +90,7 @@ impl ProviderConfig {
                 timeout_secs,
                 max_retries,
                 json_mode,
+                stream,
             } => {
                 let mut b = OpenAiCompatible::builder()
                     .base_url(base_url.clone())
@@ -105,6 +111,9 @@ impl ProviderConfig {
                 }
                 if let Some(mode) = json_mode {
                     b = b.json_mode(*mode);
+                }
+                if let Some(stream) = stream {
+                    b = b.stream(*stream);
                 }
                 Arc::new(b.build()?)
             }

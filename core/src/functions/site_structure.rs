@@ -8,7 +8,7 @@ use super::context::{
 };
 use crate::ai::function::{AiFunction, FunctionEnv, Prepared, payload_id};
 use crate::ai::provider::OutputSchema;
-use crate::blocks::validate::validate_structure;
+use crate::blocks::validate::{validate_page, validate_structure};
 use crate::credits::Capture;
 use crate::model::{
     BlueprintPatch, BlueprintStatus, LAYOUTS, NewPage, PageLocks, PageStatus, PageType,
@@ -173,6 +173,15 @@ impl AiFunction for GenerateSiteStructure {
 
     fn coerce(&self, env: &FunctionEnv, answer: &mut Value) -> Vec<String> {
         super::coerce::coerce_answer(answer, &env.catalogue)
+    }
+
+    fn streams_pages(&self) -> bool {
+        true
+    }
+
+    fn streamed_page(&self, env: &FunctionEnv, index: usize, page: &Value) -> Option<Value> {
+        let spec = validate_page(page, index, &env.catalogue, &env.limits).ok()?;
+        serde_json::to_value(spec).ok()
     }
 
     async fn save(

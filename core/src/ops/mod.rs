@@ -104,6 +104,10 @@ pub trait Operation: DeserializeOwned + Serialize + JsonSchema + Send + 'static 
     type Response: Serialize + JsonSchema + Send;
     /// Name, access, arguments and route.
     const SPEC: Spec;
+    /// Whether it is an AI run a caller can watch as it happens: the bindings add a streaming
+    /// method (`stream_<name>`, `stream<Name>`) and its HTTP route a `stream/` twin answering
+    /// server-sent events (see [`openapi`]).
+    const STREAMS: bool = false;
     /// Runs it.
     fn execute(
         self,
@@ -129,6 +133,9 @@ pub struct OpInfo {
     pub args: &'static [&'static str],
     /// HTTP route, if served over HTTP.
     pub http: Option<Http>,
+    /// Whether it is an AI run a caller can watch as it happens ([`Operation::STREAMS`]): a
+    /// streaming method on every binding, and a `stream/` twin of its HTTP route.
+    pub streams: bool,
     /// JSON Schema of the request.
     pub request: Value,
     /// JSON Schema of the response.
@@ -153,6 +160,7 @@ impl OpInfo {
             admin: O::SPEC.admin,
             args: O::SPEC.args,
             http: O::SPEC.http,
+            streams: O::STREAMS,
             request,
             response,
         }
@@ -369,6 +377,9 @@ pub fn openapi() -> Value {
         if op.admin {
             operation["x-staff-only"] = json!(true);
         }
+        if op.streams {
+            paths.insert(format!("{path}stream/"), stream_route(&op, &operation));
+        }
         let entry = paths.entry(path).or_insert_with(|| json!({}));
         entry[http.method.to_lowercase()] = operation;
     }
@@ -398,6 +409,45 @@ pub fn openapi() -> Value {
         doc["components"]["schemas"][name] = schema;
     }
     doc
+}
+
+/// What a run's `stream/` route sends, for the OpenAPI document (both HTTP surfaces answer it).
+const STREAM_DOC: &str = "Server-sent events while the run goes on. `event: progress`: a progress \
+    event (task_id, phase, percent, message, current, total, and `partial` of kind `site` or \
+    `tokens` when one arrived); `event: page`: a progress event whose `partial` is \
+    `{kind: \"page\", index, page}`, one per page as soon as it is complete, in answer order; \
+    `event: done`: the outcome (the plain route's answer), last; `event: error`: the error JSON \
+    (`{success: false, code, error, message, ...}`) of a run that failed once it reached the \
+    model, last. Comment lines (`: keep-alive`) come while the model is quiet. A client that \
+    disconnects cancels the run: nothing is charged.";
+
+/// The `stream/` twin of a run's route: the same parameters and body as `plain`, answered as
+/// server-sent events; refusals before the model is asked are the plain route's JSON errors.
+fn stream_route(op: &OpInfo, plain: &Value) -> Value {
+    let mut operation = plain.clone();
+    operation["operationId"] = json!(format!("stream_{}", op.name));
+    operation["summary"] = json!(format!("{} Streamed: {STREAM_DOC}", op.doc));
+    let status = plain["responses"]
+        .as_object()
+        .and_then(|r| r.keys().find(|k| k.as_str() != "default").cloned())
+        .unwrap_or_else(|| "200".into());
+    let mut responses = serde_json::Map::new();
+    responses.insert(
+        status,
+        json!({
+            "description": STREAM_DOC,
+            "content": {"text/event-stream": {"schema": {"type": "string"}}},
+        }),
+    );
+    responses.insert(
+        "default".into(),
+        json!({
+            "description": "Refused before the run reached the model (unknown record, missing credits, bad input): {success: false, code, error, message, ...fields}",
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+        }),
+    );
+    operation["responses"] = Value::Object(responses);
+    json!({ "post": operation })
 }
 
 /// Moves each operation schema's `$defs` into `defs` and points its `$ref`s there: inside one

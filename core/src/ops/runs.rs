@@ -59,6 +59,7 @@ impl Operation for GenerateStructure {
         args: &["scope", "blueprint_id"],
         http: http("POST", "blueprints/{blueprint_id}/generate_structure/", 200),
     };
+    const STREAMS: bool = true;
     async fn execute(self, sb: &SiteBuilder, ctx: CallContext) -> Result<RunOutcome> {
         sb.generate_structure(&self.scope, self.blueprint_id, self.run.options(ctx))
             .await
@@ -87,6 +88,7 @@ impl Operation for GeneratePageContent {
         args: &["scope", "page_id"],
         http: http("POST", "pages/{page_id}/generate_content/", 200),
     };
+    const STREAMS: bool = true;
     async fn execute(self, sb: &SiteBuilder, ctx: CallContext) -> Result<RunOutcome> {
         sb.generate_page_content(&self.scope, self.page_id, self.run.options(ctx))
             .await
@@ -229,6 +231,7 @@ impl Operation for GenerateAllPages {
         args: &["scope", "blueprint_id"],
         http: http("POST", "blueprints/{blueprint_id}/generate_all_pages/", 200),
     };
+    const STREAMS: bool = true;
     async fn execute(self, sb: &SiteBuilder, ctx: CallContext) -> Result<Vec<RunOutcome>> {
         sb.generate_all_pages(&self.scope, self.blueprint_id, self.run.options(ctx))
             .await
@@ -258,6 +261,7 @@ impl Operation for Run {
         args: &["function_name", "payload", "account_id"],
         http: None,
     };
+    const STREAMS: bool = true;
     async fn execute(self, sb: &SiteBuilder, ctx: CallContext) -> Result<RunOutcome> {
         let opts = self.run.options(ctx);
         sb.run(&self.function_name, self.payload, self.account_id, opts)

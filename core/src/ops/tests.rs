@@ -213,8 +213,19 @@ fn openapi_lists_every_http_route() {
         .values()
         .map(|p| p.as_object().map_or(0, |m| m.len()))
         .sum();
-    // + the HTML preview (home and page) and the zip download, served outside the JSON catalogue.
-    assert_eq!(listed, served + 3);
+    // + the HTML preview (home and page) and the zip download, served outside the JSON
+    // catalogue, and the `stream/` twin of every streaming run's route.
+    let streamed = catalogue()
+        .iter()
+        .filter(|o| o.http.is_some() && o.streams)
+        .count();
+    assert!(streamed >= 1);
+    assert_eq!(listed, served + 3 + streamed);
+    let stream = &doc["paths"]["/api/v1/site-builder/blueprints/{blueprint_id}/generate_structure/stream/"]
+        ["post"];
+    assert!(stream["responses"]["200"]["content"]["text/event-stream"].is_object());
+    assert_eq!(stream["operationId"], json!("stream_generate_structure"));
+    assert!(stream["requestBody"].is_object());
     let preview =
         &doc["paths"]["/api/v1/site-builder/blueprints/{blueprint_id}/preview/{slug}/"]["get"];
     assert!(preview["responses"]["200"]["content"]["text/html"].is_object());

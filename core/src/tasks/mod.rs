@@ -4,6 +4,6 @@ mod progress;
 mod queue;
 mod record;
 
-pub use progress::{Phase, Progress, ProgressCallback};
+pub use progress::{Partial, Phase, Progress, ProgressCallback};
 pub use queue::{DEFAULT_STUCK_AFTER, QueueStatus};
 pub use record::{TaskQuery, TaskRecord, TaskStatus};

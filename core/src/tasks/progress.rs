@@ -108,6 +108,32 @@ pub struct Progress {
     pub current: Option<u32>,
     /// Items in a bulk run.
     pub total: Option<u32>,
+    /// What arrived with this event in a streamed run (absent on plain phase events).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub partial: Option<Partial>,
+}
+
+/// A piece of a run's answer, sent as soon as it is complete and valid.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Partial {
+    /// The site settings (name, tagline, tone, navigation, …) are complete.
+    Site {
+        /// The site settings object as the model wrote it.
+        site: serde_json::Value,
+    },
+    /// One page is complete and valid; `index` is its 0-based position in the answer.
+    Page {
+        /// 0-based position of the page in the answer's `pages` array.
+        index: u32,
+        /// The page object as the model wrote it.
+        page: serde_json::Value,
+    },
+    /// Completion tokens written so far in this answer (also moves AI_CALL's percent).
+    Tokens {
+        /// Completion tokens counted so far.
+        completion_tokens: u64,
+    },
 }
 
 /// A host callback receiving progress events; must be cheap and must not block.

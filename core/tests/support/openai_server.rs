@@ -18,11 +18,32 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
+use futures_util::StreamExt;
 use serde_json::{Value, json};
+
+/// How a [`Step::Stream`] answer is sent as server-sent events.
+#[derive(Debug, Clone)]
+pub(crate) struct StreamSpec {
+    pub(crate) content: String,
+    /// Bytes of content per event (cut on character boundaries).
+    pub(crate) chunk: usize,
+    pub(crate) prompt_tokens: u64,
+    pub(crate) completion_tokens: u64,
+    /// Send the usage chunk at the end (`stream_options.include_usage`).
+    pub(crate) usage: bool,
+    /// Waits for this before sending the finishing chunk (the test decides when the answer ends).
+    pub(crate) gate: Option<Arc<tokio::sync::Notify>>,
+    /// Mixes in a comment line and a data line that is not JSON.
+    pub(crate) garbage: bool,
+    /// Sends `[DONE]` at the end.
+    pub(crate) done: bool,
+}
 
 /// What the server does with one chat request.
 #[derive(Debug, Clone)]
 pub(crate) enum Step {
+    /// A streamed answer (`text/event-stream`, `chat.completion.chunk` events, then `[DONE]`).
+    Stream(StreamSpec),
     /// A chat completion whose message content is `content`.
     Answer {
         content: String,
@@ -61,6 +82,32 @@ impl Step {
             completion_tokens,
             finish_reason: "stop",
             model: None,
+        }
+    }
+
+    /// A streamed answer in events of `chunk` bytes, with usage (1234 prompt, 567 completion
+    /// tokens) in the final chunk.
+    pub(crate) fn stream(content: impl Into<String>, chunk: usize) -> Step {
+        Step::Stream(StreamSpec {
+            content: content.into(),
+            chunk: chunk.max(1),
+            prompt_tokens: 1234,
+            completion_tokens: 567,
+            usage: true,
+            gate: None,
+            garbage: false,
+            done: true,
+        })
+    }
+
+    /// Changes a streamed answer.
+    pub(crate) fn with_stream(self, change: impl FnOnce(&mut StreamSpec)) -> Step {
+        match self {
+            Step::Stream(mut spec) => {
+                change(&mut spec);
+                Step::Stream(spec)
+            }
+            other => panic!("not a streamed step: {other:?}"),
         }
     }
 
@@ -294,6 +341,25 @@ impl OpenAiServer {
             }
         }
         for response in self.responses() {
+            if response.path.ends_with("/chat/completions")
+                && response.status == 200
+                && response.body.starts_with("data:")
+            {
+                for line in response.body.lines() {
+                    let Some(data) = line.strip_prefix("data: ") else {
+                        continue;
+                    };
+                    let Ok(chunk) = serde_json::from_str::<Value>(data) else {
+                        continue; // `[DONE]` and the deliberately malformed lines
+                    };
+                    if let Err(errors) = validate("CreateChatCompletionStreamResponse", &chunk) {
+                        panic!(
+                            "chunk does not match CreateChatCompletionStreamResponse: {errors:#?}\n{data}"
+                        );
+                    }
+                }
+                continue;
+            }
             if response.path.ends_with("/chat/completions") && response.status == 200 {
                 let body: Value = serde_json::from_str(&response.body).expect("answer is JSON");
                 if let Err(errors) = validate("CreateChatCompletionResponse", &body) {
@@ -365,6 +431,14 @@ async fn handle(
         };
         (step, s.counter)
     };
+    let mut step = step;
+    while let Step::Delay(delay, inner) = step {
+        tokio::time::sleep(delay).await;
+        step = *inner;
+    }
+    if let Step::Stream(spec) = step {
+        return stream_response(&script, path, spec, &requested_model, counter);
+    }
     let (status, body, extra) = play(step, &requested_model, counter).await;
     script
         .lock()
@@ -432,7 +506,104 @@ async fn play(
             headers,
         } => (status, body, headers),
         Step::Delay(..) => unreachable!("delays are unwrapped above"),
+        Step::Stream(_) => unreachable!("streams are answered by stream_response"),
     }
+}
+
+/// Sends a streamed answer: one event per content piece, a finishing chunk (after the gate, if
+/// any), the usage chunk and `[DONE]`.
+fn stream_response(
+    script: &Shared,
+    path: String,
+    spec: StreamSpec,
+    model: &str,
+    counter: u64,
+) -> Response {
+    let created = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    let chunk = |choices: Value, usage: Option<Value>| {
+        let mut c = json!({
+            "id": format!("chatcmpl-test{counter}"),
+            "object": "chat.completion.chunk",
+            "created": created,
+            "model": model,
+            "system_fingerprint": "fp_sitebuilder_test",
+            "choices": choices,
+        });
+        if let Some(usage) = usage {
+            c["usage"] = usage;
+        }
+        format!("data: {c}\n\n")
+    };
+    let mut before_gate = vec![chunk(
+        json!([{"index": 0, "delta": {"role": "assistant", "content": ""}, "finish_reason": null}]),
+        None,
+    )];
+    let text = spec.content.as_str();
+    let mut start = 0;
+    let mut n = 0;
+    while start < text.len() {
+        let mut end = (start + spec.chunk).min(text.len());
+        while !text.is_char_boundary(end) {
+            end += 1;
+        }
+        before_gate.push(chunk(
+            json!([{"index": 0, "delta": {"content": &text[start..end]}, "finish_reason": null}]),
+            None,
+        ));
+        n += 1;
+        if spec.garbage && n % 7 == 3 {
+            before_gate.push(": keep-alive\n\n".to_owned());
+            before_gate.push("data: {\"choices\": [{\"delta\": \n\n".to_owned());
+        }
+        start = end;
+    }
+    let mut after_gate = vec![chunk(
+        json!([{"index": 0, "delta": {}, "finish_reason": "stop"}]),
+        None,
+    )];
+    if spec.usage {
+        after_gate.push(chunk(
+            json!([]),
+            Some(json!({
+                "prompt_tokens": spec.prompt_tokens,
+                "completion_tokens": spec.completion_tokens,
+                "total_tokens": spec.prompt_tokens + spec.completion_tokens,
+            })),
+        ));
+    }
+    if spec.done {
+        after_gate.push("data: [DONE]\n\n".to_owned());
+    }
+    let full: String = before_gate.concat() + &after_gate.concat();
+    script
+        .lock()
+        .expect("script lock")
+        .responses
+        .push(RecordedResponse {
+            path,
+            status: 200,
+            body: full,
+        });
+    let gate = spec.gate.clone();
+    let events = futures_util::stream::iter(before_gate.into_iter().map(Some))
+        .chain(futures_util::stream::once(async move {
+            if let Some(gate) = gate {
+                gate.notified().await;
+            }
+            None
+        }))
+        .chain(futures_util::stream::iter(after_gate.into_iter().map(Some)))
+        .filter_map(
+            |e| async move { e.map(|e| Ok::<_, std::convert::Infallible>(Bytes::from(e))) },
+        );
+    let mut response = axum::body::Body::from_stream(events).into_response();
+    response.headers_mut().insert(
+        HeaderName::from_static("content-type"),
+        HeaderValue::from_static("text/event-stream"),
+    );
+    response
 }
 
 fn completion_body(
@@ -477,7 +648,10 @@ fn registry() -> &'static jsonschema::Registry<'static> {
     static REGISTRY: OnceLock<jsonschema::Registry<'static>> = OnceLock::new();
     REGISTRY.get_or_init(|| {
         // Integers beyond i64 (the bounds of `seed`) parse as floats, which is what they are.
-        let spec: Value = serde_json::from_str(SPEC_JSON).expect("the vendored spec is JSON");
+        let mut spec: Value = serde_json::from_str(SPEC_JSON).expect("the vendored spec is JSON");
+        // The stream schemas still carry OpenAPI 3.0's `nullable: true` (JSON Schema ignores it):
+        // read it as the spec means it, so a chunk's `finish_reason: null` is valid.
+        openapi_nullable(&mut spec);
         jsonschema::Registry::new()
             .draft(jsonschema::Draft::Draft202012)
             .add(SPEC_URI, spec)
@@ -485,6 +659,25 @@ fn registry() -> &'static jsonschema::Registry<'static> {
             .prepare()
             .expect("prepare the registry")
     })
+}
+
+/// Rewrites OpenAPI 3.0's `nullable: true` as JSON Schema: `null` joins the type (and enum).
+fn openapi_nullable(value: &mut Value) {
+    match value {
+        Value::Object(map) => {
+            if map.get("nullable") == Some(&Value::Bool(true)) {
+                if let Some(Value::String(t)) = map.get("type").cloned() {
+                    map.insert("type".into(), json!([t, "null"]));
+                }
+                if let Some(Value::Array(options)) = map.get_mut("enum") {
+                    options.push(Value::Null);
+                }
+            }
+            map.values_mut().for_each(openapi_nullable);
+        }
+        Value::Array(items) => items.iter_mut().for_each(openapi_nullable),
+        _ => {}
+    }
 }
 
 /// Validates `value` against `#/components/schemas/<schema>` of the spec; the error list says

@@ -4,6 +4,11 @@ It answers ``POST /v1/chat/completions`` like a model that follows the requested
 site structure when the schema asks for ``site`` + ``pages``, page content when it asks for
 ``blocks`` + ``seo``. ``mode`` switches it to failing (``"down"``: HTTP 503 on every call).
 Every request body is recorded so tests can check what the engine sent.
+
+A request with ``"stream": true`` is answered as OpenAI streams: server-sent events of
+``chat.completion.chunk`` objects, the answer's text cut into ``chunk_size`` characters (one
+event each, ``chunk_delay`` seconds apart), then a chunk with ``finish_reason``, one with
+``usage`` (asked for or not) and ``data: [DONE]``. Without ``stream`` the answer is one JSON body.
 """
 
 from __future__ import annotations
@@ -96,10 +101,17 @@ def page_answer() -> dict[str, Any]:
 class FakeModel:
     """The server and what it has seen; use as a context manager."""
 
-    def __init__(self, mode: str = "ok", site_name: str = "Porto Bakery", delay: float = 0.0) -> None:
+    def __init__(
+        self, mode: str = "ok", site_name: str = "Porto Bakery", delay: float = 0.0,
+        chunk_size: int = 40, chunk_delay: float = 0.0,
+    ) -> None:
         self.mode = mode
         self.site_name = site_name
         self.delay = delay
+        self.chunk_size = chunk_size
+        self.chunk_delay = chunk_delay
+        self.streamed = 0
+        """How many answers went out as server-sent events."""
         self.requests: list[dict[str, Any]] = []
         self._lock = threading.Lock()
         model = self
@@ -122,6 +134,9 @@ class FakeModel:
                 if model.delay:
                     time.sleep(model.delay)
                 answer = model.answer_for(body)
+                if body.get("stream") is True:
+                    self._stream(body, json.dumps(answer))
+                    return
                 self._send(
                     200,
                     {
@@ -140,6 +155,35 @@ class FakeModel:
                         "usage": {"prompt_tokens": 120, "completion_tokens": 80, "total_tokens": 200},
                     },
                 )
+
+            def _stream(self, body: dict[str, Any], content: str) -> None:
+                with model._lock:
+                    model.streamed += 1
+                    ident = f"chatcmpl-{len(model.requests)}"
+                self.send_response(200)
+                self.send_header("Content-Type", "text/event-stream")
+                self.send_header("Cache-Control", "no-cache")
+                self.end_headers()
+                base = {"id": ident, "object": "chat.completion.chunk", "created": int(time.time()),
+                        "model": body.get("model", "fake")}
+
+                def event(choices: list[dict[str, Any]], **extra: Any) -> None:
+                    self.wfile.write(f"data: {json.dumps({**base, 'choices': choices, **extra})}\n\n".encode())
+                    self.wfile.flush()
+
+                try:
+                    event([{"index": 0, "delta": {"role": "assistant", "content": ""}, "finish_reason": None}])
+                    for start in range(0, len(content), model.chunk_size):
+                        if model.chunk_delay:
+                            time.sleep(model.chunk_delay)
+                        piece = content[start : start + model.chunk_size]
+                        event([{"index": 0, "delta": {"content": piece}, "finish_reason": None}])
+                    event([{"index": 0, "delta": {}, "finish_reason": "stop"}])
+                    event([], usage={"prompt_tokens": 120, "completion_tokens": 80, "total_tokens": 200})
+                    self.wfile.write(b"data: [DONE]\n\n")
+                    self.wfile.flush()
+                except (BrokenPipeError, ConnectionResetError):
+                    pass  # the client stopped reading (a cancelled run)
 
             def _send(self, status: int, payload: dict[str, Any]) -> None:
                 data = json.dumps(payload).encode()

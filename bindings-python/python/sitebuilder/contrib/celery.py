@@ -10,7 +10,9 @@
 The task keeps the seed's name (``igny8_core.ai.tasks.run_ai_task``) and arguments, so messages a
 seed deployment left in the queue still run. It passes Celery's task id to the engine as the run's
 task id: credits are idempotent per task id, so a redelivered message (``acks_late``, a worker lost
-mid-run) never charges twice. Progress goes to ``update_state(state="PROGRESS", meta=...)``.
+mid-run) never charges twice. Progress goes to ``update_state(state="PROGRESS", meta=...)``: phase,
+percent and message, and for a streamed run the pages so far (``meta["pages"]``, in answer order),
+the site settings (``meta["site"]``) and ``meta["completion_tokens"]``.
 
 The engine comes from ``set_engine_factory(...)``; by default from the Django integration when
 Django is configured, else ``SiteBuilder()`` from ``SITEBUILDER_DATABASE_URL``.
@@ -110,8 +112,28 @@ def get_engine() -> SiteBuilder:
     return _default_engine()
 
 
-def _progress_meta(progress: Progress, function_name: str) -> dict[str, Any]:
-    return {
+class _Arrived:
+    """What a streamed run has produced so far, for the task's ``PROGRESS`` meta: the site
+    settings, the pages in answer order, the completion tokens counted."""
+
+    def __init__(self) -> None:
+        self.site: dict[str, Any] | None = None
+        self.pages: dict[int, Any] = {}
+        self.completion_tokens: int | None = None
+
+    def add(self, progress: Progress) -> None:
+        partial = progress.partial or {}
+        kind = partial.get("kind")
+        if kind == "site":
+            self.site = partial.get("site")
+        elif kind == "page" and isinstance(partial.get("index"), int):
+            self.pages[partial["index"]] = partial.get("page")
+        elif kind == "tokens":
+            self.completion_tokens = partial.get("completion_tokens")
+
+
+def _progress_meta(progress: Progress, function_name: str, arrived: _Arrived | None = None) -> dict[str, Any]:
+    meta = {
         "function_name": function_name,
         "phase": progress.phase,
         "percent": progress.percent,
@@ -119,6 +141,12 @@ def _progress_meta(progress: Progress, function_name: str) -> dict[str, Any]:
         "current": progress.current,
         "total": progress.total,
     }
+    if arrived is not None:
+        # A caller polling ``AsyncResult.info`` watches the sitemap appear, as a streaming client does.
+        meta["site"] = arrived.site
+        meta["pages"] = [arrived.pages[i] for i in sorted(arrived.pages)]
+        meta["completion_tokens"] = arrived.completion_tokens
+    return meta
 
 
 @shared_task(bind=True, name=TASK_NAME, acks_late=True)
@@ -130,9 +158,12 @@ def run_ai_task(self: Any, function_name: str, payload: dict[str, Any], account_
         raise InvalidInputError("run_ai_task needs account_id: every run is charged to an account")
     task_id = self.request.id or str(uuid.uuid4())
 
+    arrived = _Arrived()
+
     def on_progress(progress: Progress) -> None:
+        arrived.add(progress)
         if self.request.id is not None and not self.request.is_eager:
-            self.update_state(state="PROGRESS", meta=_progress_meta(progress, function_name))
+            self.update_state(state="PROGRESS", meta=_progress_meta(progress, function_name, arrived))
 
     logger.info("run_ai_task STARTED: %s task_id=%s account_id=%s", function_name, task_id, account_id)
     sb = get_engine()

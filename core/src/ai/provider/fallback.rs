@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 
-use super::{Completion, CompletionRequest, Provider};
+use super::{Completion, CompletionRequest, DeltaSink, Provider, StreamDelta};
 use crate::{Error, Result};
 
 /// Tries each provider in order; see the module docs for when it moves on.
@@ -46,11 +46,62 @@ impl Provider for FallbackProvider {
     }
 
     async fn complete(&self, request: &CompletionRequest) -> Result<Completion> {
+        self.answer(request, None).await
+    }
+
+    async fn complete_streaming(
+        &self,
+        request: &CompletionRequest,
+        on_delta: &DeltaSink<'_>,
+    ) -> Result<Completion> {
+        self.answer(request, Some(on_delta)).await
+    }
+
+    async fn health_check(&self) -> Result<String> {
+        let mut lines = Vec::new();
+        let mut last_error = None;
+        let mut healthy = false;
+        for provider in &self.providers {
+            match provider.health_check().await {
+                Ok(status) => {
+                    healthy = true;
+                    lines.push(status);
+                }
+                Err(e) => {
+                    lines.push(format!("{}: {e}", provider.label()));
+                    last_error = Some(e);
+                }
+            }
+        }
+        match (healthy, last_error) {
+            (true, _) => Ok(lines.join("; ")),
+            (false, Some(e)) => Err(e),
+            (false, None) => Err(self.empty()),
+        }
+    }
+}
+
+impl FallbackProvider {
+    /// Tries each provider in turn; a streaming caller hears a restart before the next one.
+    async fn answer(
+        &self,
+        request: &CompletionRequest,
+        on_delta: Option<&DeltaSink<'_>>,
+    ) -> Result<Completion> {
         let mut failures: Vec<String> = Vec::new();
         let mut any_unavailable = false;
         let mut last = None;
         for provider in &self.providers {
-            match provider.complete(request).await {
+            let answered = match on_delta {
+                Some(sink) => {
+                    if last.is_some() {
+                        sink(StreamDelta::Restart);
+                    }
+                    provider.complete_streaming(request, sink).await
+                }
+                None => provider.complete(request).await,
+            };
+            match answered {
                 Ok(completion) => return Ok(completion),
                 Err(e @ (Error::ProviderUnavailable { .. } | Error::ProviderRejected { .. })) => {
                     tracing::warn!(
@@ -75,29 +126,6 @@ impl Provider for FallbackProvider {
                 message: format!("every provider failed: {}", failures.join("; ")),
                 source: Some(Box::new(last)),
             }),
-        }
-    }
-
-    async fn health_check(&self) -> Result<String> {
-        let mut lines = Vec::new();
-        let mut last_error = None;
-        let mut healthy = false;
-        for provider in &self.providers {
-            match provider.health_check().await {
-                Ok(status) => {
-                    healthy = true;
-                    lines.push(status);
-                }
-                Err(e) => {
-                    lines.push(format!("{}: {e}", provider.label()));
-                    last_error = Some(e);
-                }
-            }
-        }
-        match (healthy, last_error) {
-            (true, _) => Ok(lines.join("; ")),
-            (false, Some(e)) => Err(e),
-            (false, None) => Err(self.empty()),
         }
     }
 }

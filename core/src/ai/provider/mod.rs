@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::Result;
+use crate::tasks::Partial;
 
 /// Role of a chat message.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -113,6 +114,25 @@ pub struct Completion {
     pub retries: u32,
 }
 
+/// What a provider reports while an answer is being written (see
+/// [`Provider::complete_streaming`]).
+#[derive(Debug, Clone, PartialEq)]
+pub enum StreamDelta<'a> {
+    /// More text of the answer, in order.
+    Text(&'a str),
+    /// Completion tokens written so far in this answer (counted or estimated).
+    Tokens(u64),
+    /// A piece the provider assembled and checked itself (the steps provider's sitemap and each
+    /// page): its answer text comes whole at the end instead of as [`StreamDelta::Text`].
+    Partial(Partial),
+    /// What was reported so far is dropped: the answer starts again (a retry, the next provider
+    /// of a fallback chain).
+    Restart,
+}
+
+/// Receives [`StreamDelta`]s; called on the provider's task, so it must be cheap.
+pub type DeltaSink<'a> = dyn Fn(StreamDelta<'_>) + Send + Sync + 'a;
+
 /// Something that answers prompts.
 #[async_trait]
 pub trait Provider: Send + Sync + std::fmt::Debug {
@@ -126,6 +146,21 @@ pub trait Provider: Send + Sync + std::fmt::Debug {
 
     /// Answers one request (with the provider's own retries).
     async fn complete(&self, request: &CompletionRequest) -> Result<Completion>;
+
+    /// Answers one request like [`Provider::complete`], reporting the answer to `on_delta` while
+    /// it is written, so a host can show pages before the run ends. The returned completion is
+    /// the whole answer either way. The default (providers that cannot stream) reports the whole
+    /// answer once when it is there.
+    async fn complete_streaming(
+        &self,
+        request: &CompletionRequest,
+        on_delta: &DeltaSink<'_>,
+    ) -> Result<Completion> {
+        let completion = self.complete(request).await?;
+        on_delta(StreamDelta::Text(&completion.content));
+        on_delta(StreamDelta::Tokens(completion.usage.completion_tokens));
+        Ok(completion)
+    }
 
     /// A cheap check that the provider is configured and answering (for `doctor`).
     async fn health_check(&self) -> Result<String>;

@@ -2,7 +2,9 @@
 //!
 //! The provider owns transport: timeouts, retries with backoff and jitter that honour
 //! `Retry-After`, and quietly adapting to servers that refuse `json_schema` (it falls back to
-//! `json_object` and remembers). It never logs, prints or returns the API key, even when a server
+//! `json_object` and remembers). A streaming caller gets the answer as server-sent events
+//! (`stream: true`, usage from the final chunk); a server that answers one JSON body instead is
+//! read as today, and one that refuses `stream` is asked again without it, from then on. It never logs, prints or returns the API key, even when a server
 //! echoes it back.
 
 mod backoff;
@@ -13,14 +15,18 @@ use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
 use std::time::Duration;
 
 use async_trait::async_trait;
-use reqwest::header::{AUTHORIZATION, HeaderValue};
+use eventsource_stream::Eventsource;
+use futures_util::StreamExt;
+use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, HeaderValue};
 use reqwest::{StatusCode, Url};
 use serde_json::Value;
 
-use super::{ChatMessage, Completion, CompletionRequest, PriceTable, Provider, Usage};
+use super::{
+    ChatMessage, Completion, CompletionRequest, DeltaSink, PriceTable, Provider, StreamDelta, Usage,
+};
 use crate::{Error, Result};
 use backoff::Backoff;
-use wire::{ChatResponse, Format, Shape};
+use wire::{ChatChunk, ChatResponse, Format, Shape};
 
 /// Base URL used when only a key is configured.
 pub const DEFAULT_BASE_URL: &str = "https://api.openai.com/v1";
@@ -122,6 +128,7 @@ pub struct OpenAiCompatibleBuilder {
     prices: PriceTable,
     temperature: Option<f32>,
     max_tokens: Option<u32>,
+    stream: bool,
 }
 
 impl fmt::Debug for OpenAiCompatibleBuilder {
@@ -152,6 +159,7 @@ impl Default for OpenAiCompatibleBuilder {
             prices: PriceTable::default(),
             temperature: None,
             max_tokens: None,
+            stream: true,
         }
     }
 }
@@ -225,6 +233,13 @@ impl OpenAiCompatibleBuilder {
         self
     }
 
+    /// Whether a streaming caller gets server-sent events (default `true`). Off for servers whose
+    /// streams misbehave: every answer is then one JSON body, and pages show only at the end.
+    pub fn stream(mut self, stream: bool) -> Self {
+        self.stream = stream;
+        self
+    }
+
     /// Checks the settings and builds the HTTP client.
     pub fn build(self) -> Result<OpenAiCompatible> {
         let base_url = self.base_url.trim().trim_end_matches('/').to_owned();
@@ -285,6 +300,8 @@ impl OpenAiCompatibleBuilder {
             auto_step: AtomicU8::new(AUTO_SCHEMA),
             max_completion_tokens: AtomicBool::new(false),
             omit_temperature: AtomicBool::new(false),
+            stream: self.stream,
+            stream_refused: AtomicBool::new(false),
         })
     }
 }
@@ -311,6 +328,10 @@ pub struct OpenAiCompatible {
     max_completion_tokens: AtomicBool,
     /// The server refuses any temperature but its default.
     omit_temperature: AtomicBool,
+    /// Streaming callers get server-sent events.
+    stream: bool,
+    /// The server refused `stream`: whole answers from then on.
+    stream_refused: AtomicBool,
 }
 
 impl fmt::Debug for OpenAiCompatible {
@@ -331,6 +352,7 @@ impl fmt::Debug for OpenAiCompatible {
             .field("max_retries", &self.max_retries)
             .field("json_mode", &self.json_mode)
             .field("auto_step", &self.auto_step.load(Ordering::Relaxed))
+            .field("stream", &self.stream)
             .finish_non_exhaustive()
     }
 }
@@ -365,7 +387,8 @@ impl OpenAiCompatible {
     /// Configuration from `get` (an environment lookup): `SITEBUILDER_AI_BASE_URL` (default
     /// OpenAI's when only a key is set), `SITEBUILDER_AI_API_KEY` or `OPENAI_API_KEY`,
     /// `SITEBUILDER_AI_MODEL` (default `gpt-4o-mini`), `SITEBUILDER_AI_JSON_MODE` (one of
-    /// [`JsonMode::NAMES`], default `auto`). `None` when neither a base URL nor a key is set: the
+    /// [`JsonMode::NAMES`], default `auto`), `SITEBUILDER_AI_STREAM` (`0`, `false` or `off` turns
+    /// streaming off; default on). `None` when neither a base URL nor a key is set: the
     /// caller then uses the offline planner.
     pub fn from_env_with(get: impl Fn(&str) -> Option<String>) -> Result<Option<Self>> {
         let var = |name: &str| {
@@ -389,6 +412,17 @@ impl OpenAiCompatible {
                 mode.parse()
                     .map_err(|e: Error| Error::config(format!("SITEBUILDER_AI_JSON_MODE: {e}")))?,
             );
+        }
+        if let Some(stream) = var("SITEBUILDER_AI_STREAM") {
+            builder = builder.stream(match stream.to_ascii_lowercase().as_str() {
+                "1" | "true" | "on" | "yes" => true,
+                "0" | "false" | "off" | "no" => false,
+                other => {
+                    return Err(Error::config(format!(
+                        "SITEBUILDER_AI_STREAM is {other:?}; use 1 (stream answers, the default) or 0"
+                    )));
+                }
+            });
         }
         builder.build().map(Some)
     }
@@ -418,6 +452,12 @@ impl OpenAiCompatible {
         self.json_mode
     }
 
+    /// Whether streaming callers get server-sent events: configured on, and the server did not
+    /// refuse `stream` earlier.
+    pub fn streams(&self) -> bool {
+        self.stream && !self.stream_refused.load(Ordering::Relaxed)
+    }
+
     fn endpoint(&self, path: &str) -> String {
         format!("{}/{path}", self.base_url)
     }
@@ -430,7 +470,7 @@ impl OpenAiCompatible {
         }
     }
 
-    fn shape(&self, request: &CompletionRequest, schema_refused: bool) -> Shape {
+    fn shape(&self, request: &CompletionRequest, schema_refused: bool, stream: bool) -> Shape {
         let format = match (self.json_mode, &request.output_schema) {
             (_, None) | (JsonMode::Off, _) => Format::None,
             (JsonMode::JsonObject, _) => Format::JsonObject,
@@ -447,6 +487,7 @@ impl OpenAiCompatible {
             format,
             max_completion_tokens: self.max_completion_tokens.load(Ordering::Relaxed),
             omit_temperature: self.omit_temperature.load(Ordering::Relaxed),
+            stream: stream && self.streams(),
         }
     }
 
@@ -457,6 +498,18 @@ impl OpenAiCompatible {
         path: &str,
         body: Option<&[u8]>,
     ) -> Result<String, Outcome> {
+        let response = self.send(method, path, body).await?;
+        response.text().await.map_err(|e| self.transport_failure(e))
+    }
+
+    /// Sends one request: a 2xx response (its body unread), else the failure sorted for
+    /// retrying.
+    async fn send(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<&[u8]>,
+    ) -> Result<reqwest::Response, Outcome> {
         let mut request = self.client.request(method, self.endpoint(path));
         if let Some(auth) = &self.authorization {
             request = request.header(AUTHORIZATION, auth.clone());
@@ -471,14 +524,14 @@ impl OpenAiCompatible {
             .await
             .map_err(|e| self.transport_failure(e))?;
         let status = response.status();
+        if status.is_success() {
+            return Ok(response);
+        }
         let retry_after = backoff::retry_after(response.headers());
         let text = response
             .text()
             .await
             .map_err(|e| self.transport_failure(e))?;
-        if status.is_success() {
-            return Ok(text);
-        }
         let mut message = self.redact(&wire::error_message(&text));
         if message.is_empty() {
             message = status.canonical_reason().unwrap_or("no message").to_owned();
@@ -514,17 +567,48 @@ impl OpenAiCompatible {
         }
     }
 
-    /// One chat completion exchange, with the answer body decoded.
-    async fn chat_once(&self, body: &[u8]) -> Outcome {
-        let text = match self
-            .exchange(reqwest::Method::POST, "chat/completions", Some(body))
+    /// One chat completion exchange, with the answer decoded: server-sent events as they come
+    /// (told to `sink`), or one JSON body (a server that ignored `stream`, or none asked).
+    async fn chat_once(&self, body: &[u8], sink: Option<&DeltaSink<'_>>) -> Outcome {
+        let response = match self
+            .send(reqwest::Method::POST, "chat/completions", Some(body))
             .await
         {
-            Ok(text) => text,
+            Ok(response) => response,
             Err(outcome) => return outcome,
         };
+        let is_event_stream = response
+            .headers()
+            .get(CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.to_ascii_lowercase().starts_with("text/event-stream"));
+        let sink = sink.unwrap_or(&ignore_delta);
+        if is_event_stream {
+            let events = response.bytes_stream().eventsource();
+            return self.read_events(events, sink).await;
+        }
+        let text = match response.text().await {
+            Ok(text) => text,
+            Err(e) => return self.transport_failure(e),
+        };
+        if text.trim_start().starts_with("data:") {
+            // Events under another content type: read them all the same.
+            let events = futures_util::stream::iter([Ok::<_, reqwest::Error>(text.into_bytes())])
+                .eventsource();
+            return self.read_events(events, sink).await;
+        }
         match serde_json::from_str::<ChatResponse>(&text) {
-            Ok(response) => Outcome::Answer(response),
+            Ok(response) => {
+                // One whole answer (no stream asked, or the server ignored `stream`): a
+                // streaming caller hears it once, as if it had streamed in one piece.
+                if let Some(message) = response.choices.first().and_then(|c| c.message.as_ref()) {
+                    sink(StreamDelta::Text(&message.text()));
+                }
+                if let Some(usage) = &response.usage {
+                    sink(StreamDelta::Tokens(usage.completion_tokens));
+                }
+                Outcome::Answer(response)
+            }
             Err(e) => Outcome::Transient {
                 cause: format!(
                     "the server answered HTTP 200 with a body that is not a chat completion ({e}): {}",
@@ -534,6 +618,125 @@ impl OpenAiCompatible {
                 source: None,
             },
         }
+    }
+
+    /// Reads a streamed answer: content deltas in order (each told to `sink` with the tokens so
+    /// far), usage from the final chunk, up to `[DONE]`. A chunk that is not JSON is skipped
+    /// (the whole answer's parse decides); a stream that stops before its end is transient.
+    async fn read_events<S>(&self, events: S, sink: &DeltaSink<'_>) -> Outcome
+    where
+        S: futures_util::Stream<
+                Item = std::result::Result<
+                    eventsource_stream::Event,
+                    eventsource_stream::EventStreamError<reqwest::Error>,
+                >,
+            >,
+    {
+        let mut events = std::pin::pin!(events);
+        let mut content = String::new();
+        let mut refusal = String::new();
+        let mut model = None;
+        let mut usage = None;
+        let mut finish_reason = None;
+        let mut deltas = 0u64;
+        let mut skipped = 0u32;
+        let mut done = false;
+        while let Some(event) = events.next().await {
+            let event = match event {
+                Ok(event) => event,
+                Err(eventsource_stream::EventStreamError::Transport(e)) => {
+                    return self.transport_failure(e);
+                }
+                Err(e) => {
+                    return Outcome::Transient {
+                        cause: format!("the answer stream is not valid server-sent events: {e}"),
+                        retry_after: None,
+                        source: None,
+                    };
+                }
+            };
+            let data = event.data.trim();
+            if data == "[DONE]" {
+                done = true;
+                break;
+            }
+            if data.is_empty() {
+                continue;
+            }
+            let chunk = match serde_json::from_str::<ChatChunk>(data) {
+                Ok(chunk) => chunk,
+                Err(e) => {
+                    skipped += 1;
+                    tracing::debug!(provider = %self.label, error = %e, "skipping a stream chunk that is not a chat completion chunk");
+                    continue;
+                }
+            };
+            if let Some(error) = chunk.error.filter(|e| !e.is_null()) {
+                return Outcome::Transient {
+                    cause: format!(
+                        "the server reported an error inside the answer stream: {}",
+                        self.redact(&wire::error_message(
+                            &serde_json::json!({"error": error}).to_string()
+                        ))
+                    ),
+                    retry_after: None,
+                    source: None,
+                };
+            }
+            if let Some(m) = chunk.model.filter(|m| !m.is_empty()) {
+                model = Some(m);
+            }
+            if chunk.usage.is_some() {
+                usage = chunk.usage;
+            }
+            let Some(choice) = chunk.choices.into_iter().next() else {
+                continue;
+            };
+            if let Some(reason) = choice.finish_reason {
+                finish_reason = Some(reason);
+            }
+            if let Some(delta) = choice.delta {
+                if let Some(r) = &delta.refusal {
+                    refusal.push_str(r);
+                }
+                let text = delta.text();
+                if !text.is_empty() {
+                    content.push_str(&text);
+                    deltas += 1;
+                    sink(StreamDelta::Text(&text));
+                    sink(StreamDelta::Tokens(deltas));
+                }
+            }
+        }
+        if !done && finish_reason.is_none() {
+            return Outcome::Transient {
+                cause: format!(
+                    "the answer stream ended before the answer did ({} characters received)",
+                    content.len()
+                ),
+                retry_after: None,
+                source: None,
+            };
+        }
+        if skipped > 0 {
+            tracing::warn!(provider = %self.label, skipped, "skipped stream chunks that were not chat completion chunks");
+        }
+        // Servers that ignore `include_usage` send none: one chunk is about one token.
+        let usage = usage.unwrap_or(wire::WireUsage {
+            prompt_tokens: 0,
+            completion_tokens: deltas,
+        });
+        Outcome::Answer(ChatResponse {
+            model,
+            choices: vec![wire::Choice {
+                message: Some(wire::Message {
+                    content: Some(Value::String(content)),
+                    refusal: (!refusal.is_empty()).then_some(refusal),
+                }),
+                finish_reason,
+            }],
+            usage: Some(usage),
+        })
     }
 
     /// Whether the server refused a request feature we can drop (whatever the status code: a
@@ -566,6 +769,10 @@ impl OpenAiCompatible {
                 }
                 _ => {}
             }
+        }
+        if shape.stream && wire::names_stream(&lower) {
+            self.stream_refused.store(true, Ordering::Relaxed);
+            return Some("stream refused; asking for whole answers");
         }
         if !shape.max_completion_tokens
             && lower.contains("max_tokens")
@@ -648,13 +855,40 @@ impl Provider for OpenAiCompatible {
     }
 
     async fn complete(&self, request: &CompletionRequest) -> Result<Completion> {
+        self.answer(request, None).await
+    }
+
+    async fn complete_streaming(
+        &self,
+        request: &CompletionRequest,
+        on_delta: &DeltaSink<'_>,
+    ) -> Result<Completion> {
+        self.answer(request, Some(on_delta)).await
+    }
+
+    async fn health_check(&self) -> Result<String> {
+        self.check_health().await
+    }
+}
+
+impl OpenAiCompatible {
+    /// Asks until answered, adapting to refusals and retrying transient failures; a streaming
+    /// caller hears [`StreamDelta::Restart`] before every attempt after the first.
+    async fn answer(
+        &self,
+        request: &CompletionRequest,
+        sink: Option<&DeltaSink<'_>>,
+    ) -> Result<Completion> {
         let temperature = request.temperature.or(self.temperature);
         let max_tokens = request.max_tokens.or(self.max_tokens);
         let mut schema_refused = false;
         let mut retries = 0u32;
         let mut failures = 0u32;
         loop {
-            let shape = self.shape(request, schema_refused);
+            if let Some(sink) = sink.filter(|_| retries > 0) {
+                sink(StreamDelta::Restart);
+            }
+            let shape = self.shape(request, schema_refused, sink.is_some());
             // Serialised at once: the body's JSON tree (the answer schema is ~20 KB of JSON) must
             // not stay alive while waiting for the model, with hundreds of runs in flight.
             let body = wire::request_bytes(&self.model, request, temperature, max_tokens, shape);
@@ -664,7 +898,7 @@ impl Provider for OpenAiCompatible {
                 attempt = retries + 1,
                 "sending chat completion"
             );
-            match self.chat_once(&body).await {
+            match self.chat_once(&body, sink).await {
                 Outcome::Answer(response) => return self.completion(response, retries),
                 Outcome::Rejected { status, message } => {
                     if let Some(change) = self.adapt(shape, &message, &mut schema_refused) {
@@ -722,7 +956,7 @@ impl Provider for OpenAiCompatible {
         }
     }
 
-    async fn health_check(&self) -> Result<String> {
+    async fn check_health(&self) -> Result<String> {
         match self.exchange(reqwest::Method::GET, "models", None).await {
             Ok(text) => Ok(self.describe_models(&text)),
             Err(Outcome::Rejected {
@@ -738,9 +972,9 @@ impl Provider for OpenAiCompatible {
                     temperature: None,
                     max_tokens: Some(1),
                 };
-                let shape = self.shape(&ping, false);
+                let shape = self.shape(&ping, false, false);
                 let body = wire::request_bytes(&self.model, &ping, None, Some(1), shape);
-                match self.chat_once(&body).await {
+                match self.chat_once(&body, None).await {
                     Outcome::Answer(_) => Ok(format!(
                         "{} is answering (checked with a one-token chat completion; the server lists no models)",
                         self.label
@@ -799,6 +1033,9 @@ impl OpenAiCompatible {
         }
     }
 }
+
+/// The sink of a caller that does not listen.
+fn ignore_delta(_: StreamDelta<'_>) {}
 
 /// A transport error with its causes (reqwest's own message is generic: "error sending request").
 fn causes(error: &reqwest::Error) -> String {

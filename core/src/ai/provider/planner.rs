@@ -7,7 +7,7 @@
 
 use async_trait::async_trait;
 
-use super::{Completion, CompletionRequest, Provider, Usage};
+use super::{Completion, CompletionRequest, DeltaSink, Provider, StreamDelta, Usage};
 use crate::planner::{self, PlanRequest};
 use crate::{Error, Result};
 
@@ -32,6 +32,33 @@ impl OfflinePlanner {
     }
 }
 
+/// The answer as text with its `site` settings written first, as a model writes a structure
+/// (serde_json sorts keys, which would put every page before the settings when streamed).
+fn site_first(answer: &serde_json::Value) -> Result<String> {
+    let json = |v: &serde_json::Value| {
+        serde_json::to_string(v).map_err(Error::json("offline planner answer"))
+    };
+    let Some(object) = answer.as_object().filter(|o| o.contains_key("site")) else {
+        return json(answer);
+    };
+    let mut out = String::from("{");
+    let keys =
+        std::iter::once("site").chain(object.keys().map(String::as_str).filter(|k| *k != "site"));
+    for (i, key) in keys.enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        out.push_str(&json(&serde_json::Value::from(key))?);
+        out.push(':');
+        out.push_str(&json(&object[key])?);
+    }
+    out.push('}');
+    Ok(out)
+}
+
+/// Bytes of the answer handed on at once when streaming (about a hundred tokens).
+const STREAM_CHUNK: usize = 400;
+
 /// Tokens as the usual rule of thumb counts them: four characters each, rounded up.
 fn estimate_tokens(chars: usize) -> u64 {
     chars.div_ceil(4) as u64
@@ -54,8 +81,7 @@ impl Provider for OfflinePlanner {
             context: &request.context,
             output_schema: request.output_schema.as_ref().map(|s| &*s.schema),
         })?;
-        let content =
-            serde_json::to_string(&answer).map_err(Error::json("offline planner answer"))?;
+        let content = site_first(&answer)?;
         let prompt_chars: usize = request
             .messages
             .iter()
@@ -72,6 +98,31 @@ impl Provider for OfflinePlanner {
             cost_usd: 0.0,
             retries: 0,
         })
+    }
+
+    /// Writes the answer as [`Provider::complete`] does, then hands it on in pieces the way a
+    /// streaming model would, yielding between them: a host watching the default (offline) path
+    /// sees the site settings and then each page arrive, and its progress bar move.
+    async fn complete_streaming(
+        &self,
+        request: &CompletionRequest,
+        on_delta: &DeltaSink<'_>,
+    ) -> Result<Completion> {
+        let completion = self.complete(request).await?;
+        let text = completion.content.as_str();
+        let mut start = 0;
+        while start < text.len() {
+            let mut end = (start + STREAM_CHUNK).min(text.len());
+            while !text.is_char_boundary(end) {
+                end += 1;
+            }
+            on_delta(StreamDelta::Text(&text[start..end]));
+            on_delta(StreamDelta::Tokens(estimate_tokens(end)));
+            start = end;
+            tokio::task::yield_now().await;
+        }
+        on_delta(StreamDelta::Tokens(completion.usage.completion_tokens));
+        Ok(completion)
     }
 
     async fn health_check(&self) -> Result<String> {

@@ -8,12 +8,18 @@
 //! user message; the sitemap goes back as the model's own answer). Other requests pass through.
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use async_trait::async_trait;
+use futures_util::StreamExt;
 use serde_json::{Value, json};
 
-use super::{ChatMessage, Completion, CompletionRequest, OutputSchema, Provider, Usage};
+use super::{
+    ChatMessage, Completion, CompletionRequest, DeltaSink, OutputSchema, Provider, StreamDelta,
+    Usage,
+};
 use crate::ai::lenient::parse_lenient;
+use crate::tasks::Partial;
 use crate::{Error, Result};
 
 /// Pages written at once (a local server answers one at a time anyway; a hosted one in parallel).
@@ -155,6 +161,7 @@ impl StepwiseProvider {
         page: &Value,
         schema: &OutputSchema,
         validator: &jsonschema::Validator,
+        tokens: &TokenCount<'_>,
     ) -> (Result<Value>, Spent) {
         let mut spent = Spent::default();
         let mut request = base.clone();
@@ -177,7 +184,7 @@ impl StepwiseProvider {
             errors: vec![],
         };
         for attempt in 1..=PAGE_ATTEMPTS {
-            let completion = match self.inner.complete(&request).await {
+            let completion = match tokens.ask(self.inner.as_ref(), &request).await {
                 Ok(c) => c,
                 Err(e @ (Error::AiOutputTruncated | Error::InvalidAiOutput { .. })) => {
                     last_error = e;
@@ -235,6 +242,72 @@ impl Provider for StepwiseProvider {
     }
 
     async fn complete(&self, request: &CompletionRequest) -> Result<Completion> {
+        self.answer(request, None).await
+    }
+
+    /// Forwards the streamed steps: completion tokens summed over the steps as they are
+    /// written, then the sitemap's site settings as [`Partial::Site`] and each page, once its
+    /// blocks passed the page check, as [`Partial::Page`] (in page order).
+    async fn complete_streaming(
+        &self,
+        request: &CompletionRequest,
+        on_delta: &DeltaSink<'_>,
+    ) -> Result<Completion> {
+        self.answer(request, Some(on_delta)).await
+    }
+
+    async fn health_check(&self) -> Result<String> {
+        self.inner.health_check().await
+    }
+}
+
+/// Sums the completion tokens of every step (pages run in parallel) for a streaming caller.
+struct TokenCount<'a> {
+    sink: Option<&'a DeltaSink<'a>>,
+    total: AtomicU64,
+}
+
+impl TokenCount<'_> {
+    /// One step's request: streamed when the caller listens (only its token count is passed
+    /// on: a step's text is not the run's answer), else a plain completion.
+    async fn ask(&self, inner: &dyn Provider, request: &CompletionRequest) -> Result<Completion> {
+        let Some(sink) = self.sink else {
+            return inner.complete(request).await;
+        };
+        let seen = AtomicU64::new(0);
+        let forward = |delta: StreamDelta<'_>| match delta {
+            StreamDelta::Tokens(n) => {
+                let before = seen.swap(n, Ordering::Relaxed);
+                let total = if n >= before {
+                    self.total.fetch_add(n - before, Ordering::Relaxed) + (n - before)
+                } else {
+                    self.total.load(Ordering::Relaxed)
+                };
+                sink(StreamDelta::Tokens(total));
+            }
+            StreamDelta::Restart => seen.store(0, Ordering::Relaxed),
+            StreamDelta::Text(_) | StreamDelta::Partial(_) => {}
+        };
+        inner.complete_streaming(request, &forward).await
+    }
+
+    fn partial(&self, partial: Partial) {
+        if let Some(sink) = self.sink {
+            sink(StreamDelta::Partial(partial));
+        }
+    }
+}
+
+impl StepwiseProvider {
+    async fn answer(
+        &self,
+        request: &CompletionRequest,
+        on_delta: Option<&DeltaSink<'_>>,
+    ) -> Result<Completion> {
+        let tokens = TokenCount {
+            sink: on_delta,
+            total: AtomicU64::new(0),
+        };
         let Some((sitemap_schema, page_schema)) = request
             .output_schema
             .as_ref()
@@ -256,7 +329,7 @@ impl Provider for StepwiseProvider {
              title, type, objective, primary_cta and seo, but no blocks yet. Answer with one JSON \
              object {\"site\": {...}, \"pages\": [...]} and nothing else.",
         ));
-        let first = self.inner.complete(&sitemap_request).await?;
+        let first = tokens.ask(self.inner.as_ref(), &sitemap_request).await?;
         let mut spent = Spent::default();
         spent.add(&first);
         let Ok(parsed) = parse_lenient(&first.content) else {
@@ -271,6 +344,11 @@ impl Provider for StepwiseProvider {
         if pages.is_empty() {
             return Ok(first);
         }
+        if sitemap["site"].is_object() {
+            tokens.partial(Partial::Site {
+                site: sitemap["site"].clone(),
+            });
+        }
         // Step 2: each page's blocks, a few at a time, each re-asked on its own.
         let page_output = OutputSchema {
             name: "page_blocks".into(),
@@ -282,12 +360,30 @@ impl Provider for StepwiseProvider {
         let validator = jsonschema::validator_for(&checked)
             .map_err(|e| Error::config(format!("the page blocks schema does not compile: {e}")))?;
         let sitemap_text = sitemap.to_string();
+        // A few pages at a time, handed on in page order as each is written.
+        let mut asks = Vec::with_capacity(pages.len());
+        for page in &pages {
+            asks.push(self.page_blocks(
+                request,
+                &sitemap_text,
+                page,
+                &page_output,
+                &validator,
+                &tokens,
+            ));
+        }
+        let mut in_order = futures_util::stream::iter(asks).buffered(PAGES_AT_ONCE);
         let mut written: Vec<(Result<Value>, Spent)> = Vec::with_capacity(pages.len());
-        for chunk in pages.chunks(PAGES_AT_ONCE) {
-            let asks = chunk.iter().map(|page| {
-                self.page_blocks(request, &sitemap_text, page, &page_output, &validator)
-            });
-            written.extend(futures_util::future::join_all(asks).await);
+        while let Some((blocks, page_spent)) = in_order.next().await {
+            if let Ok(blocks) = &blocks {
+                let mut page = pages[written.len()].clone();
+                page["blocks"] = blocks.clone();
+                tokens.partial(Partial::Page {
+                    index: u32::try_from(written.len()).unwrap_or(u32::MAX),
+                    page,
+                });
+            }
+            written.push((blocks, page_spent));
         }
         let mut failed = Vec::new();
         let mut unavailable = None;
@@ -326,10 +422,6 @@ impl Provider for StepwiseProvider {
             cost_usd: spent.cost_usd,
             retries: spent.retries,
         })
-    }
-
-    async fn health_check(&self) -> Result<String> {
-        self.inner.health_check().await
     }
 }
 

@@ -6,6 +6,7 @@ from django.urls import path, re_path
 
 from . import health, preview, views
 from .operations import catalogue_urlpatterns
+from .stream import stream_urlpatterns
 
 app_name = "sitebuilder"
 
@@ -39,6 +40,9 @@ urlpatterns = [
 
 # Every other operation of the core's catalogue, from the catalogue.
 urlpatterns += catalogue_urlpatterns(urlpatterns)
+
+# The AI runs' server-sent-events twins (``.../generate_structure/stream/``), see ``stream``.
+urlpatterns += stream_urlpatterns()
 
 # Anything else under the prefix (an id out of a converter's range, a mistyped path): the JSON
 # 404 every other error has, not the host's HTML page.

@@ -27,6 +27,8 @@ pub(super) struct Shape {
     pub(super) max_completion_tokens: bool,
     /// Leave `temperature` out (models that only accept their default).
     pub(super) omit_temperature: bool,
+    /// Ask for server-sent events (`stream`, with usage in the final chunk).
+    pub(super) stream: bool,
 }
 
 /// The `CreateChatCompletionRequest` body.
@@ -57,6 +59,10 @@ pub(super) fn request_body(
             "max_tokens"
         };
         body.insert(key.into(), json!(n));
+    }
+    if shape.stream {
+        body.insert("stream".into(), json!(true));
+        body.insert("stream_options".into(), json!({"include_usage": true}));
     }
     match (shape.format, &request.output_schema) {
         (Format::JsonSchema, Some(schema)) => {
@@ -169,9 +175,42 @@ impl Message {
 #[derive(Debug, Deserialize)]
 pub(super) struct WireUsage {
     #[serde(default)]
-    prompt_tokens: u64,
+    pub(super) prompt_tokens: u64,
     #[serde(default)]
-    completion_tokens: u64,
+    pub(super) completion_tokens: u64,
+}
+
+/// One server-sent event of a streamed answer (`chat.completion.chunk`).
+#[derive(Debug, Deserialize)]
+pub(super) struct ChatChunk {
+    #[serde(default)]
+    pub(super) model: Option<String>,
+    #[serde(default)]
+    pub(super) choices: Vec<ChunkChoice>,
+    /// Only in the final chunk (`stream_options.include_usage`).
+    #[serde(default)]
+    pub(super) usage: Option<WireUsage>,
+    /// Some servers report a failure inside the stream.
+    #[serde(default)]
+    pub(super) error: Option<Value>,
+}
+
+#[derive(Debug, Deserialize)]
+pub(super) struct ChunkChoice {
+    #[serde(default)]
+    pub(super) delta: Option<Message>,
+    #[serde(default)]
+    pub(super) finish_reason: Option<String>,
+}
+
+/// Whether a server message names the `stream` request field (not "upstream", "downstream").
+pub(super) fn names_stream(lower: &str) -> bool {
+    lower.match_indices("stream").any(|(at, _)| {
+        !lower[..at]
+            .chars()
+            .next_back()
+            .is_some_and(|c| c.is_ascii_alphabetic())
+    })
 }
 
 impl From<&WireUsage> for Usage {
@@ -244,8 +283,10 @@ mod tests {
             format: Format::JsonSchema,
             max_completion_tokens: false,
             omit_temperature: false,
+            stream: false,
         };
         let body = request_body("m", &request(Some(schema)), Some(0.2), Some(100), shape);
+        assert!(body.get("stream").is_none());
         assert_eq!(body["temperature"], json!(0.2));
         assert_eq!(body["max_tokens"], json!(100));
         assert_eq!(
@@ -260,6 +301,7 @@ mod tests {
             format: Format::JsonObject,
             max_completion_tokens: true,
             omit_temperature: true,
+            stream: true,
         };
         let body = request_body(
             "m",
@@ -275,12 +317,23 @@ mod tests {
         assert!(body.get("temperature").is_none());
         assert_eq!(body["max_completion_tokens"], json!(7));
         assert_eq!(body["response_format"], json!({"type": "json_object"}));
+        assert_eq!(body["stream"], json!(true));
+        assert_eq!(body["stream_options"], json!({"include_usage": true}));
         // Without a schema no format is asked for, whatever the mode.
         assert!(
             request_body("m", &request(None), None, None, shape)
                 .get("response_format")
                 .is_none()
         );
+    }
+
+    #[test]
+    fn stream_refusals_are_told_from_proxy_errors() {
+        assert!(names_stream("'stream' is not supported"));
+        assert!(names_stream("unknown field: stream_options"));
+        assert!(names_stream("streaming is not available for this model"));
+        assert!(!names_stream("upstream connect error"));
+        assert!(!names_stream("downstream timeout"));
     }
 
     #[test]
