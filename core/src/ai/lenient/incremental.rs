@@ -210,10 +210,8 @@ impl StructureScanner {
                         continue;
                     }
                 }
-                b':' => {
-                    if self.stack.last().is_some_and(|f| f.is_object) {
-                        self.pending_key = self.last_string.take();
-                    }
+                b':' if self.stack.last().is_some_and(|f| f.is_object) => {
+                    self.pending_key = self.last_string.take();
                 }
                 b',' => {
                     self.pending_key = None;
