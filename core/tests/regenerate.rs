@@ -535,6 +535,7 @@ async fn wire_env(backend: &str) -> (SiteBuilder, OpenAiServer, common::TestStor
             timeout_secs: Some(10.0),
             max_retries: Some(0),
             json_mode: None,
+            stream: None,
         })
         .build()
         .await
