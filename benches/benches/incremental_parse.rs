@@ -39,7 +39,11 @@ fn bench(c: &mut Criterion) {
         found.extend(scanner.feed(std::str::from_utf8(chunk).expect("ASCII")));
     }
     assert_eq!(found.len(), pages + 1);
-    assert!(matches!(found[0], Piece::Site(_)));
+    // serde_json writes keys in sorted order, so here the settings come after the pages.
+    assert_eq!(
+        found.iter().filter(|p| matches!(p, Piece::Site(_))).count(),
+        1
+    );
 
     let mut group = c.benchmark_group("incremental_parse");
     group.throughput(Throughput::Bytes(text.len() as u64));

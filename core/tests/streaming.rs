@@ -374,12 +374,17 @@ async fn steps_mode_shows_the_sitemap_and_each_page() {
     }
     let server = OpenAiServer::start().await;
     server.push(Step::stream(sitemap.to_string(), 30));
-    // Pages are asked a few at a time: any page's blocks fit any page of this site.
+    // Pages are asked a few at a time: any page's blocks fit any page of this site. A page step
+    // writes at most four blocks (the step schema's bound).
     for page in answer["pages"].as_array().expect("pages") {
-        server.push(Step::stream(
-            json!({"blocks": page["blocks"]}).to_string(),
-            30,
-        ));
+        let blocks: Vec<Value> = page["blocks"]
+            .as_array()
+            .expect("blocks")
+            .iter()
+            .take(4)
+            .cloned()
+            .collect();
+        server.push(Step::stream(json!({ "blocks": blocks }).to_string(), 30));
     }
     let e = env_with(ProviderConfig::Steps {
         provider: Box::new(openai(&server)),
