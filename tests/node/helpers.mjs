@@ -89,8 +89,8 @@ export function completion(content, model = 'test-model', extra = {}) {
 
 /**
  * Writes a chat.completion `answer` as OpenAI streams it: server-sent `chat.completion.chunk`
- * events, the message text cut into `chunkSize` characters `chunkDelayMs` apart, then a chunk with
- * `finish_reason`, one with `usage` and `data: [DONE]`. Stops when the client goes away.
+ * events, the message text cut into `chunkSize` characters `chunkDelayMs` apart (and a refusal in its
+ * own delta), then a chunk with `finish_reason`, one with `usage` and `data: [DONE]`. Stops when the client goes away.
  */
 function streamCompletion(res, answer, timers) {
   const { body, chunkSize = 40, chunkDelayMs = 0 } = answer;
@@ -100,6 +100,10 @@ function streamCompletion(res, answer, timers) {
   const events = [{ ...base, choices: [{ index: 0, delta: { role: 'assistant', content: '' }, finish_reason: null }] }];
   for (let i = 0; i < content.length; i += chunkSize) {
     events.push({ ...base, choices: [{ index: 0, delta: { content: content.slice(i, i + chunkSize) }, finish_reason: null }] });
+  }
+  // A refusal streams in its own delta field, as OpenAI sends it.
+  if (message.refusal) {
+    events.push({ ...base, choices: [{ index: 0, delta: { refusal: message.refusal }, finish_reason: null }] });
   }
   events.push({ ...base, choices: [{ index: 0, delta: {}, finish_reason: body.choices?.[0]?.finish_reason ?? 'stop' }] });
   events.push({ ...base, choices: [], usage: body.usage });
