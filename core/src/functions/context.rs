@@ -3,7 +3,10 @@
 use serde_json::{Value, json};
 
 use crate::Result;
-use crate::model::{OptionKind, SiteBuilderOption, SiteConfig};
+use crate::model::{
+    OptionKind, PageBlueprint, SiteBlueprint, SiteBuilderOption, SiteConfig, SiteInfo,
+    SiteStructure,
+};
 use crate::store::Storage;
 
 /// The options a blueprint's config chose, resolved to their records.
@@ -117,4 +120,89 @@ pub(crate) fn prepared_target(
         scope,
         crate::ai::function::payload_id(&prepared.state, key)?,
     ))
+}
+
+/// What every prompt about one page of a blueprint starts from (page content and regeneration):
+/// the site's settings (the blueprint's name alone before any structure), the page's objective
+/// and call to action from the structure, and the chosen options.
+#[derive(Debug, Clone)]
+pub(crate) struct PageFacts {
+    pub site: SiteInfo,
+    pub objective: String,
+    pub primary_cta: String,
+    pub chosen: ChosenOptions,
+}
+
+impl PageFacts {
+    pub(crate) async fn load(
+        storage: &dyn Storage,
+        bp: &SiteBlueprint,
+        structure: Option<&SiteStructure>,
+        page: &PageBlueprint,
+    ) -> Result<Self> {
+        let site = structure
+            .map(|s| s.site.clone())
+            .unwrap_or_else(|| SiteInfo {
+                name: bp.name.clone(),
+                tagline: String::new(),
+                tone: String::new(),
+                layout: "default".into(),
+                primary_navigation: vec![],
+                secondary_navigation: vec![],
+                hero_message: String::new(),
+            });
+        let spec = structure.and_then(|s| s.pages.iter().find(|p| p.slug == page.slug));
+        Ok(PageFacts {
+            site,
+            objective: spec.map(|s| s.objective.clone()).unwrap_or_default(),
+            primary_cta: spec.map(|s| s.primary_cta.clone()).unwrap_or_default(),
+            chosen: ChosenOptions::load(storage, &bp.config).await?,
+        })
+    }
+
+    /// The prompt variables both prompts share. Every one was written by a model or a user
+    /// earlier, so each goes in as a data block (or the host's fallback line when empty).
+    pub(crate) fn variables(
+        &self,
+        bp: &SiteBlueprint,
+        page: &PageBlueprint,
+    ) -> std::collections::BTreeMap<String, String> {
+        let site = &self.site;
+        let chosen = &self.chosen;
+        [
+            ("site_name", Some(site.name.clone()), "not named yet"),
+            ("site_tagline", Some(site.tagline.clone()), "none yet"),
+            ("tone", Some(site.tone.clone()), "clear and friendly"),
+            (
+                "business_brief",
+                Some(bp.config.business_brief.clone()),
+                "none given",
+            ),
+            (
+                "audience",
+                describe(&chosen.audience_profiles),
+                "not specified",
+            ),
+            (
+                "brand_personality",
+                describe(&chosen.brand_personalities),
+                "not specified",
+            ),
+            ("page_title", Some(page.title.clone()), "untitled"),
+            ("page_slug", Some(page.slug.clone()), "none"),
+            (
+                "page_objective",
+                Some(self.objective.clone()),
+                "not specified",
+            ),
+            (
+                "primary_cta",
+                Some(self.primary_cta.clone()),
+                "not specified",
+            ),
+        ]
+        .into_iter()
+        .map(|(k, v, fallback)| (k.to_string(), data_or(k, v, fallback)))
+        .collect()
+    }
 }

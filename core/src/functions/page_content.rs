@@ -3,14 +3,12 @@
 use async_trait::async_trait;
 use serde_json::{Value, json};
 
-use super::context::{
-    ChosenOptions, data_or, describe, option_json, payload_scope, prepared_target,
-};
+use super::context::{PageFacts, data_or, option_json, payload_scope, prepared_target};
 use crate::ai::function::{AiFunction, FunctionEnv, Prepared, payload_id};
 use crate::ai::provider::OutputSchema;
 use crate::blocks::validate::validate_page_content;
 use crate::credits::Capture;
-use crate::model::{PagePatch, PageStatus, Scope, SiteInfo, SiteStructure, merge_locked_blocks};
+use crate::model::{PagePatch, PageStatus, Scope, SiteStructure, merge_locked_blocks};
 use crate::prompts::SITE_PAGE_GENERATION;
 use crate::store::SavePageContent;
 use crate::{Error, Result};
@@ -56,59 +54,14 @@ impl AiFunction for GeneratePageContent {
             .get_blueprint(&Scope::account(account_id), page.site_blueprint_id)
             .await?;
         let structure = SiteStructure::from_stored(&bp.structure_json)?;
-        let site = structure
-            .as_ref()
-            .map(|s| s.site.clone())
-            .unwrap_or_else(|| SiteInfo {
-                name: bp.name.clone(),
-                tagline: String::new(),
-                tone: String::new(),
-                layout: "default".into(),
-                primary_navigation: vec![],
-                secondary_navigation: vec![],
-                hero_message: String::new(),
-            });
-        let spec = structure
-            .as_ref()
-            .and_then(|s| s.pages.iter().find(|p| p.slug == page.slug).cloned());
-        let objective = spec
-            .as_ref()
-            .map(|s| s.objective.clone())
-            .unwrap_or_default();
-        let primary_cta = spec
-            .as_ref()
-            .map(|s| s.primary_cta.clone())
-            .unwrap_or_default();
-        let chosen = ChosenOptions::load(storage, &bp.config).await?;
+        let facts = PageFacts::load(storage, &bp, structure.as_ref(), &page).await?;
         let blocks_json =
             serde_json::to_string(&page.blocks).map_err(Error::json("page blocks"))?;
         // The site's name, tagline, tone, the page's title, objective and blocks were chosen by
         // a model or a user earlier: like the brief, they go in as data blocks.
-        let mut variables = std::collections::BTreeMap::new();
+        let mut variables = facts.variables(&bp, &page);
         for (k, v, fallback) in [
-            ("site_name", Some(site.name.clone()), "not named yet"),
-            ("site_tagline", Some(site.tagline.clone()), "none yet"),
-            ("tone", Some(site.tone.clone()), "clear and friendly"),
-            ("layout", Some(site.layout.clone()), "default"),
-            (
-                "business_brief",
-                Some(bp.config.business_brief.clone()),
-                "none given",
-            ),
-            (
-                "audience",
-                describe(&chosen.audience_profiles),
-                "not specified",
-            ),
-            (
-                "brand_personality",
-                describe(&chosen.brand_personalities),
-                "not specified",
-            ),
-            ("page_title", Some(page.title.clone()), "untitled"),
-            ("page_slug", Some(page.slug.clone()), "none"),
-            ("page_objective", Some(objective.clone()), "not specified"),
-            ("primary_cta", Some(primary_cta.clone()), "not specified"),
+            ("layout", Some(facts.site.layout.clone()), "default"),
             ("page_blocks", Some(blocks_json), "[]"),
         ] {
             variables.insert(k.to_string(), data_or(k, v, fallback));
@@ -119,6 +72,12 @@ impl AiFunction for GeneratePageContent {
         ] {
             variables.insert(k.to_string(), v);
         }
+        let PageFacts {
+            site,
+            objective,
+            primary_cta,
+            chosen,
+        } = facts;
         let context = json!({
             "site": site,
             "page": {

@@ -15,13 +15,13 @@
 use async_trait::async_trait;
 use serde_json::{Value, json};
 
-use super::context::{ChosenOptions, data_or, describe, option_json, payload_scope};
+use super::context::{PageFacts, data_or, option_json, payload_scope};
 use crate::ai::function::{AiFunction, FunctionEnv, Prepared, payload_id};
 use crate::ai::provider::OutputSchema;
 use crate::blocks::validate::{validate_regenerated_block, validate_regenerated_blocks};
 use crate::credits::Capture;
 use crate::model::{
-    Block, PageBlueprint, PagePatch, PageStatus, Scope, SiteBlueprint, SiteInfo, SiteStructure,
+    Block, PageBlueprint, PagePatch, PageStatus, Scope, SiteBlueprint, SiteStructure,
     merge_locked_blocks,
 };
 use crate::prompts::{SITE_BLOCK_REGENERATION, SITE_PAGE_REGENERATION, data_block};
@@ -158,67 +158,27 @@ async fn load(env: &FunctionEnv, account_id: i64, payload: &Value) -> Result<Loa
     }
     let pages = storage.list_pages(&scope, blueprint_id).await?;
     let structure = SiteStructure::from_stored(&bp.structure_json)?;
-    let mut site = structure
-        .as_ref()
-        .map(|s| s.site.clone())
-        .unwrap_or_else(|| SiteInfo {
-            name: bp.name.clone(),
-            tagline: String::new(),
-            tone: String::new(),
-            layout: "default".into(),
-            primary_navigation: vec![],
-            secondary_navigation: vec![],
-            hero_message: String::new(),
-        });
-    if site.primary_navigation.is_empty() {
-        site.primary_navigation = pages.iter().map(|p| p.slug.clone()).collect();
+    let mut facts = PageFacts::load(storage, &bp, structure.as_ref(), &page).await?;
+    if facts.site.primary_navigation.is_empty() {
+        facts.site.primary_navigation = pages.iter().map(|p| p.slug.clone()).collect();
     }
-    let spec = structure
-        .as_ref()
-        .and_then(|s| s.pages.iter().find(|p| p.slug == page.slug).cloned());
-    let objective = spec
-        .as_ref()
-        .map(|s| s.objective.clone())
-        .unwrap_or_default();
-    let primary_cta = spec
-        .as_ref()
-        .map(|s| s.primary_cta.clone())
-        .unwrap_or_default();
-    let chosen = ChosenOptions::load(storage, &bp.config).await?;
     // Page titles and slugs are the owner's or an earlier answer's: data, like the brief.
     let navigation = pages
         .iter()
         .map(|p| format!("- {} (/{})", p.title, p.slug))
         .collect::<Vec<_>>()
         .join("\n");
-    let mut variables = std::collections::BTreeMap::new();
-    for (k, v, fallback) in [
-        ("site_name", Some(site.name.clone()), "not named yet"),
-        ("site_tagline", Some(site.tagline.clone()), "none yet"),
-        ("tone", Some(site.tone.clone()), "clear and friendly"),
-        (
-            "business_brief",
-            Some(bp.config.business_brief.clone()),
-            "none given",
-        ),
-        (
-            "audience",
-            describe(&chosen.audience_profiles),
-            "not specified",
-        ),
-        (
-            "brand_personality",
-            describe(&chosen.brand_personalities),
-            "not specified",
-        ),
-        ("navigation", Some(navigation), "no other pages yet"),
-        ("page_title", Some(page.title.clone()), "untitled"),
-        ("page_slug", Some(page.slug.clone()), "none"),
-        ("page_objective", Some(objective.clone()), "not specified"),
-        ("primary_cta", Some(primary_cta.clone()), "not specified"),
-    ] {
-        variables.insert(k.to_string(), data_or(k, v, fallback));
-    }
+    let mut variables = facts.variables(&bp, &page);
+    variables.insert(
+        "navigation".to_string(),
+        data_or("navigation", Some(navigation), "no other pages yet"),
+    );
+    let PageFacts {
+        site,
+        objective,
+        primary_cta,
+        chosen,
+    } = facts;
     // The owner's request: always a data block, whatever it says.
     variables.insert(
         "instruction".to_string(),
