@@ -385,6 +385,8 @@ async fn steps_plan_the_sitemap_then_each_page_and_reask_only_a_failed_page() {
         .cloned()
         .collect();
     let blocks = json!({ "blocks": first });
+    // A sitemap cut off at its token cap is asked again on its own, with fewer pages allowed.
+    server.push(Step::truncated(r#"{"site": {"name": "Forno"#));
     server.push(Step::answer_with_usage(sitemap.to_string(), 1000, 200));
     server.push(Step::answer_with_usage(
         r#"{"blocks": [{"type": "carousel"}]}"#,
@@ -404,14 +406,43 @@ async fn steps_plan_the_sitemap_then_each_page_and_reask_only_a_failed_page() {
     let requests = server.chat_requests();
     assert_eq!(
         requests.len(),
-        1 + pages + 1,
-        "one sitemap, a page each, one re-ask"
+        2 + pages + 1,
+        "a cut-off sitemap and its re-ask, a page each, one page re-ask"
     );
     assert_eq!(server.pending(), 0);
     // The sitemap step asks for the small schema; page steps for blocks only.
     let sitemap_schema = &requests[0].body["response_format"]["json_schema"]["schema"];
     assert!(sitemap_schema["properties"]["pages"]["items"]["properties"]["blocks"].is_null());
-    let page_schema = &requests[1].body["response_format"]["json_schema"]["schema"];
+    let again = &requests[1].body;
+    assert_eq!(
+        again["response_format"]["json_schema"]["schema"]["properties"]["pages"]["maxItems"],
+        json!(4)
+    );
+    let last = again["messages"]
+        .as_array()
+        .expect("messages")
+        .last()
+        .cloned();
+    assert!(
+        last.as_ref()
+            .and_then(|m| m["content"].as_str())
+            .is_some_and(|t| t.contains("cut off")),
+        "{last:?}"
+    );
+    // The failed page is asked again with what is wrong in words a model can act on.
+    let reask = requests
+        .iter()
+        .find_map(|r| {
+            let messages = r.body["messages"].as_array()?;
+            let text = messages.last()?["content"].as_str()?;
+            text.contains("could not be used").then(|| text.to_string())
+        })
+        .expect("a page re-ask");
+    assert!(
+        reask.contains("\"carousel\" is not a block type; use one of hero"),
+        "{reask}"
+    );
+    let page_schema = &requests[2].body["response_format"]["json_schema"]["schema"];
     assert_eq!(page_schema["required"], json!(["blocks"]));
     // Each step writes a small answer: its token budget is capped, well under the run's 8000.
     for r in &requests {
@@ -422,7 +453,7 @@ async fn steps_plan_the_sitemap_then_each_page_and_reask_only_a_failed_page() {
         assert!(budget <= 800, "step budget {budget}");
     }
     // Every page step continues the conversation: the brief's data block, then the sitemap.
-    let messages = requests[1].body["messages"].as_array().expect("messages");
+    let messages = requests[2].body["messages"].as_array().expect("messages");
     assert!(
         messages[1]["content"]
             .as_str()
@@ -431,6 +462,7 @@ async fn steps_plan_the_sitemap_then_each_page_and_reask_only_a_failed_page() {
     );
     assert_eq!(messages[2]["role"], "assistant");
     // One run: tokens summed over every step, one charge.
+    // (A cut-off answer reaches the steps as an error, without its usage.)
     assert_eq!(out.tokens_in, 1000 + 10 + 100 * pages as i64);
     assert_eq!(out.tokens_out, 200 + 5 + 50 * pages as i64);
     assert_eq!(out.credits_charged, 50);

@@ -5,6 +5,7 @@
 //! `data` has a JSON schema (draft 2020-12) that is compiled once; the same schemas feed the prompt
 //! text and, converted to OpenAI's strict subset, the `response_format` of the two generators.
 
+pub mod coerce;
 mod defaults;
 mod strict;
 pub mod validate;

@@ -118,7 +118,7 @@ fn fold_accent(c: char) -> &'static str {
 }
 
 /// A slug that names the home page once normalised.
-fn is_home_alias(slug: &str) -> bool {
+pub(crate) fn is_home_alias(slug: &str) -> bool {
     matches!(slug, "" | "home" | "index" | "home-page" | "homepage")
 }
 

@@ -5,7 +5,7 @@
 //! the offline planner ([`crate::planner::recipes`]). The old paths stay as re-exports.
 
 pub use crate::blocks;
-pub mod coerce;
+pub use crate::blocks::coerce;
 pub(crate) mod context;
 pub mod declarative;
 pub mod page_content;

@@ -129,7 +129,7 @@ impl AiFunction for GeneratePageContent {
     }
 
     fn coerce(&self, env: &FunctionEnv, answer: &mut Value) -> Vec<String> {
-        super::coerce::coerce_answer(answer, &env.catalogue)
+        crate::blocks::coerce::coerce_answer(answer, &env.catalogue, &env.limits)
     }
 
     async fn save(

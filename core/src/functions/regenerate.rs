@@ -390,7 +390,7 @@ impl AiFunction for RegeneratePage {
     }
 
     fn coerce(&self, env: &FunctionEnv, answer: &mut Value) -> Vec<String> {
-        super::coerce::coerce_answer(answer, &env.catalogue)
+        crate::blocks::coerce::coerce_answer(answer, &env.catalogue, &env.limits)
     }
 
     async fn save(

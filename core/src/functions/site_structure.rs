@@ -172,7 +172,7 @@ impl AiFunction for GenerateSiteStructure {
     }
 
     fn coerce(&self, env: &FunctionEnv, answer: &mut Value) -> Vec<String> {
-        super::coerce::coerce_answer(answer, &env.catalogue)
+        crate::blocks::coerce::coerce_answer(answer, &env.catalogue, &env.limits)
     }
 
     fn streams_pages(&self) -> bool {

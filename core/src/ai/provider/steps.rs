@@ -19,6 +19,8 @@ use super::{
     Usage,
 };
 use crate::ai::lenient::parse_lenient;
+use crate::blocks::coerce::{coerce_data, coerce_sitemap};
+use crate::blocks::validate::{Limits, normalize_slug};
 use crate::tasks::Partial;
 use crate::{Error, Result};
 
@@ -26,6 +28,12 @@ use crate::{Error, Result};
 const PAGES_AT_ONCE: usize = 4;
 /// Asks per page (the first and its re-asks).
 const PAGE_ATTEMPTS: u32 = 3;
+/// Asks for the sitemap (the first and its re-asks): a sitemap that was cut off or broke a rule
+/// is asked again on its own, before any page is written, instead of failing the run.
+const SITEMAP_ATTEMPTS: u32 = 3;
+/// Pages a sitemap may list once a longer one was cut off: the re-ask's schema carries the
+/// tighter bound, so the model's grammar cannot run long again.
+const STEP_RETRY_PAGES: usize = 4;
 /// Most tokens the sitemap step may write. A sitemap of [`STEP_MAX_PAGES`] pages fits in far
 /// fewer (SmolLM2-135M wrote 630 to 770 for six pages); without a cap a small model that loops (an
 /// endless array, a string that never closes) writes until the run's whole budget is spent, and a
@@ -134,6 +142,134 @@ fn relax(schema: &mut Value) {
     }
 }
 
+/// Checks one page's blocks the way the engine will check them: each block against its own
+/// type's schema after the same near-miss mapping ([`coerce_data`]). A re-ask then names the
+/// fields that are wrong; the page schema's `anyOf` only says that no block type matched, which a
+/// small model cannot act on. The blocks are handed on as written: the engine maps them again
+/// on the assembled answer and keeps each mapping in the task log.
+struct PageCheck {
+    /// Block type → its `data` schema (for the mapping) and a validator of a whole block.
+    types: Vec<(String, Value, jsonschema::Validator)>,
+}
+
+impl PageCheck {
+    /// From a page step's schema (`{"blocks": {"items": {"anyOf": [one branch per type]}}}`).
+    fn new(page_schema: &Value) -> Result<Self> {
+        let items = &page_schema["properties"]["blocks"]["items"];
+        let branches = items["anyOf"]
+            .as_array()
+            .cloned()
+            .unwrap_or_else(|| vec![items.clone()]);
+        let mut types = Vec::with_capacity(branches.len());
+        for mut branch in branches {
+            let kind = &branch["properties"]["type"];
+            let Some(name) = kind["enum"][0].as_str().or(kind["const"].as_str()) else {
+                continue;
+            };
+            let name = name.to_string();
+            let data = branch["properties"]["data"].clone();
+            relax(&mut branch);
+            let validator = jsonschema::validator_for(&branch).map_err(|e| {
+                Error::config(format!("the {name} block schema does not compile: {e}"))
+            })?;
+            types.push((name, data, validator));
+        }
+        Ok(PageCheck { types })
+    }
+
+    /// The page's blocks, or what is wrong with them (at most eight lines).
+    fn blocks(&self, answer: &Value) -> std::result::Result<Value, Vec<String>> {
+        let blocks = match answer.get("blocks") {
+            Some(b) => b,
+            None if answer.is_array() => answer,
+            None => return Err(vec!["expected one JSON object {\"blocks\": [...]}".into()]),
+        };
+        let Some(list) = blocks.as_array() else {
+            return Err(vec!["blocks: expected an array of blocks".into()]);
+        };
+        if list.is_empty() || list.len() > STEP_MAX_BLOCKS {
+            return Err(vec![format!(
+                "blocks: {} blocks; write 1 to {STEP_MAX_BLOCKS}",
+                list.len()
+            )]);
+        }
+        let names = || {
+            self.types
+                .iter()
+                .map(|(n, _, _)| n.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let mut errors = Vec::new();
+        for (i, block) in list.iter().enumerate() {
+            let Some(kind) = block.get("type").and_then(Value::as_str) else {
+                errors.push(format!("blocks[{i}].type: missing; one of {}", names()));
+                continue;
+            };
+            let Some((_, data_schema, validator)) = self.types.iter().find(|(n, _, _)| n == kind)
+            else {
+                errors.push(format!(
+                    "blocks[{i}].type: \"{kind}\" is not a block type; use one of {}",
+                    names()
+                ));
+                continue;
+            };
+            let mut mapped = block.clone();
+            if let Some(data) = mapped.get_mut("data") {
+                coerce_data(data, data_schema, "data");
+            }
+            errors.extend(
+                validator
+                    .iter_errors(&mapped)
+                    .take(4)
+                    .map(|e| format!("blocks[{i}] ({kind}){}: {e}", e.instance_path())),
+            );
+        }
+        errors.truncate(8);
+        if errors.is_empty() {
+            Ok(blocks.clone())
+        } else {
+            Err(errors)
+        }
+    }
+}
+
+/// What is wrong with a sitemap answer before any page is written (empty: nothing): the sitemap
+/// schema, and the structure's own rules that a page step cannot mend (one home page, distinct
+/// slugs), checked after the mapping the engine applies (a second `home` typed by its slug,
+/// menus cut to the pages).
+fn sitemap_errors(sitemap: &Value, validator: &jsonschema::Validator) -> Vec<String> {
+    let mut mapped = sitemap.clone();
+    coerce_sitemap(&mut mapped, &Limits::default());
+    let mut errors: Vec<String> = validator
+        .iter_errors(&mapped)
+        .take(8)
+        .map(|e| format!("{}: {e}", e.instance_path()))
+        .collect();
+    let pages = mapped["pages"].as_array().map(Vec::as_slice).unwrap_or(&[]);
+    let homes = pages.iter().filter(|p| p["type"] == "home").count();
+    if homes != 1 {
+        errors.push(format!(
+            "pages: {homes} pages have type \"home\"; exactly one must"
+        ));
+    }
+    let mut slugs: Vec<String> = pages
+        .iter()
+        .filter_map(|p| p["slug"].as_str())
+        .map(normalize_slug)
+        .collect();
+    slugs.sort();
+    for pair in slugs.windows(2) {
+        if pair[0] == pair[1] {
+            errors.push(format!(
+                "pages: two pages have the slug \"{}\"; each page needs its own",
+                pair[0]
+            ));
+        }
+    }
+    errors
+}
+
 /// Sums what every step cost.
 #[derive(Default)]
 struct Spent {
@@ -160,7 +296,7 @@ impl StepwiseProvider {
         sitemap_answer: &str,
         page: &Value,
         schema: &OutputSchema,
-        validator: &jsonschema::Validator,
+        check: &PageCheck,
         tokens: &TokenCount<'_>,
     ) -> (Result<Value>, Spent) {
         let mut spent = Spent::default();
@@ -198,22 +334,10 @@ impl StepwiseProvider {
             spent.add(&completion);
             let errors: Vec<String> = match parse_lenient(&completion.content) {
                 Err(e) => vec![format!("the answer is not valid JSON: {e}")],
-                Ok(parsed) => {
-                    let blocks = match parsed.value.get("blocks") {
-                        Some(b) => json!({"blocks": b}),
-                        None if parsed.value.is_array() => json!({"blocks": parsed.value}),
-                        None => parsed.value.clone(),
-                    };
-                    let errors: Vec<String> = validator
-                        .iter_errors(&blocks)
-                        .take(8)
-                        .map(|e| format!("{}: {e}", e.instance_path()))
-                        .collect();
-                    if errors.is_empty() {
-                        return (Ok(blocks["blocks"].clone()), spent);
-                    }
-                    errors
-                }
+                Ok(parsed) => match check.blocks(&parsed.value) {
+                    Ok(blocks) => return (Ok(blocks), spent),
+                    Err(errors) => errors,
+                },
             };
             last_error = Error::InvalidAiOutput {
                 attempts: attempt,
@@ -317,6 +441,10 @@ impl StepwiseProvider {
             return self.inner.complete(request).await;
         };
         // Step 1: the sitemap.
+        let mut checked_sitemap = sitemap_schema.clone();
+        relax(&mut checked_sitemap);
+        let sitemap_check = jsonschema::validator_for(&checked_sitemap)
+            .map_err(|e| Error::config(format!("the sitemap schema does not compile: {e}")))?;
         let mut sitemap_request = request.clone();
         sitemap_request.max_tokens = step_budget(request.max_tokens, STEP_MAX_TOKENS);
         sitemap_request.output_schema = Some(OutputSchema {
@@ -329,21 +457,62 @@ impl StepwiseProvider {
              title, type, objective, primary_cta and seo, but no blocks yet. Answer with one JSON \
              object {\"site\": {...}, \"pages\": [...]} and nothing else.",
         ));
-        let first = tokens.ask(self.inner.as_ref(), &sitemap_request).await?;
         let mut spent = Spent::default();
-        spent.add(&first);
-        let Ok(parsed) = parse_lenient(&first.content) else {
-            // Not JSON: hand it on as is; the engine's validation re-asks the whole run.
-            return Ok(Completion {
-                retries: spent.retries,
-                ..first
-            });
+        let mut attempt = 0;
+        let (first, mut sitemap) = loop {
+            attempt += 1;
+            let errors = match tokens.ask(self.inner.as_ref(), &sitemap_request).await {
+                Ok(completion) => {
+                    spent.add(&completion);
+                    let errors = match parse_lenient(&completion.content) {
+                        Err(e) => vec![format!("the answer is not valid JSON: {e}")],
+                        Ok(parsed) => {
+                            let errors = sitemap_errors(&parsed.value, &sitemap_check);
+                            if errors.is_empty() {
+                                break (completion, parsed.value);
+                            }
+                            errors
+                        }
+                    };
+                    if attempt < SITEMAP_ATTEMPTS {
+                        sitemap_request
+                            .messages
+                            .push(ChatMessage::assistant(completion.content));
+                        sitemap_request.messages.push(ChatMessage::user(format!(
+                            "That sitemap could not be used:\n- {}\nAnswer again with the complete, corrected sitemap JSON only.",
+                            errors.join("\n- ")
+                        )));
+                    }
+                    errors
+                }
+                Err(Error::AiOutputTruncated) if attempt < SITEMAP_ATTEMPTS => {
+                    // Cut off: asked again without the broken answer, with fewer pages allowed.
+                    if let Some(schema) = sitemap_request.output_schema.as_mut() {
+                        let mut tighter = Value::clone(&schema.schema);
+                        if let Some(pages) = tighter.pointer_mut("/properties/pages") {
+                            bound(pages, 1, STEP_RETRY_PAGES);
+                        }
+                        schema.schema = Arc::new(tighter);
+                    }
+                    sitemap_request.messages.push(ChatMessage::user(format!(
+                        "That sitemap was cut off. Answer again with at most {STEP_RETRY_PAGES} pages \
+                         and short texts."
+                    )));
+                    continue;
+                }
+                Err(e) => return Err(e),
+            };
+            if attempt >= SITEMAP_ATTEMPTS {
+                return Err(Error::InvalidAiOutput {
+                    attempts: attempt,
+                    errors: errors
+                        .into_iter()
+                        .map(|e| format!("sitemap: {e}"))
+                        .collect(),
+                });
+            }
         };
-        let mut sitemap = parsed.value;
         let pages: Vec<Value> = sitemap["pages"].as_array().cloned().unwrap_or_default();
-        if pages.is_empty() {
-            return Ok(first);
-        }
         if sitemap["site"].is_object() {
             tokens.partial(Partial::Site {
                 site: sitemap["site"].clone(),
@@ -355,10 +524,7 @@ impl StepwiseProvider {
             description: Some("The blocks of one page.".into()),
             schema: Arc::new(page_schema),
         };
-        let mut checked = Value::clone(&page_output.schema);
-        relax(&mut checked);
-        let validator = jsonschema::validator_for(&checked)
-            .map_err(|e| Error::config(format!("the page blocks schema does not compile: {e}")))?;
+        let check = PageCheck::new(&page_output.schema)?;
         let sitemap_text = sitemap.to_string();
         // A few pages at a time, handed on in page order as each is written.
         let mut asks = Vec::with_capacity(pages.len());
@@ -368,7 +534,7 @@ impl StepwiseProvider {
                 &sitemap_text,
                 page,
                 &page_output,
-                &validator,
+                &check,
                 &tokens,
             ));
         }

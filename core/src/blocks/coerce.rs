@@ -12,6 +12,12 @@
 //!   required}`);
 //! - `"true"`/`"false"` where a boolean is expected, a single string where a list of strings is.
 //!
+//! - an empty or blank item in a list of strings is dropped;
+//! - a meta title or description over its limit is cut at the last whole word that fits (search
+//!   engines cut it anyway, and a re-ask of a whole site for a long meta title costs minutes with
+//!   a small model);
+//! - a second page typed `home` whose slug names another page (`"about"`, `"pricing"`) takes the
+//!   type its slug names, or `custom`: the slug says what the page is;
 //! - menu entries that name no page of the answer ("...", "Our services" with no such page) are
 //!   dropped, and an empty main menu lists the pages in sitemap order, home first: a menu can
 //!   only point at pages, so there is nothing else these could mean.
@@ -21,8 +27,8 @@
 
 use serde_json::{Map, Value, json};
 
-use super::blocks::BlockCatalogue;
-use crate::blocks::validate::normalize_slug;
+use super::BlockCatalogue;
+use super::validate::{Limits, is_home_alias, normalize_slug};
 
 /// Property → keys models use for it instead.
 const SYNONYMS: &[(&str, &[&str])] = &[
@@ -46,9 +52,12 @@ const SYNONYMS: &[(&str, &[&str])] = &[
 
 /// Coerces every block of a structure (`pages[].blocks[]`) or page answer (`blocks[]`) in
 /// place; returns what was mapped, one line each (empty: nothing was).
-pub fn coerce_answer(answer: &mut Value, catalogue: &BlockCatalogue) -> Vec<String> {
-    let mut log = Vec::new();
-    coerce_navigation(answer, &mut log);
+pub fn coerce_answer(
+    answer: &mut Value,
+    catalogue: &BlockCatalogue,
+    limits: &Limits,
+) -> Vec<String> {
+    let mut log = coerce_sitemap(answer, limits);
     if let Some(pages) = answer.get_mut("pages").and_then(Value::as_array_mut) {
         for (p, page) in pages.iter_mut().enumerate() {
             if let Some(blocks) = page.get_mut("blocks").and_then(Value::as_array_mut) {
@@ -59,7 +68,98 @@ pub fn coerce_answer(answer: &mut Value, catalogue: &BlockCatalogue) -> Vec<Stri
     if let Some(blocks) = answer.get_mut("blocks").and_then(Value::as_array_mut) {
         coerce_blocks(blocks, catalogue, "blocks", &mut log);
     }
+    if let Some(seo) = answer.get_mut("seo") {
+        coerce_seo(seo, limits, "seo", &mut log);
+    }
     log
+}
+
+/// The part of [`coerce_answer`] that needs no blocks: page types, menus and each page's search
+/// metadata. The steps generation checks a sitemap with it before any page is written.
+pub fn coerce_sitemap(answer: &mut Value, limits: &Limits) -> Vec<String> {
+    let mut log = Vec::new();
+    coerce_home_types(answer, &mut log);
+    coerce_navigation(answer, &mut log);
+    if let Some(pages) = answer.get_mut("pages").and_then(Value::as_array_mut) {
+        for (p, page) in pages.iter_mut().enumerate() {
+            if let Some(seo) = page.get_mut("seo") {
+                coerce_seo(seo, limits, &format!("pages[{p}].seo"), &mut log);
+            }
+        }
+    }
+    log
+}
+
+/// Coerces one block's `data` against its type's `schema` (as [`coerce_answer`] does for every
+/// block); returns what was mapped. For callers that check blocks one type at a time (the steps
+/// generation checks each page as it is written).
+pub fn coerce_data(data: &mut Value, schema: &Value, path: &str) -> Vec<String> {
+    let mut log = Vec::new();
+    coerce(data, schema, path, &mut log);
+    log
+}
+
+/// Cuts a meta title or description over its limit at the last whole word that fits.
+fn coerce_seo(seo: &mut Value, limits: &Limits, path: &str, log: &mut Vec<String>) {
+    for (key, max) in [
+        ("meta_title", limits.max_meta_title_len),
+        ("meta_description", limits.max_meta_description_len),
+    ] {
+        let Some(text) = seo.get(key).and_then(Value::as_str) else {
+            continue;
+        };
+        let count = text.chars().count();
+        if count <= max {
+            continue;
+        }
+        let head: String = text.chars().take(max + 1).collect();
+        let cut = head
+            .rfind(char::is_whitespace)
+            .map_or(head.as_str(), |at| &head[..at]);
+        let cut: String = if cut.trim().is_empty() {
+            text.chars().take(max).collect()
+        } else {
+            cut.to_string()
+        };
+        let cut = cut
+            .trim_end_matches(|c: char| c.is_whitespace() || ",;:-–—|·".contains(c))
+            .to_string();
+        log.push(format!(
+            "{path}.{key}: {count} characters cut to {} at a word boundary (at most {max})",
+            cut.chars().count()
+        ));
+        seo[key] = json!(cut);
+    }
+}
+
+/// A page typed `home` after the first one, whose slug names another page, takes the type its
+/// slug names (`custom` when the slug is no page type): exactly one page is the home page.
+fn coerce_home_types(answer: &mut Value, log: &mut Vec<String>) {
+    let Some(pages) = answer.get_mut("pages").and_then(Value::as_array_mut) else {
+        return;
+    };
+    let mut seen_home = false;
+    for (p, page) in pages.iter_mut().enumerate() {
+        if page.get("type").and_then(Value::as_str) != Some("home") {
+            continue;
+        }
+        if !seen_home {
+            seen_home = true;
+            continue;
+        }
+        let slug = normalize_slug(page.get("slug").and_then(Value::as_str).unwrap_or(""));
+        if is_home_alias(&slug) {
+            continue; // two home pages: which one to keep is the model's call
+        }
+        let kind = ["about", "services", "products", "blog", "contact"]
+            .into_iter()
+            .find(|k| slug == *k)
+            .unwrap_or("custom");
+        log.push(format!(
+            "pages[{p}].type: a second \"home\" page with slug \"{slug}\" typed \"{kind}\""
+        ));
+        page["type"] = json!(kind);
+    }
 }
 
 /// Entries of a main menu filled in from the sitemap when the answer's menu names no page.
@@ -168,7 +268,16 @@ fn coerce(value: &mut Value, schema: &Value, path: &str, log: &mut Vec<String>) 
         }
         return;
     }
-    match schema.get("type").and_then(Value::as_str) {
+    // `["object", "null"]` (strict mode's optional field) is coerced as its non-null kind.
+    let kind = match schema.get("type") {
+        Some(Value::String(t)) => Some(t.as_str()),
+        Some(Value::Array(kinds)) => kinds
+            .iter()
+            .filter_map(Value::as_str)
+            .find(|k| *k != "null"),
+        _ => None,
+    };
+    match kind {
         Some("object") => coerce_object(value, schema, path, log),
         Some("array") => coerce_array(value, schema, path, log),
         Some("boolean") => {
@@ -254,6 +363,16 @@ fn coerce_array(value: &mut Value, schema: &Value, path: &str, log: &mut Vec<Str
     let Some(list) = value.as_array_mut() else {
         return;
     };
+    if items["type"] == "string" {
+        let before = list.len();
+        list.retain(|item| item.as_str().is_none_or(|s| !s.trim().is_empty()));
+        if list.len() < before {
+            log.push(format!(
+                "{path}: dropped {} empty items",
+                before - list.len()
+            ));
+        }
+    }
     for (i, item) in list.iter_mut().enumerate() {
         coerce(item, items, &format!("{path}[{i}]"), log);
     }
@@ -359,7 +478,7 @@ mod tests {
             {"type": "form", "data": {"heading": "Write", "fields": ["Name", "Email", "Message"], "submit": "Send"}},
             {"type": "services", "data": {"heading": "What we do", "items": [{"title": "Cakes", "body": "For birthdays."}]}}
         ]));
-        let log = coerce_answer(&mut answer, &catalogue);
+        let log = coerce_answer(&mut answer, &catalogue, &Limits::default());
         assert_eq!(answer["blocks"][0]["data"]["heading"], "Fresh bread");
         assert_eq!(
             answer["blocks"][0]["data"]["cta"],
@@ -385,11 +504,8 @@ mod tests {
                 .any(|l| l == "blocks[1].data.items[0]: \"q\" renamed to \"question\""),
             "{log:#?}"
         );
-        let checked = crate::functions::validate::validate_page_content(
-            &answer,
-            &catalogue,
-            &crate::functions::validate::Limits::default(),
-        );
+        let checked =
+            crate::blocks::validate::validate_page_content(&answer, &catalogue, &Limits::default());
         assert!(checked.is_ok(), "{checked:?}");
     }
 
@@ -404,7 +520,7 @@ mod tests {
                 {"slug": "about", "title": "About us", "blocks": []}
             ]
         });
-        let log = coerce_answer(&mut answer, &catalogue);
+        let log = coerce_answer(&mut answer, &catalogue, &Limits::default());
         assert_eq!(
             answer["site"]["primary_navigation"],
             json!(["menu", "about"])
@@ -416,7 +532,7 @@ mod tests {
             "site": {"primary_navigation": ["..."]},
             "pages": [{"slug": "menu", "title": "Menu"}, {"slug": "home", "title": "Home"}]
         });
-        let log = coerce_answer(&mut answer, &catalogue);
+        let log = coerce_answer(&mut answer, &catalogue, &Limits::default());
         assert_eq!(
             answer["site"]["primary_navigation"],
             json!(["home", "menu"])
@@ -428,7 +544,44 @@ mod tests {
 
         // No pages: nothing to point at, so nothing is made up.
         let mut answer = json!({"site": {"primary_navigation": ["..."]}, "pages": []});
-        assert!(coerce_answer(&mut answer, &catalogue).is_empty());
+        assert!(coerce_answer(&mut answer, &catalogue, &Limits::default()).is_empty());
+    }
+
+    #[test]
+    fn long_meta_text_empty_list_items_and_a_second_home_page_are_mapped() {
+        let catalogue = BlockCatalogue::default();
+        let title = "Ledgerly invoicing software for freelancers who send invoices and track payments every month";
+        let mut answer = json!({
+            "site": {"primary_navigation": ["home", "pricing"]},
+            "pages": [
+                {"slug": "home", "type": "home", "title": "Home", "seo": {"meta_title": title, "meta_description": "Short."}},
+                {"slug": "pricing", "type": "home", "title": "Pricing", "seo": {"meta_title": "Pricing", "meta_description": "Plans."}},
+                {"slug": "about", "type": "home", "title": "About", "seo": {"meta_title": "About", "meta_description": "Us."}}
+            ]
+        });
+        let log = coerce_answer(&mut answer, &catalogue, &Limits::default());
+        let cut = answer["pages"][0]["seo"]["meta_title"].as_str().unwrap();
+        assert!(cut.chars().count() <= 70 && title.starts_with(cut), "{cut}");
+        assert!(title[cut.len()..].starts_with(' '), "cut at a word: {cut}");
+        assert_eq!(answer["pages"][1]["type"], "custom");
+        assert_eq!(answer["pages"][2]["type"], "about");
+        assert!(log.iter().any(|l| l.contains("meta_title")), "{log:#?}");
+        assert!(
+            log.iter().filter(|l| l.contains("second")).count() == 2,
+            "{log:#?}"
+        );
+
+        // A list of strings loses its blank items.
+        let schema = json!({"type": "object", "properties": {"points": {"type": "array", "items": {"type": "string"}}}});
+        let mut data = json!({"points": ["One", " ", "", "Two"]});
+        let log = coerce_data(&mut data, &schema, "data");
+        assert_eq!(data["points"], json!(["One", "Two"]));
+        assert_eq!(log, vec!["data.points: dropped 2 empty items".to_string()]);
+
+        // Two pages that both claim to be the home page: which one is, is not clear.
+        let mut answer =
+            json!({"pages": [{"slug": "home", "type": "home"}, {"slug": "index", "type": "home"}]});
+        assert!(coerce_answer(&mut answer, &catalogue, &Limits::default()).is_empty());
     }
 
     #[test]
@@ -439,7 +592,7 @@ mod tests {
             {"type": "services", "data": {"items": [{"title": "Cakes", "body": "x", "text": "y"}]}}
         ]));
         let mut answer = original.clone();
-        let log = coerce_answer(&mut answer, &catalogue);
+        let log = coerce_answer(&mut answer, &catalogue, &Limits::default());
         assert!(log.is_empty(), "{log:#?}");
         assert_eq!(answer, original);
         assert_eq!(
