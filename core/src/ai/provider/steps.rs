@@ -270,6 +270,16 @@ fn sitemap_errors(sitemap: &Value, validator: &jsonschema::Validator) -> Vec<Str
     errors
 }
 
+/// Continues a step's conversation with the model's unusable `answer` and what was wrong with
+/// it, so the next ask corrects that answer rather than starting over.
+fn push_reask(messages: &mut Vec<ChatMessage>, answer: String, what: &str, errors: &[String]) {
+    messages.push(ChatMessage::assistant(answer));
+    messages.push(ChatMessage::user(format!(
+        "That {what} could not be used:\n- {}\nAnswer again with the complete, corrected JSON only.",
+        errors.join("\n- ")
+    )));
+}
+
 /// Sums what every step cost.
 #[derive(Default)]
 struct Spent {
@@ -343,13 +353,12 @@ impl StepwiseProvider {
                 attempts: attempt,
                 errors: errors.clone(),
             };
-            request
-                .messages
-                .push(ChatMessage::assistant(completion.content));
-            request.messages.push(ChatMessage::user(format!(
-                "That page's answer could not be used:\n- {}\nAnswer again with the complete, corrected JSON only.",
-                errors.join("\n- ")
-            )));
+            push_reask(
+                &mut request.messages,
+                completion.content,
+                "page's answer",
+                &errors,
+            );
         }
         (Err(last_error), spent)
     }
@@ -475,13 +484,12 @@ impl StepwiseProvider {
                         }
                     };
                     if attempt < SITEMAP_ATTEMPTS {
-                        sitemap_request
-                            .messages
-                            .push(ChatMessage::assistant(completion.content));
-                        sitemap_request.messages.push(ChatMessage::user(format!(
-                            "That sitemap could not be used:\n- {}\nAnswer again with the complete, corrected sitemap JSON only.",
-                            errors.join("\n- ")
-                        )));
+                        push_reask(
+                            &mut sitemap_request.messages,
+                            completion.content,
+                            "sitemap",
+                            &errors,
+                        );
                     }
                     errors
                 }
