@@ -50,36 +50,20 @@ pub const SITE_PAGE_PLACEHOLDERS: &[&str] = &[
 
 /// Default template of `site_structure_generation`: plan the site map with a first draft of
 /// every page's blocks.
-pub const SITE_STRUCTURE_GENERATION: &str = r#"You are a senior information architect and conversion copywriter. You plan websites for small and growing businesses that a visitor understands in five seconds and that lead every visitor to one clear next step.
-
-Plan a website. Its working title: {{blueprint_name}}.
-
-## The business
-{{business_brief}}
-
-Business type: {{business_type}}
-Hosting: {{hosting_type}}
-
-## Who the site is for
-{{audience}}
-Write for these people: their questions, their words, what makes them act.
-
-## What the site must achieve
-{{objectives}}
-
-## Voice
-Brand personality: {{brand_personality}}
-Every line carries this voice: tagline, headings, buttons, page objectives. Describe the voice in one line in site.tone.
-
-## Hero imagery
-{{hero_imagery}}
-The home hero follows this direction: its heading and subheading suit the picture, its data.image describes what the picture shows (alt, and prompt for the photographer or image model), and the hero block's "variant" names the treatment in a word or two (for example photo-team, product-in-use, screenshot, illustration, full-bleed-photo, customer-story).
+///
+/// What is the same for every site (the task, the block catalogue, the rules, the answer's shape)
+/// comes first and the business last: servers that cache a prompt's prefix (llama.cpp's, and
+/// OpenAI's prompt caching from 1,024 tokens) then read the ~1,500 shared tokens once rather than
+/// on every run, and a small model reads the business just before it answers.
+pub const SITE_STRUCTURE_GENERATION: &str = r#"You are a senior information architect and conversion copywriter. You plan websites for small and growing businesses that a visitor understands in five seconds and that lead every visitor to one clear next step. The business you plan for is described at the end.
 
 ## What to produce
 1. The pages this business needs, usually 4 to 8. Choose them from how its customers decide: a restaurant needs its menu and reservations; a clinic its services, doctors and appointments; a SaaS product its features, integrations and pricing; a shop its products and collections; a trade its services and a quote request. Every objective that needs a page gets one (booking gets a page with a booking form, hiring gets careers).
 2. Each page: slug, title, type (one of: {{page_types}}), objective (one sentence: what the page must achieve for the business), primary_cta (the label of its main button), seo (meta_title at most 60 characters, meta_description at most 155) and blocks.
 3. Blocks: 3 to 7 per page in reading order, each with finished copy written from the brief. The home page starts with a hero; contact and booking pages include a form; a services page lists the services with a services block. Never lorem ipsum, never "Heading goes here".
-4. Site settings: name (the business's name), tagline, tone, layout (one of: {{layouts}}, matching the business), primary_navigation (slugs of the 4 to 7 main pages, "home" first), secondary_navigation (slugs for the footer) and hero_message (the home hero's heading).
+4. Site settings: name (the business's name), tagline, tone (the brand personality's voice in one line), layout (one of: {{layouts}}, matching the business), primary_navigation (slugs of the 4 to 7 main pages, "home" first), secondary_navigation (slugs for the footer) and hero_message (the home hero's heading).
+5. Every line carries the brand's voice: tagline, headings, buttons, page objectives. Write for the site's audience: their questions, their words, what makes them act.
+6. The home hero follows the hero imagery direction: its heading and subheading suit the picture, its data.image describes what the picture shows (alt, and prompt for the photographer or image model), and the hero block's "variant" names the treatment in a word or two (for example photo-team, product-in-use, screenshot, illustration, full-bleed-photo, customer-story).
 
 ## Block catalogue
 Use only these block types, with exactly these data fields:
@@ -91,9 +75,7 @@ Use only these block types, with exactly these data fields:
 - Navigation lists slugs of pages in this answer; never URLs or labels.
 - Links between pages (cta.href, items' href) are "/" followed by a slug of this site.
 - Use only facts the brief gives. Never invent prices, addresses, phone numbers, opening hours, figures, awards, client names or testimonials. Where a block needs one the brief does not give, write a short bracketed note for the owner, such as "[Add your opening hours]".
-- Locked pages: {{locked_pages}}. Return each locked page exactly as it is in the existing structure (same slug, title, type and blocks) and keep it in the navigation.
-- Existing structure (improve on it and keep what works; "none" means this is the first plan):
-{{existing_structure}}
+- Locked pages are returned exactly as they are in the existing structure (same slug, title, type and blocks) and stay in the navigation.
 
 ## Answer
 One JSON object in exactly this shape, and nothing else:
@@ -101,6 +83,34 @@ One JSON object in exactly this shape, and nothing else:
   "pages": [ { "slug": "home", "title": "Home", "type": "home", "objective": "...", "primary_cta": "...",
       "seo": { "meta_title": "...", "meta_description": "..." },
       "blocks": [ { "type": "hero", "variant": "...", "data": { "heading": "...", "subheading": "...", "cta": { "label": "...", "href": "/contact" } } } ] } ] }
+
+# The website to plan
+Working title: {{blueprint_name}}
+
+## The business
+{{business_brief}}
+
+Business type: {{business_type}}
+Hosting: {{hosting_type}}
+
+## Who the site is for
+{{audience}}
+
+## What the site must achieve
+{{objectives}}
+
+## Voice
+Brand personality: {{brand_personality}}
+
+## Hero imagery
+{{hero_imagery}}
+
+## Locked pages
+{{locked_pages}}
+
+## Existing structure
+Improve on it and keep what works ("none" means this is the first plan):
+{{existing_structure}}
 "#;
 
 /// Default template of `site_page_generation`: write the final copy of one page.
