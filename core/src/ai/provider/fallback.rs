@@ -45,6 +45,15 @@ impl Provider for FallbackProvider {
         !self.providers.is_empty() && self.providers.iter().all(|p| p.is_offline())
     }
 
+    /// The fewest of the chain: any of its providers may be the one answering.
+    fn parallel_requests(&self) -> usize {
+        self.providers
+            .iter()
+            .map(|p| p.parallel_requests())
+            .min()
+            .unwrap_or(1)
+    }
+
     async fn complete(&self, request: &CompletionRequest) -> Result<Completion> {
         self.answer(request, None).await
     }

@@ -162,6 +162,14 @@ pub trait Provider: Send + Sync + std::fmt::Debug {
         Ok(completion)
     }
 
+    /// How many requests to send at once when a run has independent ones (the steps
+    /// generation's pages). A server on this machine (llama.cpp, Ollama) usually answers one at
+    /// a time: parallel requests only queue there, and llama-cpp-python's server by default ends
+    /// a streaming answer as soon as another request arrives, so each would cut the other off.
+    fn parallel_requests(&self) -> usize {
+        4
+    }
+
     /// A cheap check that the provider is configured and answering (for `doctor`).
     async fn health_check(&self) -> Result<String>;
 }

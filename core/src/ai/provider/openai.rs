@@ -279,6 +279,15 @@ impl OpenAiCompatibleBuilder {
             .user_agent(concat!("sitebuilder/", env!("CARGO_PKG_VERSION")))
             .build()
             .map_err(|e| Error::config(format!("cannot build the HTTP client: {e}")))?;
+        // A server on this machine answers one request at a time (see
+        // `Provider::parallel_requests`).
+        let host_name = url.host_str().unwrap_or_default();
+        let local = host_name.eq_ignore_ascii_case("localhost")
+            || host_name
+                .trim_start_matches('[')
+                .trim_end_matches(']')
+                .parse::<std::net::IpAddr>()
+                .is_ok_and(|ip| ip.is_loopback() || ip.is_unspecified());
         let host = match url.port() {
             Some(port) => format!("{}:{port}", url.host_str().unwrap_or_default()),
             None => url.host_str().unwrap_or_default().to_owned(),
@@ -287,6 +296,7 @@ impl OpenAiCompatibleBuilder {
             client,
             label: format!("openai:{model}@{host}"),
             base_url,
+            local,
             secret: self.api_key.map(|k| k.0.trim().to_owned()),
             authorization,
             model,
@@ -311,6 +321,8 @@ pub struct OpenAiCompatible {
     client: reqwest::Client,
     label: String,
     base_url: String,
+    /// The server runs on this machine (loopback or `localhost`).
+    local: bool,
     secret: Option<String>,
     authorization: Option<HeaderValue>,
     model: String,
@@ -854,6 +866,11 @@ impl Provider for OpenAiCompatible {
         self.label.clone()
     }
 
+    /// One at a time for a server on this machine, four for a hosted one.
+    fn parallel_requests(&self) -> usize {
+        if self.local { 1 } else { 4 }
+    }
+
     async fn complete(&self, request: &CompletionRequest) -> Result<Completion> {
         self.answer(request, None).await
     }
@@ -1088,6 +1105,28 @@ fn redact_secret(text: &str, secret: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_server_on_this_machine_is_asked_one_request_at_a_time() {
+        let at = |url: &str| {
+            OpenAiCompatible::builder()
+                .base_url(url)
+                .model("m")
+                .build()
+                .expect("build")
+                .parallel_requests()
+        };
+        for local in [
+            "http://127.0.0.1:8765/v1",
+            "http://localhost:11434/v1",
+            "http://[::1]:8000/v1",
+            "http://0.0.0.0:8080",
+        ] {
+            assert_eq!(at(local), 1, "{local}");
+        }
+        assert_eq!(at("https://api.openai.com/v1"), 4);
+        assert_eq!(at("http://10.0.0.5:8000/v1"), 4);
+    }
 
     #[test]
     fn redaction_covers_whole_and_partial_echoes() {

@@ -1,6 +1,7 @@
 //! Generation in steps, for models too small to write a whole site in one answer: the sitemap
 //! first (site settings and pages without blocks: a small schema), then each page's blocks with
-//! a schema of their own, pages in parallel, re-asking only a page that failed.
+//! a schema of their own, pages in parallel (as many at once as the provider serves well: one
+//! for a server on this machine), re-asking only a page that failed.
 //!
 //! It wraps any provider and answers a structure request with one assembled answer, so the
 //! engine still holds and charges once, validates the whole and keeps one task-log row. Every
@@ -24,8 +25,6 @@ use crate::blocks::validate::{Limits, normalize_slug};
 use crate::tasks::Partial;
 use crate::{Error, Result};
 
-/// Pages written at once (a local server answers one at a time anyway; a hosted one in parallel).
-const PAGES_AT_ONCE: usize = 4;
 /// Asks per page (the first and its re-asks).
 const PAGE_ATTEMPTS: u32 = 3;
 /// Asks for the sitemap (the first and its re-asks): a sitemap that was cut off or broke a rule
@@ -374,6 +373,10 @@ impl Provider for StepwiseProvider {
         self.inner.is_offline()
     }
 
+    fn parallel_requests(&self) -> usize {
+        self.inner.parallel_requests()
+    }
+
     async fn complete(&self, request: &CompletionRequest) -> Result<Completion> {
         self.answer(request, None).await
     }
@@ -546,7 +549,8 @@ impl StepwiseProvider {
                 &tokens,
             ));
         }
-        let mut in_order = futures_util::stream::iter(asks).buffered(PAGES_AT_ONCE);
+        let mut in_order =
+            futures_util::stream::iter(asks).buffered(self.inner.parallel_requests().max(1));
         let mut written: Vec<(Result<Value>, Spent)> = Vec::with_capacity(pages.len());
         while let Some((blocks, page_spent)) = in_order.next().await {
             if let Ok(blocks) = &blocks {
