@@ -78,6 +78,7 @@ pub fn coerce_answer(
 /// metadata. The steps generation checks a sitemap with it before any page is written.
 pub fn coerce_sitemap(answer: &mut Value, limits: &Limits) -> Vec<String> {
     let mut log = Vec::new();
+    drop_repeated_pages(answer, &mut log);
     coerce_home_types(answer, &mut log);
     coerce_navigation(answer, &mut log);
     if let Some(pages) = answer.get_mut("pages").and_then(Value::as_array_mut) {
@@ -132,12 +133,62 @@ fn coerce_seo(seo: &mut Value, limits: &Limits, path: &str, log: &mut Vec<String
     }
 }
 
+/// Drops a page whose slug an earlier page already has: both would be served at one address,
+/// so only the first can ever be seen.
+fn drop_repeated_pages(answer: &mut Value, log: &mut Vec<String>) {
+    let Some(pages) = answer.get_mut("pages").and_then(Value::as_array_mut) else {
+        return;
+    };
+    let mut seen = std::collections::HashSet::new();
+    let mut index = 0;
+    pages.retain(|page| {
+        index += 1;
+        let Some(slug) = page.get("slug").and_then(Value::as_str) else {
+            return true;
+        };
+        let mut key = normalize_slug(slug);
+        if is_home_alias(&key) {
+            key = "home".into();
+        }
+        if seen.insert(key.clone()) {
+            return true;
+        }
+        log.push(format!(
+            "pages[{}]: dropped, an earlier page has the slug \"{key}\"",
+            index - 1
+        ));
+        false
+    });
+}
+
 /// A page typed `home` after the first one, whose slug names another page, takes the type its
-/// slug names (`custom` when the slug is no page type): exactly one page is the home page.
+/// slug names (`custom` when the slug is no page type): exactly one page is the home page. When
+/// no page is typed `home`, the page whose slug is `home` is the home page.
 fn coerce_home_types(answer: &mut Value, log: &mut Vec<String>) {
     let Some(pages) = answer.get_mut("pages").and_then(Value::as_array_mut) else {
         return;
     };
+    let slug_of =
+        |page: &Value| normalize_slug(page.get("slug").and_then(Value::as_str).unwrap_or(""));
+    if !pages
+        .iter()
+        .any(|p| p.get("type").and_then(Value::as_str) == Some("home"))
+    {
+        let homes: Vec<usize> = (0..pages.len())
+            .filter(|&i| {
+                pages[i].get("type").is_some()
+                    && pages[i].get("slug").is_some()
+                    && is_home_alias(&slug_of(&pages[i]))
+            })
+            .collect();
+        if let [only] = homes.as_slice() {
+            log.push(format!(
+                "pages[{only}].type: no page was typed \"home\"; the page with slug \"{}\" is the home page",
+                slug_of(&pages[*only])
+            ));
+            pages[*only]["type"] = json!("home");
+        }
+    }
     let mut seen_home = false;
     for (p, page) in pages.iter_mut().enumerate() {
         if page.get("type").and_then(Value::as_str) != Some("home") {
@@ -578,10 +629,20 @@ mod tests {
         assert_eq!(data["points"], json!(["One", "Two"]));
         assert_eq!(log, vec!["data.points: dropped 2 empty items".to_string()]);
 
-        // Two pages that both claim to be the home page: which one is, is not clear.
-        let mut answer =
-            json!({"pages": [{"slug": "home", "type": "home"}, {"slug": "index", "type": "home"}]});
-        assert!(coerce_answer(&mut answer, &catalogue, &Limits::default()).is_empty());
+        // A repeated address ("index" is the home page's too): only the first page can be
+        // served there.
+        let mut answer = json!({"pages": [
+            {"slug": "home", "type": "blog"}, {"slug": "index", "type": "home"}, {"slug": "menu", "type": "custom"}
+        ]});
+        let log = coerce_answer(&mut answer, &catalogue, &Limits::default());
+        assert_eq!(
+            answer["pages"].as_array().map(Vec::len),
+            Some(2),
+            "{log:#?}"
+        );
+        // ... and with no page typed home, the page at "home" is the home page.
+        assert_eq!(answer["pages"][0]["type"], "home", "{log:#?}");
+        assert_eq!(log.len(), 2, "{log:#?}");
     }
 
     #[test]

@@ -190,3 +190,32 @@ mod planner;
 pub use planner::OfflinePlanner;
 mod steps;
 pub use steps::StepwiseProvider;
+
+/// Calls `f` on every free-text string schema inside `schema` (type `string`, or a union with
+/// it, without `enum`, `const`, `pattern` or `format`): where a grammar-constrained server is
+/// given length bounds that strict structured outputs cannot carry.
+pub(crate) fn each_free_text(
+    schema: &mut serde_json::Value,
+    f: &mut impl FnMut(&mut serde_json::Map<String, serde_json::Value>),
+) {
+    use serde_json::Value;
+    match schema {
+        Value::Object(map) => {
+            let is_string = match map.get("type") {
+                Some(Value::String(t)) => t == "string",
+                Some(Value::Array(kinds)) => kinds.iter().any(|k| k == "string"),
+                _ => false,
+            };
+            if is_string
+                && !["enum", "const", "pattern", "format"]
+                    .iter()
+                    .any(|k| map.contains_key(*k))
+            {
+                f(map);
+            }
+            map.values_mut().for_each(|v| each_free_text(v, f));
+        }
+        Value::Array(items) => items.iter_mut().for_each(|v| each_free_text(v, f)),
+        _ => {}
+    }
+}

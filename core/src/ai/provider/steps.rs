@@ -17,13 +17,18 @@ use serde_json::{Value, json};
 
 use super::{
     ChatMessage, Completion, CompletionRequest, DeltaSink, OutputSchema, Provider, StreamDelta,
-    Usage,
+    Usage, each_free_text,
 };
 use crate::ai::lenient::parse_lenient;
 use crate::blocks::coerce::{coerce_data, coerce_sitemap};
 use crate::blocks::validate::{Limits, normalize_slug};
 use crate::tasks::Partial;
 use crate::{Error, Result};
+
+/// The sitemap step's ask, after the function's own prompt.
+const SITEMAP_ASK: &str = "Work in steps. First only the sitemap: the \"site\" settings and every \
+page with slug, title, type, objective, primary_cta and seo, but no blocks yet. Answer with one \
+JSON object {\"site\": {...}, \"pages\": [...]} and nothing else.";
 
 /// Asks per page (the first and its re-asks).
 const PAGE_ATTEMPTS: u32 = 3;
@@ -32,13 +37,14 @@ const PAGE_ATTEMPTS: u32 = 3;
 const SITEMAP_ATTEMPTS: u32 = 3;
 /// Pages a sitemap may list once a longer one was cut off: the re-ask's schema carries the
 /// tighter bound, so the model's grammar cannot run long again.
-const STEP_RETRY_PAGES: usize = 4;
-/// Most tokens the sitemap step may write. A sitemap of [`STEP_MAX_PAGES`] pages fits in far
-/// fewer (SmolLM2-135M wrote 630 to 770 for six pages); without a cap a small model that loops (an
-/// endless array, a string that never closes) writes until the run's whole budget is spent, and a
-/// one-slot local server keeps writing after the run has given up, so the next run waits behind
-/// it. SmolLM2-135M writes about 18 tokens per second on one core: 800 tokens is 45 s.
-const STEP_MAX_TOKENS: u32 = 800;
+const STEP_RETRY_PAGES: usize = 3;
+/// Most tokens the sitemap step may write: what [`STEP_MAX_PAGES`] pages take with every field
+/// at its [`SITEMAP_LENGTHS`] bound (about 170 tokens a page, 150 for the site settings), so a
+/// grammar-constrained answer always fits; a typical one is 400 to 700 (SmolLM2-135M). Without
+/// a cap a small model that loops (an endless array, a string that never closes) writes until
+/// the run's whole budget is spent, and a one-slot local server keeps writing after the run has
+/// given up, so the next run waits behind it. SmolLM2-135M writes about 18 tokens per second.
+const STEP_MAX_TOKENS: u32 = 1000;
 /// Most tokens one page step may write: [`STEP_MAX_BLOCKS`] blocks of short copy take about 300
 /// (SmolLM2-135M wrote 50 to 620 per page); a page that runs past this is looping, and is asked
 /// again sooner.
@@ -46,8 +52,9 @@ const PAGE_MAX_TOKENS: u32 = 512;
 /// Pages a sitemap step may list, and entries of each menu. The step schemas carry these bounds
 /// (`minItems`/`maxItems`, which strict structured outputs and llama.cpp's JSON grammars both
 /// enforce while the model writes), so a small model can neither answer an empty sitemap nor
-/// repeat pages until its budget runs out.
-const STEP_MAX_PAGES: usize = 6;
+/// repeat pages until its budget runs out. Five: six pages of SmolLM2-135M's sitemap fields ran
+/// past 800 tokens (45 s) more often than not.
+const STEP_MAX_PAGES: usize = 5;
 /// Blocks one page step may write (at least one): a page in steps is a small model's work, and
 /// every block costs it seconds.
 const STEP_MAX_BLOCKS: usize = 4;
@@ -74,9 +81,9 @@ impl StepwiseProvider {
 /// answer schema; `None` when the schema is not one.
 fn split_schema(schema: &Value) -> Option<(Value, Value)> {
     let page = schema.pointer("/properties/pages/items")?;
-    let blocks = page.pointer("/properties/blocks")?.clone();
-    let mut blocks = blocks;
+    let mut blocks = page.pointer("/properties/blocks")?.clone();
     bound(&mut blocks, 1, STEP_MAX_BLOCKS);
+    cap_strings(&mut blocks, BLOCK_TEXT_MAX);
     let mut sitemap = schema.clone();
     let page = sitemap.pointer_mut("/properties/pages/items")?;
     page["properties"].as_object_mut()?.remove("blocks");
@@ -84,6 +91,12 @@ fn split_schema(schema: &Value) -> Option<(Value, Value)> {
         required.retain(|r| r != "blocks");
     }
     bound(sitemap.pointer_mut("/properties/pages")?, 1, STEP_MAX_PAGES);
+    for (pointer, max) in SITEMAP_LENGTHS {
+        if let Some(Value::Object(field)) = sitemap.pointer_mut(pointer) {
+            field.insert("maxLength".into(), json!(max));
+        }
+    }
+
     if let Some(menu) = sitemap.pointer_mut("/properties/site/properties/primary_navigation") {
         bound(menu, 1, STEP_MAX_PAGES);
     }
@@ -97,6 +110,39 @@ fn split_schema(schema: &Value) -> Option<(Value, Value)> {
         "properties": {"blocks": blocks}
     });
     Some((sitemap, page_schema))
+}
+
+/// Length bounds of the sitemap's text fields, the prompt's own where it gives them (meta title
+/// 60, description 155). Strict structured outputs drop them; llama.cpp's grammar enforces them
+/// while the model writes, so a small model that repeats a word inside a string ("Fiona Fiona
+/// …", seen with SmolLM2-135M) is made to close it instead of writing until its token cap.
+const SITEMAP_LENGTHS: &[(&str, usize)] = &[
+    ("/properties/site/properties/name", 60),
+    ("/properties/site/properties/tagline", 120),
+    ("/properties/site/properties/tone", 80),
+    ("/properties/site/properties/hero_message", 120),
+    ("/properties/pages/items/properties/slug", 40),
+    ("/properties/pages/items/properties/title", 60),
+    ("/properties/pages/items/properties/objective", 160),
+    ("/properties/pages/items/properties/primary_cta", 40),
+    (
+        "/properties/pages/items/properties/seo/properties/meta_title",
+        60,
+    ),
+    (
+        "/properties/pages/items/properties/seo/properties/meta_description",
+        155,
+    ),
+];
+
+/// Longest text of one block field in a page step (a paragraph), for the same reason.
+const BLOCK_TEXT_MAX: usize = 800;
+
+/// Gives every free-text string of `schema` without a bound of its own a `maxLength` of `max`.
+fn cap_strings(schema: &mut Value, max: usize) {
+    each_free_text(schema, &mut |field| {
+        field.entry("maxLength").or_insert(json!(max));
+    });
 }
 
 /// Bounds an array schema to `min..=max` items.
@@ -213,16 +259,33 @@ impl PageCheck {
                 ));
                 continue;
             };
+            let problems = |block: &Value| -> Vec<String> {
+                let mut found: Vec<String> = validator
+                    .iter_errors(block)
+                    .take(4)
+                    .map(|e| format!("blocks[{i}] ({kind}){}: {e}", e.instance_path()))
+                    .collect();
+                empty_texts(
+                    &block["data"],
+                    &format!("blocks[{i}] ({kind})/data"),
+                    &mut found,
+                );
+                found
+            };
             let mut mapped = block.clone();
             if let Some(data) = mapped.get_mut("data") {
                 coerce_data(data, data_schema, "data");
             }
-            errors.extend(
-                validator
-                    .iter_errors(&mapped)
-                    .take(4)
-                    .map(|e| format!("blocks[{i}] ({kind}){}: {e}", e.instance_path())),
-            );
+            let after_mapping = problems(&mapped);
+            if !after_mapping.is_empty() {
+                // Told as the model wrote it (`[""]`), not as the mapping left it (`[]`).
+                let as_written = problems(block);
+                errors.extend(if as_written.is_empty() {
+                    after_mapping
+                } else {
+                    as_written
+                });
+            }
         }
         errors.truncate(8);
         if errors.is_empty() {
@@ -230,6 +293,29 @@ impl PageCheck {
         } else {
             Err(errors)
         }
+    }
+}
+
+/// Empty or blank text inside block data, which the block catalogue's validation refuses (its
+/// text fields need words) but the strict page schema cannot say.
+fn empty_texts(value: &Value, path: &str, found: &mut Vec<String>) {
+    match value {
+        Value::String(s) if s.trim().is_empty() => {
+            found.push(format!(
+                "{path}: empty text; write the words or leave the item out"
+            ));
+        }
+        Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                empty_texts(item, &format!("{path}/{i}"), found);
+            }
+        }
+        Value::Object(map) => {
+            for (key, item) in map {
+                empty_texts(item, &format!("{path}/{key}"), found);
+            }
+        }
+        _ => {}
     }
 }
 
@@ -269,9 +355,15 @@ fn sitemap_errors(sitemap: &Value, validator: &jsonschema::Validator) -> Vec<Str
     errors
 }
 
+/// Temperature added on each re-ask of a step: a small model asked again at the same
+/// temperature with its own answer in view wrote the same answer three times (SmolLM2-135M).
+const REASK_WARMER: f32 = 0.3;
+
 /// Continues a step's conversation with the model's unusable `answer` and what was wrong with
-/// it, so the next ask corrects that answer rather than starting over.
-fn push_reask(messages: &mut Vec<ChatMessage>, answer: String, what: &str, errors: &[String]) {
+/// it, so the next ask corrects that answer rather than starting over, a little warmer.
+fn push_reask(request: &mut CompletionRequest, answer: String, what: &str, errors: &[String]) {
+    request.temperature = Some((request.temperature.unwrap_or(0.4) + REASK_WARMER).min(1.0));
+    let messages = &mut request.messages;
     messages.push(ChatMessage::assistant(answer));
     messages.push(ChatMessage::user(format!(
         "That {what} could not be used:\n- {}\nAnswer again with the complete, corrected JSON only.",
@@ -352,12 +444,7 @@ impl StepwiseProvider {
                 attempts: attempt,
                 errors: errors.clone(),
             };
-            push_reask(
-                &mut request.messages,
-                completion.content,
-                "page's answer",
-                &errors,
-            );
+            push_reask(&mut request, completion.content, "page's answer", &errors);
         }
         (Err(last_error), spent)
     }
@@ -464,11 +551,9 @@ impl StepwiseProvider {
             description: Some("Site settings and pages, without their blocks.".into()),
             schema: Arc::new(sitemap_schema),
         });
-        sitemap_request.messages.push(ChatMessage::user(
-            "Work in steps. First only the sitemap: the \"site\" settings and every page with slug, \
-             title, type, objective, primary_cta and seo, but no blocks yet. Answer with one JSON \
-             object {\"site\": {...}, \"pages\": [...]} and nothing else.",
-        ));
+        sitemap_request
+            .messages
+            .push(ChatMessage::user(SITEMAP_ASK));
         let mut spent = Spent::default();
         let mut attempt = 0;
         let (first, mut sitemap) = loop {
@@ -487,12 +572,7 @@ impl StepwiseProvider {
                         }
                     };
                     if attempt < SITEMAP_ATTEMPTS {
-                        push_reask(
-                            &mut sitemap_request.messages,
-                            completion.content,
-                            "sitemap",
-                            &errors,
-                        );
+                        push_reask(&mut sitemap_request, completion.content, "sitemap", &errors);
                     }
                     errors
                 }
@@ -536,13 +616,17 @@ impl StepwiseProvider {
             schema: Arc::new(page_schema),
         };
         let check = PageCheck::new(&page_output.schema)?;
-        let sitemap_text = sitemap.to_string();
+        // Each page step continues the sitemap step's conversation word for word (its ask, then
+        // the model's own answer as written), so a server that caches the last prompt's prefix
+        // reads only the page's ask.
+        let mut page_base = request.clone();
+        page_base.messages.push(ChatMessage::user(SITEMAP_ASK));
         // A few pages at a time, handed on in page order as each is written.
         let mut asks = Vec::with_capacity(pages.len());
         for page in &pages {
             asks.push(self.page_blocks(
-                request,
-                &sitemap_text,
+                &page_base,
+                &first.content,
                 page,
                 &page_output,
                 &check,
@@ -634,9 +718,20 @@ mod tests {
             (json!(1), json!(STEP_MAX_BLOCKS))
         );
         assert!(!requires(items, "blocks"));
+        // Every block type, its text bounded for a grammar (strict mode drops the bound).
+        let types = |s: &Value| s["anyOf"].as_array().map(Vec::len);
         assert_eq!(
-            page["properties"]["blocks"]["items"],
-            schema["properties"]["pages"]["items"]["properties"]["blocks"]["items"]
+            types(&page["properties"]["blocks"]["items"]),
+            types(&schema["properties"]["pages"]["items"]["properties"]["blocks"]["items"])
+        );
+        let hero = &page["properties"]["blocks"]["items"]["anyOf"][0]["properties"]["data"];
+        assert_eq!(
+            hero["properties"]["heading"]["maxLength"],
+            json!(BLOCK_TEXT_MAX)
+        );
+        assert_eq!(
+            items["properties"]["seo"]["properties"]["meta_title"]["maxLength"],
+            json!(60)
         );
         assert!(split_schema(&BlockCatalogue::default().page_output_schema()).is_none());
         let mut relaxed = page.clone();

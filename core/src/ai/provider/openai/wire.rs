@@ -72,14 +72,41 @@ pub(super) fn request_body(
             body.insert("response_format".into(), json!({"type": "json_object"}));
         }
         (Format::JsonObjectSchema, Some(schema)) => {
+            let mut grammar = Value::clone(&schema.schema);
+            non_empty_strings(&mut grammar);
             body.insert(
                 "response_format".into(),
-                json!({"type": "json_object", "schema": Value::clone(&schema.schema)}),
+                json!({"type": "json_object", "schema": grammar}),
             );
         }
         _ => {}
     }
     Value::Object(body)
+}
+
+/// Removes `minLength`/`maxLength`, which strict structured outputs do not take: a schema may
+/// carry them for grammar-constrained servers (the steps generation bounds its fields so that a
+/// small model cannot loop inside a string), and only llama.cpp's form sends them.
+fn drop_lengths(schema: &mut Value) {
+    match schema {
+        Value::Object(map) => {
+            map.remove("minLength");
+            map.remove("maxLength");
+            map.values_mut().for_each(drop_lengths);
+        }
+        Value::Array(items) => items.iter_mut().for_each(drop_lengths),
+        _ => {}
+    }
+}
+
+/// Gives every free-text string of `schema` `minLength: 1` for llama.cpp's grammar, which
+/// enforces it while the model writes. Strict structured outputs have no such keyword, so the
+/// answer schemas leave it out (the block catalogue's own validation requires text anyway);
+/// a small model's commonest unusable answer is an empty string where words belong.
+fn non_empty_strings(schema: &mut Value) {
+    crate::ai::provider::each_free_text(schema, &mut |field| {
+        field.entry("minLength").or_insert(json!(1));
+    });
 }
 
 /// [`request_body`] serialised.
@@ -106,7 +133,9 @@ fn json_schema_format(schema: &OutputSchema) -> Value {
     if let Some(description) = schema.description.as_deref().filter(|d| !d.is_empty()) {
         spec.insert("description".into(), json!(description));
     }
-    spec.insert("schema".into(), Value::clone(&schema.schema));
+    let mut strict = Value::clone(&schema.schema);
+    drop_lengths(&mut strict);
+    spec.insert("schema".into(), strict);
     spec.insert("strict".into(), json!(true));
     json!({"type": "json_schema", "json_schema": spec})
 }
@@ -319,6 +348,46 @@ mod tests {
         assert_eq!(body["response_format"], json!({"type": "json_object"}));
         assert_eq!(body["stream"], json!(true));
         assert_eq!(body["stream_options"], json!({"include_usage": true}));
+        // llama.cpp's form carries the schema, with free text non-empty for its grammar.
+        let schema = json!({"type": "object", "properties": {
+            "name": {"type": "string"},
+            "note": {"type": ["string", "null"]},
+            "kind": {"type": "string", "enum": ["a", "b"]},
+            "list": {"type": "array", "items": {"type": "string"}},
+            "short": {"type": "string", "maxLength": 60}
+        }});
+        let strict = json_schema_format(&OutputSchema {
+            name: "x".into(),
+            description: None,
+            schema: std::sync::Arc::new(schema.clone()),
+        });
+        // Strict structured outputs take no length bounds.
+        assert!(
+            strict["json_schema"]["schema"]["properties"]["short"]
+                .get("maxLength")
+                .is_none()
+        );
+        let body = request_body(
+            "m",
+            &request(Some(OutputSchema {
+                name: "x".into(),
+                description: None,
+                schema: std::sync::Arc::new(schema),
+            })),
+            None,
+            None,
+            Shape {
+                format: Format::JsonObjectSchema,
+                ..shape
+            },
+        );
+        let sent = &body["response_format"]["schema"]["properties"];
+        assert_eq!(body["response_format"]["type"], "json_object");
+        assert_eq!(sent["name"]["minLength"], json!(1));
+        assert_eq!(sent["note"]["minLength"], json!(1));
+        assert!(sent["kind"].get("minLength").is_none());
+        assert_eq!(sent["list"]["items"]["minLength"], json!(1));
+        assert_eq!(sent["short"]["maxLength"], json!(60));
         // Without a schema no format is asked for, whatever the mode.
         assert!(
             request_body("m", &request(None), None, None, shape)
