@@ -370,18 +370,15 @@ async fn near_misses_are_coerced_without_a_reask_and_logged() {
 async fn steps_plan_the_sitemap_then_each_page_and_reask_only_a_failed_page() {
     let server = OpenAiServer::start().await;
     let whole: Value = serde_json::from_str(&valid_answer().await).expect("json");
-    let mut sitemap = whole.clone();
-    for page in sitemap["pages"].as_array_mut().expect("pages") {
-        page.as_object_mut().expect("page").remove("blocks");
-    }
+    let sitemap = common::step_sitemap(&whole);
     let pages = sitemap["pages"].as_array().expect("pages").len();
     // Pages are written in parallel, so any page may get any answer: all answers fit any page.
-    // A page step writes at most four blocks (the step schema's bound).
+    // A page step writes at most three blocks (the step schema's bound).
     let first: Vec<Value> = whole["pages"][0]["blocks"]
         .as_array()
         .expect("blocks")
         .iter()
-        .take(4)
+        .take(3)
         .cloned()
         .collect();
     let blocks = json!({ "blocks": first });

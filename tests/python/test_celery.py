@@ -81,6 +81,7 @@ def test_worker_runs_generate_site_structure(pg_url: str, queue: str, tmp_path: 
             SBTEST_QUEUE=queue,
             SITEBUILDER_DATABASE_URL=pg_url,
             SITEBUILDER_AI_BASE_URL=model.base_url,
+            SITEBUILDER_AI_GENERATION="whole",  # the scripted server answers whole sites
             SITEBUILDER_AI_API_KEY="sk-celery",
             SITEBUILDER_AI_MODEL="fake-4o",
             SBTEST_OPEN_BEFORE_FORK="1",

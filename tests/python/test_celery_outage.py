@@ -102,6 +102,7 @@ def _worker_env(redis: RedisServer, queue: str, pg_url: str, model: FakeModel) -
         SBTEST_QUEUE=queue,
         SITEBUILDER_DATABASE_URL=pg_url,
         SITEBUILDER_AI_BASE_URL=model.base_url,
+        SITEBUILDER_AI_GENERATION="whole",  # the scripted server answers whole sites
         SITEBUILDER_AI_API_KEY="sk-outage",
         SITEBUILDER_AI_MODEL="fake-4o",
         PYTHONPATH=os.pathsep.join([str(HERE), env.get("PYTHONPATH", "")]),

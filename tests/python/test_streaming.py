@@ -431,7 +431,7 @@ def test_celery_progress_meta_carries_the_pages_so_far(pg_url: str, tmp_path: An
         env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
         env.update(
             SBTEST_BROKER=REDIS, SBTEST_BACKEND=REDIS, SBTEST_QUEUE=queue, SITEBUILDER_DATABASE_URL=pg_url,
-            SITEBUILDER_AI_BASE_URL=model.base_url, SITEBUILDER_AI_API_KEY="sk-celery", SITEBUILDER_AI_MODEL="fake-4o",
+            SITEBUILDER_AI_BASE_URL=model.base_url, SITEBUILDER_AI_GENERATION="whole", SITEBUILDER_AI_API_KEY="sk-celery", SITEBUILDER_AI_MODEL="fake-4o",
             PYTHONPATH=os.pathsep.join([str(here), env.get("PYTHONPATH", "")]),
         )
         log = tmp_path / "worker.log"

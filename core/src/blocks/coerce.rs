@@ -363,10 +363,49 @@ fn coerce_object(value: &mut Value, schema: &Value, path: &str, log: &mut Vec<St
         return;
     };
     rename_synonyms(object, properties, path, log);
+    leave_out_empty_optionals(object, schema, properties, path, log);
     for (key, sub_schema) in properties {
         if let Some(sub) = object.get_mut(key) {
             coerce(sub, sub_schema, &format!("{path}.{key}"), log);
         }
+    }
+}
+
+/// Removes blank text from fields that may be absent (not required, or nullable in a strict
+/// schema): an empty optional field means it has nothing to say, which leaving it out says.
+fn leave_out_empty_optionals(
+    object: &mut Map<String, Value>,
+    schema: &Value,
+    properties: &Map<String, Value>,
+    path: &str,
+    log: &mut Vec<String>,
+) {
+    let required = |key: &str| {
+        schema["required"]
+            .as_array()
+            .is_some_and(|r| r.iter().any(|k| k == key))
+    };
+    let nullable = |s: &Value| {
+        s["type"]
+            .as_array()
+            .is_some_and(|t| t.iter().any(|k| k == "null"))
+            || s["anyOf"]
+                .as_array()
+                .is_some_and(|o| o.iter().any(|b| b["type"] == "null"))
+    };
+    let blank: Vec<String> = object
+        .iter()
+        .filter(|(_, v)| v.as_str().is_some_and(|t| t.trim().is_empty()))
+        .filter(|(k, _)| {
+            properties
+                .get(k.as_str())
+                .is_some_and(|p| !required(k) || nullable(p))
+        })
+        .map(|(k, _)| k.clone())
+        .collect();
+    for key in blank {
+        object.remove(&key);
+        log.push(format!("{path}.{key}: empty, left out"));
     }
 }
 
@@ -621,6 +660,15 @@ mod tests {
             log.iter().filter(|l| l.contains("second")).count() == 2,
             "{log:#?}"
         );
+
+        // An optional field left blank is left out; a required one is not (a re-ask says so).
+        let schema = json!({"type": "object", "required": ["title"], "properties": {
+            "title": {"type": "string"}, "href": {"type": "string"}, "icon": {"type": ["string", "null"]}
+        }});
+        let mut data = json!({"title": "", "href": " ", "icon": ""});
+        let log = coerce_data(&mut data, &schema, "item");
+        assert_eq!(data, json!({"title": ""}), "{log:?}");
+        assert_eq!(log.len(), 2, "{log:?}");
 
         // A list of strings loses its blank items.
         let schema = json!({"type": "object", "properties": {"points": {"type": "array", "items": {"type": "string"}}}});

@@ -17,8 +17,10 @@ use crate::ai::provider::{
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum ProviderConfig {
     /// `SITEBUILDER_AI_BASE_URL` / `SITEBUILDER_AI_API_KEY` (or `OPENAI_API_KEY`) /
-    /// `SITEBUILDER_AI_MODEL` / `SITEBUILDER_AI_JSON_MODE` / `SITEBUILDER_AI_STREAM`, and `SITEBUILDER_AI_GENERATION=steps`
-    /// for [`ProviderConfig::Steps`]; the offline planner when none is set.
+    /// `SITEBUILDER_AI_MODEL` / `SITEBUILDER_AI_JSON_MODE` / `SITEBUILDER_AI_STREAM`, and
+    /// `SITEBUILDER_AI_GENERATION` (`auto`, the default: [`ProviderConfig::Steps`] for a server on
+    /// this machine, one answer for a hosted one; `whole`; `steps`); the offline planner when none
+    /// is set.
     #[default]
     FromEnv,
     /// The deterministic offline planner (no network).
@@ -63,6 +65,21 @@ pub enum ProviderConfig {
     },
 }
 
+/// Whether structures are generated in steps, from `SITEBUILDER_AI_GENERATION` and whether the
+/// server runs on this machine. Such a server (llama.cpp, Ollama, llama-cpp-python) mostly runs
+/// a small model, whose context a whole site in one answer overflows; in steps each answer is
+/// small. A hosted one writes the whole site at once.
+fn in_steps(setting: &str, local: bool) -> Result<bool> {
+    match setting.trim().to_ascii_lowercase().as_str() {
+        "" | "auto" => Ok(local),
+        "whole" => Ok(false),
+        "steps" => Ok(true),
+        other => Err(crate::Error::config(format!(
+            "SITEBUILDER_AI_GENERATION is {other:?}; use \"auto\" (the default: steps for a server on this machine, one answer for a hosted one), \"whole\" or \"steps\""
+        ))),
+    }
+}
+
 impl ProviderConfig {
     /// Builds the provider.
     pub fn build(&self) -> Result<Arc<dyn Provider>> {
@@ -70,14 +87,11 @@ impl ProviderConfig {
             ProviderConfig::FromEnv => match OpenAiCompatible::from_env()? {
                 Some(p) => {
                     let generation = std::env::var("SITEBUILDER_AI_GENERATION").unwrap_or_default();
-                    match generation.trim().to_ascii_lowercase().as_str() {
-                        "" | "whole" => Arc::new(p),
-                        "steps" => Arc::new(StepwiseProvider::new(Arc::new(p))),
-                        other => {
-                            return Err(crate::Error::config(format!(
-                                "SITEBUILDER_AI_GENERATION is {other:?}; use \"whole\" (one answer, the default) or \"steps\""
-                            )));
-                        }
+                    let steps = in_steps(&generation, p.is_local())?;
+                    if steps {
+                        Arc::new(StepwiseProvider::new(Arc::new(p)))
+                    } else {
+                        Arc::new(p)
                     }
                 }
                 None => Arc::new(OfflinePlanner),
@@ -134,5 +148,22 @@ impl ProviderConfig {
                 Arc::new(StepwiseProvider::new(provider.build()?))
             }
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::in_steps;
+
+    #[test]
+    fn a_server_on_this_machine_generates_in_steps_unless_told_otherwise() {
+        assert!(in_steps("", true).expect("default"));
+        assert!(!in_steps("", false).expect("default"));
+        assert!(in_steps(" Auto ", true).expect("auto"));
+        assert!(!in_steps("whole", true).expect("whole"));
+        assert!(in_steps("steps", false).expect("steps"));
+        let err = in_steps("pages", true).expect_err("unknown");
+        assert_eq!(err.code(), "configuration");
+        assert!(err.to_string().contains("\"auto\""), "{err}");
     }
 }

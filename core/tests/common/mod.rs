@@ -186,3 +186,28 @@ pub async fn offline_structure_answer(name: &str, brief: &str) -> String {
         .expect("offline planner answers")
         .content
 }
+
+/// What a well-behaved model answers to the steps generation's sitemap step, cut from a whole
+/// structure `answer`: at most four pages (the step schema's bound), without blocks, menus
+/// naming only those pages.
+#[allow(dead_code)] // not every test binary that includes this module uses it
+pub fn step_sitemap(answer: &serde_json::Value) -> serde_json::Value {
+    let mut sitemap = answer.clone();
+    let pages = sitemap["pages"].as_array_mut().expect("pages");
+    pages.truncate(4);
+    for page in pages.iter_mut() {
+        page.as_object_mut().expect("page").remove("blocks");
+    }
+    let slugs: Vec<serde_json::Value> = pages.iter().map(|p| p["slug"].clone()).collect();
+    for menu in ["primary_navigation", "secondary_navigation"] {
+        let kept: Vec<serde_json::Value> = sitemap["site"][menu]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|s| slugs.contains(s))
+            .cloned()
+            .collect();
+        sitemap["site"][menu] = serde_json::Value::Array(kept);
+    }
+    sitemap
+}

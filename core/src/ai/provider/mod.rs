@@ -219,3 +219,20 @@ pub(crate) fn each_free_text(
         _ => {}
     }
 }
+
+/// Removes `minLength`/`maxLength`. A schema may carry them for grammar-constrained servers (the
+/// steps generation bounds its fields so that a small model cannot loop inside a string): strict
+/// structured outputs do not take them, and an answer is checked without them (they steer how
+/// much a model writes; validation decides what is too long).
+pub(crate) fn drop_lengths(schema: &mut serde_json::Value) {
+    use serde_json::Value;
+    match schema {
+        Value::Object(map) => {
+            map.remove("minLength");
+            map.remove("maxLength");
+            map.values_mut().for_each(drop_lengths);
+        }
+        Value::Array(items) => items.iter_mut().for_each(drop_lengths),
+        _ => {}
+    }
+}

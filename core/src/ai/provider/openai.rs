@@ -454,6 +454,12 @@ impl OpenAiCompatible {
         &self.prices
     }
 
+    /// Whether the server runs on this machine (a loopback address or `localhost`): such a
+    /// server answers one request at a time and usually runs a small model.
+    pub fn is_local(&self) -> bool {
+        self.local
+    }
+
     /// Whether the server refused `json_schema` earlier and `json_object` is used instead.
     pub fn uses_json_object_fallback(&self) -> bool {
         self.auto_step.load(Ordering::Relaxed) > AUTO_SCHEMA
@@ -868,7 +874,7 @@ impl Provider for OpenAiCompatible {
 
     /// One at a time for a server on this machine, four for a hosted one.
     fn parallel_requests(&self) -> usize {
-        if self.local { 1 } else { 4 }
+        if self.is_local() { 1 } else { 4 }
     }
 
     async fn complete(&self, request: &CompletionRequest) -> Result<Completion> {

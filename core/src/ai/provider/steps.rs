@@ -17,7 +17,7 @@ use serde_json::{Value, json};
 
 use super::{
     ChatMessage, Completion, CompletionRequest, DeltaSink, OutputSchema, Provider, StreamDelta,
-    Usage, each_free_text,
+    Usage, drop_lengths, each_free_text,
 };
 use crate::ai::lenient::parse_lenient;
 use crate::blocks::coerce::{coerce_data, coerce_sitemap};
@@ -39,12 +39,12 @@ const SITEMAP_ATTEMPTS: u32 = 3;
 /// tighter bound, so the model's grammar cannot run long again.
 const STEP_RETRY_PAGES: usize = 3;
 /// Most tokens the sitemap step may write: what [`STEP_MAX_PAGES`] pages take with every field
-/// at its [`SITEMAP_LENGTHS`] bound (about 170 tokens a page, 150 for the site settings), so a
+/// at its [`SITEMAP_LENGTHS`] bound (about 150 tokens a page, 150 for the site settings), so a
 /// grammar-constrained answer always fits; a typical one is 400 to 700 (SmolLM2-135M). Without
 /// a cap a small model that loops (an endless array, a string that never closes) writes until
 /// the run's whole budget is spent, and a one-slot local server keeps writing after the run has
 /// given up, so the next run waits behind it. SmolLM2-135M writes about 18 tokens per second.
-const STEP_MAX_TOKENS: u32 = 1000;
+const STEP_MAX_TOKENS: u32 = 800;
 /// Most tokens one page step may write: [`STEP_MAX_BLOCKS`] blocks of short copy take about 300
 /// (SmolLM2-135M wrote 50 to 620 per page); a page that runs past this is looping, and is asked
 /// again sooner.
@@ -52,12 +52,13 @@ const PAGE_MAX_TOKENS: u32 = 512;
 /// Pages a sitemap step may list, and entries of each menu. The step schemas carry these bounds
 /// (`minItems`/`maxItems`, which strict structured outputs and llama.cpp's JSON grammars both
 /// enforce while the model writes), so a small model can neither answer an empty sitemap nor
-/// repeat pages until its budget runs out. Five: six pages of SmolLM2-135M's sitemap fields ran
-/// past 800 tokens (45 s) more often than not.
-const STEP_MAX_PAGES: usize = 5;
+/// repeat pages until its budget runs out. Four: a small model on a CPU writes 14 to 19 tokens a
+/// second under a JSON grammar (SmolLM2-135M on two cores), so every page costs it 20 to 30 s of
+/// sitemap and blocks; six pages ran past 800 sitemap tokens more often than not.
+const STEP_MAX_PAGES: usize = 4;
 /// Blocks one page step may write (at least one): a page in steps is a small model's work, and
 /// every block costs it seconds.
-const STEP_MAX_BLOCKS: usize = 4;
+const STEP_MAX_BLOCKS: usize = 3;
 
 /// `base`'s token budget, capped at `cap`.
 fn step_budget(base: Option<u32>, cap: u32) -> Option<u32> {
@@ -112,31 +113,31 @@ fn split_schema(schema: &Value) -> Option<(Value, Value)> {
     Some((sitemap, page_schema))
 }
 
-/// Length bounds of the sitemap's text fields, the prompt's own where it gives them (meta title
-/// 60, description 155). Strict structured outputs drop them; llama.cpp's grammar enforces them
+/// Length bounds of the sitemap's text fields (within the prompt's own: meta title 60,
+/// description 155). Strict structured outputs drop them; llama.cpp's grammar enforces them
 /// while the model writes, so a small model that repeats a word inside a string ("Fiona Fiona
 /// …", seen with SmolLM2-135M) is made to close it instead of writing until its token cap.
 const SITEMAP_LENGTHS: &[(&str, usize)] = &[
-    ("/properties/site/properties/name", 60),
-    ("/properties/site/properties/tagline", 120),
-    ("/properties/site/properties/tone", 80),
-    ("/properties/site/properties/hero_message", 120),
-    ("/properties/pages/items/properties/slug", 40),
-    ("/properties/pages/items/properties/title", 60),
-    ("/properties/pages/items/properties/objective", 160),
-    ("/properties/pages/items/properties/primary_cta", 40),
+    ("/properties/site/properties/name", 50),
+    ("/properties/site/properties/tagline", 80),
+    ("/properties/site/properties/tone", 60),
+    ("/properties/site/properties/hero_message", 80),
+    ("/properties/pages/items/properties/slug", 30),
+    ("/properties/pages/items/properties/title", 50),
+    ("/properties/pages/items/properties/objective", 100),
+    ("/properties/pages/items/properties/primary_cta", 30),
     (
         "/properties/pages/items/properties/seo/properties/meta_title",
         60,
     ),
     (
         "/properties/pages/items/properties/seo/properties/meta_description",
-        155,
+        120,
     ),
 ];
 
-/// Longest text of one block field in a page step (a paragraph), for the same reason.
-const BLOCK_TEXT_MAX: usize = 800;
+/// Longest text of one block field in a page step (a short paragraph), for the same reason.
+const BLOCK_TEXT_MAX: usize = 600;
 
 /// Gives every free-text string of `schema` without a bound of its own a `maxLength` of `max`.
 fn cap_strings(schema: &mut Value, max: usize) {
@@ -213,6 +214,7 @@ impl PageCheck {
             };
             let name = name.to_string();
             let data = branch["properties"]["data"].clone();
+            drop_lengths(&mut branch);
             relax(&mut branch);
             let validator = jsonschema::validator_for(&branch).map_err(|e| {
                 Error::config(format!("the {name} block schema does not compile: {e}"))
@@ -541,6 +543,7 @@ impl StepwiseProvider {
         };
         // Step 1: the sitemap.
         let mut checked_sitemap = sitemap_schema.clone();
+        drop_lengths(&mut checked_sitemap);
         relax(&mut checked_sitemap);
         let sitemap_check = jsonschema::validator_for(&checked_sitemap)
             .map_err(|e| Error::config(format!("the sitemap schema does not compile: {e}")))?;

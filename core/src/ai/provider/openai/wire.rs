@@ -84,28 +84,34 @@ pub(super) fn request_body(
     Value::Object(body)
 }
 
-/// Removes `minLength`/`maxLength`, which strict structured outputs do not take: a schema may
-/// carry them for grammar-constrained servers (the steps generation bounds its fields so that a
-/// small model cannot loop inside a string), and only llama.cpp's form sends them.
-fn drop_lengths(schema: &mut Value) {
-    match schema {
-        Value::Object(map) => {
-            map.remove("minLength");
-            map.remove("maxLength");
-            map.values_mut().for_each(drop_lengths);
-        }
-        Value::Array(items) => items.iter_mut().for_each(drop_lengths),
-        _ => {}
-    }
-}
-
 /// Gives every free-text string of `schema` `minLength: 1` for llama.cpp's grammar, which
 /// enforces it while the model writes. Strict structured outputs have no such keyword, so the
 /// answer schemas leave it out (the block catalogue's own validation requires text anyway);
 /// a small model's commonest unusable answer is an empty string where words belong.
+///
+/// A nullable string (`"type": ["string", "null"]`) becomes `anyOf` a bounded string or null:
+/// llama.cpp's converter drops length bounds on a union of types.
 fn non_empty_strings(schema: &mut Value) {
     crate::ai::provider::each_free_text(schema, &mut |field| {
         field.entry("minLength").or_insert(json!(1));
+        if let Some(Value::Array(kinds)) = field.get("type")
+            && kinds.len() > 1
+        {
+            let others: Vec<Value> = kinds
+                .iter()
+                .filter(|k| *k != "string")
+                .map(|k| json!({"type": k}))
+                .collect();
+            let mut text = std::mem::take(field);
+            let description = text.remove("description");
+            text.insert("type".into(), json!("string"));
+            let mut options = vec![Value::Object(text)];
+            options.extend(others);
+            field.insert("anyOf".into(), Value::Array(options));
+            if let Some(d) = description {
+                field.insert("description".into(), d);
+            }
+        }
     });
 }
 
@@ -134,7 +140,7 @@ fn json_schema_format(schema: &OutputSchema) -> Value {
         spec.insert("description".into(), json!(description));
     }
     let mut strict = Value::clone(&schema.schema);
-    drop_lengths(&mut strict);
+    crate::ai::provider::drop_lengths(&mut strict);
     spec.insert("schema".into(), strict);
     spec.insert("strict".into(), json!(true));
     json!({"type": "json_schema", "json_schema": spec})
@@ -384,7 +390,10 @@ mod tests {
         let sent = &body["response_format"]["schema"]["properties"];
         assert_eq!(body["response_format"]["type"], "json_object");
         assert_eq!(sent["name"]["minLength"], json!(1));
-        assert_eq!(sent["note"]["minLength"], json!(1));
+        assert_eq!(
+            sent["note"]["anyOf"],
+            json!([{"type": "string", "minLength": 1}, {"type": "null"}])
+        );
         assert!(sent["kind"].get("minLength").is_none());
         assert_eq!(sent["list"]["items"]["minLength"], json!(1));
         assert_eq!(sent["short"]["maxLength"], json!(60));
