@@ -85,6 +85,9 @@ fn split_schema(schema: &Value) -> Option<(Value, Value)> {
     let mut blocks = page.pointer("/properties/blocks")?.clone();
     bound(&mut blocks, 1, STEP_MAX_BLOCKS);
     cap_strings(&mut blocks, BLOCK_TEXT_MAX);
+    if let Some(types) = blocks.pointer_mut("/items") {
+        cap_lists(types, BLOCK_LIST_MAX);
+    }
     let mut sitemap = schema.clone();
     let page = sitemap.pointer_mut("/properties/pages/items")?;
     page["properties"].as_object_mut()?.remove("blocks");
@@ -138,6 +141,32 @@ const SITEMAP_LENGTHS: &[(&str, usize)] = &[
 
 /// Longest text of one block field in a page step (a short paragraph), for the same reason.
 const BLOCK_TEXT_MAX: usize = 600;
+
+/// Items of any list inside a block in a page step (features, services, questions, form
+/// fields): SmolLM2-135M filled a services list to its catalogue bound of 24 and ran out of
+/// page tokens.
+const BLOCK_LIST_MAX: usize = 4;
+
+/// Lowers every array's `maxItems` inside `schema` to at most `max` (and `minItems` with it).
+fn cap_lists(schema: &mut Value, max: usize) {
+    match schema {
+        Value::Object(map) => {
+            if map.get("type") == Some(&json!("array")) {
+                let upper = map
+                    .get("maxItems")
+                    .and_then(Value::as_u64)
+                    .map_or(max, |m| (m as usize).min(max));
+                map.insert("maxItems".into(), json!(upper));
+                if let Some(lower) = map.get("minItems").and_then(Value::as_u64) {
+                    map.insert("minItems".into(), json!((lower as usize).min(upper)));
+                }
+            }
+            map.values_mut().for_each(|v| cap_lists(v, max));
+        }
+        Value::Array(items) => items.iter_mut().for_each(|v| cap_lists(v, max)),
+        _ => {}
+    }
+}
 
 /// Gives every free-text string of `schema` without a bound of its own a `maxLength` of `max`.
 fn cap_strings(schema: &mut Value, max: usize) {
@@ -735,6 +764,11 @@ mod tests {
         assert_eq!(
             items["properties"]["seo"]["properties"]["meta_title"]["maxLength"],
             json!(60)
+        );
+        let features = &page["properties"]["blocks"]["items"]["anyOf"][2]["properties"]["data"];
+        assert_eq!(
+            features["properties"]["items"]["maxItems"],
+            json!(BLOCK_LIST_MAX)
         );
         assert!(split_schema(&BlockCatalogue::default().page_output_schema()).is_none());
         let mut relaxed = page.clone();
