@@ -127,7 +127,7 @@ const SITEMAP_LENGTHS: &[(&str, usize)] = &[
     ("/properties/site/properties/hero_message", 80),
     ("/properties/pages/items/properties/slug", 30),
     ("/properties/pages/items/properties/title", 50),
-    ("/properties/pages/items/properties/objective", 100),
+    ("/properties/pages/items/properties/objective", 80),
     ("/properties/pages/items/properties/primary_cta", 30),
     (
         "/properties/pages/items/properties/seo/properties/meta_title",
@@ -135,17 +135,18 @@ const SITEMAP_LENGTHS: &[(&str, usize)] = &[
     ),
     (
         "/properties/pages/items/properties/seo/properties/meta_description",
-        120,
+        100,
     ),
 ];
 
-/// Longest text of one block field in a page step (a short paragraph), for the same reason.
-const BLOCK_TEXT_MAX: usize = 600;
+/// Longest text of one block field in a page step (two or three sentences), for the same reason:
+/// every token costs a small model on a CPU 50 to 70 ms under a grammar.
+const BLOCK_TEXT_MAX: usize = 300;
 
 /// Items of any list inside a block in a page step (features, services, questions, form
 /// fields): SmolLM2-135M filled a services list to its catalogue bound of 24 and ran out of
 /// page tokens.
-const BLOCK_LIST_MAX: usize = 4;
+const BLOCK_LIST_MAX: usize = 3;
 
 /// Lowers every array's `maxItems` inside `schema` to at most `max` (and `minItems` with it).
 fn cap_lists(schema: &mut Value, max: usize) {
