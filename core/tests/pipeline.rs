@@ -373,15 +373,7 @@ async fn steps_plan_the_sitemap_then_each_page_and_reask_only_a_failed_page() {
     let sitemap = common::step_sitemap(&whole);
     let pages = sitemap["pages"].as_array().expect("pages").len();
     // Pages are written in parallel, so any page may get any answer: all answers fit any page.
-    // A page step writes at most three blocks (the step schema's bound).
-    let first: Vec<Value> = whole["pages"][0]["blocks"]
-        .as_array()
-        .expect("blocks")
-        .iter()
-        .take(3)
-        .cloned()
-        .collect();
-    let blocks = json!({ "blocks": first });
+    let blocks = common::step_blocks(&whole["pages"][0]);
     // A sitemap cut off at its token cap is asked again on its own, with fewer pages allowed.
     server.push(Step::truncated(r#"{"site": {"name": "Forno"#));
     server.push(Step::answer_with_usage(sitemap.to_string(), 1000, 200));

@@ -371,17 +371,9 @@ async fn steps_mode_shows_the_sitemap_and_each_page() {
     let sitemap = common::step_sitemap(&answer);
     let server = OpenAiServer::start().await;
     server.push(Step::stream(sitemap.to_string(), 30));
-    // Pages are asked a few at a time: any page's blocks fit any page of this site. A page step
-    // writes at most three blocks (the step schema's bound).
+    // Pages are asked a few at a time: any page's blocks fit any page of this site.
     for page in answer["pages"].as_array().expect("pages").iter().take(4) {
-        let blocks: Vec<Value> = page["blocks"]
-            .as_array()
-            .expect("blocks")
-            .iter()
-            .take(3)
-            .cloned()
-            .collect();
-        server.push(Step::stream(json!({ "blocks": blocks }).to_string(), 30));
+        server.push(Step::stream(common::step_blocks(page).to_string(), 30));
     }
     let e = env_with(ProviderConfig::Steps {
         provider: Box::new(openai(&server)),

@@ -211,3 +211,31 @@ pub fn step_sitemap(answer: &serde_json::Value) -> serde_json::Value {
     }
     sitemap
 }
+
+/// What a well-behaved model answers to one page step of the steps generation, cut from a
+/// page of a whole structure answer: its first three blocks, every list in them cut to three
+/// items (the step schema's bounds).
+#[allow(dead_code)] // not every test binary that includes this module uses it
+pub fn step_blocks(page: &serde_json::Value) -> serde_json::Value {
+    fn cut_lists(value: &mut serde_json::Value) {
+        match value {
+            serde_json::Value::Array(items) => {
+                items.truncate(3);
+                items.iter_mut().for_each(cut_lists);
+            }
+            serde_json::Value::Object(map) => map.values_mut().for_each(cut_lists),
+            _ => {}
+        }
+    }
+    let mut blocks: Vec<serde_json::Value> = page["blocks"]
+        .as_array()
+        .expect("blocks")
+        .iter()
+        .take(3)
+        .cloned()
+        .collect();
+    for block in &mut blocks {
+        cut_lists(&mut block["data"]);
+    }
+    serde_json::json!({ "blocks": blocks })
+}
