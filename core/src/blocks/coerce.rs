@@ -163,7 +163,8 @@ fn drop_repeated_pages(answer: &mut Value, log: &mut Vec<String>) {
 
 /// A page typed `home` after the first one, whose slug names another page, takes the type its
 /// slug names (`custom` when the slug is no page type): exactly one page is the home page. When
-/// no page is typed `home`, the page whose slug is `home` is the home page.
+/// no page is typed `home`, the page whose slug is `home` is the home page, and without one the
+/// first page is.
 fn coerce_home_types(answer: &mut Value, log: &mut Vec<String>) {
     let Some(pages) = answer.get_mut("pages").and_then(Value::as_array_mut) else {
         return;
@@ -187,6 +188,13 @@ fn coerce_home_types(answer: &mut Value, log: &mut Vec<String>) {
                 slug_of(&pages[*only])
             ));
             pages[*only]["type"] = json!("home");
+        } else if homes.is_empty() && pages.first().is_some_and(|p| p.get("type").is_some()) {
+            // Nothing names a home page: the sitemap's first page is where a visitor lands.
+            log.push(format!(
+                "pages[0].type: no page is the home page; the first page (\"{}\") is",
+                slug_of(&pages[0])
+            ));
+            pages[0]["type"] = json!("home");
         }
     }
     let mut seen_home = false;
@@ -691,6 +699,11 @@ mod tests {
         // ... and with no page typed home, the page at "home" is the home page.
         assert_eq!(answer["pages"][0]["type"], "home", "{log:#?}");
         assert_eq!(log.len(), 2, "{log:#?}");
+        // Without one, the first page is.
+        let mut answer = json!({"pages": [{"slug": "classes", "type": "services"}, {"slug": "pricing", "type": "custom"}]});
+        let log = coerce_answer(&mut answer, &catalogue, &Limits::default());
+        assert_eq!(answer["pages"][0]["type"], "home", "{log:#?}");
+        assert_eq!(answer["pages"][1]["type"], "custom", "{log:#?}");
     }
 
     #[test]
