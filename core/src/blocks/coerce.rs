@@ -29,6 +29,7 @@ use serde_json::{Map, Value, json};
 
 use super::BlockCatalogue;
 use super::validate::{Limits, is_home_alias, normalize_slug};
+use crate::model::PageType;
 
 /// Property → keys models use for it instead.
 const SYNONYMS: &[(&str, &[&str])] = &[
@@ -206,14 +207,15 @@ fn coerce_home_types(answer: &mut Value, log: &mut Vec<String>) {
             seen_home = true;
             continue;
         }
-        let slug = normalize_slug(page.get("slug").and_then(Value::as_str).unwrap_or(""));
+        let slug = slug_of(page);
         if is_home_alias(&slug) {
             continue; // two home pages: which one to keep is the model's call
         }
-        let kind = ["about", "services", "products", "blog", "contact"]
-            .into_iter()
-            .find(|k| slug == *k)
-            .unwrap_or("custom");
+        let kind = PageType::ALL
+            .iter()
+            .map(|t| t.as_str())
+            .find(|t| slug == *t)
+            .unwrap_or(PageType::Custom.as_str());
         log.push(format!(
             "pages[{p}].type: a second \"home\" page with slug \"{slug}\" typed \"{kind}\""
         ));
@@ -393,21 +395,13 @@ fn leave_out_empty_optionals(
             .as_array()
             .is_some_and(|r| r.iter().any(|k| k == key))
     };
-    let nullable = |s: &Value| {
-        s["type"]
-            .as_array()
-            .is_some_and(|t| t.iter().any(|k| k == "null"))
-            || s["anyOf"]
-                .as_array()
-                .is_some_and(|o| o.iter().any(|b| b["type"] == "null"))
-    };
     let blank: Vec<String> = object
         .iter()
         .filter(|(_, v)| v.as_str().is_some_and(|t| t.trim().is_empty()))
         .filter(|(k, _)| {
             properties
                 .get(k.as_str())
-                .is_some_and(|p| !required(k) || nullable(p))
+                .is_some_and(|p| !required(k) || is_nullable(p))
         })
         .map(|(k, _)| k.clone())
         .collect();
@@ -415,6 +409,17 @@ fn leave_out_empty_optionals(
         object.remove(&key);
         log.push(format!("{path}.{key}: empty, left out"));
     }
+}
+
+/// Whether `schema` admits `null`: strict structured outputs' form of an optional field
+/// (`"type": [..., "null"]`, or `anyOf` with a `null` branch).
+pub(crate) fn is_nullable(schema: &Value) -> bool {
+    schema["type"]
+        .as_array()
+        .is_some_and(|t| t.iter().any(|k| k == "null"))
+        || schema["anyOf"]
+            .as_array()
+            .is_some_and(|o| o.iter().any(|b| b["type"] == "null"))
 }
 
 /// Renames each unknown key that is a synonym of exactly one missing property (and no other

@@ -160,6 +160,61 @@ impl PageFacts {
         })
     }
 
+    /// The planner context both functions share (the site, the page, the brief and the chosen
+    /// options), consumed: each function adds its own keys to the object.
+    pub(crate) fn context(
+        self,
+        bp: &SiteBlueprint,
+        page: &PageBlueprint,
+    ) -> serde_json::Map<String, Value> {
+        let PageFacts {
+            site,
+            objective,
+            primary_cta,
+            chosen,
+        } = self;
+        let mut context = serde_json::Map::new();
+        for (key, value) in [
+            ("site", json!(site)),
+            (
+                "page",
+                json!({
+                    "slug": page.slug, "title": page.title, "type": page.page_type,
+                    "objective": objective, "primary_cta": primary_cta, "blocks": page.blocks,
+                }),
+            ),
+            ("brief", json!(bp.config.business_brief)),
+            ("objectives", json!(bp.config.objectives)),
+            (
+                "audience_profiles",
+                json!(
+                    chosen
+                        .audience_profiles
+                        .iter()
+                        .map(option_json)
+                        .collect::<Vec<_>>()
+                ),
+            ),
+            (
+                "brand_personalities",
+                json!(
+                    chosen
+                        .brand_personalities
+                        .iter()
+                        .map(option_json)
+                        .collect::<Vec<_>>()
+                ),
+            ),
+            (
+                "business_type",
+                json!(chosen.business_type.as_ref().map(option_json)),
+            ),
+        ] {
+            context.insert(key.to_string(), value);
+        }
+        context
+    }
+
     /// The prompt variables both prompts share. Every one was written by a model or a user
     /// earlier, so each goes in as a data block (or the host's fallback line when empty).
     pub(crate) fn variables(

@@ -3,7 +3,7 @@
 use async_trait::async_trait;
 use serde_json::{Value, json};
 
-use super::context::{PageFacts, data_or, option_json, payload_scope, prepared_target};
+use super::context::{PageFacts, data_or, payload_scope, prepared_target};
 use crate::ai::function::{AiFunction, FunctionEnv, Prepared, payload_id};
 use crate::ai::provider::OutputSchema;
 use crate::blocks::validate::validate_page_content;
@@ -72,24 +72,7 @@ impl AiFunction for GeneratePageContent {
         ] {
             variables.insert(k.to_string(), v);
         }
-        let PageFacts {
-            site,
-            objective,
-            primary_cta,
-            chosen,
-        } = facts;
-        let context = json!({
-            "site": site,
-            "page": {
-                "slug": page.slug, "title": page.title, "type": page.page_type,
-                "objective": objective, "primary_cta": primary_cta, "blocks": page.blocks,
-            },
-            "brief": bp.config.business_brief,
-            "objectives": bp.config.objectives,
-            "audience_profiles": chosen.audience_profiles.iter().map(option_json).collect::<Vec<_>>(),
-            "brand_personalities": chosen.brand_personalities.iter().map(option_json).collect::<Vec<_>>(),
-            "business_type": chosen.business_type.as_ref().map(option_json),
-        });
+        let context = Value::Object(facts.context(&bp, &page));
         storage
             .update_page(
                 &scope,

@@ -173,33 +173,26 @@ async fn load(env: &FunctionEnv, account_id: i64, payload: &Value) -> Result<Loa
         "navigation".to_string(),
         data_or("navigation", Some(navigation), "no other pages yet"),
     );
-    let PageFacts {
-        site,
-        objective,
-        primary_cta,
-        chosen,
-    } = facts;
+    let hero_imagery = facts.chosen.hero_imagery.as_ref().map(option_json);
+    let mut context = facts.context(&bp, &page);
     // The owner's request: always a data block, whatever it says.
     variables.insert(
         "instruction".to_string(),
         data_block("instruction", &instruction),
     );
     variables.insert("page_type".to_string(), page.page_type.to_string());
-    let context = json!({
-        "site": site,
-        "page": {
-            "slug": page.slug, "title": page.title, "type": page.page_type,
-            "objective": objective, "primary_cta": primary_cta, "blocks": page.blocks,
-        },
-        "navigation": pages.iter().map(|p| json!({"slug": p.slug, "title": p.title})).collect::<Vec<_>>(),
-        "instruction": instruction,
-        "brief": bp.config.business_brief,
-        "objectives": bp.config.objectives,
-        "audience_profiles": chosen.audience_profiles.iter().map(option_json).collect::<Vec<_>>(),
-        "brand_personalities": chosen.brand_personalities.iter().map(option_json).collect::<Vec<_>>(),
-        "business_type": chosen.business_type.as_ref().map(option_json),
-        "hero_imagery": chosen.hero_imagery.as_ref().map(option_json),
-    });
+    context.insert(
+        "navigation".into(),
+        json!(
+            pages
+                .iter()
+                .map(|p| json!({"slug": p.slug, "title": p.title}))
+                .collect::<Vec<_>>()
+        ),
+    );
+    context.insert("instruction".into(), json!(instruction));
+    context.insert("hero_imagery".into(), json!(hero_imagery));
+    let context = Value::Object(context);
     Ok(Loaded {
         scope,
         page,

@@ -191,6 +191,23 @@ pub use planner::OfflinePlanner;
 mod steps;
 pub use steps::StepwiseProvider;
 
+/// Calls `f` on every object inside `value`, outer before inner (what `f` puts into an object
+/// is visited too): the one walk behind the schema rewrites below and the steps generation's.
+pub(crate) fn each_object(
+    value: &mut serde_json::Value,
+    f: &mut impl FnMut(&mut serde_json::Map<String, serde_json::Value>),
+) {
+    use serde_json::Value;
+    match value {
+        Value::Object(map) => {
+            f(map);
+            map.values_mut().for_each(|v| each_object(v, f));
+        }
+        Value::Array(items) => items.iter_mut().for_each(|v| each_object(v, f)),
+        _ => {}
+    }
+}
+
 /// Calls `f` on every free-text string schema inside `schema` (type `string`, or a union with
 /// it, without `enum`, `const`, `pattern` or `format`): where a grammar-constrained server is
 /// given length bounds that strict structured outputs cannot carry.
@@ -199,25 +216,20 @@ pub(crate) fn each_free_text(
     f: &mut impl FnMut(&mut serde_json::Map<String, serde_json::Value>),
 ) {
     use serde_json::Value;
-    match schema {
-        Value::Object(map) => {
-            let is_string = match map.get("type") {
-                Some(Value::String(t)) => t == "string",
-                Some(Value::Array(kinds)) => kinds.iter().any(|k| k == "string"),
-                _ => false,
-            };
-            if is_string
-                && !["enum", "const", "pattern", "format"]
-                    .iter()
-                    .any(|k| map.contains_key(*k))
-            {
-                f(map);
-            }
-            map.values_mut().for_each(|v| each_free_text(v, f));
+    each_object(schema, &mut |map| {
+        let is_string = match map.get("type") {
+            Some(Value::String(t)) => t == "string",
+            Some(Value::Array(kinds)) => kinds.iter().any(|k| k == "string"),
+            _ => false,
+        };
+        if is_string
+            && !["enum", "const", "pattern", "format"]
+                .iter()
+                .any(|k| map.contains_key(*k))
+        {
+            f(map);
         }
-        Value::Array(items) => items.iter_mut().for_each(|v| each_free_text(v, f)),
-        _ => {}
-    }
+    });
 }
 
 /// Removes `minLength`/`maxLength`. A schema may carry them for grammar-constrained servers (the
@@ -225,14 +237,8 @@ pub(crate) fn each_free_text(
 /// structured outputs do not take them, and an answer is checked without them (they steer how
 /// much a model writes; validation decides what is too long).
 pub(crate) fn drop_lengths(schema: &mut serde_json::Value) {
-    use serde_json::Value;
-    match schema {
-        Value::Object(map) => {
-            map.remove("minLength");
-            map.remove("maxLength");
-            map.values_mut().for_each(drop_lengths);
-        }
-        Value::Array(items) => items.iter_mut().for_each(drop_lengths),
-        _ => {}
-    }
+    each_object(schema, &mut |map| {
+        map.remove("minLength");
+        map.remove("maxLength");
+    });
 }

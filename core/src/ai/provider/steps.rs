@@ -17,11 +17,11 @@ use serde_json::{Value, json};
 
 use super::{
     ChatMessage, Completion, CompletionRequest, DeltaSink, OutputSchema, Provider, StreamDelta,
-    Usage, drop_lengths, each_free_text,
+    Usage, drop_lengths, each_free_text, each_object,
 };
 use crate::ai::lenient::parse_lenient;
-use crate::blocks::coerce::{coerce_data, coerce_sitemap};
-use crate::blocks::validate::{Limits, normalize_slug};
+use crate::blocks::coerce::{coerce_data, coerce_sitemap, is_nullable};
+use crate::blocks::validate::Limits;
 use crate::tasks::Partial;
 use crate::{Error, Result};
 
@@ -150,23 +150,18 @@ const BLOCK_LIST_MAX: usize = 3;
 
 /// Lowers every array's `maxItems` inside `schema` to at most `max` (and `minItems` with it).
 fn cap_lists(schema: &mut Value, max: usize) {
-    match schema {
-        Value::Object(map) => {
-            if map.get("type") == Some(&json!("array")) {
-                let upper = map
-                    .get("maxItems")
-                    .and_then(Value::as_u64)
-                    .map_or(max, |m| (m as usize).min(max));
-                map.insert("maxItems".into(), json!(upper));
-                if let Some(lower) = map.get("minItems").and_then(Value::as_u64) {
-                    map.insert("minItems".into(), json!((lower as usize).min(upper)));
-                }
+    each_object(schema, &mut |map| {
+        if map.get("type") == Some(&json!("array")) {
+            let upper = map
+                .get("maxItems")
+                .and_then(Value::as_u64)
+                .map_or(max, |m| (m as usize).min(max));
+            map.insert("maxItems".into(), json!(upper));
+            if let Some(lower) = map.get("minItems").and_then(Value::as_u64) {
+                map.insert("minItems".into(), json!((lower as usize).min(upper)));
             }
-            map.values_mut().for_each(|v| cap_lists(v, max));
         }
-        Value::Array(items) => items.iter_mut().for_each(|v| cap_lists(v, max)),
-        _ => {}
-    }
+    });
 }
 
 /// Gives every free-text string of `schema` without a bound of its own a `maxLength` of `max`.
@@ -187,35 +182,22 @@ fn bound(array: &mut Value, min: usize, max: usize) {
 /// `schema` with every property that may be null made optional (what strict mode means by a
 /// nullable field), so a page's answer is checked the way the engine's validation checks it.
 fn relax(schema: &mut Value) {
-    match schema {
-        Value::Object(map) => {
-            if let (Some(Value::Object(props)), Some(Value::Array(required))) =
-                (map.get("properties"), map.get("required"))
-            {
-                let nullable = |v: &Value| {
-                    v["type"]
-                        .as_array()
-                        .is_some_and(|t| t.contains(&json!("null")))
-                        || v["anyOf"]
-                            .as_array()
-                            .is_some_and(|o| o.iter().any(|b| b["type"] == "null"))
-                };
-                let kept: Vec<Value> = required
-                    .iter()
-                    .filter(|r| {
-                        r.as_str()
-                            .and_then(|r| props.get(r))
-                            .is_none_or(|p| !nullable(p))
-                    })
-                    .cloned()
-                    .collect();
-                map.insert("required".into(), Value::Array(kept));
-            }
-            map.values_mut().for_each(relax);
+    each_object(schema, &mut |map| {
+        if let (Some(Value::Object(props)), Some(Value::Array(required))) =
+            (map.get("properties"), map.get("required"))
+        {
+            let kept: Vec<Value> = required
+                .iter()
+                .filter(|r| {
+                    r.as_str()
+                        .and_then(|r| props.get(r))
+                        .is_none_or(|p| !is_nullable(p))
+                })
+                .cloned()
+                .collect();
+            map.insert("required".into(), Value::Array(kept));
         }
-        Value::Array(items) => items.iter_mut().for_each(relax),
-        _ => {}
-    }
+    });
 }
 
 /// Checks one page's blocks the way the engine will check them: each block against its own
@@ -352,9 +334,9 @@ fn empty_texts(value: &Value, path: &str, found: &mut Vec<String>) {
 }
 
 /// What is wrong with a sitemap answer before any page is written (empty: nothing): the sitemap
-/// schema, and the structure's own rules that a page step cannot mend (one home page, distinct
-/// slugs), checked after the mapping the engine applies (a second `home` typed by its slug,
-/// menus cut to the pages).
+/// schema, and the structure's rule that a page step cannot mend (exactly one home page),
+/// checked after the mapping the engine applies (a repeated slug's page dropped, so slugs are
+/// distinct; a second `home` typed by its slug; menus cut to the pages).
 fn sitemap_errors(sitemap: &Value, validator: &jsonschema::Validator) -> Vec<String> {
     let mut mapped = sitemap.clone();
     coerce_sitemap(&mut mapped, &Limits::default());
@@ -369,20 +351,6 @@ fn sitemap_errors(sitemap: &Value, validator: &jsonschema::Validator) -> Vec<Str
         errors.push(format!(
             "pages: {homes} pages have type \"home\"; exactly one must"
         ));
-    }
-    let mut slugs: Vec<String> = pages
-        .iter()
-        .filter_map(|p| p["slug"].as_str())
-        .map(normalize_slug)
-        .collect();
-    slugs.sort();
-    for pair in slugs.windows(2) {
-        if pair[0] == pair[1] {
-            errors.push(format!(
-                "pages: two pages have the slug \"{}\"; each page needs its own",
-                pair[0]
-            ));
-        }
     }
     errors
 }
