@@ -116,7 +116,7 @@ def main() -> None:
     sector = Sector.objects.create(account=account, site=site, name="x")
     url = f"postgres://postgres@127.0.0.1:5432/{DB}"
     with FakeModel() as model:
-        sb = SiteBuilder(url, provider=OpenAICompatible(model.base_url, api_key="k", model="fake"))
+        sb = SiteBuilder(url, provider=OpenAICompatible(model.base_url, api_key="k", model="fake", generation="whole"))
         bp = sb.create_blueprint(account.id, "Bench", config={"business_brief": "Bakery"}, site_id=site.id, sector_id=sector.id)
         sb.grant_credits(account.id, 50 * (n // 5 + 50))
         rows = [

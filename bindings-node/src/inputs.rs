@@ -60,6 +60,14 @@ pub struct ProviderOptions {
     /// How JSON is asked for (`kind: "openai"`): "auto" (default), "json_schema",
     /// "json_object_schema" (llama.cpp's server and llama-cpp-python), "json_object" or "off".
     pub json_mode: Option<String>,
+    /// Stream answers so pages show while the model writes (`kind: "openai"`; default on);
+    /// `false` for servers whose streams misbehave.
+    pub stream: Option<bool>,
+    /// Whole site in one answer or in steps (`kind: "openai"`): "auto" (default: in steps for a
+    /// server on this machine, where small models run, one answer for a hosted one), "whole" or
+    /// "steps" (a sitemap first, then each page).
+    #[napi(ts_type = "'auto' | 'whole' | 'steps'")]
+    pub generation: Option<String>,
     /// File of recorded answers (`kind: "replay"`; required).
     pub path: Option<String>,
     /// The chain, first choice first (`kind: "fallback"`; required, not empty).
@@ -87,7 +95,13 @@ impl TryFrom<ProviderOptions> for sitebuilder::ProviderConfig {
                     .map(str::parse::<sitebuilder::ai::provider::JsonMode>)
                     .transpose()
                     .map_err(|e| invalid(format!("provider.jsonMode: {e}")))?,
-                stream: None,
+                stream: p.stream,
+                generation: p
+                    .generation
+                    .as_deref()
+                    .map(str::parse::<sitebuilder::Generation>)
+                    .transpose()
+                    .map_err(|e| invalid(format!("provider.generation: {e}")))?,
             },
             "offline" => sitebuilder::ProviderConfig::Offline,
             "replay" => sitebuilder::ProviderConfig::Replay {

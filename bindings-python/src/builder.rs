@@ -10,7 +10,6 @@ use std::sync::{Arc, Mutex};
 
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
-use serde::Deserialize;
 use serde::Serialize;
 use serde_json::Value;
 use sitebuilder::ops::CallContext;
@@ -21,66 +20,11 @@ use crate::call::{Call, Output};
 use crate::cancel::{PyCancelToken, token_for};
 use crate::convert;
 
-/// Provider settings as the Python provider classes send them (`to_native()`).
-#[derive(Debug, Clone, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
-enum ProviderSpec {
-    /// `SITEBUILDER_AI_*` / `OPENAI_API_KEY` from the environment, else offline.
-    FromEnv,
-    /// The deterministic offline planner.
-    Offline,
-    /// Any OpenAI-compatible chat completions endpoint.
-    OpenaiCompatible {
-        base_url: String,
-        #[serde(default)]
-        api_key: Option<String>,
-        model: String,
-        #[serde(default)]
-        timeout_secs: Option<f64>,
-        #[serde(default)]
-        max_retries: Option<u32>,
-        #[serde(default)]
-        json_mode: Option<sitebuilder::ai::provider::JsonMode>,
-    },
-    /// Recorded answers.
-    Replay { path: PathBuf },
-    /// Each provider in turn, moving on when one is unavailable or rejects the request.
-    Fallback { providers: Vec<ProviderSpec> },
-}
-
-impl ProviderSpec {
-    fn to_core(&self) -> ProviderConfig {
-        match self.clone() {
-            ProviderSpec::FromEnv => ProviderConfig::FromEnv,
-            ProviderSpec::Offline => ProviderConfig::Offline,
-            ProviderSpec::OpenaiCompatible {
-                base_url,
-                api_key,
-                model,
-                timeout_secs,
-                max_retries,
-                json_mode,
-            } => ProviderConfig::OpenAiCompatible {
-                base_url,
-                api_key,
-                model,
-                timeout_secs,
-                max_retries,
-                json_mode,
-                stream: None,
-            },
-            ProviderSpec::Replay { path } => ProviderConfig::Replay { path },
-            ProviderSpec::Fallback { providers } => ProviderConfig::Fallback {
-                providers: providers.iter().map(ProviderSpec::to_core).collect(),
-            },
-        }
-    }
-}
-
 #[derive(Debug)]
 pub(crate) struct Config {
     database_url: Option<String>,
-    provider: ProviderSpec,
+    /// As the Python provider classes send it (`to_native()`), straight into the core type.
+    provider: ProviderConfig,
     table_prefix: String,
     auto_migrate: bool,
     pub(crate) assets: AssetConfig,
@@ -117,7 +61,7 @@ impl Inner {
             .auto_migrate(self.config.auto_migrate)
             .asset_config(self.config.assets.clone())
             .render_options(self.config.render.clone())
-            .provider(self.config.provider.to_core());
+            .provider(self.config.provider.clone());
         if let Some(url) = &self.config.publish_url {
             builder = builder.publish_url(url);
         }
@@ -259,7 +203,7 @@ impl NativeSiteBuilder {
             Some(r) => convert::from_py(py, r, "render_options")?,
         };
         let provider = match provider {
-            None => ProviderSpec::FromEnv,
+            None => ProviderConfig::FromEnv,
             Some(p) => convert::from_py(py, p, "provider")?,
         };
         Ok(NativeSiteBuilder {

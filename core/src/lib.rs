@@ -51,7 +51,7 @@ pub use ai::cancel::CancelToken;
 pub use ai::engine::{EngineConfig, RunOptions, RunOutcome};
 pub use builder::{
     BlueprintEdit, DEFAULT_DATABASE_URL, ExportFormat, ExportSiteRequest, ExportSiteResponse,
-    Metadata, ProviderConfig, PublishRequest, PublishResponse, RenderPageRequest,
+    Generation, Metadata, ProviderConfig, PublishRequest, PublishResponse, RenderPageRequest,
     RenderPageResponse, RunStream, SiteBuilder, SiteBuilderBuilder, StreamEvent, UnpublishResponse,
 };
 pub use doctor::{DoctorCheck, DoctorReport, broker_check};

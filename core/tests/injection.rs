@@ -16,7 +16,7 @@ use openai_server::{OpenAiServer, Step};
 use serde_json::{Value, json};
 use sitebuilder::model::*;
 use sitebuilder::prompts::neutralise;
-use sitebuilder::{ProviderConfig, RunOptions, Scope, SiteBuilder};
+use sitebuilder::{Generation, ProviderConfig, RunOptions, Scope, SiteBuilder};
 
 /// One injection attempt: the blueprint name, the brief, and fragments that must never become a
 /// name or heading. The corpus is a data file so the local-model script runs the same one.
@@ -129,6 +129,8 @@ fn wire(server: &OpenAiServer) -> ProviderConfig {
         max_retries: Some(0),
         json_mode: None,
         stream: None,
+        // The scripted server plays a hosted model: it answers whole sites.
+        generation: Some(Generation::Whole),
     }
 }
 

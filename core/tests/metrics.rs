@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 
 use openai_server::{OpenAiServer, Step};
 use sitebuilder::model::{NewBlueprint, Scope};
-use sitebuilder::{ProviderConfig, RunOptions, SiteBuilder, telemetry};
+use sitebuilder::{Generation, ProviderConfig, RunOptions, SiteBuilder, telemetry};
 
 /// `name{a="x",b="y"} value` lines → (name, labels) → value.
 fn parse(text: &str) -> BTreeMap<(String, BTreeMap<String, String>), f64> {
@@ -79,6 +79,8 @@ async fn counters_and_stats_match_the_runs() {
             max_retries: Some(2),
             json_mode: None,
             stream: None,
+            // The scripted server plays a hosted model: it answers whole sites.
+            generation: Some(Generation::Whole),
         })
         .build()
         .await

@@ -16,7 +16,7 @@ use serde_json::{Value, json};
 use sitebuilder::model::*;
 use sitebuilder::tasks::{Phase, TaskStatus};
 use sitebuilder::{
-    CancelToken, DeclarativeFunction, ProviderConfig, RunOptions, Scope, SiteBuilder,
+    CancelToken, DeclarativeFunction, Generation, ProviderConfig, RunOptions, Scope, SiteBuilder,
 };
 
 const KEY: &str = "sk-test-DO-NOT-LEAK-0123456789";
@@ -46,6 +46,8 @@ fn openai(server: &OpenAiServer, timeout: f64) -> ProviderConfig {
         max_retries: Some(1),
         json_mode: None,
         stream: None,
+        // The scripted server plays a hosted model: it answers whole sites.
+        generation: Some(Generation::Whole),
     }
 }
 
@@ -1069,6 +1071,8 @@ async fn doctor_reports_an_unreachable_provider_with_its_fix() {
         max_retries: Some(0),
         json_mode: None,
         stream: None,
+        // The scripted server plays a hosted model: it answers whole sites.
+        generation: Some(Generation::Whole),
     })
     .await;
     let report = e.sb.doctor().await;
@@ -1108,6 +1112,7 @@ async fn fallback_chain_from_configuration_moves_past_a_dead_endpoint() {
         max_retries: Some(0),
         json_mode: None,
         stream: None,
+        generation: Some(Generation::Whole),
     };
     let e = env_with(ProviderConfig::Fallback {
         providers: vec![dead, openai(&server, 5.0)],

@@ -13,7 +13,7 @@ use openai_server::{OpenAiServer, Step};
 use serde_json::json;
 use sitebuilder::model::{BlueprintStatus, NewBlueprint, Scope};
 use sitebuilder::tasks::{TaskRecord, TaskStatus};
-use sitebuilder::{ProviderConfig, RunOptions, SiteBuilder};
+use sitebuilder::{Generation, ProviderConfig, RunOptions, SiteBuilder};
 
 async fn open(provider: ProviderConfig) -> (SiteBuilder, tempfile::TempDir) {
     let dir = tempfile::tempdir().expect("tempdir");
@@ -148,6 +148,8 @@ async fn duplicated_deliveries_of_a_queued_task_run_it_once_and_charge_once() {
         max_retries: Some(0),
         json_mode: None,
         stream: None,
+        // The scripted server plays a hosted model: it answers whole sites.
+        generation: Some(Generation::Whole),
     })
     .await;
     let scope = Scope::account(33);

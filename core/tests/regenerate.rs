@@ -21,7 +21,7 @@ use serde_json::{Value, json};
 use sitebuilder::ai::provider::{Completion, CompletionRequest, OfflinePlanner, Provider};
 use sitebuilder::credits::CreditUnit;
 use sitebuilder::model::{NewBlueprint, PageBlueprint, Scope};
-use sitebuilder::{BlueprintEdit, Error, ProviderConfig, RunOptions, SiteBuilder};
+use sitebuilder::{BlueprintEdit, Error, Generation, ProviderConfig, RunOptions, SiteBuilder};
 use tokio::sync::Notify;
 
 const A: i64 = 7;
@@ -536,6 +536,8 @@ async fn wire_env(backend: &str) -> (SiteBuilder, OpenAiServer, common::TestStor
             max_retries: Some(0),
             json_mode: None,
             stream: None,
+            // The scripted server plays a hosted model: it answers whole sites.
+            generation: Some(Generation::Whole),
         })
         .build()
         .await

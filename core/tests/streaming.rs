@@ -15,7 +15,9 @@ use openai_server::{OpenAiServer, Step};
 use serde_json::{Value, json};
 use sitebuilder::model::*;
 use sitebuilder::tasks::{Partial, Phase, Progress, ProgressCallback, TaskStatus};
-use sitebuilder::{CancelToken, ProviderConfig, RunOptions, Scope, SiteBuilder, StreamEvent};
+use sitebuilder::{
+    CancelToken, Generation, ProviderConfig, RunOptions, Scope, SiteBuilder, StreamEvent,
+};
 
 struct Env {
     sb: SiteBuilder,
@@ -42,6 +44,8 @@ fn openai(server: &OpenAiServer) -> ProviderConfig {
         max_retries: Some(1),
         json_mode: None,
         stream: None,
+        // The scripted server plays a hosted model: it answers whole sites.
+        generation: Some(Generation::Whole),
     }
 }
 

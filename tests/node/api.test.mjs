@@ -6,7 +6,7 @@ import { after, before, describe, test } from 'node:test';
 
 import { SiteBuilder, SiteBuilderError } from 'sitebuilder';
 
-import { BACKENDS, PG_BASE, openAiProvider, openAiServer, pgSchema, sqliteDb } from './helpers.mjs';
+import { BACKENDS, PG_BASE, completion, openAiProvider, openAiServer, pgSchema, sqliteDb, structureAnswer } from './helpers.mjs';
 
 test('a fallback chain moves past an endpoint that is down', async () => {
   const db = sqliteDb();
@@ -37,6 +37,42 @@ test('jsonMode chooses how JSON is asked for; an unknown mode is refused', async
     await assert.rejects(
       SiteBuilder.open({ databaseUrl: db.url, provider: openAiProvider(server, { jsonMode: 'grammar' }) }),
       (err) => err.code === 'invalid_input' && /json_object_schema/.test(err.message),
+    );
+  } finally {
+    await server.close();
+    db.cleanup();
+  }
+});
+
+test('generation: a server on this machine is asked in steps unless told otherwise', async () => {
+  const blocks = [
+    { type: 'hero', data: { heading: 'Fresh bread', subheading: 'Since 1952' } },
+    { type: 'text', data: { heading: 'Our story', body: 'Three generations of bakers.' } },
+  ];
+  // Answers each step in its own shape: the sitemap as a whole site, a page as its blocks.
+  const server = await openAiServer((body) => ({
+    body: completion(body.response_format?.json_schema?.name === 'page_blocks' ? { blocks } : structureAnswer()),
+  }));
+  const db = sqliteDb();
+  try {
+    const asked = async (extra) => {
+      const before = server.requests.length;
+      const { generation: _whole, ...provider } = openAiProvider(server, extra);
+      const sb = await SiteBuilder.open({ databaseUrl: db.url, provider: { ...provider, ...extra } });
+      await sb.grantCredits(1, 100);
+      const bp = await sb.createBlueprint(1, { name: 'Porto Bakery', config: { businessBrief: 'Family bakery in Porto' } });
+      const outcome = await sb.generateStructure(1, bp.id);
+      assert.equal(outcome.status, 'succeeded', JSON.stringify(outcome));
+      return server.requests.slice(before).map((r) => r.body.response_format.json_schema.name);
+    };
+    const auto = await asked({});
+    assert.equal(auto[0], 'sitemap', auto.join());
+    assert.ok(auto.includes('page_blocks'), auto.join());
+    assert.equal((await asked({ generation: 'steps' }))[0], 'sitemap');
+    assert.deepEqual(await asked({ generation: 'whole' }), ['site_structure']);
+    await assert.rejects(
+      SiteBuilder.open({ databaseUrl: db.url, provider: openAiProvider(server, { generation: 'pages' }) }),
+      (err) => err.code === 'invalid_input' && /whole/.test(err.message),
     );
   } finally {
     await server.close();

@@ -193,5 +193,6 @@ export async function openAiServer(respond = () => ({ body: completion(structure
 
 /** Provider options pointing at a test server. */
 export function openAiProvider(server, extra = {}) {
-  return { kind: 'openai', baseUrl: server.baseUrl, apiKey: 'sk-test', model: 'test-model', maxRetries: 0, timeoutSecs: 10, ...extra };
+  // The scripted server plays a hosted model: it answers whole sites, so no steps.
+  return { kind: 'openai', baseUrl: server.baseUrl, apiKey: 'sk-test', model: 'test-model', maxRetries: 0, timeoutSecs: 10, generation: 'whole', ...extra };
 }

@@ -156,7 +156,7 @@ def test_credits_and_offline_generation(db_url: str) -> None:
 
 
 def test_openai_compatible_provider_over_http(pg_url: str, fake_model: FakeModel) -> None:
-    provider = OpenAICompatible(fake_model.base_url, api_key="sk-test", model="fake-4o")
+    provider = OpenAICompatible(fake_model.base_url, api_key="sk-test", model="fake-4o", generation="whole")
     sb = SiteBuilder(pg_url, provider=provider)
     assert "fake-4o" in sb.provider_label
     sb.grant_credits(5, 100)
@@ -177,7 +177,7 @@ def test_openai_compatible_provider_over_http(pg_url: str, fake_model: FakeModel
 
 def test_json_mode_reaches_the_wire(sqlite_url: str, fake_model: FakeModel) -> None:
     """llama.cpp's json_object + schema form can be chosen from Python; an unknown mode is refused."""
-    provider = OpenAICompatible(fake_model.base_url, model="fake-4o", json_mode="json_object_schema")
+    provider = OpenAICompatible(fake_model.base_url, model="fake-4o", json_mode="json_object_schema", generation="whole")
     sb = SiteBuilder(sqlite_url, provider=provider)
     sb.grant_credits(1, 100)
     bp = sb.create_blueprint(1, "Bakery", config={"business_brief": "Bakery"})
@@ -185,11 +185,32 @@ def test_json_mode_reaches_the_wire(sqlite_url: str, fake_model: FakeModel) -> N
     sent = fake_model.requests[-1]["body"]["response_format"]
     assert sent["type"] == "json_object" and sent["schema"]["type"] == "object"
     with pytest.raises(InvalidInputError):
-        SiteBuilder(sqlite_url, provider=OpenAICompatible(fake_model.base_url, model="m", json_mode="grammar"))
+        SiteBuilder(sqlite_url, provider=OpenAICompatible(fake_model.base_url, model="m", json_mode="grammar", generation="whole"))
+
+
+def test_a_server_on_this_machine_is_asked_in_steps_unless_told_otherwise(sqlite_url: str, fake_model: FakeModel) -> None:
+    """generation="auto" (the default) asks a loopback server for a sitemap, then each page;
+    "whole" asks once; an unknown setting or an unknown provider key is refused up front."""
+    def asked(provider: object) -> list[str]:
+        before = len(fake_model.requests)
+        sb = SiteBuilder(sqlite_url, provider=provider)
+        sb.grant_credits(1, 100)
+        bp = sb.create_blueprint(1, "Bakery", config={"business_brief": "Bakery"})
+        assert sb.generate_structure(1, bp.id).status == "succeeded"
+        return [r["body"]["response_format"]["json_schema"]["name"] for r in fake_model.requests[before:]]
+
+    steps = asked(OpenAICompatible(fake_model.base_url, model="m"))
+    assert steps[0] == "sitemap" and steps.count("page_blocks") >= 1, steps
+    assert asked(OpenAICompatible(fake_model.base_url, model="m", generation="steps"))[0] == "sitemap"
+    assert asked(OpenAICompatible(fake_model.base_url, model="m", generation="whole")) == ["site_structure"]
+    with pytest.raises(InvalidInputError, match="generation|whole"):
+        SiteBuilder(sqlite_url, provider=OpenAICompatible(fake_model.base_url, model="m", generation="pages"))
+    with pytest.raises(InvalidInputError, match="modle"):
+        SiteBuilder(sqlite_url, provider={"kind": "openai_compatible", "base_url": fake_model.base_url, "model": "m", "modle": "x"})
 
 
 def test_fallback_chain_moves_past_an_endpoint_that_is_down(sqlite_url: str) -> None:
-    dead = OpenAICompatible("http://127.0.0.1:9/v1", api_key="k", model="m", timeout_secs=2, max_retries=0)
+    dead = OpenAICompatible("http://127.0.0.1:9/v1", api_key="k", model="m", timeout_secs=2, max_retries=0, generation="whole")
     sb = SiteBuilder(sqlite_url, provider=Fallback(dead, Offline()))
     sb.grant_credits(1, 50)
     bp = sb.create_blueprint(1, "Bakery", config={"business_brief": "Bakery"})
@@ -201,7 +222,7 @@ def test_fallback_chain_moves_past_an_endpoint_that_is_down(sqlite_url: str) -> 
 
 def test_provider_down_raises_provider_unavailable(sqlite_url: str) -> None:
     with FakeModel(mode="down") as model:
-        sb = SiteBuilder(sqlite_url, provider=OpenAICompatible(model.base_url, api_key="k", model="m", max_retries=0))
+        sb = SiteBuilder(sqlite_url, provider=OpenAICompatible(model.base_url, api_key="k", model="m", max_retries=0, generation="whole"))
         sb.grant_credits(1, 100)
         bp = sb.create_blueprint(1, "Bakery", config={"business_brief": "Bakery"})
         with pytest.raises(ProviderUnavailableError) as caught:
@@ -230,7 +251,7 @@ def test_progress_callback_errors_are_logged_not_raised(sqlite_url: str, caplog:
 def test_sync_calls_release_the_gil(sqlite_url: str) -> None:
     """Another Python thread keeps running while a call blocks in Rust."""
     with FakeModel(delay=0.5) as model:
-        sb = SiteBuilder(sqlite_url, provider=OpenAICompatible(model.base_url, api_key="k", model="m"))
+        sb = SiteBuilder(sqlite_url, provider=OpenAICompatible(model.base_url, api_key="k", model="m", generation="whole"))
         sb.grant_credits(1, 50)
         bp = sb.create_blueprint(1, "Bakery", config={"business_brief": "Bakery"})
         ticks = 0
@@ -271,7 +292,7 @@ def test_async_twins(db_url: str) -> None:
 
 def test_async_cancellation_does_not_break_the_loop(sqlite_url: str) -> None:
     with FakeModel(delay=1.0) as model:
-        sb = SiteBuilder(sqlite_url, provider=OpenAICompatible(model.base_url, api_key="k", model="m"))
+        sb = SiteBuilder(sqlite_url, provider=OpenAICompatible(model.base_url, api_key="k", model="m", generation="whole"))
         sb.grant_credits(1, 50)
         bp = sb.create_blueprint(1, "Bakery", config={"business_brief": "Bakery"})
 
@@ -287,7 +308,7 @@ def test_async_cancellation_does_not_break_the_loop(sqlite_url: str) -> None:
 
 
 def test_register_declarative_function(sqlite_url: str, fake_model: FakeModel) -> None:
-    sb = SiteBuilder(sqlite_url, provider=OpenAICompatible(fake_model.base_url, api_key="k", model="m"))
+    sb = SiteBuilder(sqlite_url, provider=OpenAICompatible(fake_model.base_url, api_key="k", model="m", generation="whole"))
     sb.register_function(
         "write_blocks",
         "Write blocks for {{topic}}",

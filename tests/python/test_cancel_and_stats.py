@@ -17,7 +17,7 @@ DELAY = 4.0
 
 
 def _slow_builder(url: str, model: FakeModel) -> SiteBuilder:
-    return SiteBuilder(url, provider=OpenAICompatible(model.base_url, api_key="k", model="m", max_retries=0))
+    return SiteBuilder(url, provider=OpenAICompatible(model.base_url, api_key="k", model="m", max_retries=0, generation="whole"))
 
 
 def _finished(sb: SiteBuilder, task_id: str, account_id: int, within: float) -> TaskRecord:

@@ -69,7 +69,7 @@ def test_worker_runs_generate_site_structure(pg_url: str, queue: str, tmp_path: 
     from support import celery_app  # the caller's side of the same app
 
     with FakeModel(delay=0.8) as model:
-        sb = SiteBuilder(pg_url, provider=OpenAICompatible(model.base_url, api_key="sk-celery", model="fake-4o"))
+        sb = SiteBuilder(pg_url, provider=OpenAICompatible(model.base_url, api_key="sk-celery", model="fake-4o", generation="whole"))
         account = 77
         sb.grant_credits(account, 120)
         bp = sb.create_blueprint(account, "Porto Bakery", config={"business_brief": "Family bakery"})

@@ -168,7 +168,7 @@ def test_provider_down_is_503(settings: Any) -> None:
     with FakeModel(mode="down") as model:
         settings.SITEBUILDER = {
             **settings.SITEBUILDER,
-            "PROVIDER": OpenAICompatible(model.base_url, api_key="k", model="m", max_retries=0),
+            "PROVIDER": OpenAICompatible(model.base_url, api_key="k", model="m", max_retries=0, generation="whole"),
         }
         reset_sitebuilder()
         account = _account()

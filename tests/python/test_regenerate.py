@@ -72,7 +72,7 @@ def test_regenerate_a_block_undo_it_and_a_stale_edit_conflicts(db_url: str) -> N
 
 
 def test_the_instruction_reaches_the_model_as_data(sqlite_url: str, fake_model: FakeModel) -> None:
-    sb = SiteBuilder(sqlite_url, provider=OpenAICompatible(fake_model.base_url, api_key="k", model="m"))
+    sb = SiteBuilder(sqlite_url, provider=OpenAICompatible(fake_model.base_url, api_key="k", model="m", generation="whole"))
     sb.grant_credits(3, 100)
     bp = sb.create_blueprint(3, "Porto Bakery", config={"business_brief": "A bakery in Porto"})
     sb.generate_structure(3, bp.id)

@@ -27,7 +27,7 @@ CREDITS = 100
 def _builder(url: str, model: FakeModel | None = None) -> SiteBuilder:
     if model is None:
         return SiteBuilder(url, provider=Offline())
-    return SiteBuilder(url, provider=OpenAICompatible(model.base_url, api_key="k", model="m", max_retries=0))
+    return SiteBuilder(url, provider=OpenAICompatible(model.base_url, api_key="k", model="m", max_retries=0, generation="whole"))
 
 
 def _blueprint(sb: SiteBuilder, account: int) -> int:
@@ -275,7 +275,7 @@ def test_django_stream_route(http_server: tuple[str, int], settings: Any, provid
         if provider != "offline":
             settings.SITEBUILDER = {
                 **settings.SITEBUILDER,
-                "PROVIDER": OpenAICompatible(model.base_url, api_key="k", model="m", max_retries=0),
+                "PROVIDER": OpenAICompatible(model.base_url, api_key="k", model="m", max_retries=0, generation="whole"),
             }
         reset_sitebuilder()
         try:
@@ -337,7 +337,7 @@ def test_django_stream_failure_ends_with_an_error_event(http_server: tuple[str, 
     with FakeModel(mode="down") as model:
         settings.SITEBUILDER = {
             **settings.SITEBUILDER,
-            "PROVIDER": OpenAICompatible(model.base_url, api_key="k", model="m", max_retries=0),
+            "PROVIDER": OpenAICompatible(model.base_url, api_key="k", model="m", max_retries=0, generation="whole"),
         }
         reset_sitebuilder()
         try:
@@ -366,7 +366,7 @@ def test_django_client_disconnect_cancels_the_run(http_server: tuple[str, int], 
     with FakeModel(delay=1.0, chunk_size=10, chunk_delay=0.2) as model:
         settings.SITEBUILDER = {
             **settings.SITEBUILDER,
-            "PROVIDER": OpenAICompatible(model.base_url, api_key="k", model="m", max_retries=0, timeout_secs=120),
+            "PROVIDER": OpenAICompatible(model.base_url, api_key="k", model="m", max_retries=0, timeout_secs=120, generation="whole"),
         }
         reset_sitebuilder()
         try:
@@ -424,7 +424,7 @@ def test_celery_progress_meta_carries_the_pages_so_far(pg_url: str, tmp_path: An
     queue = f"sbstream-{os.getpid()}-{uuid.uuid4().hex[:8]}"
     # Slow chunks: the run spends a while between its first page and its end, so a poller sees it.
     with FakeModel(chunk_size=20, chunk_delay=0.05) as model:
-        sb = SiteBuilder(pg_url, provider=OpenAICompatible(model.base_url, api_key="sk-celery", model="fake-4o"))
+        sb = SiteBuilder(pg_url, provider=OpenAICompatible(model.base_url, api_key="sk-celery", model="fake-4o", generation="whole"))
         account = 78
         sb.grant_credits(account, CREDITS)
         bp = sb.create_blueprint(account, "Porto Bakery", config={"business_brief": "Family bakery"})

@@ -6,7 +6,7 @@
 use std::time::{Duration, Instant};
 
 use sitebuilder::model::{NewBlueprint, Scope};
-use sitebuilder::{ProviderConfig, RunOptions, SiteBuilder};
+use sitebuilder::{Generation, ProviderConfig, RunOptions, SiteBuilder};
 use sitebuilder_benches::{
     canned_structure_answer, drop_fresh_schema, fresh_pg_url, peak_rss_mib, slow_openai_server,
     without_tls,
@@ -39,6 +39,8 @@ async fn main() {
             max_retries: Some(0),
             json_mode: None,
             stream: None,
+            // The scripted server plays a hosted model: it answers whole sites.
+            generation: Some(Generation::Whole),
         })
         .build()
         .await

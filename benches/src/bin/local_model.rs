@@ -340,6 +340,7 @@ async fn main() {
     );
     let dir = std::env::temp_dir().join(format!("sb-local-model-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("dir");
+    let generation = std::env::var("SITEBUILDER_AI_GENERATION").unwrap_or_else(|_| "steps".into());
     let server = ProviderConfig::OpenAiCompatible {
         base_url,
         api_key: None,
@@ -348,18 +349,15 @@ async fn main() {
         max_retries: Some(0),
         json_mode: Some(json_mode),
         stream: None,
-    };
-    let generation = std::env::var("SITEBUILDER_AI_GENERATION").unwrap_or_else(|_| "steps".into());
-    let provider = if generation == "steps" {
-        ProviderConfig::Steps {
-            provider: Box::new(server),
-        }
-    } else {
-        server
+        generation: Some(
+            generation
+                .parse()
+                .expect("SITEBUILDER_AI_GENERATION: auto, whole or steps"),
+        ),
     };
     let sb = SiteBuilder::builder()
         .database_url(format!("sqlite://{}/local.db", dir.display()))
-        .provider(provider)
+        .provider(server)
         .build()
         .await
         .expect("open");

@@ -3,6 +3,9 @@
 Small value classes, translated to the core's ``ProviderConfig``. ``FromEnv()`` (the default) reads
 ``SITEBUILDER_AI_BASE_URL``, ``SITEBUILDER_AI_API_KEY`` or ``OPENAI_API_KEY`` and
 ``SITEBUILDER_AI_MODEL``, and falls back to the offline planner when no key is set.
+
+The dicts ``to_native()`` returns deserialise straight into the core's ``ProviderConfig``: an
+unknown key is an ``InvalidInputError``, never a setting silently ignored.
 """
 
 from __future__ import annotations
@@ -26,6 +29,12 @@ class OpenAICompatible:
     #: How JSON is asked for: "auto" (default), "json_schema", "json_object_schema"
     #: (llama.cpp's server and llama-cpp-python), "json_object" or "off".
     json_mode: str | None = None
+    #: Stream answers so pages show while the model writes (default on); ``False`` for servers
+    #: whose streams misbehave.
+    stream: bool | None = None
+    #: "auto" (default: in steps for a server on this machine, where small models run, one
+    #: answer for a hosted one), "whole" or "steps" (sitemap first, then each page).
+    generation: str | None = None
 
     def to_native(self) -> dict[str, Any]:
         """The shape the native layer takes."""
@@ -37,6 +46,8 @@ class OpenAICompatible:
             "timeout_secs": self.timeout_secs,
             "max_retries": self.max_retries,
             "json_mode": self.json_mode,
+            "stream": self.stream,
+            "generation": self.generation,
         }
 
 

@@ -17,7 +17,7 @@ use std::sync::{Arc, RwLock};
 use serde::{Deserialize, Serialize};
 
 pub use edit::BlueprintEdit;
-pub use provider_config::ProviderConfig;
+pub use provider_config::{Generation, ProviderConfig};
 pub use publish::{PublishRequest, PublishResponse, UnpublishResponse};
 pub use site::{
     ExportFormat, ExportSiteRequest, ExportSiteResponse, RenderPageRequest, RenderPageResponse,

@@ -13,8 +13,11 @@ use crate::ai::provider::{
 };
 
 /// Which provider answers prompts.
+///
+/// It deserialises from the tagged JSON the bindings pass (`{"kind": "openai_compatible",
+/// "base_url": …}`); an unknown field is an error rather than a setting silently ignored.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
 pub enum ProviderConfig {
     /// `SITEBUILDER_AI_BASE_URL` / `SITEBUILDER_AI_API_KEY` (or `OPENAI_API_KEY`) /
     /// `SITEBUILDER_AI_MODEL` / `SITEBUILDER_AI_JSON_MODE` / `SITEBUILDER_AI_STREAM`, and
@@ -26,6 +29,7 @@ pub enum ProviderConfig {
     /// The deterministic offline planner (no network).
     Offline,
     /// An OpenAI-compatible chat completions endpoint.
+    #[serde(alias = "openai_compatible")]
     OpenAiCompatible {
         /// Base URL up to `/v1` (e.g. `https://api.openai.com/v1`, `http://127.0.0.1:8080/v1`).
         base_url: String,
@@ -46,6 +50,10 @@ pub enum ProviderConfig {
         /// `stream` is handled either way.
         #[serde(default)]
         stream: Option<bool>,
+        /// Whole site in one answer or in steps (default [`Generation::Auto`]: steps for a
+        /// server on this machine, where small models run, one answer for a hosted one).
+        #[serde(default)]
+        generation: Option<Generation>,
     },
     /// Recorded answers from a JSON file (tests).
     Replay {
@@ -65,18 +73,57 @@ pub enum ProviderConfig {
     },
 }
 
-/// Whether structures are generated in steps, from `SITEBUILDER_AI_GENERATION` and whether the
-/// server runs on this machine. Such a server (llama.cpp, Ollama, llama-cpp-python) mostly runs
-/// a small model, whose context a whole site in one answer overflows; in steps each answer is
-/// small. A hosted one writes the whole site at once.
-fn in_steps(setting: &str, local: bool) -> Result<bool> {
-    match setting.trim().to_ascii_lowercase().as_str() {
-        "" | "auto" => Ok(local),
-        "whole" => Ok(false),
-        "steps" => Ok(true),
-        other => Err(crate::Error::config(format!(
-            "SITEBUILDER_AI_GENERATION is {other:?}; use \"auto\" (the default: steps for a server on this machine, one answer for a hosted one), \"whole\" or \"steps\""
-        ))),
+/// How an OpenAI-compatible server is asked for a structure (`SITEBUILDER_AI_GENERATION`, the
+/// Python `generation=` and the Node `generation` option take the snake_case names).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Generation {
+    /// [`Generation::Steps`] for a server on this machine (a loopback address or `localhost`),
+    /// [`Generation::Whole`] for any other. A local server (llama.cpp, Ollama,
+    /// llama-cpp-python) mostly runs a small model, whose context a whole site in one answer
+    /// overflows; a hosted one writes the whole site at once.
+    #[default]
+    Auto,
+    /// The whole structure in one answer.
+    Whole,
+    /// A sitemap first, then each page's blocks, re-asking only a failed step (see
+    /// [`ProviderConfig::Steps`]).
+    Steps,
+}
+
+impl Generation {
+    /// Whether a server, local or not, is asked in steps.
+    pub fn in_steps(self, local: bool) -> bool {
+        match self {
+            Generation::Auto => local,
+            Generation::Whole => false,
+            Generation::Steps => true,
+        }
+    }
+}
+
+impl std::str::FromStr for Generation {
+    type Err = crate::Error;
+
+    /// A setting by name, case-insensitive; empty is [`Generation::Auto`].
+    fn from_str(s: &str) -> Result<Self> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "" | "auto" => Ok(Generation::Auto),
+            "whole" => Ok(Generation::Whole),
+            "steps" => Ok(Generation::Steps),
+            other => Err(crate::Error::config(format!(
+                "generation is {other:?}; use \"auto\" (the default: steps for a server on this machine, one answer for a hosted one), \"whole\" or \"steps\""
+            ))),
+        }
+    }
+}
+
+/// `provider`, asked in steps when `generation` says so for a server there.
+fn with_generation(provider: OpenAiCompatible, generation: Generation) -> Arc<dyn Provider> {
+    if generation.in_steps(provider.is_local()) {
+        Arc::new(StepwiseProvider::new(Arc::new(provider)))
+    } else {
+        Arc::new(provider)
     }
 }
 
@@ -86,13 +133,13 @@ impl ProviderConfig {
         Ok(match self {
             ProviderConfig::FromEnv => match OpenAiCompatible::from_env()? {
                 Some(p) => {
-                    let generation = std::env::var("SITEBUILDER_AI_GENERATION").unwrap_or_default();
-                    let steps = in_steps(&generation, p.is_local())?;
-                    if steps {
-                        Arc::new(StepwiseProvider::new(Arc::new(p)))
-                    } else {
-                        Arc::new(p)
-                    }
+                    let generation = std::env::var("SITEBUILDER_AI_GENERATION")
+                        .unwrap_or_default()
+                        .parse::<Generation>()
+                        .map_err(|e| {
+                            crate::Error::config(format!("SITEBUILDER_AI_GENERATION: {e}"))
+                        })?;
+                    with_generation(p, generation)
                 }
                 None => Arc::new(OfflinePlanner),
             },
@@ -105,6 +152,7 @@ impl ProviderConfig {
                 max_retries,
                 json_mode,
                 stream,
+                generation,
             } => {
                 let mut b = OpenAiCompatible::builder()
                     .base_url(base_url.clone())
@@ -129,7 +177,7 @@ impl ProviderConfig {
                 if let Some(stream) = stream {
                     b = b.stream(*stream);
                 }
-                Arc::new(b.build()?)
+                with_generation(b.build()?, generation.unwrap_or_default())
             }
             ProviderConfig::Replay { path } => Arc::new(ReplayProvider::from_file(path)?),
             ProviderConfig::Fallback { providers } => {
@@ -153,7 +201,11 @@ impl ProviderConfig {
 
 #[cfg(test)]
 mod tests {
-    use super::in_steps;
+    use super::{Generation, ProviderConfig};
+
+    fn in_steps(setting: &str, local: bool) -> crate::Result<bool> {
+        Ok(setting.parse::<Generation>()?.in_steps(local))
+    }
 
     #[test]
     fn a_server_on_this_machine_generates_in_steps_unless_told_otherwise() {
@@ -165,5 +217,47 @@ mod tests {
         let err = in_steps("pages", true).expect_err("unknown");
         assert_eq!(err.code(), "configuration");
         assert!(err.to_string().contains("\"auto\""), "{err}");
+    }
+
+    #[test]
+    fn the_bindings_json_names_the_generation_and_rejects_unknown_fields() {
+        let config: ProviderConfig = serde_json::from_value(serde_json::json!({
+            "kind": "openai_compatible", "base_url": "http://127.0.0.1:8080/v1", "model": "m",
+            "generation": "whole",
+        }))
+        .expect("openai_compatible");
+        assert!(matches!(
+            config,
+            ProviderConfig::OpenAiCompatible {
+                generation: Some(Generation::Whole),
+                ..
+            }
+        ));
+        let built = |base_url: &str, generation| {
+            let config = ProviderConfig::OpenAiCompatible {
+                base_url: base_url.into(),
+                api_key: None,
+                model: "m".into(),
+                timeout_secs: None,
+                max_retries: None,
+                json_mode: None,
+                stream: None,
+                generation,
+            };
+            format!("{:?}", config.build().expect("build"))
+        };
+        // An explicit configuration follows the same rule as the environment.
+        assert!(built("http://127.0.0.1:8080/v1", None).starts_with("StepwiseProvider"));
+        assert!(built("http://localhost:8080/v1", None).starts_with("StepwiseProvider"));
+        assert!(built("https://api.example.com/v1", None).starts_with("OpenAiCompatible"));
+        let whole = built("http://127.0.0.1:8080/v1", Some(Generation::Whole));
+        assert!(whole.starts_with("OpenAiCompatible"), "{whole}");
+        let steps = built("https://api.example.com/v1", Some(Generation::Steps));
+        assert!(steps.starts_with("StepwiseProvider"), "{steps}");
+        let typo = serde_json::from_value::<ProviderConfig>(serde_json::json!({
+            "kind": "open_ai_compatible", "base_url": "http://x/v1", "model": "m", "modle": "n",
+        }))
+        .expect_err("unknown field");
+        assert!(typo.to_string().contains("modle"), "{typo}");
     }
 }

@@ -130,13 +130,17 @@ impl SqlStore {
             .take();
         conn.execute(&q, "recording a blueprint version").await?;
         let keep = i64::from(Ord::max(self.keep_versions.load(Ordering::Relaxed), 1));
-        let prune = Query::delete()
-            .from_table(table)
-            .and_where(Expr::col("site_blueprint_id").eq(bp.id))
-            .and_where(Expr::col("version").lte(i64::from(bp.version) - keep))
-            .take();
-        conn.execute(&prune, "pruning a blueprint's history")
-            .await?;
+        // Until the history outgrows the retention there is nothing to prune: a new blueprint's
+        // first saves (every generation of a fresh site) skip the round trip.
+        if i64::from(bp.version) > keep {
+            let prune = Query::delete()
+                .from_table(table)
+                .and_where(Expr::col("site_blueprint_id").eq(bp.id))
+                .and_where(Expr::col("version").lte(i64::from(bp.version) - keep))
+                .take();
+            conn.execute(&prune, "pruning a blueprint's history")
+                .await?;
+        }
         Ok((bp, pages))
     }
 
