@@ -105,6 +105,7 @@ impl Provider for InstantProvider {
             },
             cost_usd: 0.0,
             retries: 0,
+            reasks: Vec::new(),
         })
     }
     async fn health_check(&self) -> Result<String> {

@@ -219,6 +219,17 @@ export interface ProviderOptions {
    * "json_object_schema" (llama.cpp's server and llama-cpp-python), "json_object" or "off".
    */
   jsonMode?: string
+  /**
+   * Stream answers so pages show while the model writes (`kind: "openai"`; default on);
+   * `false` for servers whose streams misbehave.
+   */
+  stream?: boolean
+  /**
+   * Whole site in one answer or in steps (`kind: "openai"`): "auto" (default: in steps for a
+   * server on this machine, where small models run, one answer for a hosted one), "whole" or
+   * "steps" (a sitemap first, then each page).
+   */
+  generation?: 'auto' | 'whole' | 'steps'
   /** File of recorded answers (`kind: "replay"`; required). */
   path?: string
   /** The chain, first choice first (`kind: "fallback"`; required, not empty). */

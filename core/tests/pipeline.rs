@@ -468,6 +468,22 @@ async fn steps_plan_the_sitemap_then_each_page_and_reask_only_a_failed_page() {
             .expect("pages");
     assert_eq!(saved.len(), pages);
     assert!(saved.iter().all(|p| !p.blocks.is_empty()));
+    // The task log keeps which steps were asked again, and why.
+    let record =
+        e.sb.task(Some(22), &out.task_id)
+            .await
+            .expect("task record");
+    let reasks: Vec<String> =
+        serde_json::from_value(record.result.expect("result")["reasks"].clone())
+            .expect("reasks in the task log");
+    assert_eq!(reasks.len(), 2, "{reasks:?}");
+    assert!(reasks[0].starts_with("sitemap, attempt 2: "), "{reasks:?}");
+    assert!(
+        reasks[1].starts_with("page ")
+            && reasks[1].contains("attempt 2: ")
+            && reasks[1].contains("carousel"),
+        "{reasks:?}"
+    );
     server.assert_wire_valid();
 }
 

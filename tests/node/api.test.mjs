@@ -49,9 +49,12 @@ test('generation: a server on this machine is asked in steps unless told otherwi
     { type: 'hero', data: { heading: 'Fresh bread', subheading: 'Since 1952' } },
     { type: 'text', data: { heading: 'Our story', body: 'Three generations of bakers.' } },
   ];
-  // Answers each step in its own shape: the sitemap as a whole site, a page as its blocks.
+  // Answers each step in its own shape: the sitemap without blocks, a page as its blocks.
+  const sitemap = structureAnswer();
+  for (const page of sitemap.pages) delete page.blocks;
+  const answers = { sitemap, page_blocks: { blocks } };
   const server = await openAiServer((body) => ({
-    body: completion(body.response_format?.json_schema?.name === 'page_blocks' ? { blocks } : structureAnswer()),
+    body: completion(answers[body.response_format?.json_schema?.name] ?? structureAnswer()),
   }));
   const db = sqliteDb();
   try {

@@ -648,6 +648,7 @@ impl Engine {
         };
         let max_attempts = self.config.max_reasks + 1;
         let mut cost = 0.0;
+        let mut reasks = Vec::new();
         let (output, mut repairs, coercions) = loop {
             check_cancel(&opts.cancel, "calling the model")?;
             let attempt = t.record.attempts as u32 + 1;
@@ -722,6 +723,7 @@ impl Engine {
                 completion.usage.completion_tokens,
             );
             t.record.cost_usd = cost;
+            reasks.extend(completion.reasks.iter().cloned());
             // PARSE is CPU-only and short: hosts get the event, the task log gets it with SAVE.
             t.enter_quiet(Phase::Parse, 80, "parsing and validating the answer");
             let errors = match parse_lenient(&completion.content) {
@@ -791,6 +793,12 @@ impl Engine {
                 object.insert("coercions".into(), serde_json::json!(coercions));
             }
             repairs.extend(coercions.iter().map(|c| format!("coerced {c}")));
+        }
+        if !reasks.is_empty() {
+            // Kept with the result in the task log: which steps the provider asked again, why.
+            if let Some(object) = result.as_object_mut() {
+                object.insert("reasks".into(), serde_json::json!(reasks));
+            }
         }
         Ok(RunOutcome {
             task_id: t.record.task_id.clone(),

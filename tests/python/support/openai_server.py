@@ -207,7 +207,13 @@ class FakeModel:
         schema = ((body.get("response_format") or {}).get("json_schema") or {}).get("schema") or {}
         required = schema.get("required") or []
         if "site" in required or "pages" in required:
-            return structure_answer(self.site_name)
+            answer = structure_answer(self.site_name)
+            page_fields = (((schema.get("properties") or {}).get("pages") or {}).get("items") or {}).get("properties")
+            if page_fields is not None and "blocks" not in page_fields:
+                # A sitemap (the first step of generation in steps): pages without their blocks.
+                for page in answer["pages"]:
+                    page.pop("blocks", None)
+            return answer
         if "blocks" in required:
             return page_answer()
         text = json.dumps(body.get("messages", []))

@@ -112,6 +112,10 @@ pub struct Completion {
     pub cost_usd: f64,
     /// Transport retries made before this answer.
     pub retries: u32,
+    /// What the provider asked again on its own before this answer (a step of the steps
+    /// provider, and why), kept in the task log with the result under `reasks`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub reasks: Vec<String>,
 }
 
 /// What a provider reports while an answer is being written (see

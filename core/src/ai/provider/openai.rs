@@ -862,6 +862,7 @@ impl OpenAiCompatible {
             usage,
             cost_usd,
             retries,
+            reasks: Vec::new(),
         })
     }
 }

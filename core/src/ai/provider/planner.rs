@@ -97,6 +97,7 @@ impl Provider for OfflinePlanner {
             model: "offline-planner-1".to_string(),
             cost_usd: 0.0,
             retries: 0,
+            reasks: Vec::new(),
         })
     }
 

@@ -141,6 +141,7 @@ impl Provider for ReplayProvider {
             model,
             usage,
             retries: 0,
+            reasks: Vec::new(),
         })
     }
 

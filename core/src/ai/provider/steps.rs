@@ -371,12 +371,13 @@ fn push_reask(request: &mut CompletionRequest, answer: String, what: &str, error
     )));
 }
 
-/// Sums what every step cost.
+/// Sums what every step cost, and notes each re-ask for the task log.
 #[derive(Default)]
 struct Spent {
     usage: Usage,
     cost_usd: f64,
     retries: u32,
+    reasks: Vec<String>,
 }
 
 impl Spent {
@@ -385,8 +386,34 @@ impl Spent {
         self.usage.completion_tokens += c.usage.completion_tokens;
         self.cost_usd += c.cost_usd;
         self.retries += c.retries;
+        self.reasks.extend(c.reasks.iter().cloned());
+    }
+
+    fn absorb(&mut self, other: Spent) {
+        self.usage.prompt_tokens += other.usage.prompt_tokens;
+        self.usage.completion_tokens += other.usage.completion_tokens;
+        self.cost_usd += other.cost_usd;
+        self.retries += other.retries;
+        self.reasks.extend(other.reasks);
+    }
+
+    /// Notes that `what` was asked again (attempt `next`) and why, briefly.
+    fn reasked(&mut self, what: &str, next: u32, why: &[String]) {
+        let mut why = why.join("; ");
+        if why.len() > REASK_NOTE_MAX {
+            let cut = (0..=REASK_NOTE_MAX)
+                .rev()
+                .find(|i| why.is_char_boundary(*i))
+                .unwrap_or(0);
+            why.truncate(cut);
+            why.push('…');
+        }
+        self.reasks.push(format!("{what}, attempt {next}: {why}"));
     }
 }
+
+/// How much of a re-ask's reasons the task log keeps.
+const REASK_NOTE_MAX: usize = 240;
 
 impl StepwiseProvider {
     /// One page's blocks: asks, checks the answer against the page schema, re-asks this page
@@ -424,6 +451,13 @@ impl StepwiseProvider {
             let completion = match tokens.ask(self.inner.as_ref(), &request).await {
                 Ok(c) => c,
                 Err(e @ (Error::AiOutputTruncated | Error::InvalidAiOutput { .. })) => {
+                    if attempt < PAGE_ATTEMPTS {
+                        spent.reasked(
+                            &format!("page {}", page["slug"]),
+                            attempt + 1,
+                            &[e.to_string()],
+                        );
+                    }
                     last_error = e;
                     request.messages.push(ChatMessage::user(
                         "That answer was cut off or empty. Answer again with fewer, shorter blocks.",
@@ -440,6 +474,9 @@ impl StepwiseProvider {
                     Err(errors) => errors,
                 },
             };
+            if attempt < PAGE_ATTEMPTS {
+                spent.reasked(&format!("page {}", page["slug"]), attempt + 1, &errors);
+            }
             last_error = Error::InvalidAiOutput {
                 attempts: attempt,
                 errors: errors.clone(),
@@ -573,12 +610,14 @@ impl StepwiseProvider {
                         }
                     };
                     if attempt < SITEMAP_ATTEMPTS {
+                        spent.reasked("sitemap", attempt + 1, &errors);
                         push_reask(&mut sitemap_request, completion.content, "sitemap", &errors);
                     }
                     errors
                 }
-                Err(Error::AiOutputTruncated) if attempt < SITEMAP_ATTEMPTS => {
+                Err(e @ Error::AiOutputTruncated) if attempt < SITEMAP_ATTEMPTS => {
                     // Cut off: asked again without the broken answer, with fewer pages allowed.
+                    spent.reasked("sitemap", attempt + 1, &[e.to_string()]);
                     if let Some(schema) = sitemap_request.output_schema.as_mut() {
                         let mut tighter = Value::clone(&schema.schema);
                         if let Some(pages) = tighter.pointer_mut("/properties/pages") {
@@ -651,10 +690,7 @@ impl StepwiseProvider {
         let mut failed = Vec::new();
         let mut unavailable = None;
         for (i, (blocks, page_spent)) in written.into_iter().enumerate() {
-            spent.usage.prompt_tokens += page_spent.usage.prompt_tokens;
-            spent.usage.completion_tokens += page_spent.usage.completion_tokens;
-            spent.cost_usd += page_spent.cost_usd;
-            spent.retries += page_spent.retries;
+            spent.absorb(page_spent);
             match blocks {
                 Ok(blocks) => sitemap["pages"][i]["blocks"] = blocks,
                 Err(Error::InvalidAiOutput { errors, .. }) => failed.extend(
@@ -684,6 +720,7 @@ impl StepwiseProvider {
             usage: spent.usage,
             cost_usd: spent.cost_usd,
             retries: spent.retries,
+            reasks: spent.reasks,
         })
     }
 }
