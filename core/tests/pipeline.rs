@@ -487,6 +487,41 @@ async fn steps_plan_the_sitemap_then_each_page_and_reask_only_a_failed_page() {
     server.assert_wire_valid();
 }
 
+#[tokio::test]
+async fn a_failed_generation_in_steps_still_logs_what_its_steps_cost() {
+    let server = OpenAiServer::start().await;
+    let whole: Value = serde_json::from_str(&valid_answer().await).expect("json");
+    let sitemap = common::step_sitemap(&whole);
+    let pages = sitemap["pages"].as_array().expect("pages").len();
+    server.push(Step::answer_with_usage(sitemap.to_string(), 1000, 200));
+    // Every page answers a block type that does not exist, every time it is asked.
+    server.push_times(
+        pages * 3,
+        Step::answer_with_usage(r#"{"blocks": [{"type": "carousel"}]}"#, 10, 5),
+    );
+    let e = env_with(ProviderConfig::Steps {
+        provider: Box::new(openai(&server, 5.0)),
+    })
+    .await;
+    let bp = blueprint(&e.sb, 23, "A bakery").await;
+    let opts = RunOptions {
+        task_id: Some("steps-fail".into()),
+        ..RunOptions::default()
+    };
+    let err =
+        e.sb.generate_structure(&Scope::account(23), bp.id, opts)
+            .await
+            .expect_err("no page can be written");
+    assert_eq!(err.code(), "invalid_ai_output", "{err}");
+    assert_eq!(server.pending(), 0);
+    let task = e.sb.task(Some(23), "steps-fail").await.expect("task log");
+    assert_eq!(task.status, TaskStatus::Failed);
+    assert_eq!(task.credits, 0);
+    assert_eq!(task.tokens_in, 1000 + 10 * 3 * pages as i64);
+    assert_eq!(task.tokens_out, 200 + 5 * 3 * pages as i64);
+    assert_eq!(e.sb.balance(23).await.expect("balance"), 1000);
+}
+
 /// Runs one failing generation after a successful one and checks the promises.
 async fn failing_run(steps: Vec<Step>, timeout: f64, expected_code: &str) -> OpenAiServer {
     let server = OpenAiServer::start().await;

@@ -16,7 +16,7 @@ use super::cancel::CancelToken;
 use super::function::{AiFunction, FunctionEnv, Prepared};
 use super::lenient::incremental::{Piece, StructureScanner};
 use super::lenient::parse_lenient;
-use super::provider::{ChatMessage, CompletionRequest, Provider, StreamDelta};
+use super::provider::{ChatMessage, CompletionRequest, Provider, StreamDelta, Usage};
 use super::registry::Registry;
 use crate::credits::{Capture, CreditPolicy, HoldOutcome, UsageRecord};
 use crate::prompts::PromptCatalogue;
@@ -292,6 +292,8 @@ impl Relay<'_> {
                 }
                 state.tokens_sent = 0;
             }
+            // Counted by the run, not shown.
+            StreamDelta::Spent { .. } => {}
         }
     }
 
@@ -678,7 +680,15 @@ impl Engine {
                     tokens_sent: 0,
                 }),
             });
+            // What the provider spent on answers it does not return (failed steps) still counts.
+            let spent = Mutex::new((Usage::default(), 0.0_f64));
             let on_delta = |delta: StreamDelta<'_>| {
+                if let StreamDelta::Spent { usage, cost_usd } = &delta {
+                    let mut sum = spent.lock().unwrap_or_else(|e| e.into_inner());
+                    sum.0.prompt_tokens += usage.prompt_tokens;
+                    sum.0.completion_tokens += usage.completion_tokens;
+                    sum.1 += cost_usd;
+                }
                 if let Some(relay) = &relay {
                     relay.on_delta(delta);
                 }
@@ -705,8 +715,15 @@ impl Engine {
                         logged?;
                         r
                     }
-                }?
+                }
             };
+            let (unreturned, unreturned_cost) =
+                spent.into_inner().unwrap_or_else(|e| e.into_inner());
+            t.record.tokens_in += unreturned.prompt_tokens as i64;
+            t.record.tokens_out += unreturned.completion_tokens as i64;
+            cost += unreturned_cost;
+            t.record.cost_usd = cost;
+            let completion = completion?;
             if let Some(relay) = relay {
                 let reached = relay.state.into_inner().unwrap_or_else(|e| e.into_inner());
                 t.record.progress = t.record.progress.max(reached.percent);

@@ -132,6 +132,15 @@ pub enum StreamDelta<'a> {
     /// What was reported so far is dropped: the answer starts again (a retry, the next provider
     /// of a fallback chain).
     Restart,
+    /// Usage of answers the provider asked for but does not return (the steps of a generation
+    /// in steps that failed), reported before it returns: the task log counts what a run cost
+    /// even when it fails.
+    Spent {
+        /// Tokens of those answers.
+        usage: Usage,
+        /// Their estimated cost in USD.
+        cost_usd: f64,
+    },
 }
 
 /// Receives [`StreamDelta`]s; called on the provider's task, so it must be cheap.

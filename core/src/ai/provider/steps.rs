@@ -546,9 +546,26 @@ impl TokenCount<'_> {
                 sink(StreamDelta::Tokens(total));
             }
             StreamDelta::Restart => seen.store(0, Ordering::Relaxed),
+            // What the step's provider spent on answers it did not return (a fallback chain's
+            // failed link) is the run's cost too.
+            spent @ StreamDelta::Spent { .. } => sink(spent),
             StreamDelta::Text(_) | StreamDelta::Partial(_) => {}
         };
         inner.complete_streaming(request, &forward).await
+    }
+
+    /// `error`, after telling a streaming caller what the failed run's answers cost: the run
+    /// returns no completion to carry it.
+    fn failed(&self, spent: &Spent, error: Error) -> Error {
+        if let Some(sink) = self.sink
+            && (spent.usage != Usage::default() || spent.cost_usd > 0.0)
+        {
+            sink(StreamDelta::Spent {
+                usage: spent.usage,
+                cost_usd: spent.cost_usd,
+            });
+        }
+        error
     }
 
     fn partial(&self, partial: Partial) {
@@ -574,7 +591,11 @@ impl StepwiseProvider {
             .filter(|_| request.function_name == "generate_site_structure")
             .and_then(|s| split_schema(&s.schema))
         else {
-            return self.inner.complete(request).await;
+            // Not a structure: one answer, streamed as the caller asked.
+            return match on_delta {
+                Some(sink) => self.inner.complete_streaming(request, sink).await,
+                None => self.inner.complete(request).await,
+            };
         };
         // Step 1: the sitemap.
         let mut checked_sitemap = sitemap_schema.clone();
@@ -631,16 +652,19 @@ impl StepwiseProvider {
                     )));
                     continue;
                 }
-                Err(e) => return Err(e),
+                Err(e) => return Err(tokens.failed(&spent, e)),
             };
             if attempt >= SITEMAP_ATTEMPTS {
-                return Err(Error::InvalidAiOutput {
-                    attempts: attempt,
-                    errors: errors
-                        .into_iter()
-                        .map(|e| format!("sitemap: {e}"))
-                        .collect(),
-                });
+                return Err(tokens.failed(
+                    &spent,
+                    Error::InvalidAiOutput {
+                        attempts: attempt,
+                        errors: errors
+                            .into_iter()
+                            .map(|e| format!("sitemap: {e}"))
+                            .collect(),
+                    },
+                ));
             }
         };
         let pages: Vec<Value> = sitemap["pages"].as_array().cloned().unwrap_or_default();
@@ -655,7 +679,7 @@ impl StepwiseProvider {
             description: Some("The blocks of one page.".into()),
             schema: Arc::new(page_schema),
         };
-        let check = PageCheck::new(&page_output.schema)?;
+        let check = PageCheck::new(&page_output.schema).map_err(|e| tokens.failed(&spent, e))?;
         // Each page step continues the sitemap step's conversation word for word (its ask, then
         // the model's own answer as written), so a server that caches the last prompt's prefix
         // reads only the page's ask.
@@ -705,13 +729,16 @@ impl StepwiseProvider {
         }
         // A provider failure (down, refused, cancelled) is reported as itself.
         if let Some(e) = unavailable {
-            return Err(e);
+            return Err(tokens.failed(&spent, e));
         }
         if !failed.is_empty() {
-            return Err(Error::InvalidAiOutput {
-                attempts: PAGE_ATTEMPTS,
-                errors: failed,
-            });
+            return Err(tokens.failed(
+                &spent,
+                Error::InvalidAiOutput {
+                    attempts: PAGE_ATTEMPTS,
+                    errors: failed,
+                },
+            ));
         }
         Ok(Completion {
             content: sitemap.to_string(),
