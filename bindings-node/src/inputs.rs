@@ -64,9 +64,10 @@ pub struct ProviderOptions {
     /// `false` for servers whose streams misbehave.
     pub stream: Option<bool>,
     /// Whole site in one answer or in steps (`kind: "openai"`): "auto" (default: in steps for a
-    /// server on this machine, where small models run, one answer for a hosted one), "whole" or
-    /// "steps" (a sitemap first, then each page).
-    #[napi(ts_type = "'auto' | 'whole' | 'steps'")]
+    /// server on this machine, where small models run, one answer for a hosted one), "whole",
+    /// "steps" (a sitemap first, then each page) or "planned" (pages and block types from the
+    /// embedded planner, every word from the model: for the smallest models).
+    #[napi(ts_type = "'auto' | 'whole' | 'steps' | 'planned'")]
     pub generation: Option<String>,
     /// File of recorded answers (`kind: "replay"`; required).
     pub path: Option<String>,

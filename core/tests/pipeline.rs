@@ -522,6 +522,171 @@ async fn a_failed_generation_in_steps_still_logs_what_its_steps_cost() {
     assert_eq!(e.sb.balance(23).await.expect("balance"), 1000);
 }
 
+#[tokio::test]
+async fn planned_generation_takes_pages_and_block_types_from_the_planner_and_words_from_the_model()
+{
+    let brief =
+        "Forno Azul is a family bakery in Porto. We want customers to order birthday cakes online.";
+    // What the planner plans for this brief: the offline planner's own site.
+    let offline = env_with(ProviderConfig::Offline).await;
+    let bp = blueprint(&offline.sb, 24, brief).await;
+    offline
+        .sb
+        .generate_structure(&Scope::account(24), bp.id, RunOptions::default())
+        .await
+        .expect("offline");
+    let planned_pages = offline
+        .sb
+        .list_pages(&Scope::account(24), bp.id)
+        .await
+        .expect("pages");
+    let planned_name = offline
+        .sb
+        .get_blueprint(&Scope::account(24), bp.id)
+        .await
+        .expect("bp")
+        .structure_json["site"]["name"]
+        .clone();
+    // The model's page answers, in page order (a local server is asked one page at a time): the
+    // planned block types (the first, every form, then the rest, three at most), in the model's
+    // own words; the last page never answers usably.
+    let server = OpenAiServer::start().await;
+    let mut expected_types = Vec::new();
+    for (i, page) in planned_pages.iter().enumerate() {
+        let types: Vec<&str> = page.blocks.iter().map(|b| b.block_type.as_str()).collect();
+        let mut keep: Vec<usize> = vec![0];
+        keep.extend((0..types.len()).filter(|&j| types[j] == "form" && j != 0));
+        keep.extend(0..types.len());
+        let mut seen = Vec::new();
+        keep.retain(|j| {
+            !seen.contains(j) && {
+                seen.push(*j);
+                true
+            }
+        });
+        keep.truncate(3);
+        keep.sort_unstable();
+        let chosen: Vec<Value> = keep
+            .iter()
+            .map(|&j| {
+                let mut block = serde_json::to_value(&page.blocks[j]).expect("block");
+                if block["data"]["heading"].is_string() {
+                    block["data"]["heading"] = json!(format!("Model words {i}"));
+                }
+                block
+            })
+            .collect();
+        expected_types.push(
+            keep.iter()
+                .map(|&j| types[j].to_string())
+                .collect::<Vec<_>>(),
+        );
+        if i + 1 < planned_pages.len() {
+            let answer = common::step_blocks(&json!({ "blocks": chosen }));
+            server.push(Step::answer(answer.to_string()));
+        } else {
+            server.push_times(3, Step::answer(r#"{"blocks": [{"type": "carousel"}]}"#));
+        }
+    }
+    let ProviderConfig::OpenAiCompatible {
+        base_url,
+        api_key,
+        model,
+        timeout_secs,
+        max_retries,
+        json_mode,
+        stream,
+        ..
+    } = openai(&server, 5.0)
+    else {
+        unreachable!("openai() builds an OpenAI-compatible configuration")
+    };
+    let e = env_with(ProviderConfig::OpenAiCompatible {
+        base_url,
+        api_key,
+        model,
+        timeout_secs,
+        max_retries,
+        json_mode,
+        stream,
+        generation: Some(Generation::Planned),
+    })
+    .await;
+    let bp = blueprint(&e.sb, 24, brief).await;
+    let out =
+        e.sb.generate_structure(&Scope::account(24), bp.id, RunOptions::default())
+            .await
+            .expect("planned generation");
+    assert_eq!(server.pending(), 0);
+    let requests = server.chat_requests();
+    assert_eq!(
+        requests.len(),
+        planned_pages.len() - 1 + 3,
+        "no sitemap step"
+    );
+    for (r, types) in requests.iter().zip(&expected_types) {
+        let format = &r.body["response_format"]["json_schema"];
+        assert_eq!(format["name"], "page_blocks");
+        let blocks = &format["schema"]["properties"]["blocks"];
+        assert_eq!(blocks["minItems"], json!(types.len()));
+        assert_eq!(blocks["maxItems"], json!(types.len()));
+        for branch in blocks["items"]["anyOf"].as_array().expect("types") {
+            let kind = branch["properties"]["type"]["enum"][0]
+                .as_str()
+                .expect("type");
+            assert!(
+                types.iter().any(|t| t == kind),
+                "{kind} is not planned: {types:?}"
+            );
+        }
+        let ask = r.body["messages"]
+            .as_array()
+            .expect("messages")
+            .last()
+            .cloned();
+        let ask = ask
+            .as_ref()
+            .and_then(|m| m["content"].as_str())
+            .unwrap_or_default();
+        assert!(
+            ask.contains(&format!("in this order: {}.", types.join(", "))),
+            "{ask}"
+        );
+    }
+    let saved =
+        e.sb.list_pages(&Scope::account(24), bp.id)
+            .await
+            .expect("pages");
+    assert_eq!(saved.len(), planned_pages.len());
+    let last = saved.len() - 1;
+    for (i, page) in saved.iter().enumerate() {
+        assert_eq!(page.slug, planned_pages[i].slug);
+        let types: Vec<&str> = page.blocks.iter().map(|b| b.block_type.as_str()).collect();
+        if i < last {
+            assert_eq!(types, expected_types[i], "page {i}");
+            assert!(
+                page.blocks
+                    .iter()
+                    .any(|b| b.data["heading"] == json!(format!("Model words {i}"))),
+                "page {i} holds the model's words"
+            );
+        } else {
+            // The page the model could not write keeps the planner's.
+            assert_eq!(page.blocks, planned_pages[i].blocks);
+        }
+    }
+    let structure =
+        e.sb.get_blueprint(&Scope::account(24), bp.id)
+            .await
+            .expect("bp")
+            .structure_json;
+    assert_eq!(structure["site"]["name"], planned_name);
+    assert!(out.provider.starts_with("openai"), "{}", out.provider);
+    let record = e.sb.task(Some(24), &out.task_id).await.expect("task");
+    let reasks = record.result.expect("result")["reasks"].to_string();
+    assert!(reasks.contains("kept the planner's blocks"), "{reasks}");
+}
+
 /// Runs one failing generation after a successful one and checks the promises.
 async fn failing_run(steps: Vec<Step>, timeout: f64, expected_code: &str) -> OpenAiServer {
     let server = OpenAiServer::start().await;

@@ -33,7 +33,8 @@ class OpenAICompatible:
     #: whose streams misbehave.
     stream: bool | None = None
     #: "auto" (default: in steps for a server on this machine, where small models run, one
-    #: answer for a hosted one), "whole" or "steps" (sitemap first, then each page).
+    #: answer for a hosted one), "whole", "steps" (sitemap first, then each page) or "planned"
+    #: (pages and block types from the embedded planner, every word from the model).
     generation: str | None = None
 
     def to_native(self) -> dict[str, Any]:

@@ -22,8 +22,8 @@ pub enum ProviderConfig {
     /// `SITEBUILDER_AI_BASE_URL` / `SITEBUILDER_AI_API_KEY` (or `OPENAI_API_KEY`) /
     /// `SITEBUILDER_AI_MODEL` / `SITEBUILDER_AI_JSON_MODE` / `SITEBUILDER_AI_STREAM`, and
     /// `SITEBUILDER_AI_GENERATION` (`auto`, the default: [`ProviderConfig::Steps`] for a server on
-    /// this machine, one answer for a hosted one; `whole`; `steps`); the offline planner when none
-    /// is set.
+    /// this machine, one answer for a hosted one; `whole`; `steps`; `planned`, see
+    /// [`Generation::Planned`]); the offline planner when none is set.
     #[default]
     FromEnv,
     /// The deterministic offline planner (no network).
@@ -89,15 +89,19 @@ pub enum Generation {
     /// A sitemap first, then each page's blocks, re-asking only a failed step (see
     /// [`ProviderConfig::Steps`]).
     Steps,
+    /// In steps, with the sitemap and each page's block types from the embedded planner (which
+    /// reads the brief's goals) and every word from the model: for the smallest models, which
+    /// write copy better than they plan a site (see [`StepwiseProvider::planned`]).
+    Planned,
 }
 
 impl Generation {
-    /// Whether a server, local or not, is asked in steps.
-    pub fn in_steps(self, local: bool) -> bool {
+    /// What `Auto` means for a server, local or not; the others as they are.
+    pub fn resolve(self, local: bool) -> Generation {
         match self {
-            Generation::Auto => local,
-            Generation::Whole => false,
-            Generation::Steps => true,
+            Generation::Auto if local => Generation::Steps,
+            Generation::Auto => Generation::Whole,
+            other => other,
         }
     }
 }
@@ -111,8 +115,9 @@ impl std::str::FromStr for Generation {
             "" | "auto" => Ok(Generation::Auto),
             "whole" => Ok(Generation::Whole),
             "steps" => Ok(Generation::Steps),
+            "planned" => Ok(Generation::Planned),
             other => Err(crate::Error::config(format!(
-                "generation is {other:?}; use \"auto\" (the default: steps for a server on this machine, one answer for a hosted one), \"whole\" or \"steps\""
+                "generation is {other:?}; use \"auto\" (the default: steps for a server on this machine, one answer for a hosted one), \"whole\", \"steps\" or \"planned\""
             ))),
         }
     }
@@ -120,10 +125,10 @@ impl std::str::FromStr for Generation {
 
 /// `provider`, asked in steps when `generation` says so for a server there.
 fn with_generation(provider: OpenAiCompatible, generation: Generation) -> Arc<dyn Provider> {
-    if generation.in_steps(provider.is_local()) {
-        Arc::new(StepwiseProvider::new(Arc::new(provider)))
-    } else {
-        Arc::new(provider)
+    match generation.resolve(provider.is_local()) {
+        Generation::Steps => Arc::new(StepwiseProvider::new(Arc::new(provider))),
+        Generation::Planned => Arc::new(StepwiseProvider::planned(Arc::new(provider))),
+        Generation::Auto | Generation::Whole => Arc::new(provider),
     }
 }
 
@@ -204,7 +209,7 @@ mod tests {
     use super::{Generation, ProviderConfig};
 
     fn in_steps(setting: &str, local: bool) -> crate::Result<bool> {
-        Ok(setting.parse::<Generation>()?.in_steps(local))
+        Ok(setting.parse::<Generation>()?.resolve(local) != Generation::Whole)
     }
 
     #[test]
@@ -254,6 +259,10 @@ mod tests {
         assert!(whole.starts_with("OpenAiCompatible"), "{whole}");
         let steps = built("https://api.example.com/v1", Some(Generation::Steps));
         assert!(steps.starts_with("StepwiseProvider"), "{steps}");
+        assert!(steps.contains("planned: false"), "{steps}");
+        let planned = built("https://api.example.com/v1", Some(Generation::Planned));
+        assert!(planned.contains("planned: true"), "{planned}");
+        assert!(in_steps("planned", false).expect("planned"));
         let typo = serde_json::from_value::<ProviderConfig>(serde_json::json!({
             "kind": "open_ai_compatible", "base_url": "http://x/v1", "model": "m", "modle": "n",
         }))

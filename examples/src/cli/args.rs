@@ -9,7 +9,7 @@ use clap::{Args, Parser, Subcommand};
 #[derive(Debug, Parser)]
 #[command(name = "sitebuilder", version, propagate_version = true)]
 #[command(
-    after_help = "ENVIRONMENT:\n  SITEBUILDER_DATABASE_URL   default database (sqlite://sitebuilder.db)\n  SITEBUILDER_BROKER_URL     the task broker `doctor` checks (redis://host:port/db, amqp://…)\n  SITEBUILDER_AI_BASE_URL, SITEBUILDER_AI_API_KEY (or OPENAI_API_KEY), SITEBUILDER_AI_MODEL\n                             an OpenAI-compatible endpoint; without them the offline planner answers\n  SITEBUILDER_AI_GENERATION  auto (default: in steps for a server on this machine) | whole | steps"
+    after_help = "ENVIRONMENT:\n  SITEBUILDER_DATABASE_URL   default database (sqlite://sitebuilder.db)\n  SITEBUILDER_BROKER_URL     the task broker `doctor` checks (redis://host:port/db, amqp://…)\n  SITEBUILDER_AI_BASE_URL, SITEBUILDER_AI_API_KEY (or OPENAI_API_KEY), SITEBUILDER_AI_MODEL\n                             an OpenAI-compatible endpoint; without them the offline planner answers\n  SITEBUILDER_AI_GENERATION  auto (default: in steps for a server on this machine) | whole | steps | planned"
 )]
 pub(crate) struct Cli {
     /// Database URL: sqlite://file.db or postgres://…

@@ -69,13 +69,75 @@ fn step_budget(base: Option<u32>, cap: u32) -> Option<u32> {
 #[derive(Debug, Clone)]
 pub struct StepwiseProvider {
     inner: Arc<dyn Provider>,
+    /// Whether the sitemap and each page's block types come from the embedded planner.
+    planned: bool,
 }
 
 impl StepwiseProvider {
     /// Wraps `inner`: structure requests go in steps, everything else straight through.
     pub fn new(inner: Arc<dyn Provider>) -> Self {
-        StepwiseProvider { inner }
+        StepwiseProvider {
+            inner,
+            planned: false,
+        }
     }
+
+    /// Like [`StepwiseProvider::new`], but the sitemap (site settings, pages, their SEO and
+    /// calls to action) and each page's block types come from the embedded planner, which reads
+    /// the brief's goals; `inner` writes every block's words. For the smallest models, which
+    /// write a page's copy well enough but plan a site badly (SmolLM2-135M's own sitemaps miss
+    /// the brief's goals and name). A page the model cannot write after its re-asks keeps the
+    /// planner's blocks, noted in the task log.
+    pub fn planned(inner: Arc<dyn Provider>) -> Self {
+        StepwiseProvider {
+            inner,
+            planned: true,
+        }
+    }
+}
+
+/// Of a planned page's blocks, the types the model writes (at most [`STEP_MAX_BLOCKS`]): the
+/// first (the page's opening), every form (a form is how most goals are served), then the rest
+/// in page order.
+fn planned_types(page: &Value) -> Vec<String> {
+    let types: Vec<&str> = page["blocks"]
+        .as_array()
+        .map(|b| b.iter().filter_map(|b| b["type"].as_str()).collect())
+        .unwrap_or_default();
+    let mut keep: Vec<usize> = Vec::new();
+    let wanted = (0..types.len())
+        .filter(|&i| i == 0)
+        .chain((0..types.len()).filter(|&i| types[i] == "form"))
+        .chain(0..types.len());
+    for i in wanted {
+        if keep.len() == STEP_MAX_BLOCKS {
+            break;
+        }
+        if !keep.contains(&i) {
+            keep.push(i);
+        }
+    }
+    keep.sort_unstable();
+    keep.into_iter().map(|i| types[i].to_string()).collect()
+}
+
+/// The page step's schema narrowed to `types`: only those block types, exactly that many
+/// blocks, so a grammar-constrained model writes the planned page.
+fn narrowed(page_schema: &Value, types: &[String]) -> Value {
+    let mut schema = page_schema.clone();
+    if let Some(blocks) = schema.pointer_mut("/properties/blocks") {
+        if let Some(Value::Array(branches)) = blocks.pointer_mut("/items/anyOf") {
+            branches.retain(|branch| {
+                let kind = &branch["properties"]["type"];
+                kind["enum"][0]
+                    .as_str()
+                    .or(kind["const"].as_str())
+                    .is_some_and(|k| types.iter().any(|t| t == k))
+            });
+        }
+        bound(blocks, types.len().max(1), types.len().max(1));
+    }
+    schema
 }
 
 /// The sitemap schema (pages without blocks) and one page's blocks schema, cut from a structure
@@ -371,6 +433,13 @@ fn push_reask(request: &mut CompletionRequest, answer: String, what: &str, error
     )));
 }
 
+/// How one page is asked for: its step schema, and the block types it must have when planned.
+#[derive(Clone, Copy)]
+struct PageAsk<'a> {
+    schema: &'a OutputSchema,
+    types: Option<&'a [String]>,
+}
+
 /// Sums what every step cost, and notes each re-ask for the task log.
 #[derive(Default)]
 struct Spent {
@@ -378,10 +447,14 @@ struct Spent {
     cost_usd: f64,
     retries: u32,
     reasks: Vec<String>,
+    /// Provider label and model of the first answer.
+    answered_by: Option<(String, String)>,
 }
 
 impl Spent {
     fn add(&mut self, c: &Completion) {
+        self.answered_by
+            .get_or_insert_with(|| (c.provider.clone(), c.model.clone()));
         self.usage.prompt_tokens += c.usage.prompt_tokens;
         self.usage.completion_tokens += c.usage.completion_tokens;
         self.cost_usd += c.cost_usd;
@@ -390,6 +463,9 @@ impl Spent {
     }
 
     fn absorb(&mut self, other: Spent) {
+        if self.answered_by.is_none() {
+            self.answered_by = other.answered_by;
+        }
         self.usage.prompt_tokens += other.usage.prompt_tokens;
         self.usage.completion_tokens += other.usage.completion_tokens;
         self.cost_usd += other.cost_usd;
@@ -416,6 +492,85 @@ impl Spent {
 const REASK_NOTE_MAX: usize = 240;
 
 impl StepwiseProvider {
+    /// The model's sitemap: asked, checked, and asked again on its own (a cut-off one with fewer
+    /// pages allowed) up to [`SITEMAP_ATTEMPTS`] times; its answer text and its value.
+    async fn ask_sitemap(
+        &self,
+        request: &CompletionRequest,
+        sitemap_schema: Value,
+        tokens: &TokenCount<'_>,
+        spent: &mut Spent,
+    ) -> Result<(String, Value)> {
+        let mut checked_sitemap = sitemap_schema.clone();
+        drop_lengths(&mut checked_sitemap);
+        relax(&mut checked_sitemap);
+        let sitemap_check = jsonschema::validator_for(&checked_sitemap)
+            .map_err(|e| Error::config(format!("the sitemap schema does not compile: {e}")))?;
+        let mut sitemap_request = request.clone();
+        sitemap_request.max_tokens = step_budget(request.max_tokens, STEP_MAX_TOKENS);
+        sitemap_request.output_schema = Some(OutputSchema {
+            name: "sitemap".into(),
+            description: Some("Site settings and pages, without their blocks.".into()),
+            schema: Arc::new(sitemap_schema),
+        });
+        sitemap_request
+            .messages
+            .push(ChatMessage::user(SITEMAP_ASK));
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            let errors = match tokens.ask(self.inner.as_ref(), &sitemap_request).await {
+                Ok(completion) => {
+                    spent.add(&completion);
+                    let errors = match parse_lenient(&completion.content) {
+                        Err(e) => vec![format!("the answer is not valid JSON: {e}")],
+                        Ok(parsed) => {
+                            let errors = sitemap_errors(&parsed.value, &sitemap_check);
+                            if errors.is_empty() {
+                                return Ok((completion.content, parsed.value));
+                            }
+                            errors
+                        }
+                    };
+                    if attempt < SITEMAP_ATTEMPTS {
+                        spent.reasked("sitemap", attempt + 1, &errors);
+                        push_reask(&mut sitemap_request, completion.content, "sitemap", &errors);
+                    }
+                    errors
+                }
+                Err(e @ Error::AiOutputTruncated) if attempt < SITEMAP_ATTEMPTS => {
+                    // Cut off: asked again without the broken answer, with fewer pages allowed.
+                    spent.reasked("sitemap", attempt + 1, &[e.to_string()]);
+                    if let Some(schema) = sitemap_request.output_schema.as_mut() {
+                        let mut tighter = Value::clone(&schema.schema);
+                        if let Some(pages) = tighter.pointer_mut("/properties/pages") {
+                            bound(pages, 1, STEP_RETRY_PAGES);
+                        }
+                        schema.schema = Arc::new(tighter);
+                    }
+                    sitemap_request.messages.push(ChatMessage::user(format!(
+                        "That sitemap was cut off. Answer again with at most {STEP_RETRY_PAGES} pages \
+                         and short texts."
+                    )));
+                    continue;
+                }
+                Err(e) => return Err(tokens.failed(spent, e)),
+            };
+            if attempt >= SITEMAP_ATTEMPTS {
+                return Err(tokens.failed(
+                    spent,
+                    Error::InvalidAiOutput {
+                        attempts: attempt,
+                        errors: errors
+                            .into_iter()
+                            .map(|e| format!("sitemap: {e}"))
+                            .collect(),
+                    },
+                ));
+            }
+        }
+    }
+
     /// One page's blocks: asks, checks the answer against the page schema, re-asks this page
     /// only (with what was wrong) up to [`PAGE_ATTEMPTS`] times.
     async fn page_blocks(
@@ -423,19 +578,26 @@ impl StepwiseProvider {
         base: &CompletionRequest,
         sitemap_answer: &str,
         page: &Value,
-        schema: &OutputSchema,
+        ask: PageAsk<'_>,
         check: &PageCheck,
         tokens: &TokenCount<'_>,
     ) -> (Result<Value>, Spent) {
         let mut spent = Spent::default();
         let mut request = base.clone();
-        request.output_schema = Some(schema.clone());
+        request.output_schema = Some(ask.schema.clone());
         request.max_tokens = step_budget(base.max_tokens, PAGE_MAX_TOKENS);
         request
             .messages
             .push(ChatMessage::assistant(sitemap_answer.to_string()));
+        let which = match ask.types {
+            Some(types) => format!(
+                " Write exactly these blocks, in this order: {}.",
+                types.join(", ")
+            ),
+            None => String::new(),
+        };
         request.messages.push(ChatMessage::user(format!(
-            "Good. Now write the blocks of one page only: slug {}, title {}, type {}, objective {}. \
+            "Good. Now write the blocks of one page only: slug {}, title {}, type {}, objective {}.{which} \
              Follow the block catalogue and the rules above. Answer with one JSON object: \
              {{\"blocks\": [...]}} and nothing else.",
             json!(page["slug"]),
@@ -597,75 +759,27 @@ impl StepwiseProvider {
                 None => self.inner.complete(request).await,
             };
         };
-        // Step 1: the sitemap.
-        let mut checked_sitemap = sitemap_schema.clone();
-        drop_lengths(&mut checked_sitemap);
-        relax(&mut checked_sitemap);
-        let sitemap_check = jsonschema::validator_for(&checked_sitemap)
-            .map_err(|e| Error::config(format!("the sitemap schema does not compile: {e}")))?;
-        let mut sitemap_request = request.clone();
-        sitemap_request.max_tokens = step_budget(request.max_tokens, STEP_MAX_TOKENS);
-        sitemap_request.output_schema = Some(OutputSchema {
-            name: "sitemap".into(),
-            description: Some("Site settings and pages, without their blocks.".into()),
-            schema: Arc::new(sitemap_schema),
-        });
-        sitemap_request
-            .messages
-            .push(ChatMessage::user(SITEMAP_ASK));
+        // Step 1: the sitemap, the model's or the planner's.
         let mut spent = Spent::default();
-        let mut attempt = 0;
-        let (first, mut sitemap) = loop {
-            attempt += 1;
-            let errors = match tokens.ask(self.inner.as_ref(), &sitemap_request).await {
-                Ok(completion) => {
-                    spent.add(&completion);
-                    let errors = match parse_lenient(&completion.content) {
-                        Err(e) => vec![format!("the answer is not valid JSON: {e}")],
-                        Ok(parsed) => {
-                            let errors = sitemap_errors(&parsed.value, &sitemap_check);
-                            if errors.is_empty() {
-                                break (completion, parsed.value);
-                            }
-                            errors
-                        }
-                    };
-                    if attempt < SITEMAP_ATTEMPTS {
-                        spent.reasked("sitemap", attempt + 1, &errors);
-                        push_reask(&mut sitemap_request, completion.content, "sitemap", &errors);
-                    }
-                    errors
+        let (first, mut sitemap, plan) = if self.planned {
+            let plan = crate::planner::answer(crate::planner::PlanRequest {
+                function_name: &request.function_name,
+                prompt_type: &request.prompt_type,
+                context: &request.context,
+                output_schema: request.output_schema.as_ref().map(|s| &*s.schema),
+            })?;
+            let mut sitemap = plan.clone();
+            for page in sitemap["pages"].as_array_mut().into_iter().flatten() {
+                if let Some(page) = page.as_object_mut() {
+                    page.remove("blocks");
                 }
-                Err(e @ Error::AiOutputTruncated) if attempt < SITEMAP_ATTEMPTS => {
-                    // Cut off: asked again without the broken answer, with fewer pages allowed.
-                    spent.reasked("sitemap", attempt + 1, &[e.to_string()]);
-                    if let Some(schema) = sitemap_request.output_schema.as_mut() {
-                        let mut tighter = Value::clone(&schema.schema);
-                        if let Some(pages) = tighter.pointer_mut("/properties/pages") {
-                            bound(pages, 1, STEP_RETRY_PAGES);
-                        }
-                        schema.schema = Arc::new(tighter);
-                    }
-                    sitemap_request.messages.push(ChatMessage::user(format!(
-                        "That sitemap was cut off. Answer again with at most {STEP_RETRY_PAGES} pages \
-                         and short texts."
-                    )));
-                    continue;
-                }
-                Err(e) => return Err(tokens.failed(&spent, e)),
-            };
-            if attempt >= SITEMAP_ATTEMPTS {
-                return Err(tokens.failed(
-                    &spent,
-                    Error::InvalidAiOutput {
-                        attempts: attempt,
-                        errors: errors
-                            .into_iter()
-                            .map(|e| format!("sitemap: {e}"))
-                            .collect(),
-                    },
-                ));
             }
+            (sitemap.to_string(), sitemap, Some(plan))
+        } else {
+            let (first, sitemap) = self
+                .ask_sitemap(request, sitemap_schema, &tokens, &mut spent)
+                .await?;
+            (first, sitemap, None)
         };
         let pages: Vec<Value> = sitemap["pages"].as_array().cloned().unwrap_or_default();
         if sitemap["site"].is_object() {
@@ -685,14 +799,31 @@ impl StepwiseProvider {
         // reads only the page's ask.
         let mut page_base = request.clone();
         page_base.messages.push(ChatMessage::user(SITEMAP_ASK));
+        // A planned page is written to its planned block types, with a schema of its own.
+        let planned_pages: Vec<Option<(Vec<String>, OutputSchema)>> = pages
+            .iter()
+            .enumerate()
+            .map(|(i, _)| {
+                let planned = plan.as_ref()?.pointer(&format!("/pages/{i}"))?;
+                let types = planned_types(planned);
+                let schema = OutputSchema {
+                    schema: Arc::new(narrowed(&page_output.schema, &types)),
+                    ..page_output.clone()
+                };
+                Some((types, schema))
+            })
+            .collect();
         // A few pages at a time, handed on in page order as each is written.
         let mut asks = Vec::with_capacity(pages.len());
-        for page in &pages {
+        for (page, planned) in pages.iter().zip(&planned_pages) {
             asks.push(self.page_blocks(
                 &page_base,
-                &first.content,
+                &first,
                 page,
-                &page_output,
+                PageAsk {
+                    schema: planned.as_ref().map_or(&page_output, |(_, schema)| schema),
+                    types: planned.as_ref().map(|(types, _)| types.as_slice()),
+                },
                 &check,
                 &tokens,
             ));
@@ -700,7 +831,20 @@ impl StepwiseProvider {
         let mut in_order =
             futures_util::stream::iter(asks).buffered(self.inner.parallel_requests().max(1));
         let mut written: Vec<(Result<Value>, Spent)> = Vec::with_capacity(pages.len());
-        while let Some((blocks, page_spent)) = in_order.next().await {
+        while let Some((mut blocks, mut page_spent)) = in_order.next().await {
+            let index = written.len();
+            if let (Err(Error::InvalidAiOutput { .. }), Some(planned)) = (
+                &blocks,
+                plan.as_ref()
+                    .and_then(|p| p.pointer(&format!("/pages/{index}/blocks"))),
+            ) {
+                // The planner's page stands in for one the model could not write.
+                page_spent.reasks.push(format!(
+                    "page {}: kept the planner's blocks after {PAGE_ATTEMPTS} unusable answers",
+                    pages[index]["slug"]
+                ));
+                blocks = Ok(planned.clone());
+            }
             if let Ok(blocks) = &blocks {
                 let mut page = pages[written.len()].clone();
                 page["blocks"] = blocks.clone();
@@ -740,10 +884,14 @@ impl StepwiseProvider {
                 },
             ));
         }
+        let (provider, model) = spent
+            .answered_by
+            .take()
+            .unwrap_or_else(|| (self.inner.label(), String::new()));
         Ok(Completion {
             content: sitemap.to_string(),
-            provider: first.provider,
-            model: first.model,
+            provider,
+            model,
             usage: spent.usage,
             cost_usd: spent.cost_usd,
             retries: spent.retries,
