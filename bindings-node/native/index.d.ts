@@ -226,10 +226,11 @@ export interface ProviderOptions {
   stream?: boolean
   /**
    * Whole site in one answer or in steps (`kind: "openai"`): "auto" (default: in steps for a
-   * server on this machine, where small models run, one answer for a hosted one), "whole" or
-   * "steps" (a sitemap first, then each page).
+   * server on this machine, where small models run, one answer for a hosted one), "whole",
+   * "steps" (a sitemap first, then each page) or "planned" (pages and block types from the
+   * embedded planner, every word from the model: for the smallest models).
    */
-  generation?: 'auto' | 'whole' | 'steps'
+  generation?: 'auto' | 'whole' | 'steps' | 'planned'
   /** File of recorded answers (`kind: "replay"`; required). */
   path?: string
   /** The chain, first choice first (`kind: "fallback"`; required, not empty). */
