@@ -548,7 +548,7 @@ async fn planned_generation_takes_pages_and_block_types_from_the_planner_and_wor
         .structure_json["site"]["name"]
         .clone();
     // The model's page answers, in page order (a local server is asked one page at a time): the
-    // planned block types (the first, every form, then the rest, three at most), in the model's
+    // planned block types (the first, every form, then the rest, two at most), in the model's
     // own words; the last page never answers usably.
     let server = OpenAiServer::start().await;
     let mut expected_types = Vec::new();
@@ -564,7 +564,7 @@ async fn planned_generation_takes_pages_and_block_types_from_the_planner_and_wor
                 true
             }
         });
-        keep.truncate(3);
+        keep.truncate(2);
         keep.sort_unstable();
         let chosen: Vec<Value> = keep
             .iter()
@@ -585,7 +585,11 @@ async fn planned_generation_takes_pages_and_block_types_from_the_planner_and_wor
             let answer = common::step_blocks(&json!({ "blocks": chosen }));
             server.push(Step::answer(answer.to_string()));
         } else {
-            server.push_times(3, Step::answer(r#"{"blocks": [{"type": "carousel"}]}"#));
+            // Twice a block type that does not exist, then an answer cut off at its token cap.
+            server.push_times(2, Step::answer(r#"{"blocks": [{"type": "carousel"}]}"#));
+            server.push(Step::truncated(
+                r#"{"blocks": [{"type": "hero", "data": {"head"#,
+            ));
         }
     }
     let ProviderConfig::OpenAiCompatible {
@@ -630,15 +634,19 @@ async fn planned_generation_takes_pages_and_block_types_from_the_planner_and_wor
         let blocks = &format["schema"]["properties"]["blocks"];
         assert_eq!(blocks["minItems"], json!(types.len()));
         assert_eq!(blocks["maxItems"], json!(types.len()));
-        for branch in blocks["items"]["anyOf"].as_array().expect("types") {
-            let kind = branch["properties"]["type"]["enum"][0]
-                .as_str()
-                .expect("type");
-            assert!(
-                types.iter().any(|t| t == kind),
-                "{kind} is not planned: {types:?}"
-            );
-        }
+        // Exactly the planned blocks, in order: a tuple, no other items.
+        let tuple: Vec<&str> = blocks["prefixItems"]
+            .as_array()
+            .expect("a tuple of blocks")
+            .iter()
+            .map(|branch| {
+                branch["properties"]["type"]["enum"][0]
+                    .as_str()
+                    .expect("type")
+            })
+            .collect();
+        assert_eq!(tuple, *types);
+        assert_eq!(blocks["items"], json!(false));
         let ask = r.body["messages"]
             .as_array()
             .expect("messages")

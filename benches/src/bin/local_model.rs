@@ -172,7 +172,11 @@ fn rubric(brief: &str, structure: &Value) -> Vec<String> {
         Ok(s) => quality::assess(brief, &s)
             .failures()
             .iter()
-            .map(|c| c.rule.to_string())
+            .map(|c| {
+                // The rule and, briefly, why (the report's reader needs the goal or phrase).
+                let why: String = c.detail.chars().take(90).collect();
+                format!("{} ({why})", c.rule)
+            })
             .collect(),
         Err(e) => vec![format!("unreadable structure: {e}")],
     }

@@ -96,7 +96,16 @@ impl StepwiseProvider {
     }
 }
 
-/// Of a planned page's blocks, the types the model writes (at most [`STEP_MAX_BLOCKS`]): the
+/// Blocks the model writes for a planned page. Two, not [`STEP_MAX_BLOCKS`]: planned types are
+/// often list blocks (features, testimonials, a form's fields), and SmolLM2-135M wrote three of
+/// them past the page step's token cap on most pages (measured: 10 of 13 page answers cut off at
+/// 511 tokens), so every page was asked again and no site finished in 180 s.
+const PLANNED_MAX_BLOCKS: usize = 2;
+/// Longest text of one block field in a planned page step: one or two sentences, for the same
+/// reason.
+const PLANNED_TEXT_MAX: usize = 160;
+
+/// Of a planned page's blocks, the types the model writes (at most [`PLANNED_MAX_BLOCKS`]): the
 /// first (the page's opening), every form (a form is how most goals are served), then the rest
 /// in page order.
 fn planned_types(page: &Value) -> Vec<String> {
@@ -110,7 +119,7 @@ fn planned_types(page: &Value) -> Vec<String> {
         .chain((0..types.len()).filter(|&i| types[i] == "form"))
         .chain(0..types.len());
     for i in wanted {
-        if keep.len() == STEP_MAX_BLOCKS {
+        if keep.len() == PLANNED_MAX_BLOCKS {
             break;
         }
         if !keep.contains(&i) {
@@ -121,19 +130,35 @@ fn planned_types(page: &Value) -> Vec<String> {
     keep.into_iter().map(|i| types[i].to_string()).collect()
 }
 
-/// The page step's schema narrowed to `types`: only those block types, exactly that many
-/// blocks, so a grammar-constrained model writes the planned page.
+/// The page step's schema narrowed to `types`: exactly those blocks in that order (a tuple:
+/// `prefixItems`, no further items; with a set of allowed types instead, SmolLM2-135M wrote the
+/// first type twice on every page, "hero, hero" for "hero, form"), text fields to
+/// [`PLANNED_TEXT_MAX`], so a grammar-constrained model writes the planned page.
 fn narrowed(page_schema: &Value, types: &[String]) -> Value {
     let mut schema = page_schema.clone();
+    each_free_text(&mut schema, &mut |field| {
+        let max = field
+            .get("maxLength")
+            .and_then(Value::as_u64)
+            .map_or(PLANNED_TEXT_MAX, |m| (m as usize).min(PLANNED_TEXT_MAX));
+        field.insert("maxLength".into(), json!(max));
+    });
     if let Some(blocks) = schema.pointer_mut("/properties/blocks") {
-        if let Some(Value::Array(branches)) = blocks.pointer_mut("/items/anyOf") {
-            branches.retain(|branch| {
-                let kind = &branch["properties"]["type"];
-                kind["enum"][0]
-                    .as_str()
-                    .or(kind["const"].as_str())
-                    .is_some_and(|k| types.iter().any(|t| t == k))
-            });
+        let branches: Vec<Value> = blocks
+            .pointer("/items/anyOf")
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default();
+        let branch = |kind: &str| {
+            branches.iter().find(|branch| {
+                let t = &branch["properties"]["type"];
+                t["enum"][0].as_str().or(t["const"].as_str()) == Some(kind)
+            })
+        };
+        let tuple: Option<Vec<Value>> = types.iter().map(|t| branch(t).cloned()).collect();
+        if let (Some(tuple), Some(blocks)) = (tuple, blocks.as_object_mut()) {
+            blocks.insert("prefixItems".into(), Value::Array(tuple));
+            blocks.insert("items".into(), json!(false));
         }
         bound(blocks, types.len().max(1), types.len().max(1));
     }
@@ -833,7 +858,7 @@ impl StepwiseProvider {
         let mut written: Vec<(Result<Value>, Spent)> = Vec::with_capacity(pages.len());
         while let Some((mut blocks, mut page_spent)) = in_order.next().await {
             let index = written.len();
-            if let (Err(Error::InvalidAiOutput { .. }), Some(planned)) = (
+            if let (Err(Error::InvalidAiOutput { .. } | Error::AiOutputTruncated), Some(planned)) = (
                 &blocks,
                 plan.as_ref()
                     .and_then(|p| p.pointer(&format!("/pages/{index}/blocks"))),
