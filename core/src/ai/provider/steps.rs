@@ -101,9 +101,44 @@ impl StepwiseProvider {
 /// them past the page step's token cap on most pages (measured: 10 of 13 page answers cut off at
 /// 511 tokens), so every page was asked again and no site finished in 180 s.
 const PLANNED_MAX_BLOCKS: usize = 2;
-/// Longest text of one block field in a planned page step: one or two sentences, for the same
-/// reason.
-const PLANNED_TEXT_MAX: usize = 160;
+/// Longest text of one block field in a planned page step: one sentence, for the same reason
+/// (SmolLM2-135M writes each field to its bound; at 160 characters two blocks still took about
+/// 400 tokens a page and a six-page site ran past 180 s).
+const PLANNED_TEXT_MAX: usize = 80;
+
+/// Block fields a planned page step leaves out (all nullable, so the blocks stay valid).
+const PLANNED_LEFT_OUT: &[&str] = &["id", "variant", "locked", "image"];
+
+/// Where a planned site's buttons may point: each page's path and every link the planner used.
+fn link_targets(plan: &Value) -> Vec<String> {
+    let mut targets: Vec<String> = Vec::new();
+    for page in plan["pages"].as_array().into_iter().flatten() {
+        let path = match (page["type"].as_str(), page["slug"].as_str()) {
+            (Some("home"), _) | (_, Some("home")) => "/".to_string(),
+            (_, Some(slug)) => format!("/{slug}"),
+            _ => continue,
+        };
+        targets.push(path);
+    }
+    fn hrefs(value: &Value, out: &mut Vec<String>) {
+        match value {
+            Value::Object(map) => {
+                if let Some(Value::String(href)) = map.get("href") {
+                    out.push(href.clone());
+                }
+                map.values().for_each(|v| hrefs(v, out));
+            }
+            Value::Array(items) => items.iter().for_each(|v| hrefs(v, out)),
+            _ => {}
+        }
+    }
+    for page in plan["pages"].as_array().into_iter().flatten() {
+        hrefs(&page["blocks"], &mut targets);
+    }
+    let mut seen = std::collections::BTreeSet::new();
+    targets.retain(|t| seen.insert(t.clone()));
+    targets
+}
 
 /// Of a planned page's blocks, the types the model writes (at most [`PLANNED_MAX_BLOCKS`]): the
 /// first (the page's opening), every form (a form is how most goals are served), then the rest
@@ -134,8 +169,25 @@ fn planned_types(page: &Value) -> Vec<String> {
 /// `prefixItems`, no further items; with a set of allowed types instead, SmolLM2-135M wrote the
 /// first type twice on every page, "hero, hero" for "hero, form"), text fields to
 /// [`PLANNED_TEXT_MAX`], so a grammar-constrained model writes the planned page.
-fn narrowed(page_schema: &Value, types: &[String]) -> Value {
+fn narrowed(page_schema: &Value, types: &[String], targets: &[String]) -> Value {
     let mut schema = page_schema.clone();
+    each_object(&mut schema, &mut |map| {
+        if let Some(Value::Object(props)) = map.get_mut("properties") {
+            // What a small model spent most of a page's tokens on and the planner fills
+            // better: editor fields (id, variant, locked) and image descriptions. All nullable.
+            for field in PLANNED_LEFT_OUT {
+                props.remove(*field);
+            }
+            // Links go where the site has something: its pages and the planner's own targets
+            // (tel:, mailto:), never an invented URL.
+            if let Some(Value::Object(href)) = props.get_mut("href") {
+                href.insert("enum".into(), json!(targets));
+            }
+        }
+        if let Some(Value::Array(required)) = map.get_mut("required") {
+            required.retain(|r| !PLANNED_LEFT_OUT.iter().any(|f| r == f));
+        }
+    });
     each_free_text(&mut schema, &mut |field| {
         let max = field
             .get("maxLength")
@@ -825,6 +877,7 @@ impl StepwiseProvider {
         let mut page_base = request.clone();
         page_base.messages.push(ChatMessage::user(SITEMAP_ASK));
         // A planned page is written to its planned block types, with a schema of its own.
+        let targets = plan.as_ref().map(link_targets).unwrap_or_default();
         let planned_pages: Vec<Option<(Vec<String>, OutputSchema)>> = pages
             .iter()
             .enumerate()
@@ -832,7 +885,7 @@ impl StepwiseProvider {
                 let planned = plan.as_ref()?.pointer(&format!("/pages/{i}"))?;
                 let types = planned_types(planned);
                 let schema = OutputSchema {
-                    schema: Arc::new(narrowed(&page_output.schema, &types)),
+                    schema: Arc::new(narrowed(&page_output.schema, &types, &targets)),
                     ..page_output.clone()
                 };
                 Some((types, schema))
