@@ -647,6 +647,29 @@ async fn planned_generation_takes_pages_and_block_types_from_the_planner_and_wor
             .collect();
         assert_eq!(tuple, *types);
         assert_eq!(blocks["items"], json!(false));
+        // No editor or image fields to write, and links only to the site's own pages (or the
+        // planner's tel:/mailto: targets).
+        let text = blocks.to_string();
+        for field in ["\"id\"", "\"variant\"", "\"locked\"", "\"image\""] {
+            assert!(!text.contains(field), "{field} is asked for: {text}");
+        }
+        let mut hrefs = Vec::new();
+        common::each_href_schema(blocks, &mut hrefs);
+        for allowed in &hrefs {
+            let allowed: Vec<&str> = allowed
+                .as_array()
+                .expect("an enum of link targets")
+                .iter()
+                .map(|t| t.as_str().expect("a target"))
+                .collect();
+            assert!(allowed.contains(&"/"), "{allowed:?}");
+            for page in &planned_pages[1..] {
+                assert!(
+                    allowed.contains(&format!("/{}", page.slug).as_str()),
+                    "{allowed:?}"
+                );
+            }
+        }
         let ask = r.body["messages"]
             .as_array()
             .expect("messages")

@@ -239,3 +239,19 @@ pub fn step_blocks(page: &serde_json::Value) -> serde_json::Value {
     }
     serde_json::json!({ "blocks": blocks })
 }
+
+/// Collects the `enum` of every `href` property schema inside `schema` (the planned page step's
+/// allowed link targets).
+#[allow(dead_code)] // not every test binary that includes this module uses it
+pub fn each_href_schema(schema: &serde_json::Value, out: &mut Vec<serde_json::Value>) {
+    match schema {
+        serde_json::Value::Object(map) => {
+            if let Some(href) = map.get("properties").and_then(|p| p.get("href")) {
+                out.push(href["enum"].clone());
+            }
+            map.values().for_each(|v| each_href_schema(v, out));
+        }
+        serde_json::Value::Array(items) => items.iter().for_each(|v| each_href_schema(v, out)),
+        _ => {}
+    }
+}

@@ -140,19 +140,16 @@ fn link_targets(plan: &Value) -> Vec<String> {
     targets
 }
 
-/// Of a planned page's blocks, the types the model writes (at most [`PLANNED_MAX_BLOCKS`]): the
+/// Of a planned page's blocks, those the model writes (at most [`PLANNED_MAX_BLOCKS`]): the
 /// first (the page's opening), every form (a form is how most goals are served), then the rest
 /// in page order.
-fn planned_types(page: &Value) -> Vec<String> {
-    let types: Vec<&str> = page["blocks"]
-        .as_array()
-        .map(|b| b.iter().filter_map(|b| b["type"].as_str()).collect())
-        .unwrap_or_default();
+fn planned_blocks(page: &Value) -> Vec<Value> {
+    let blocks: &[Value] = page["blocks"].as_array().map_or(&[], Vec::as_slice);
     let mut keep: Vec<usize> = Vec::new();
-    let wanted = (0..types.len())
+    let wanted = (0..blocks.len())
         .filter(|&i| i == 0)
-        .chain((0..types.len()).filter(|&i| types[i] == "form"))
-        .chain(0..types.len());
+        .chain((0..blocks.len()).filter(|&i| blocks[i]["type"] == "form"))
+        .chain(0..blocks.len());
     for i in wanted {
         if keep.len() == PLANNED_MAX_BLOCKS {
             break;
@@ -162,14 +159,53 @@ fn planned_types(page: &Value) -> Vec<String> {
         }
     }
     keep.sort_unstable();
-    keep.into_iter().map(|i| types[i].to_string()).collect()
+    keep.into_iter().map(|i| blocks[i].clone()).collect()
+}
+
+/// Whether a property's schema is a button (`{href, label}`, maybe nullable).
+fn is_button(schema: &Value) -> bool {
+    let has_href = |s: &Value| s.pointer("/properties/href").is_some();
+    has_href(schema)
+        || schema["anyOf"]
+            .as_array()
+            .is_some_and(|branches| branches.iter().any(has_href))
+}
+
+/// A planned block's step schema with its buttons fixed to the planner's (`const`), or left out
+/// where the planner has none: where a button leads and what it says is the site's navigation,
+/// which the planner keeps consistent (one label per target, `tel:` where the brief wants
+/// calls); SmolLM2-135M gave one target three labels and called pages by their meta titles.
+fn fix_buttons(branch: &mut Value, planned: &Value) {
+    let Some(Value::Object(props)) = branch.pointer_mut("/properties/data/properties") else {
+        return;
+    };
+    let buttons: Vec<String> = props
+        .iter()
+        .filter(|(_, schema)| is_button(schema))
+        .map(|(key, _)| key.clone())
+        .collect();
+    let mut left_out = Vec::new();
+    for key in buttons {
+        match planned["data"].get(&key) {
+            Some(button @ Value::Object(_)) => {
+                props.insert(key, json!({ "const": button }));
+            }
+            _ => {
+                props.remove(&key);
+                left_out.push(key);
+            }
+        }
+    }
+    if let Some(Value::Array(required)) = branch.pointer_mut("/properties/data/required") {
+        required.retain(|r| !left_out.iter().any(|k| r == k));
+    }
 }
 
 /// The page step's schema narrowed to `types`: exactly those blocks in that order (a tuple:
 /// `prefixItems`, no further items; with a set of allowed types instead, SmolLM2-135M wrote the
 /// first type twice on every page, "hero, hero" for "hero, form"), text fields to
 /// [`PLANNED_TEXT_MAX`], so a grammar-constrained model writes the planned page.
-fn narrowed(page_schema: &Value, types: &[String], targets: &[String]) -> Value {
+fn narrowed(page_schema: &Value, planned: &[Value], targets: &[String]) -> Value {
     let mut schema = page_schema.clone();
     each_object(&mut schema, &mut |map| {
         if let Some(Value::Object(props)) = map.get_mut("properties") {
@@ -207,12 +243,19 @@ fn narrowed(page_schema: &Value, types: &[String], targets: &[String]) -> Value 
                 t["enum"][0].as_str().or(t["const"].as_str()) == Some(kind)
             })
         };
-        let tuple: Option<Vec<Value>> = types.iter().map(|t| branch(t).cloned()).collect();
+        let tuple: Option<Vec<Value>> = planned
+            .iter()
+            .map(|block| {
+                let mut branch = branch(block["type"].as_str()?)?.clone();
+                fix_buttons(&mut branch, block);
+                Some(branch)
+            })
+            .collect();
         if let (Some(tuple), Some(blocks)) = (tuple, blocks.as_object_mut()) {
             blocks.insert("prefixItems".into(), Value::Array(tuple));
             blocks.insert("items".into(), json!(false));
         }
-        bound(blocks, types.len().max(1), types.len().max(1));
+        bound(blocks, planned.len().max(1), planned.len().max(1));
     }
     schema
 }
@@ -883,9 +926,13 @@ impl StepwiseProvider {
             .enumerate()
             .map(|(i, _)| {
                 let planned = plan.as_ref()?.pointer(&format!("/pages/{i}"))?;
-                let types = planned_types(planned);
+                let blocks = planned_blocks(planned);
+                let types = blocks
+                    .iter()
+                    .map(|b| b["type"].as_str().unwrap_or_default().to_string())
+                    .collect();
                 let schema = OutputSchema {
-                    schema: Arc::new(narrowed(&page_output.schema, &types, &targets)),
+                    schema: Arc::new(narrowed(&page_output.schema, &blocks, &targets)),
                     ..page_output.clone()
                 };
                 Some((types, schema))
