@@ -109,7 +109,31 @@ const PLANNED_TEXT_MAX: usize = 80;
 /// Block fields a planned page step leaves out (all nullable, so the blocks stay valid).
 const PLANNED_LEFT_OUT: &[&str] = &["id", "variant", "locked", "image"];
 
-/// Where a planned site's buttons may point: each page's path and every link the planner used.
+/// What the model is shown of a planned sitemap before it writes a page: the site's name and
+/// tone and each page's slug, title, type and objective. Not the tagline, meta titles or
+/// descriptions: SmolLM2-135M copied them into headings ("Services | Leeds Rapid Plumbing" four
+/// times), which the rubric's repetition rule counts.
+fn planned_outline(sitemap: &Value) -> Value {
+    let pages: Vec<Value> = sitemap["pages"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|p| {
+            json!({
+                "slug": p["slug"], "title": p["title"], "type": p["type"],
+                "objective": p["objective"],
+            })
+        })
+        .collect();
+    json!({
+        "site": {"name": sitemap["site"]["name"], "tone": sitemap["site"]["tone"]},
+        "pages": pages,
+    })
+}
+
+/// Where a planned block's own links (list items) may point: each page's path. The planner's
+/// `tel:` and `mailto:` links stay on its buttons ([`fix_buttons`]): offered to list items as
+/// well, SmolLM2-135M put `tel:` under items titled "Home".
 fn link_targets(plan: &Value) -> Vec<String> {
     let mut targets: Vec<String> = Vec::new();
     for page in plan["pages"].as_array().into_iter().flatten() {
@@ -119,21 +143,6 @@ fn link_targets(plan: &Value) -> Vec<String> {
             _ => continue,
         };
         targets.push(path);
-    }
-    fn hrefs(value: &Value, out: &mut Vec<String>) {
-        match value {
-            Value::Object(map) => {
-                if let Some(Value::String(href)) = map.get("href") {
-                    out.push(href.clone());
-                }
-                map.values().for_each(|v| hrefs(v, out));
-            }
-            Value::Array(items) => items.iter().for_each(|v| hrefs(v, out)),
-            _ => {}
-        }
-    }
-    for page in plan["pages"].as_array().into_iter().flatten() {
-        hrefs(&page["blocks"], &mut targets);
     }
     let mut seen = std::collections::BTreeSet::new();
     targets.retain(|t| seen.insert(t.clone()));
@@ -894,7 +903,7 @@ impl StepwiseProvider {
                     page.remove("blocks");
                 }
             }
-            (sitemap.to_string(), sitemap, Some(plan))
+            (planned_outline(&sitemap).to_string(), sitemap, Some(plan))
         } else {
             let (first, sitemap) = self
                 .ask_sitemap(request, sitemap_schema, &tokens, &mut spent)
