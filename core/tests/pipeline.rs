@@ -592,30 +592,11 @@ async fn planned_generation_takes_pages_and_block_types_from_the_planner_and_wor
             ));
         }
     }
-    let ProviderConfig::OpenAiCompatible {
-        base_url,
-        api_key,
-        model,
-        timeout_secs,
-        max_retries,
-        json_mode,
-        stream,
-        ..
-    } = openai(&server, 5.0)
-    else {
-        unreachable!("openai() builds an OpenAI-compatible configuration")
-    };
-    let e = env_with(ProviderConfig::OpenAiCompatible {
-        base_url,
-        api_key,
-        model,
-        timeout_secs,
-        max_retries,
-        json_mode,
-        stream,
-        generation: Some(Generation::Planned),
-    })
-    .await;
+    let mut config = openai(&server, 5.0);
+    if let ProviderConfig::OpenAiCompatible { generation, .. } = &mut config {
+        *generation = Some(Generation::Planned);
+    }
+    let e = env_with(config).await;
     let bp = blueprint(&e.sb, 24, brief).await;
     let out =
         e.sb.generate_structure(&Scope::account(24), bp.id, RunOptions::default())
