@@ -368,12 +368,19 @@ async fn near_misses_are_coerced_without_a_reask_and_logged() {
     );
 }
 
-#[tokio::test]
-async fn steps_plan_the_sitemap_then_each_page_and_reask_only_a_failed_page() {
-    let server = OpenAiServer::start().await;
+/// What a well-behaved model answers in steps: the whole structure the answers are cut from,
+/// its sitemap step, and how many pages that sitemap lists.
+async fn steps_answers() -> (Value, Value, usize) {
     let whole: Value = serde_json::from_str(&valid_answer().await).expect("json");
     let sitemap = common::step_sitemap(&whole);
     let pages = sitemap["pages"].as_array().expect("pages").len();
+    (whole, sitemap, pages)
+}
+
+#[tokio::test]
+async fn steps_plan_the_sitemap_then_each_page_and_reask_only_a_failed_page() {
+    let server = OpenAiServer::start().await;
+    let (whole, sitemap, pages) = steps_answers().await;
     // Pages are written in parallel, so any page may get any answer: all answers fit any page.
     let blocks = common::step_blocks(&whole["pages"][0]);
     // A sitemap cut off at its token cap is asked again on its own, with fewer pages allowed.
@@ -490,9 +497,7 @@ async fn steps_plan_the_sitemap_then_each_page_and_reask_only_a_failed_page() {
 #[tokio::test]
 async fn a_failed_generation_in_steps_still_logs_what_its_steps_cost() {
     let server = OpenAiServer::start().await;
-    let whole: Value = serde_json::from_str(&valid_answer().await).expect("json");
-    let sitemap = common::step_sitemap(&whole);
-    let pages = sitemap["pages"].as_array().expect("pages").len();
+    let (_, sitemap, pages) = steps_answers().await;
     server.push(Step::answer_with_usage(sitemap.to_string(), 1000, 200));
     // Every page answers a block type that does not exist, every time it is asked.
     server.push_times(

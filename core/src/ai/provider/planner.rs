@@ -11,6 +11,17 @@ use super::{Completion, CompletionRequest, DeltaSink, Provider, StreamDelta, Usa
 use crate::planner::{self, PlanRequest};
 use crate::{Error, Result};
 
+/// What the planner needs of a completion request (the steps provider's planned generation
+/// asks the planner with the same request).
+pub(super) fn plan_request(request: &CompletionRequest) -> PlanRequest<'_> {
+    PlanRequest {
+        function_name: &request.function_name,
+        prompt_type: &request.prompt_type,
+        context: &request.context,
+        output_schema: request.output_schema.as_ref().map(|s| &*s.schema),
+    }
+}
+
 /// The deterministic, network-free provider; always labelled `offline` in results.
 #[derive(Debug, Clone, Default)]
 pub struct OfflinePlanner;
@@ -75,12 +86,7 @@ impl Provider for OfflinePlanner {
     }
 
     async fn complete(&self, request: &CompletionRequest) -> Result<Completion> {
-        let answer = planner::answer(PlanRequest {
-            function_name: &request.function_name,
-            prompt_type: &request.prompt_type,
-            context: &request.context,
-            output_schema: request.output_schema.as_ref().map(|s| &*s.schema),
-        })?;
+        let answer = planner::answer(plan_request(request))?;
         let content = site_first(&answer)?;
         let prompt_chars: usize = request
             .messages

@@ -210,10 +210,11 @@ fn fix_buttons(branch: &mut Value, planned: &Value) {
     }
 }
 
-/// The page step's schema narrowed to `types`: exactly those blocks in that order (a tuple:
+/// The page step's schema narrowed to the `planned` blocks: exactly their types in that order (a tuple:
 /// `prefixItems`, no further items; with a set of allowed types instead, SmolLM2-135M wrote the
 /// first type twice on every page, "hero, hero" for "hero, form"), text fields to
-/// [`PLANNED_TEXT_MAX`], so a grammar-constrained model writes the planned page.
+/// [`PLANNED_TEXT_MAX`], buttons the planner's ([`fix_buttons`]), other links to `targets`, so a
+/// grammar-constrained model writes the planned page.
 fn narrowed(page_schema: &Value, planned: &[Value], targets: &[String]) -> Value {
     let mut schema = page_schema.clone();
     each_object(&mut schema, &mut |map| {
@@ -223,8 +224,7 @@ fn narrowed(page_schema: &Value, planned: &[Value], targets: &[String]) -> Value
             for field in PLANNED_LEFT_OUT {
                 props.remove(*field);
             }
-            // Links go where the site has something: its pages and the planner's own targets
-            // (tel:, mailto:), never an invented URL.
+            // Links go where the site has something (its pages), never an invented URL.
             if let Some(Value::Object(href)) = props.get_mut("href") {
                 href.insert("enum".into(), json!(targets));
             }
@@ -246,12 +246,7 @@ fn narrowed(page_schema: &Value, planned: &[Value], targets: &[String]) -> Value
             .and_then(Value::as_array)
             .cloned()
             .unwrap_or_default();
-        let branch = |kind: &str| {
-            branches.iter().find(|branch| {
-                let t = &branch["properties"]["type"];
-                t["enum"][0].as_str().or(t["const"].as_str()) == Some(kind)
-            })
-        };
+        let branch = |kind: &str| branches.iter().find(|b| branch_type(b) == Some(kind));
         let tuple: Option<Vec<Value>> = planned
             .iter()
             .map(|block| {
@@ -391,6 +386,12 @@ fn relax(schema: &mut Value) {
     });
 }
 
+/// The block type one branch of a page schema's `blocks.items.anyOf` stands for.
+fn branch_type(branch: &Value) -> Option<&str> {
+    let kind = &branch["properties"]["type"];
+    kind["enum"][0].as_str().or(kind["const"].as_str())
+}
+
 /// Checks one page's blocks the way the engine will check them: each block against its own
 /// type's schema after the same near-miss mapping ([`coerce_data`]). A re-ask then names the
 /// fields that are wrong; the page schema's `anyOf` only says that no block type matched, which a
@@ -411,8 +412,7 @@ impl PageCheck {
             .unwrap_or_else(|| vec![items.clone()]);
         let mut types = Vec::with_capacity(branches.len());
         for mut branch in branches {
-            let kind = &branch["properties"]["type"];
-            let Some(name) = kind["enum"][0].as_str().or(kind["const"].as_str()) else {
+            let Some(name) = branch_type(&branch) else {
                 continue;
             };
             let name = name.to_string();
@@ -582,13 +582,13 @@ struct Spent {
 
 impl Spent {
     fn add(&mut self, c: &Completion) {
-        self.answered_by
-            .get_or_insert_with(|| (c.provider.clone(), c.model.clone()));
-        self.usage.prompt_tokens += c.usage.prompt_tokens;
-        self.usage.completion_tokens += c.usage.completion_tokens;
-        self.cost_usd += c.cost_usd;
-        self.retries += c.retries;
-        self.reasks.extend(c.reasks.iter().cloned());
+        self.absorb(Spent {
+            usage: c.usage,
+            cost_usd: c.cost_usd,
+            retries: c.retries,
+            reasks: c.reasks.clone(),
+            answered_by: Some((c.provider.clone(), c.model.clone())),
+        });
     }
 
     fn absorb(&mut self, other: Spent) {
@@ -891,12 +891,7 @@ impl StepwiseProvider {
         // Step 1: the sitemap, the model's or the planner's.
         let mut spent = Spent::default();
         let (first, mut sitemap, plan) = if self.planned {
-            let plan = crate::planner::answer(crate::planner::PlanRequest {
-                function_name: &request.function_name,
-                prompt_type: &request.prompt_type,
-                context: &request.context,
-                output_schema: request.output_schema.as_ref().map(|s| &*s.schema),
-            })?;
+            let plan = crate::planner::answer(super::planner::plan_request(request))?;
             let mut sitemap = plan.clone();
             for page in sitemap["pages"].as_array_mut().into_iter().flatten() {
                 if let Some(page) = page.as_object_mut() {
